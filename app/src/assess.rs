@@ -1,0 +1,295 @@
+//! Judging the facts: findings and one-glance marks derived from report data. Pure, so the fold,
+//! the page and a re-opened report all reach the same verdict.
+
+use std::net::IpAddr;
+
+use crate::findings::FindingKind;
+use crate::report::{
+    AddressReport, DnsFailure, Family, Mark, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome,
+    TcpOutcome,
+};
+
+/// Days before expiry from which a certificate earns a warning.
+pub const EXPIRY_WARNING_DAYS: i64 = 14;
+/// Smallest RSA key that is not weak.
+const MIN_RSA_BITS: u32 = 2048;
+/// The SMTP greeting code for "service ready".
+const READY: u16 = 220;
+
+/// The six steps shown for each address, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// TCP connect.
+    Tcp,
+    /// Greeting.
+    Banner,
+    /// EHLO.
+    Ehlo,
+    /// STARTTLS.
+    StartTls,
+    /// Certificate.
+    Certificate,
+    /// Open-relay probe.
+    OpenRelay,
+}
+
+impl Step {
+    /// All steps in display order.
+    pub const ALL: [Step; 6] = [Step::Tcp, Step::Banner, Step::Ehlo, Step::StartTls, Step::Certificate, Step::OpenRelay];
+}
+
+/// The mark of one step at one address.
+pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
+    let unknown = if a.done { Mark::NotApplicable } else { Mark::Pending };
+    match step {
+        Step::Tcp => match a.tcp.as_ref().map(|t| t.outcome) {
+            None => unknown,
+            Some(TcpOutcome::Connected) => Mark::Ok,
+            Some(TcpOutcome::Blocked) => Mark::Warning,
+            Some(_) => Mark::Critical,
+        },
+        Step::Banner => match &a.banner {
+            None => unknown,
+            Some(b) if b.code == Some(READY) => Mark::Ok,
+            Some(_) => Mark::Critical,
+        },
+        Step::Ehlo => match &a.ehlo {
+            None => unknown,
+            Some(e) if !is_positive(e.code) => Mark::Critical,
+            Some(e) if e.helo_fallback => Mark::Warning,
+            Some(_) => Mark::Ok,
+        },
+        Step::StartTls => match &a.starttls {
+            None => unknown,
+            Some(s) if s.pipelined_plaintext => Mark::Critical,
+            Some(s) => match s.outcome {
+                StartTlsOutcome::Ok => Mark::Ok,
+                StartTlsOutcome::Skipped => Mark::NotApplicable,
+                _ => Mark::Critical,
+            },
+        },
+        Step::Certificate => match &a.certificate {
+            None => unknown,
+            Some(c) if c.expired => Mark::Critical,
+            Some(c)
+                if !c.trusted
+                    || !c.hostname_matches
+                    || c.self_signed
+                    || c.days_until_expiry < EXPIRY_WARNING_DAYS
+                    || weak_key(a).is_some() =>
+            {
+                Mark::Warning
+            }
+            Some(_) => Mark::Ok,
+        },
+        Step::OpenRelay => match a.open_relay.as_ref().map(|r| r.outcome) {
+            None => unknown,
+            Some(RelayOutcome::Accepted) => Mark::Critical,
+            Some(RelayOutcome::Refused) => Mark::Ok,
+            Some(RelayOutcome::Inconclusive) => Mark::Inconclusive,
+            Some(RelayOutcome::Skipped) => Mark::NotApplicable,
+        },
+    }
+}
+
+fn is_positive(code: Option<u16>) -> bool {
+    code.is_some_and(|c| (200..300).contains(&c))
+}
+
+/// The leaf's key algorithm and size when it is a weak RSA key.
+fn weak_key(a: &AddressReport) -> Option<(String, u32)> {
+    let leaf = a.certificate.as_ref()?.chain.first()?;
+    match leaf.key_bits {
+        Some(bits) if leaf.key_algorithm == "RSA" && bits < MIN_RSA_BITS => Some((leaf.key_algorithm.clone(), bits)),
+        _ => None,
+    }
+}
+
+/// How bad a mark is, for "the worst of several" (pending ranks highest: the answer is not in yet).
+fn badness(m: Mark) -> u8 {
+    match m {
+        Mark::NotApplicable => 0,
+        Mark::Ok => 1,
+        Mark::Inconclusive => 2,
+        Mark::Warning => 3,
+        Mark::Critical => 4,
+        Mark::Pending => 5,
+    }
+}
+
+/// The worst mark of one step over a host's addresses.
+fn worst(host: &MxHost, step: Step) -> Mark {
+    host.addresses.iter().map(|a| step_mark(a, step)).max_by_key(|m| badness(*m)).unwrap_or(Mark::NotApplicable)
+}
+
+/// The one-glance status of a host.
+pub fn host_status(host: &MxHost) -> crate::report::HostStatus {
+    crate::report::HostStatus {
+        reachable: reachability(host),
+        starttls: worst(host, Step::StartTls),
+        certificate_valid: worst(host, Step::Certificate),
+        open_relay: worst(host, Step::OpenRelay),
+    }
+}
+
+fn reachability(host: &MxHost) -> Mark {
+    let marks: Vec<Mark> = host.addresses.iter().map(|a| step_mark(a, Step::Banner)).collect();
+    if marks.contains(&Mark::Pending) {
+        return Mark::Pending;
+    }
+    let tested = host.addresses.iter().filter(|a| a.tcp.as_ref().is_some_and(|t| t.outcome != TcpOutcome::Blocked));
+    let ready = marks.iter().filter(|m| **m == Mark::Ok).count();
+    match (tested.count(), ready) {
+        (0, _) if host.addresses.is_empty() => Mark::Critical,
+        (0, _) => Mark::Inconclusive,
+        (n, r) if r == n => Mark::Ok,
+        (_, 0) => Mark::Critical,
+        _ => Mark::Warning,
+    }
+}
+
+/// Findings about the domain as a whole.
+pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
+    let mut out = Vec::new();
+    match r.mx_source {
+        MxSource::NullMx => out.push(FindingKind::NullMx),
+        MxSource::Implicit => out.push(FindingKind::ImplicitMx),
+        MxSource::Mx | MxSource::None => {}
+    }
+    match &r.dns.error {
+        Some(DnsFailure::Nxdomain) => out.push(FindingKind::DomainNotFound),
+        Some(DnsFailure::NoRecords) => out.push(FindingKind::NoMailRecords),
+        Some(DnsFailure::Failed { detail }) => out.push(FindingKind::DnsFailed { detail: detail.clone() }),
+        None => {}
+    }
+    if r.dns.mx_hosts_skipped > 0 {
+        out.push(FindingKind::MxHostsCapped { skipped: r.dns.mx_hosts_skipped });
+    }
+    let addresses = || r.mx.iter().flat_map(|h| h.addresses.iter());
+    let probed = addresses().any(|a| a.tcp.as_ref().is_some_and(|t| t.outcome != TcpOutcome::Blocked));
+    let reachable = addresses().any(|a| step_mark(a, Step::Banner) == Mark::Ok);
+    if r.complete && probed && !reachable {
+        out.push(FindingKind::NoReachableMx);
+    }
+    out
+}
+
+/// Findings about one host (DNS facts).
+pub fn host_findings(h: &MxHost) -> Vec<FindingKind> {
+    let mut out = Vec::new();
+    if h.host.parse::<IpAddr>().is_ok() {
+        out.push(FindingKind::MxIsIpLiteral { host: h.host.clone() });
+    }
+    if let Some(target) = &h.cname {
+        out.push(FindingKind::MxIsCname { host: h.host.clone(), target: target.clone() });
+    }
+    if let Some(detail) = &h.address_error {
+        out.push(FindingKind::MxHostNoAddress { host: h.host.clone(), detail: detail.clone() });
+    }
+    if h.addresses_skipped > 0 {
+        out.push(FindingKind::AddressesCapped { host: h.host.clone(), skipped: h.addresses_skipped });
+    }
+    let has = |f: Family| h.addresses.iter().any(|a| a.family == f);
+    if has(Family::Ipv4) && !has(Family::Ipv6) {
+        out.push(FindingKind::NoIpv6 { host: h.host.clone() });
+    }
+    out
+}
+
+/// Findings about one address of a host.
+pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
+    let ip = a.ip.to_string();
+    let mut out = Vec::new();
+    if let Some(tcp) = &a.tcp {
+        let detail = tcp.detail.clone().unwrap_or_default();
+        match tcp.outcome {
+            TcpOutcome::Connected => {}
+            TcpOutcome::Blocked => out.push(FindingKind::TargetBlocked { ip: ip.clone(), range: detail }),
+            other => out.push(FindingKind::Port25Unreachable {
+                ip: ip.clone(),
+                outcome: serde_json::to_value(other).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                detail,
+            }),
+        }
+    }
+    if let Some(b) = &a.banner {
+        match b.code {
+            Some(READY) => {
+                if let Some(version) = b.software.as_ref().and_then(|s| s.version.clone().map(|v| (s.name.clone(), v))) {
+                    out.push(FindingKind::BannerLeaksVersion { software: version.0, version: version.1 });
+                }
+            }
+            Some(_) => out.push(FindingKind::BannerNotReady { ip: ip.clone(), reply: b.text.clone() }),
+            None => out.push(FindingKind::BannerMissing {
+                ip: ip.clone(),
+                reason: b.error.clone().unwrap_or_else(|| b.text.clone()),
+            }),
+        }
+    }
+    if let Some(e) = &a.ehlo {
+        if !is_positive(e.code) {
+            let reply = e.error.clone().unwrap_or_else(|| e.host.clone());
+            out.push(FindingKind::HeloFailed { ip: ip.clone(), reply });
+        } else if e.helo_fallback {
+            out.push(FindingKind::EhloRefused { ip: ip.clone() });
+        }
+    }
+    if let Some(s) = &a.starttls {
+        let error = s.error.clone().unwrap_or_default();
+        match s.outcome {
+            StartTlsOutcome::Ok => out.push(FindingKind::TlsOk {
+                version: s.tls_version.clone().unwrap_or_default(),
+                cipher: s.cipher_suite.clone().unwrap_or_default(),
+            }),
+            StartTlsOutcome::NotOffered => out.push(FindingKind::StartTlsNotOffered { ip: ip.clone() }),
+            StartTlsOutcome::Rejected => out.push(FindingKind::StartTlsRejected { ip: ip.clone(), reply: error }),
+            StartTlsOutcome::HandshakeFailed => out.push(FindingKind::TlsHandshakeFailed { ip: ip.clone(), error }),
+            StartTlsOutcome::Skipped => {}
+        }
+        if s.pipelined_plaintext {
+            out.push(FindingKind::StartTlsInjection { ip: ip.clone() });
+        }
+    }
+    out.extend(certificate_findings(a, host));
+    if let Some(r) = &a.open_relay {
+        let reply = r.rcpt_to.clone().or_else(|| r.mail_from.clone()).unwrap_or_default();
+        match r.outcome {
+            RelayOutcome::Accepted => out.push(FindingKind::OpenRelay { ip: ip.clone(), reply }),
+            RelayOutcome::Refused => out.push(FindingKind::RelayRefused { reply }),
+            RelayOutcome::Inconclusive => out.push(FindingKind::RelayInconclusive { ip: ip.clone(), reply }),
+            RelayOutcome::Skipped => {}
+        }
+    }
+    if a.deadline_hit {
+        out.push(FindingKind::DeadlineReached { ip: ip.clone() });
+    } else if let Some(reason) = &a.error {
+        out.push(FindingKind::SessionAborted { ip, reason: reason.clone() });
+    }
+    out
+}
+
+fn certificate_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
+    let Some(c) = &a.certificate else { return Vec::new() };
+    let Some(leaf) = c.chain.first() else { return Vec::new() };
+    let mut out = Vec::new();
+    if c.expired {
+        out.push(FindingKind::CertificateExpired { not_after: leaf.not_after.clone() });
+    } else if c.days_until_expiry < EXPIRY_WARNING_DAYS {
+        out.push(FindingKind::CertificateExpiresSoon { days: c.days_until_expiry, not_after: leaf.not_after.clone() });
+    }
+    if !c.hostname_matches {
+        out.push(FindingKind::CertificateNameMismatch { host: host.to_owned(), names: leaf.san.join(", ") });
+    }
+    if c.self_signed {
+        out.push(FindingKind::CertificateSelfSigned { subject: leaf.subject.clone() });
+    } else if !c.trusted {
+        out.push(FindingKind::CertificateUntrusted { error: c.trust_error.clone().unwrap_or_default() });
+    }
+    if let Some((algorithm, bits)) = weak_key(a) {
+        out.push(FindingKind::CertificateWeakKey { algorithm, bits });
+    }
+    if out.is_empty() {
+        out.push(FindingKind::CertificateValid { days: c.days_until_expiry });
+    }
+    out
+}

@@ -1,0 +1,108 @@
+//! The events the engine streams while a check runs. One JSON object per event, tagged by `type`.
+
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+use crate::report::{
+    BannerReport, CertificateReport, DnsFailure, EhloReport, MxSource, RelayReport, StartTlsReport,
+    TcpReport, TranscriptLine,
+};
+
+/// One thing that happened during a check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CheckEvent {
+    /// The check began.
+    Started {
+        /// What the user typed.
+        input: String,
+        /// The normalised domain.
+        domain: String,
+        /// RFC 3339 UTC start time.
+        checked_at: String,
+        /// Which resolver is used.
+        resolver: String,
+    },
+    /// The mail hosts and their addresses are known; every address listed will get an `address_done`.
+    Resolved {
+        /// Where the hosts came from.
+        mx_source: MxSource,
+        /// The hosts in delivery order.
+        hosts: Vec<PlannedHost>,
+        /// Why there are no hosts, when there are none.
+        error: Option<DnsFailure>,
+        /// MX hosts beyond the cap.
+        mx_hosts_skipped: usize,
+    },
+    /// One step at one address finished.
+    Step {
+        /// Index of the host in `Resolved::hosts`.
+        mx: usize,
+        /// The address.
+        ip: IpAddr,
+        /// What the step found.
+        #[serde(flatten)]
+        step: StepResult,
+    },
+    /// One address finished; its transcript.
+    AddressDone {
+        /// Index of the host.
+        mx: usize,
+        /// The address.
+        ip: IpAddr,
+        /// Wall time for the address.
+        duration_ms: u64,
+        /// Every line exchanged.
+        transcript: Vec<TranscriptLine>,
+        /// The per-address deadline ended the session.
+        deadline_hit: bool,
+        /// TCP connections opened.
+        connections: u8,
+        /// Why the session ended before every step ran, when it did.
+        error: Option<String>,
+    },
+    /// Nothing new; keeps proxies from closing a quiet stream.
+    Heartbeat,
+    /// The check is over.
+    Done {
+        /// Wall time of the whole check.
+        duration_ms: u64,
+    },
+}
+
+/// A mail host as resolved, before probing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedHost {
+    /// Host name, A-label, no trailing dot.
+    pub host: String,
+    /// MX preference.
+    pub preference: u16,
+    /// Canonical name when the target is a CNAME.
+    pub cname: Option<String>,
+    /// Why there is no address, when there is none.
+    pub address_error: Option<String>,
+    /// Addresses to probe (IPv4 first, then IPv6).
+    pub addresses: Vec<IpAddr>,
+    /// Addresses beyond the cap.
+    pub addresses_skipped: usize,
+}
+
+/// The result of one step at one address.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", content = "result", rename_all = "snake_case")]
+pub enum StepResult {
+    /// TCP connect.
+    Tcp(TcpReport),
+    /// Greeting.
+    Banner(BannerReport),
+    /// EHLO in plaintext.
+    Ehlo(EhloReport),
+    /// STARTTLS and handshake.
+    Starttls(StartTlsReport),
+    /// Certificate chain and judgement.
+    Certificate(CertificateReport),
+    /// EHLO inside TLS.
+    EhloTls(EhloReport),
+    /// Open-relay probe.
+    OpenRelay(RelayReport),
+}

@@ -1,0 +1,451 @@
+//! Findings: every problem (or good news) mxray can report, with context, and the one exhaustive
+//! catalogue that gives each its severity, stable code, title, detail and remedy in both languages.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Good news.
+    Ok,
+    /// Worth knowing.
+    Info,
+    /// Should be fixed.
+    Warning,
+    /// Mail is lost, exposed or abusable.
+    Critical,
+}
+
+/// A finding as written into the report: texts in English, plus the typed kind for re-rendering.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// How much it matters.
+    pub severity: Severity,
+    /// Stable machine code, e.g. `certificate_expired`.
+    pub code: String,
+    /// One-line title.
+    pub title: String,
+    /// What exactly was seen.
+    pub detail: String,
+    /// What the admin should do.
+    pub remedy: String,
+    /// The typed finding with its context (renders the texts in any language).
+    pub kind: FindingKind,
+}
+
+impl Finding {
+    /// The finding's texts in a language.
+    pub fn texts(&self, lang: Lang) -> FindingTexts {
+        self.kind.texts(lang)
+    }
+}
+
+/// The three texts of a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingTexts {
+    /// One-line title.
+    pub title: String,
+    /// What was seen.
+    pub detail: String,
+    /// What to do.
+    pub remedy: String,
+}
+
+/// Everything mxray can find, with the facts behind it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FindingKind {
+    /// RFC 7505 null MX.
+    NullMx,
+    /// No MX records; the domain's own address is used.
+    ImplicitMx,
+    /// The domain does not exist.
+    DomainNotFound,
+    /// The domain has neither MX nor address records.
+    NoMailRecords,
+    /// DNS failed.
+    DnsFailed {
+        /// Resolver error.
+        detail: String,
+    },
+    /// More MX hosts than the cap.
+    MxHostsCapped {
+        /// Hosts not tested.
+        skipped: usize,
+    },
+    /// No mail host answered with 220 at any address.
+    NoReachableMx,
+    /// The MX target is a CNAME.
+    MxIsCname {
+        /// The host.
+        host: String,
+        /// Its canonical name.
+        target: String,
+    },
+    /// The MX target is written as an IP address.
+    MxIsIpLiteral {
+        /// The host.
+        host: String,
+    },
+    /// The MX target has no A or AAAA.
+    MxHostNoAddress {
+        /// The host.
+        host: String,
+        /// Resolver detail.
+        detail: String,
+    },
+    /// More addresses than the cap.
+    AddressesCapped {
+        /// The host.
+        host: String,
+        /// Addresses not tested.
+        skipped: usize,
+    },
+    /// The host has IPv4 but no IPv6 address.
+    NoIpv6 {
+        /// The host.
+        host: String,
+    },
+    /// The address is not public and was not contacted.
+    TargetBlocked {
+        /// Address.
+        ip: String,
+        /// Which range.
+        range: String,
+    },
+    /// Port 25 could not be reached.
+    Port25Unreachable {
+        /// Address.
+        ip: String,
+        /// `refused`, `timeout`, …
+        outcome: String,
+        /// Error text.
+        detail: String,
+    },
+    /// The server answered but not with 220.
+    BannerNotReady {
+        /// Address.
+        ip: String,
+        /// The reply.
+        reply: String,
+    },
+    /// No usable greeting arrived.
+    BannerMissing {
+        /// Address.
+        ip: String,
+        /// Why.
+        reason: String,
+    },
+    /// The banner reveals the MTA version.
+    BannerLeaksVersion {
+        /// Product.
+        software: String,
+        /// Version.
+        version: String,
+    },
+    /// EHLO was refused; HELO worked.
+    EhloRefused {
+        /// Address.
+        ip: String,
+    },
+    /// Neither EHLO nor HELO worked.
+    HeloFailed {
+        /// Address.
+        ip: String,
+        /// The reply or error.
+        reply: String,
+    },
+    /// STARTTLS is not offered.
+    #[serde(rename = "starttls_not_offered")]
+    StartTlsNotOffered {
+        /// Address.
+        ip: String,
+    },
+    /// STARTTLS is offered but refused.
+    #[serde(rename = "starttls_rejected")]
+    StartTlsRejected {
+        /// Address.
+        ip: String,
+        /// The reply.
+        reply: String,
+    },
+    /// The TLS handshake failed.
+    TlsHandshakeFailed {
+        /// Address.
+        ip: String,
+        /// The error.
+        error: String,
+    },
+    /// Plaintext bytes followed the 220 to STARTTLS.
+    #[serde(rename = "starttls_plaintext_injection")]
+    StartTlsInjection {
+        /// Address.
+        ip: String,
+    },
+    /// TLS works.
+    TlsOk {
+        /// Protocol.
+        version: String,
+        /// Cipher suite.
+        cipher: String,
+    },
+    /// The certificate is out of date.
+    CertificateExpired {
+        /// End of validity.
+        not_after: String,
+    },
+    /// The certificate expires within 14 days.
+    CertificateExpiresSoon {
+        /// Days left.
+        days: i64,
+        /// End of validity.
+        not_after: String,
+    },
+    /// The certificate does not name the MX host.
+    CertificateNameMismatch {
+        /// The MX host.
+        host: String,
+        /// Names in the certificate.
+        names: String,
+    },
+    /// The certificate is self-signed.
+    CertificateSelfSigned {
+        /// Subject.
+        subject: String,
+    },
+    /// The chain does not verify to a trusted root.
+    CertificateUntrusted {
+        /// Verifier error.
+        error: String,
+    },
+    /// The key is too small.
+    CertificateWeakKey {
+        /// Algorithm.
+        algorithm: String,
+        /// Bits.
+        bits: u32,
+    },
+    /// The certificate is trusted, valid and names the host.
+    CertificateValid {
+        /// Days left.
+        days: i64,
+    },
+    /// The server relays to outside domains.
+    OpenRelay {
+        /// Address.
+        ip: String,
+        /// The RCPT reply.
+        reply: String,
+    },
+    /// Relaying was refused.
+    RelayRefused {
+        /// The RCPT reply.
+        reply: String,
+    },
+    /// The relay probe could not decide.
+    RelayInconclusive {
+        /// Address.
+        ip: String,
+        /// The deciding reply.
+        reply: String,
+    },
+    /// The session broke off before all steps ran.
+    SessionAborted {
+        /// Address.
+        ip: String,
+        /// Why.
+        reason: String,
+    },
+    /// The per-address deadline ended the session.
+    DeadlineReached {
+        /// Address.
+        ip: String,
+    },
+}
+
+impl FindingKind {
+    /// Severity of this finding.
+    pub fn severity(&self) -> Severity {
+        use FindingKind::*;
+        match self {
+            TlsOk { .. } | CertificateValid { .. } | RelayRefused { .. } => Severity::Ok,
+            NullMx | MxHostsCapped { .. } | AddressesCapped { .. } | BannerLeaksVersion { .. } | NoIpv6 { .. }
+            | RelayInconclusive { .. } => Severity::Info,
+            ImplicitMx
+            | MxIsCname { .. }
+            | TargetBlocked { .. }
+            | EhloRefused { .. }
+            | CertificateExpiresSoon { .. }
+            | CertificateNameMismatch { .. }
+            | CertificateSelfSigned { .. }
+            | CertificateUntrusted { .. }
+            | CertificateWeakKey { .. }
+            | SessionAborted { .. }
+            | DeadlineReached { .. } => Severity::Warning,
+            DomainNotFound
+            | NoMailRecords
+            | DnsFailed { .. }
+            | NoReachableMx
+            | MxIsIpLiteral { .. }
+            | MxHostNoAddress { .. }
+            | Port25Unreachable { .. }
+            | BannerNotReady { .. }
+            | BannerMissing { .. }
+            | HeloFailed { .. }
+            | StartTlsNotOffered { .. }
+            | StartTlsRejected { .. }
+            | TlsHandshakeFailed { .. }
+            | StartTlsInjection { .. }
+            | CertificateExpired { .. }
+            | OpenRelay { .. } => Severity::Critical,
+        }
+    }
+
+    /// Stable machine code (the serde tag).
+    pub fn code(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The finding as written into the report (English texts).
+    pub fn into_finding(self) -> Finding {
+        let t = self.texts(Lang::En);
+        Finding { severity: self.severity(), code: self.code(), title: t.title, detail: t.detail, remedy: t.remedy, kind: self }
+    }
+
+    /// Title, detail and remedy in a language.
+    pub fn texts(&self, lang: Lang) -> FindingTexts {
+        let (title, detail, remedy) = match lang {
+            Lang::En => self.english(),
+            Lang::De => self.german(),
+        };
+        FindingTexts { title, detail, remedy }
+    }
+
+    fn english(&self) -> (String, String, String) {
+        use FindingKind::*;
+        let s = |a: &str, b: String, c: &str| (a.to_owned(), b, c.to_owned());
+        match self {
+            NullMx => s("The domain accepts no mail", "It publishes a null MX record (RFC 7505: MX 0 .), so senders bounce mail at once.".into(), "Nothing to do if the domain should not receive mail; otherwise replace the null MX with real MX records."),
+            ImplicitMx => s("No MX records: the domain's own address is used", "Without MX records senders fall back to the domain's A/AAAA records (RFC 5321 §5.1).".into(), "Publish an MX record naming your mail server, even when it is the same host."),
+            DomainNotFound => s("The domain does not exist", "DNS answered NXDOMAIN: nobody can send mail to it.".into(), "Check the spelling; if it is yours, make sure it is registered and delegated to working name servers."),
+            NoMailRecords => s("The domain has no MX and no address records", "DNS has neither MX nor A/AAAA records for it, so mail cannot be delivered.".into(), "Publish an MX record pointing at your mail server, or a null MX (MX 0 .) if the domain sends no mail."),
+            DnsFailed { detail } => s("DNS lookup failed", format!("The resolver gave no answer: {detail}."), "Check that the domain's name servers answer and that DNSSEC, if used, validates."),
+            MxHostsCapped { skipped } => s("Not every MX host was tested", format!("{skipped} more MX hosts exist beyond the first 10."), "Ten MX hosts are plenty; consider removing unused ones."),
+            NoReachableMx => s("No mail server accepts connections", "Not one address of any MX host answered on port 25 with a 220 greeting: incoming mail queues and then bounces.".into(), "Make the mail server listen on port 25 and allow inbound TCP 25 from the Internet in every firewall and security group."),
+            MxIsCname { host, target } => s("MX target is an alias (CNAME)", format!("{host} is a CNAME for {target}; RFC 2181 §10.3 forbids MX targets that are aliases and some senders refuse them."), "Point the MX record at the canonical host name (the CNAME's target) instead."),
+            MxIsIpLiteral { host } => s("MX target is an IP address", format!("The MX record names \"{host}\", which is an address, not a host name."), "An MX record must name a host that has A/AAAA records; create one and point the MX at it."),
+            MxHostNoAddress { host, detail } => s("MX host has no address", format!("{host} has no A or AAAA record ({detail}); mail to it cannot be delivered."), "Add A/AAAA records for the mail host or fix the MX record's host name."),
+            AddressesCapped { host, skipped } => s("Not every address was tested", format!("{host} has {skipped} more addresses beyond the first 8."), "Nothing to fix; mxray tests the first 8 addresses of each host."),
+            NoIpv6 { host } => s("No IPv6 address", format!("{host} has IPv4 only; senders on IPv6-only networks cannot reach it."), "Add an AAAA record and let the server listen on IPv6."),
+            TargetBlocked { ip, range } => s("Address is not public and was not tested", format!("{ip} is a {range} address, unreachable from the Internet; mxray does not connect there."), "Publish only public addresses for an MX host; use split DNS for internal names."),
+            Port25Unreachable { ip, outcome, detail } => s("Port 25 cannot be reached", format!("Connecting to {ip} port 25 failed ({outcome}: {detail})."), "Check that the mail server runs and listens on port 25, and allow inbound TCP 25 in every firewall, security group and at the provider."),
+            BannerNotReady { ip, reply } => s("The server refuses sessions", format!("{ip} greeted with \"{reply}\" instead of 220."), "Check the mail server's load and access rules; a 421 or 554 greeting turns every sender away."),
+            BannerMissing { ip, reason } => s("No SMTP greeting", format!("{ip} accepted the connection but gave no valid 220 greeting: {reason}."), "Check that port 25 is served by an SMTP server and nothing in between (proxy, IPS, tarpit) holds the greeting back."),
+            BannerLeaksVersion { software, version } => s("The banner reveals the software version", format!("The greeting names {software} {version}."), "Hide the version in the banner (Postfix: smtpd_banner = $myhostname ESMTP); it helps attackers pick exploits."),
+            EhloRefused { ip } => s("EHLO refused, HELO used", format!("{ip} refused EHLO; without ESMTP there is no STARTTLS, SIZE or 8BITMIME."), "Enable ESMTP (EHLO) on the mail server."),
+            HeloFailed { ip, reply } => s("Neither EHLO nor HELO accepted", format!("{ip} answered \"{reply}\"."), "Check the server's HELO restrictions; a sender must be able to introduce itself."),
+            StartTlsNotOffered { ip } => s("STARTTLS not offered", format!("{ip} does not offer STARTTLS: mail to it travels unencrypted."), "Enable STARTTLS with a certificate for the MX name (Postfix: smtpd_tls_cert_file, smtpd_tls_key_file, smtpd_tls_security_level = may)."),
+            StartTlsRejected { ip, reply } => s("STARTTLS offered but refused", format!("{ip} announced STARTTLS, then answered \"{reply}\"."), "Check the TLS settings and that the certificate and key files are readable by the mail server."),
+            TlsHandshakeFailed { ip, error } => s("TLS handshake failed", format!("After STARTTLS the handshake with {ip} failed: {error}."), "Enable TLS 1.2 and 1.3 with modern ciphers and check the certificate and key the server loads."),
+            StartTlsInjection { ip } => s("Plaintext sent after STARTTLS", format!("{ip} sent bytes after its 220 reply to STARTTLS, before TLS began (CVE-2011-0411 class)."), "Update the mail server or the middlebox in front of it; it must not buffer plaintext across STARTTLS."),
+            TlsOk { version, cipher } => s("TLS works", format!("{version} with {cipher}."), "Nothing to do."),
+            CertificateExpired { not_after } => s("Certificate expired", format!("The certificate was valid until {not_after}."), "Renew the certificate now, with the exact MX host name in its SAN, and reload the mail server."),
+            CertificateExpiresSoon { days, not_after } => s("Certificate expires soon", format!("It expires in {days} days ({not_after})."), "Renew the certificate now and check that automatic renewal reloads the mail server."),
+            CertificateNameMismatch { host, names } => s("Certificate does not match the MX name", format!("{host} is not among the certificate's names ({names})."), "Renew the certificate with the exact MX host name in its SAN."),
+            CertificateSelfSigned { subject } => s("Self-signed certificate", format!("The certificate ({subject}) is signed by itself."), "Use a certificate from a public CA (e.g. Let's Encrypt) with the MX host name in its SAN."),
+            CertificateUntrusted { error } => s("Certificate not trusted", format!("The chain does not verify to a public root: {error}."), "Install a certificate from a public CA and send the full chain (leaf and intermediates)."),
+            CertificateWeakKey { algorithm, bits } => s("Weak certificate key", format!("{algorithm} key of {bits} bits."), "Reissue the certificate with an RSA key of at least 2048 bits or an ECDSA P-256 key."),
+            CertificateValid { days } => s("Certificate valid", format!("Trusted, names the MX host, {days} days left."), "Nothing to do."),
+            OpenRelay { ip, reply } => s("Open relay", format!("{ip} accepted mail for an outside domain without authentication: \"{reply}\". Spammers will abuse it and the server will be blacklisted."), "Refuse unauthenticated relaying: accept mail only for your own domains unless the client authenticated (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
+            RelayRefused { reply } => s("Not an open relay", format!("Mail for an outside domain was refused: \"{reply}\"."), "Nothing to do."),
+            RelayInconclusive { ip, reply } => s("Relay test inconclusive", format!("{ip} answered \"{reply}\" (temporary failure or sender refused), so relaying could not be tested."), "Run the test again later; greylisting and rate limits give temporary answers."),
+            SessionAborted { ip, reason } => s("The SMTP session broke off", format!("The session with {ip} ended early: {reason}."), "Check the server's logs for the session; a server should answer every command with a valid reply."),
+            DeadlineReached { ip } => s("The server was too slow", format!("{ip} did not finish the session within the deadline."), "Check for tarpitting, overload or slow DNS lookups on the mail server."),
+        }
+    }
+
+    fn german(&self) -> (String, String, String) {
+        use FindingKind::*;
+        let s = |a: &str, b: String, c: &str| (a.to_owned(), b, c.to_owned());
+        match self {
+            NullMx => s("Die Domain nimmt keine Mail an", "Sie veröffentlicht einen Null-MX (RFC 7505: MX 0 .); Absender weisen Mail sofort zurück.".into(), "Nichts zu tun, wenn die Domain keine Mail empfangen soll; sonst den Null-MX durch echte MX-Einträge ersetzen."),
+            ImplicitMx => s("Keine MX-Einträge: die Adresse der Domain wird genutzt", "Ohne MX-Einträge nutzen Absender die A/AAAA-Einträge der Domain (RFC 5321 §5.1).".into(), "Einen MX-Eintrag für den Mailserver veröffentlichen, auch wenn es derselbe Host ist."),
+            DomainNotFound => s("Die Domain existiert nicht", "DNS antwortete NXDOMAIN: niemand kann ihr Mail senden.".into(), "Schreibweise prüfen; falls es Ihre ist, Registrierung und Delegation an funktionierende Nameserver prüfen."),
+            NoMailRecords => s("Die Domain hat weder MX- noch Adress-Einträge", "DNS kennt weder MX noch A/AAAA für sie, Mail kann nicht zugestellt werden.".into(), "Einen MX-Eintrag auf den Mailserver veröffentlichen, oder einen Null-MX (MX 0 .), wenn die Domain keine Mail empfängt."),
+            DnsFailed { detail } => s("DNS-Abfrage fehlgeschlagen", format!("Der Resolver gab keine Antwort: {detail}."), "Prüfen, ob die Nameserver der Domain antworten und DNSSEC, falls genutzt, gültig ist."),
+            MxHostsCapped { skipped } => s("Nicht jeder MX-Host wurde getestet", format!("Über die ersten 10 hinaus gibt es {skipped} weitere MX-Hosts."), "Zehn MX-Hosts reichen; ungenutzte entfernen."),
+            NoReachableMx => s("Kein Mailserver nimmt Verbindungen an", "Keine Adresse eines MX-Hosts antwortete auf Port 25 mit 220: eingehende Mail staut sich und kommt zurück.".into(), "Den Mailserver auf Port 25 lauschen lassen und eingehendes TCP 25 in jeder Firewall und Security Group erlauben."),
+            MxIsCname { host, target } => s("MX-Ziel ist ein Alias (CNAME)", format!("{host} ist ein CNAME auf {target}; RFC 2181 §10.3 verbietet Alias-Ziele, manche Absender lehnen sie ab."), "Den MX-Eintrag direkt auf den kanonischen Namen (das CNAME-Ziel) zeigen lassen."),
+            MxIsIpLiteral { host } => s("MX-Ziel ist eine IP-Adresse", format!("Der MX-Eintrag nennt \"{host}\", eine Adresse statt eines Hostnamens."), "Ein MX muss einen Host mit A/AAAA-Einträgen nennen; einen anlegen und den MX darauf zeigen lassen."),
+            MxHostNoAddress { host, detail } => s("MX-Host hat keine Adresse", format!("{host} hat keinen A- oder AAAA-Eintrag ({detail}); Mail an ihn ist unzustellbar."), "A/AAAA-Einträge für den Mailhost anlegen oder den Hostnamen im MX korrigieren."),
+            AddressesCapped { host, skipped } => s("Nicht jede Adresse wurde getestet", format!("{host} hat über die ersten 8 hinaus {skipped} weitere Adressen."), "Nichts zu tun; mxray testet die ersten 8 Adressen je Host."),
+            NoIpv6 { host } => s("Keine IPv6-Adresse", format!("{host} hat nur IPv4; Absender in reinen IPv6-Netzen erreichen ihn nicht."), "Einen AAAA-Eintrag anlegen und den Server auf IPv6 lauschen lassen."),
+            TargetBlocked { ip, range } => s("Adresse ist nicht öffentlich und wurde nicht getestet", format!("{ip} ist eine {range}-Adresse, aus dem Internet unerreichbar; mxray verbindet sich dorthin nicht."), "Für MX-Hosts nur öffentliche Adressen veröffentlichen; für interne Namen Split-DNS nutzen."),
+            Port25Unreachable { ip, outcome, detail } => s("Port 25 nicht erreichbar", format!("Verbindung zu {ip} Port 25 fehlgeschlagen ({outcome}: {detail})."), "Prüfen, ob der Mailserver läuft und auf Port 25 lauscht, und eingehendes TCP 25 in jeder Firewall, Security Group und beim Provider erlauben."),
+            BannerNotReady { ip, reply } => s("Der Server lehnt Sitzungen ab", format!("{ip} grüßte mit \"{reply}\" statt 220."), "Last und Zugriffsregeln des Mailservers prüfen; eine 421- oder 554-Begrüßung weist jeden Absender ab."),
+            BannerMissing { ip, reason } => s("Keine SMTP-Begrüßung", format!("{ip} nahm die Verbindung an, sandte aber keine gültige 220-Begrüßung: {reason}."), "Prüfen, ob auf Port 25 ein SMTP-Server antwortet und nichts dazwischen (Proxy, IPS, Tarpit) die Begrüßung zurückhält."),
+            BannerLeaksVersion { software, version } => s("Der Banner verrät die Softwareversion", format!("Die Begrüßung nennt {software} {version}."), "Die Version im Banner verbergen (Postfix: smtpd_banner = $myhostname ESMTP); sie hilft Angreifern bei der Wahl von Exploits."),
+            EhloRefused { ip } => s("EHLO abgelehnt, HELO genutzt", format!("{ip} lehnte EHLO ab; ohne ESMTP gibt es kein STARTTLS, SIZE oder 8BITMIME."), "ESMTP (EHLO) auf dem Mailserver aktivieren."),
+            HeloFailed { ip, reply } => s("Weder EHLO noch HELO angenommen", format!("{ip} antwortete \"{reply}\"."), "HELO-Beschränkungen des Servers prüfen; ein Absender muss sich vorstellen können."),
+            StartTlsNotOffered { ip } => s("STARTTLS nicht angeboten", format!("{ip} bietet kein STARTTLS an: Mail an ihn läuft unverschlüsselt."), "STARTTLS mit einem Zertifikat für den MX-Namen aktivieren (Postfix: smtpd_tls_cert_file, smtpd_tls_key_file, smtpd_tls_security_level = may)."),
+            StartTlsRejected { ip, reply } => s("STARTTLS angeboten, aber abgelehnt", format!("{ip} bot STARTTLS an und antwortete dann \"{reply}\"."), "TLS-Einstellungen prüfen und ob Zertifikat und Schlüssel für den Mailserver lesbar sind."),
+            TlsHandshakeFailed { ip, error } => s("TLS-Handshake fehlgeschlagen", format!("Nach STARTTLS schlug der Handshake mit {ip} fehl: {error}."), "TLS 1.2 und 1.3 mit modernen Ciphern aktivieren und Zertifikat und Schlüssel des Servers prüfen."),
+            StartTlsInjection { ip } => s("Klartext nach STARTTLS gesendet", format!("{ip} sandte nach seiner 220-Antwort auf STARTTLS Bytes, bevor TLS begann (Klasse CVE-2011-0411)."), "Den Mailserver oder die Middlebox davor aktualisieren; Klartext darf nicht über STARTTLS hinweg gepuffert werden."),
+            TlsOk { version, cipher } => s("TLS funktioniert", format!("{version} mit {cipher}."), "Nichts zu tun."),
+            CertificateExpired { not_after } => s("Zertifikat abgelaufen", format!("Das Zertifikat war gültig bis {not_after}."), "Das Zertifikat jetzt erneuern, mit dem exakten MX-Hostnamen im SAN, und den Mailserver neu laden."),
+            CertificateExpiresSoon { days, not_after } => s("Zertifikat läuft bald ab", format!("Es läuft in {days} Tagen ab ({not_after})."), "Das Zertifikat jetzt erneuern und prüfen, dass die automatische Erneuerung den Mailserver neu lädt."),
+            CertificateNameMismatch { host, names } => s("Zertifikat passt nicht zum MX-Namen", format!("{host} ist nicht unter den Namen des Zertifikats ({names})."), "Das Zertifikat mit dem exakten MX-Hostnamen im SAN erneuern."),
+            CertificateSelfSigned { subject } => s("Selbstsigniertes Zertifikat", format!("Das Zertifikat ({subject}) ist von sich selbst signiert."), "Ein Zertifikat einer öffentlichen CA (z. B. Let's Encrypt) mit dem MX-Hostnamen im SAN verwenden."),
+            CertificateUntrusted { error } => s("Zertifikat nicht vertrauenswürdig", format!("Die Kette führt zu keiner öffentlichen Wurzel: {error}."), "Ein Zertifikat einer öffentlichen CA installieren und die ganze Kette (Blatt und Zwischenzertifikate) senden."),
+            CertificateWeakKey { algorithm, bits } => s("Schwacher Zertifikatsschlüssel", format!("{algorithm}-Schlüssel mit {bits} Bit."), "Das Zertifikat mit einem RSA-Schlüssel ab 2048 Bit oder einem ECDSA-P-256-Schlüssel neu ausstellen."),
+            CertificateValid { days } => s("Zertifikat gültig", format!("Vertrauenswürdig, nennt den MX-Host, noch {days} Tage gültig."), "Nichts zu tun."),
+            OpenRelay { ip, reply } => s("Offenes Relay", format!("{ip} nahm ohne Anmeldung Mail für eine fremde Domain an: \"{reply}\". Spammer werden das ausnutzen, der Server landet auf Blacklists."), "Nicht angemeldetes Relaying ablehnen: nur Mail für eigene Domains annehmen, außer der Client hat sich angemeldet (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
+            RelayRefused { reply } => s("Kein offenes Relay", format!("Mail für eine fremde Domain wurde abgelehnt: \"{reply}\"."), "Nichts zu tun."),
+            RelayInconclusive { ip, reply } => s("Relay-Test ohne Ergebnis", format!("{ip} antwortete \"{reply}\" (vorübergehender Fehler oder Absender abgelehnt), Relaying ließ sich nicht testen."), "Den Test später wiederholen; Greylisting und Ratenbegrenzungen geben vorübergehende Antworten."),
+            SessionAborted { ip, reason } => s("Die SMTP-Sitzung brach ab", format!("Die Sitzung mit {ip} endete vorzeitig: {reason}."), "Die Logs des Servers zu dieser Sitzung prüfen; ein Server sollte jedes Kommando gültig beantworten."),
+            DeadlineReached { ip } => s("Der Server war zu langsam", format!("{ip} beendete die Sitzung nicht innerhalb der Frist."), "Auf Tarpitting, Überlast oder langsame DNS-Abfragen am Mailserver prüfen."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_snake_case_tags() {
+        assert_eq!(FindingKind::NullMx.code(), "null_mx");
+        let f = FindingKind::CertificateExpired { not_after: "2020-01-01T00:00:00Z".into() }.into_finding();
+        assert_eq!(f.code, "certificate_expired");
+        assert_eq!(f.severity, Severity::Critical);
+        assert!(f.remedy.contains("SAN"));
+        let json = serde_json::to_value(&f).unwrap();
+        assert_eq!(json["kind"]["not_after"], "2020-01-01T00:00:00Z");
+        let back: Finding = serde_json::from_value(json).unwrap();
+        assert_eq!(back, f);
+    }
+
+    #[test]
+    fn every_language_has_every_text() {
+        let kinds = [
+            FindingKind::OpenRelay { ip: "192.0.2.1".into(), reply: "250 ok".into() },
+            FindingKind::Port25Unreachable { ip: "192.0.2.1".into(), outcome: "refused".into(), detail: "x".into() },
+        ];
+        for k in kinds {
+            let (en, de) = (k.texts(Lang::En), k.texts(Lang::De));
+            assert_ne!(en.title, de.title);
+            assert!(!de.remedy.is_empty() && !en.remedy.is_empty());
+        }
+        assert!(FindingKind::Port25Unreachable { ip: "a".into(), outcome: "b".into(), detail: "c".into() }
+            .texts(Lang::En)
+            .remedy
+            .contains("firewall"));
+    }
+}

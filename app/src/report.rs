@@ -1,0 +1,454 @@
+//! The typed report: the JSON contract `mxray.report.v1`, shared by the engine, the CLI, the API,
+//! the web page and exported files.
+
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+use crate::findings::Finding;
+
+/// Schema identifier written into every report.
+pub const SCHEMA: &str = "mxray.report.v1";
+
+/// The whole diagnosis of one domain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// What the user typed.
+    pub input: String,
+    /// The normalised domain (A-label, no trailing dot).
+    pub domain: String,
+    /// RFC 3339 UTC time the check started.
+    pub checked_at: String,
+    /// Wall time of the whole check in milliseconds (0 while running).
+    pub duration_ms: u64,
+    /// Where the mail hosts came from.
+    pub mx_source: MxSource,
+    /// Mail hosts in delivery order (preference, then name).
+    pub mx: Vec<MxHost>,
+    /// Findings about the domain as a whole.
+    pub findings: Vec<Finding>,
+    /// DNS facts that are not per host.
+    #[serde(default)]
+    pub dns: DnsReport,
+    /// True once every address has finished.
+    #[serde(default)]
+    pub complete: bool,
+}
+
+/// How the list of mail hosts was obtained.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MxSource {
+    /// MX records.
+    Mx,
+    /// No MX, the domain's own A/AAAA (RFC 5321 §5.1).
+    Implicit,
+    /// RFC 7505 null MX: the domain accepts no mail.
+    NullMx,
+    /// Nothing to deliver to (NXDOMAIN, no records, or DNS failure). Also the state before resolution.
+    #[default]
+    None,
+}
+
+/// Domain-level DNS facts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsReport {
+    /// The resolver that answered (`system` or `IP:PORT`).
+    #[serde(default)]
+    pub resolver: String,
+    /// Why no mail host could be found, when none was.
+    #[serde(default)]
+    pub error: Option<DnsFailure>,
+    /// How many MX hosts existed beyond the cap and were not tested.
+    #[serde(default)]
+    pub mx_hosts_skipped: usize,
+}
+
+/// Why a DNS lookup produced no usable answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DnsFailure {
+    /// The name does not exist.
+    Nxdomain,
+    /// The name exists but has neither MX nor A/AAAA.
+    NoRecords,
+    /// The resolver failed or timed out.
+    Failed {
+        /// Resolver error text.
+        detail: String,
+    },
+}
+
+/// One mail host and what was found at each of its addresses.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MxHost {
+    /// Host name (A-label, no trailing dot).
+    pub host: String,
+    /// MX preference (lower is tried first); 0 for an implicit MX.
+    pub preference: u16,
+    /// One-glance status.
+    pub status: HostStatus,
+    /// Findings about this host.
+    pub findings: Vec<Finding>,
+    /// Every tested address.
+    pub addresses: Vec<AddressReport>,
+    /// The canonical name when the MX target is a CNAME (RFC 2181 §10.3 forbids it).
+    #[serde(default)]
+    pub cname: Option<String>,
+    /// Why the host has no address, when it has none.
+    #[serde(default)]
+    pub address_error: Option<String>,
+    /// How many addresses existed beyond the cap and were not tested.
+    #[serde(default)]
+    pub addresses_skipped: usize,
+}
+
+/// The four one-glance marks of a mail host.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostStatus {
+    /// Port 25 answered with a 220 banner.
+    pub reachable: Mark,
+    /// STARTTLS offered and the handshake worked.
+    pub starttls: Mark,
+    /// The certificate is trusted, matches the name and is in date.
+    pub certificate_valid: Mark,
+    /// Relaying to an outside domain is refused.
+    pub open_relay: Mark,
+}
+
+/// A one-glance verdict on one aspect.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mark {
+    /// Not known yet.
+    #[default]
+    Pending,
+    /// Does not apply (e.g. no certificate without TLS).
+    NotApplicable,
+    /// Could not be decided (e.g. greylisting).
+    Inconclusive,
+    /// Fine.
+    Ok,
+    /// Works, with a problem.
+    Warning,
+    /// Broken or dangerous.
+    Critical,
+}
+
+/// IP family of an address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// IPv4.
+    Ipv4,
+    /// IPv6.
+    Ipv6,
+}
+
+impl Family {
+    /// The family of an address (v4-mapped IPv6 counts as IPv6: that is what was connected to).
+    pub fn of(ip: &IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(_) => Family::Ipv4,
+            IpAddr::V6(_) => Family::Ipv6,
+        }
+    }
+}
+
+/// Everything found at one address of one mail host.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AddressReport {
+    /// The address connected to.
+    pub ip: IpAddr,
+    /// Its family.
+    pub family: Family,
+    /// Wall time spent on this address (0 while running).
+    pub duration_ms: u64,
+    /// TCP connection outcome (absent while pending).
+    pub tcp: Option<TcpReport>,
+    /// The greeting.
+    pub banner: Option<BannerReport>,
+    /// EHLO (or HELO) reply in plaintext.
+    pub ehlo: Option<EhloReport>,
+    /// STARTTLS outcome.
+    pub starttls: Option<StartTlsReport>,
+    /// The certificate chain and its judgement.
+    pub certificate: Option<CertificateReport>,
+    /// EHLO reply inside TLS.
+    #[serde(default)]
+    pub ehlo_tls: Option<EhloReport>,
+    /// Open-relay probe.
+    pub open_relay: Option<RelayReport>,
+    /// Every line sent and received.
+    pub transcript: Vec<TranscriptLine>,
+    /// Findings about this address.
+    pub findings: Vec<Finding>,
+    /// True when this address has finished.
+    #[serde(default)]
+    pub done: bool,
+    /// True when the per-address deadline cut the session short.
+    #[serde(default)]
+    pub deadline_hit: bool,
+    /// Number of TCP connections opened to this address.
+    #[serde(default)]
+    pub connections: u8,
+    /// Why the session ended before every step ran, when it did.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+impl AddressReport {
+    /// A report with nothing known yet.
+    pub fn pending(ip: IpAddr) -> Self {
+        AddressReport {
+            ip,
+            family: Family::of(&ip),
+            duration_ms: 0,
+            tcp: None,
+            banner: None,
+            ehlo: None,
+            starttls: None,
+            certificate: None,
+            ehlo_tls: None,
+            open_relay: None,
+            transcript: Vec::new(),
+            findings: Vec::new(),
+            done: false,
+            deadline_hit: false,
+            connections: 0,
+            error: None,
+        }
+    }
+}
+
+/// Outcome of the TCP connect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TcpOutcome {
+    /// Connected.
+    Connected,
+    /// Connection refused (RST).
+    Refused,
+    /// No answer within the step timeout.
+    Timeout,
+    /// No route to the host or network.
+    Unreachable,
+    /// Not attempted: the address is not public (SSRF guard).
+    Blocked,
+    /// Another error.
+    Error,
+}
+
+/// The TCP connection step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TcpReport {
+    /// What happened.
+    pub outcome: TcpOutcome,
+    /// Connect time in milliseconds (when connected).
+    pub connect_ms: Option<u64>,
+    /// Error text or the reason for blocking.
+    pub detail: Option<String>,
+    /// The port connected to.
+    #[serde(default)]
+    pub port: u16,
+}
+
+/// The 220 greeting (or whatever came instead).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BannerReport {
+    /// Reply code; absent when no valid reply arrived.
+    pub code: Option<u16>,
+    /// Reply text, lines joined with `\n` (or the failure text).
+    pub text: String,
+    /// MTA software recognised from the banner.
+    pub software: Option<Software>,
+    /// Milliseconds from connect to the complete greeting.
+    pub elapsed_ms: u64,
+    /// Why the greeting is missing or invalid (silence, garbage, overflow).
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// A recognised MTA.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Software {
+    /// Product name, e.g. `Postfix`.
+    pub name: String,
+    /// Version, when the banner reveals it.
+    pub version: Option<String>,
+}
+
+/// The EHLO (or HELO) reply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EhloReport {
+    /// Reply code; absent when no valid reply arrived.
+    pub code: Option<u16>,
+    /// The name the server gave in its first line.
+    pub host: String,
+    /// Extensions with their parameters, in server order.
+    pub extensions: Vec<Extension>,
+    /// SIZE limit in bytes (0 = no limit announced as 0; absent = no SIZE).
+    pub size_limit: Option<u64>,
+    /// True when EHLO was refused and HELO was used.
+    #[serde(default)]
+    pub helo_fallback: bool,
+    /// Why the reply is missing or invalid.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+impl EhloReport {
+    /// True when the server offers this extension (case-insensitive).
+    pub fn offers(&self, keyword: &str) -> bool {
+        self.extensions.iter().any(|e| e.keyword.eq_ignore_ascii_case(keyword))
+    }
+}
+
+/// One EHLO extension line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    /// Keyword in upper case, e.g. `SIZE`.
+    pub keyword: String,
+    /// Parameters as sent.
+    pub params: Vec<String>,
+}
+
+/// Outcome of STARTTLS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartTlsOutcome {
+    /// TLS established.
+    Ok,
+    /// The server does not offer STARTTLS.
+    NotOffered,
+    /// STARTTLS was refused (non-220 reply).
+    Rejected,
+    /// The TLS handshake failed.
+    HandshakeFailed,
+    /// Not attempted (no EHLO, earlier failure).
+    Skipped,
+}
+
+/// The STARTTLS step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartTlsReport {
+    /// STARTTLS was in the EHLO reply.
+    pub offered: bool,
+    /// What happened.
+    pub outcome: StartTlsOutcome,
+    /// Negotiated protocol, e.g. `TLSv1.3`.
+    pub tls_version: Option<String>,
+    /// Negotiated cipher suite, e.g. `TLS13_AES_256_GCM_SHA384`.
+    pub cipher_suite: Option<String>,
+    /// Negotiated key exchange group, e.g. `X25519`.
+    pub kx_group: Option<String>,
+    /// Handshake time in milliseconds.
+    pub handshake_ms: Option<u64>,
+    /// Error text (refusal reply or handshake error).
+    pub error: Option<String>,
+    /// The server sent bytes after its 220 to STARTTLS before the handshake (CVE-2011-0411 class).
+    #[serde(default)]
+    pub pipelined_plaintext: bool,
+}
+
+/// The certificate chain and its judgement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateReport {
+    /// The chain verifies to a trusted root (name and dates are judged by the fields below).
+    pub trusted: bool,
+    /// Why it does not, when it does not.
+    pub trust_error: Option<String>,
+    /// The leaf is valid for the MX host name.
+    pub hostname_matches: bool,
+    /// The leaf has expired (or is not yet valid).
+    pub expired: bool,
+    /// The leaf is self-signed.
+    pub self_signed: bool,
+    /// Whole days until the leaf expires (negative when expired).
+    pub days_until_expiry: i64,
+    /// The chain as the server sent it, leaf first.
+    pub chain: Vec<CertificateInfo>,
+}
+
+/// One certificate of a chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateInfo {
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Serial number in hex.
+    pub serial: String,
+    /// Start of validity (RFC 3339).
+    pub not_before: String,
+    /// End of validity (RFC 3339).
+    pub not_after: String,
+    /// DNS names in the subject alternative name.
+    pub san: Vec<String>,
+    /// `RSA`, `EC`, `Ed25519`, …
+    pub key_algorithm: String,
+    /// Key size in bits.
+    pub key_bits: Option<u32>,
+    /// Signature algorithm, e.g. `sha256WithRSAEncryption`.
+    pub signature_algorithm: String,
+    /// SHA-256 of the DER, hex with colons.
+    pub sha256: String,
+}
+
+/// Outcome of the open-relay probe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelayOutcome {
+    /// RCPT to the outside domain was refused (5xx): good.
+    Refused,
+    /// RCPT to the outside domain was accepted (2xx): open relay.
+    Accepted,
+    /// Temporary failure, or MAIL FROM refused: cannot tell.
+    Inconclusive,
+    /// Not run (no session).
+    Skipped,
+}
+
+/// The open-relay probe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayReport {
+    /// What the probe concluded.
+    pub outcome: RelayOutcome,
+    /// The `MAIL FROM` reply, e.g. `250 2.1.0 Ok`.
+    pub mail_from: Option<String>,
+    /// The `RCPT TO` reply.
+    pub rcpt_to: Option<String>,
+    /// Sender address used.
+    #[serde(default)]
+    pub sender: String,
+    /// Recipient address used.
+    #[serde(default)]
+    pub recipient: String,
+    /// True when the probe ran inside TLS.
+    #[serde(default)]
+    pub over_tls: bool,
+}
+
+/// Direction of a transcript line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Sent by mxray.
+    Client,
+    /// Received from the server.
+    Server,
+    /// Something that is not a line (connect, TLS handshake, timeout).
+    Event,
+}
+
+/// One line of the SMTP dialogue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptLine {
+    /// Milliseconds since the address's first connect attempt.
+    pub at_ms: u64,
+    /// Who.
+    pub dir: Direction,
+    /// The line without CRLF (non-printable bytes escaped).
+    pub text: String,
+}
