@@ -3,6 +3,8 @@
 #![warn(missing_docs)]
 
 pub mod assess;
+#[cfg(feature = "ssr")]
+pub mod engine;
 pub mod event;
 pub mod findings;
 pub mod fold;
