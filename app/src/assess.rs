@@ -5,8 +5,7 @@ use std::net::IpAddr;
 
 use crate::findings::FindingKind;
 use crate::report::{
-    AddressReport, DnsFailure, Family, Mark, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome,
-    TcpOutcome,
+    AddressReport, DnsFailure, Family, Mark, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome,
 };
 
 /// Days before expiry from which a certificate earns a warning.
@@ -35,7 +34,8 @@ pub enum Step {
 
 impl Step {
     /// All steps in display order.
-    pub const ALL: [Step; 6] = [Step::Tcp, Step::Banner, Step::Ehlo, Step::StartTls, Step::Certificate, Step::OpenRelay];
+    pub const ALL: [Step; 6] =
+        [Step::Tcp, Step::Banner, Step::Ehlo, Step::StartTls, Step::Certificate, Step::OpenRelay];
 }
 
 /// The mark of one step at one address.
@@ -207,7 +207,10 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
             TcpOutcome::Blocked => out.push(FindingKind::TargetBlocked { ip: ip.clone(), range: detail }),
             other => out.push(FindingKind::Port25Unreachable {
                 ip: ip.clone(),
-                outcome: serde_json::to_value(other).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                outcome: serde_json::to_value(other)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
                 detail,
             }),
         }
@@ -215,7 +218,8 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     if let Some(b) = &a.banner {
         match b.code {
             Some(READY) => {
-                if let Some(version) = b.software.as_ref().and_then(|s| s.version.clone().map(|v| (s.name.clone(), v))) {
+                if let Some(version) = b.software.as_ref().and_then(|s| s.version.clone().map(|v| (s.name.clone(), v)))
+                {
                     out.push(FindingKind::BannerLeaksVersion { software: version.0, version: version.1 });
                 }
             }

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 use crate::report::{
-    BannerReport, CertificateReport, DnsFailure, EhloReport, MxSource, RelayReport, StartTlsReport,
-    TcpReport, TranscriptLine,
+    BannerReport, CertificateReport, DnsFailure, EhloReport, MxSource, RelayReport, StartTlsReport, TcpReport,
+    TranscriptLine,
 };
 
 /// One thing that happened during a check.

@@ -273,7 +273,11 @@ impl FindingKind {
         use FindingKind::*;
         match self {
             TlsOk { .. } | CertificateValid { .. } | RelayRefused { .. } => Severity::Ok,
-            NullMx | MxHostsCapped { .. } | AddressesCapped { .. } | BannerLeaksVersion { .. } | NoIpv6 { .. }
+            NullMx
+            | MxHostsCapped { .. }
+            | AddressesCapped { .. }
+            | BannerLeaksVersion { .. }
+            | NoIpv6 { .. }
             | RelayInconclusive { .. } => Severity::Info,
             ImplicitMx
             | MxIsCname { .. }
@@ -316,7 +320,14 @@ impl FindingKind {
     /// The finding as written into the report (English texts).
     pub fn into_finding(self) -> Finding {
         let t = self.texts(Lang::En);
-        Finding { severity: self.severity(), code: self.code(), title: t.title, detail: t.detail, remedy: t.remedy, kind: self }
+        Finding {
+            severity: self.severity(),
+            code: self.code(),
+            title: t.title,
+            detail: t.detail,
+            remedy: t.remedy,
+            kind: self,
+        }
     }
 
     /// Title, detail and remedy in a language.

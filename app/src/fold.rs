@@ -34,9 +34,9 @@ impl Report {
 
     /// Every finding of the report: domain, hosts and addresses.
     pub fn all_findings(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().chain(self.mx.iter().flat_map(|h| {
-            h.findings.iter().chain(h.addresses.iter().flat_map(|a| a.findings.iter()))
-        }))
+        self.findings.iter().chain(
+            self.mx.iter().flat_map(|h| h.findings.iter().chain(h.addresses.iter().flat_map(|a| a.findings.iter()))),
+        )
     }
 
     /// The worst severity in the report (`Ok` when there is no finding).
@@ -161,7 +161,12 @@ mod tests {
                 error: None,
                 mx_hosts_skipped: 0,
             },
-            step(StepResult::Tcp(TcpReport { outcome: TcpOutcome::Connected, connect_ms: Some(1), detail: None, port: 25 })),
+            step(StepResult::Tcp(TcpReport {
+                outcome: TcpOutcome::Connected,
+                connect_ms: Some(1),
+                detail: None,
+                port: 25,
+            })),
             step(StepResult::Banner(BannerReport {
                 code: Some(220),
                 text: "mx.example.com ESMTP Postfix".into(),

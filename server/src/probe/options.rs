@@ -1,0 +1,52 @@
+//! Probe settings, shared by `mxray check` (flags) and `mxray serve` (environment variables).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Every knob of the probe engine. Each flag can also be set by its `MXRAY_…` variable.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ProbeOptions {
+    /// DNS resolver as IP:PORT (default: the system resolver).
+    #[arg(long, env = "MXRAY_RESOLVER", value_name = "IP:PORT")]
+    pub resolver: Option<SocketAddr>,
+    /// Allow loopback, private and other non-public targets (tests, self-hosting).
+    #[arg(long, env = "MXRAY_ALLOW_PRIVATE_TARGETS")]
+    pub allow_private_targets: bool,
+    /// Extra trusted roots (PEM), on top of the Mozilla roots.
+    #[arg(long, env = "MXRAY_CA_FILE", value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Name sent with EHLO/HELO.
+    #[arg(long, env = "MXRAY_HELO_NAME", default_value = "mxray.invalid")]
+    pub helo_name: String,
+    /// Sender for the open-relay probe.
+    #[arg(long, env = "MXRAY_RELAY_SENDER", default_value = "relay-probe@mxray.invalid")]
+    pub relay_sender: String,
+    /// Recipient (outside the tested domain) for the open-relay probe.
+    #[arg(long, env = "MXRAY_RELAY_RECIPIENT", default_value = "relay-test@example.net")]
+    pub relay_recipient: String,
+    /// Limit for each whole reply (and connect, and TLS handshake), in seconds.
+    #[arg(long, env = "MXRAY_STEP_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub step_timeout_secs: u64,
+    /// Limit for everything at one address, in seconds.
+    #[arg(long, env = "MXRAY_DEADLINE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub deadline_secs: u64,
+    /// SMTP port to connect to.
+    #[arg(long, env = "MXRAY_SMTP_PORT", default_value_t = 25, value_parser = clap::value_parser!(u16).range(1..))]
+    pub smtp_port: u16,
+    /// Most TCP connections open at once over all checks of this process.
+    #[arg(long, env = "MXRAY_MAX_CONNECTIONS", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_connections: u64,
+}
+
+impl ProbeOptions {
+    /// The step timeout as a duration.
+    pub fn step_timeout(&self) -> Duration {
+        Duration::from_secs(self.step_timeout_secs)
+    }
+
+    /// The per-address deadline as a duration.
+    pub fn deadline(&self) -> Duration {
+        Duration::from_secs(self.deadline_secs)
+    }
+}
