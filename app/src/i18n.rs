@@ -52,6 +52,308 @@ impl Lang {
     }
 }
 
+/// Fixed UI and report labels. Each variant names its English and German text in one line of
+/// [`Text::pair`], so a missing translation does not compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Text {
+    // Report renderers (app/src/render).
+    /// Title of an exported report.
+    ReportTitle,
+    /// What the user typed.
+    Input,
+    /// When the check ran.
+    CheckedAt,
+    /// How long it took.
+    Duration,
+    /// Which resolver answered.
+    Resolver,
+    /// Where the mail hosts came from.
+    MailHosts,
+    /// Heading of the domain-level findings.
+    DomainFindings,
+    /// Heading of findings.
+    Findings,
+    /// No finding at all.
+    NoFindings,
+    /// The overall verdict.
+    Verdict,
+    /// The check did not finish.
+    Incomplete,
+    /// What the admin should do.
+    Remedy,
+    /// The one-glance status of a host.
+    Status,
+    /// The host answers with 220.
+    Reachable,
+    /// MX preference.
+    Preference,
+    /// Canonical name of an MX target that is a CNAME.
+    CnameTarget,
+    /// Why a host has no address.
+    NoAddress,
+    /// Hosts or addresses beyond the cap.
+    NotTested,
+    /// Wall time for an address.
+    AddressDuration,
+    /// TCP connections opened.
+    Connections,
+    /// The per-address deadline ended the session.
+    DeadlineReached,
+    /// Why the session ended early.
+    SessionEnded,
+    /// The TCP connection step.
+    TcpConnection,
+    /// The greeting section.
+    Greeting,
+    /// The EHLO section.
+    EhloReply,
+    /// The EHLO section inside TLS.
+    EhloAfterStartTls,
+    /// The TLS section.
+    Tls,
+    /// The certificate judgement section.
+    CertificateCheck,
+    /// One certificate of the chain.
+    ChainCertificate,
+    /// The relay probe section.
+    RelayProbe,
+    /// The SMTP dialogue.
+    Transcript,
+    /// The outcome of a step.
+    Outcome,
+    /// TCP port.
+    Port,
+    /// Time to connect.
+    ConnectTime,
+    /// Free error or detail text.
+    Detail,
+    /// SMTP reply code.
+    ReplyCode,
+    /// Reply text.
+    ReplyText,
+    /// Recognised MTA software.
+    Software,
+    /// Time until the greeting arrived.
+    GreetingTime,
+    /// An error.
+    Error,
+    /// The name the server gave.
+    ServerName,
+    /// EHLO refused, HELO used.
+    HeloFallback,
+    /// Message size limit.
+    SizeLimit,
+    /// No size limit.
+    NoLimit,
+    /// STARTTLS was announced.
+    Offered,
+    /// TLS protocol version.
+    TlsVersion,
+    /// TLS cipher suite.
+    CipherSuite,
+    /// Key exchange group.
+    KeyExchange,
+    /// TLS handshake time.
+    HandshakeTime,
+    /// Plaintext after STARTTLS.
+    PlaintextInjection,
+    /// Chain verifies to a trusted root.
+    Trusted,
+    /// Leaf names the MX host.
+    HostnameMatches,
+    /// Leaf is self-signed.
+    SelfSigned,
+    /// Leaf has expired.
+    Expired,
+    /// Days until expiry.
+    DaysLeft,
+    /// Certificate subject.
+    Subject,
+    /// Certificate issuer.
+    Issuer,
+    /// Certificate serial number.
+    Serial,
+    /// Start of validity.
+    ValidFrom,
+    /// End of validity.
+    ValidUntil,
+    /// Subject alternative names.
+    San,
+    /// Public key.
+    Key,
+    /// Signature algorithm.
+    SignatureAlgorithm,
+    /// SHA-256 fingerprint.
+    Fingerprint,
+    /// Relay probe sender.
+    Sender,
+    /// Relay probe recipient.
+    Recipient,
+    /// Reply to MAIL FROM.
+    MailFromReply,
+    /// Reply to RCPT TO.
+    RcptToReply,
+    /// The probe ran inside TLS.
+    OverTls,
+    /// Yes.
+    Yes,
+    /// No.
+    No,
+    /// Transcript column: time.
+    Time,
+    /// Transcript column: the line.
+    Line,
+    /// Footer of exported files.
+    GeneratedBy,
+}
+
+impl Text {
+    /// The text in a language.
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (en, de) = self.pair();
+        pick(lang, en, de)
+    }
+
+    /// English and German.
+    fn pair(self) -> (&'static str, &'static str) {
+        use Text::*;
+        match self {
+            ReportTitle => ("mxray report", "mxray-Bericht"),
+            Input => ("Input", "Eingabe"),
+            CheckedAt => ("Checked at", "Geprüft am"),
+            Duration => ("Duration", "Dauer"),
+            Resolver => ("Resolver", "Resolver"),
+            MailHosts => ("Mail hosts", "Mailserver"),
+            DomainFindings => ("Domain findings", "Befunde zur Domain"),
+            Findings => ("Findings", "Befunde"),
+            NoFindings => ("No findings.", "Keine Befunde."),
+            Verdict => ("Verdict", "Gesamturteil"),
+            Incomplete => (
+                "The check did not finish; the results are partial.",
+                "Die Prüfung ist nicht fertig geworden; die Ergebnisse sind unvollständig.",
+            ),
+            Remedy => ("What to do", "Was tun"),
+            Status => ("Status", "Status"),
+            Reachable => ("Reachable", "Erreichbar"),
+            Preference => ("Preference", "Priorität"),
+            CnameTarget => ("CNAME target", "CNAME-Ziel"),
+            NoAddress => ("No address", "Keine Adresse"),
+            NotTested => ("Not tested (over the limit)", "Nicht getestet (über der Grenze)"),
+            AddressDuration => ("Time for this address", "Zeit für diese Adresse"),
+            Connections => ("TCP connections", "TCP-Verbindungen"),
+            DeadlineReached => ("Deadline reached", "Frist erreicht"),
+            SessionEnded => ("Session ended early", "Sitzung vorzeitig beendet"),
+            TcpConnection => ("TCP connection", "TCP-Verbindung"),
+            Greeting => ("Greeting", "Begrüßung"),
+            EhloReply => ("EHLO", "EHLO"),
+            EhloAfterStartTls => ("EHLO inside TLS", "EHLO innerhalb von TLS"),
+            Tls => ("TLS", "TLS"),
+            CertificateCheck => ("Certificate check", "Zertifikatsprüfung"),
+            ChainCertificate => ("Certificate", "Zertifikat"),
+            RelayProbe => ("Open-relay probe", "Relay-Test"),
+            Transcript => ("Transcript", "Sitzungsprotokoll"),
+            Outcome => ("Outcome", "Ergebnis"),
+            Port => ("Port", "Port"),
+            ConnectTime => ("Connect time", "Verbindungsaufbau"),
+            Detail => ("Detail", "Detail"),
+            ReplyCode => ("Reply code", "Antwortcode"),
+            ReplyText => ("Text", "Text"),
+            Software => ("Software", "Software"),
+            GreetingTime => ("Time to greeting", "Zeit bis zur Begrüßung"),
+            Error => ("Error", "Fehler"),
+            ServerName => ("Server name", "Servername"),
+            HeloFallback => ("HELO instead of EHLO", "HELO statt EHLO"),
+            SizeLimit => ("Size limit", "Größengrenze"),
+            NoLimit => ("no limit", "keine Grenze"),
+            Offered => ("Offered", "Angeboten"),
+            TlsVersion => ("Protocol", "Protokoll"),
+            CipherSuite => ("Cipher suite", "Cipher-Suite"),
+            KeyExchange => ("Key exchange", "Schlüsselaustausch"),
+            HandshakeTime => ("Handshake time", "Handshake-Dauer"),
+            PlaintextInjection => ("Plaintext after STARTTLS", "Klartext nach STARTTLS"),
+            Trusted => ("Trusted", "Vertrauenswürdig"),
+            HostnameMatches => ("Names the MX host", "Nennt den MX-Host"),
+            SelfSigned => ("Self-signed", "Selbst signiert"),
+            Expired => ("Expired", "Abgelaufen"),
+            DaysLeft => ("days left", "Tage übrig"),
+            Subject => ("Subject", "Inhaber"),
+            Issuer => ("Issuer", "Aussteller"),
+            Serial => ("Serial number", "Seriennummer"),
+            ValidFrom => ("Valid from", "Gültig ab"),
+            ValidUntil => ("Valid until", "Gültig bis"),
+            San => ("Names (SAN)", "Namen (SAN)"),
+            Key => ("Key", "Schlüssel"),
+            SignatureAlgorithm => ("Signature algorithm", "Signaturalgorithmus"),
+            Fingerprint => ("SHA-256 fingerprint", "SHA-256-Fingerabdruck"),
+            Sender => ("Sender", "Absender"),
+            Recipient => ("Recipient", "Empfänger"),
+            MailFromReply => ("Reply to MAIL FROM", "Antwort auf MAIL FROM"),
+            RcptToReply => ("Reply to RCPT TO", "Antwort auf RCPT TO"),
+            OverTls => ("Inside TLS", "Innerhalb von TLS"),
+            Yes => ("yes", "ja"),
+            No => ("no", "nein"),
+            Time => ("Time", "Zeit"),
+            Line => ("Line", "Zeile"),
+            GeneratedBy => ("Generated by mxray", "Erstellt mit mxray"),
+        }
+    }
+}
+
+impl crate::assess::Step {
+    /// The step's name.
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::assess::Step::*;
+        let (en, de) = match self {
+            Tcp => ("TCP", "TCP"),
+            Banner => ("Banner", "Banner"),
+            Ehlo => ("EHLO", "EHLO"),
+            StartTls => ("STARTTLS", "STARTTLS"),
+            Certificate => ("Certificate", "Zertifikat"),
+            OpenRelay => ("Open relay", "Offenes Relay"),
+        };
+        pick(lang, en, de)
+    }
+}
+
+impl crate::report::Mark {
+    /// The mark as a word.
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::report::Mark::*;
+        let (en, de) = match self {
+            Pending => ("pending", "ausstehend"),
+            NotApplicable => ("n/a", "entfällt"),
+            Inconclusive => ("inconclusive", "unklar"),
+            Ok => ("ok", "ok"),
+            Warning => ("warning", "Warnung"),
+            Critical => ("critical", "kritisch"),
+        };
+        pick(lang, en, de)
+    }
+}
+
+impl crate::findings::Severity {
+    /// The severity as a word.
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::findings::Severity::*;
+        let (en, de) = match self {
+            Ok => ("ok", "ok"),
+            Info => ("info", "Hinweis"),
+            Warning => ("warning", "Warnung"),
+            Critical => ("critical", "kritisch"),
+        };
+        pick(lang, en, de)
+    }
+}
+
+/// The English or the German text.
+pub fn pick<T>(lang: Lang, en: T, de: T) -> T {
+    match lang {
+        Lang::En => en,
+        Lang::De => de,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
