@@ -1,1 +1,40 @@
-fn main() {}
+//! `mxray`: serve the web app (default), or check one domain from the command line.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// SMTP/MX tester: MX records, port 25, banner, EHLO, STARTTLS, certificate, open relay.
+#[derive(Parser)]
+#[command(name = "mxray", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check one domain (or e-mail address) and print the report.
+    Check(server::cli::CheckArgs),
+    /// Serve the web app and the HTTP API (the default).
+    Serve(server::web::ServeArgs),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::from(64); // EX_USAGE, so exit 2 keeps meaning "critical finding"
+        }
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+    };
+    match cli.command {
+        Some(Command::Check(args)) => server::cli::run(args).await,
+        Some(Command::Serve(args)) => server::web::serve(args).await,
+        None => server::web::serve(server::web::ServeArgs::from_env()).await,
+    }
+}

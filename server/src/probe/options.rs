@@ -11,7 +11,7 @@ pub struct ProbeOptions {
     #[arg(long, env = "MXRAY_RESOLVER", value_name = "IP:PORT")]
     pub resolver: Option<SocketAddr>,
     /// Allow loopback, private and other non-public targets (tests, self-hosting).
-    #[arg(long, env = "MXRAY_ALLOW_PRIVATE_TARGETS")]
+    #[arg(long, env = "MXRAY_ALLOW_PRIVATE_TARGETS", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
     pub allow_private_targets: bool,
     /// Extra trusted roots (PEM), on top of the Mozilla roots.
     #[arg(long, env = "MXRAY_CA_FILE", value_name = "PEM")]

@@ -1,0 +1,300 @@
+//! DNS: the lookups mxray needs behind a small trait, the hickory implementation, and the
+//! resolution plan (null MX, implicit MX, CNAME'd targets, caps).
+
+use app::report::{DnsFailure, MxSource};
+use app::PlannedHost;
+use futures::future::join_all;
+use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::NetError;
+use hickory_resolver::proto::rr::RData;
+use hickory_resolver::TokioResolver;
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use super::ProbeError;
+
+/// Most MX hosts tested per domain.
+pub const MAX_MX_HOSTS: usize = 10;
+/// Most addresses tested per host.
+pub const MAX_ADDRESSES: usize = 8;
+
+/// Why a lookup has no answer.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    /// NXDOMAIN.
+    #[error("the name does not exist (NXDOMAIN)")]
+    NxDomain,
+    /// NOERROR with no records of the type.
+    #[error("no records of that type")]
+    NoRecords,
+    /// Timeout, SERVFAIL, network error.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// One MX record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MxRecord {
+    /// Preference.
+    pub preference: u16,
+    /// Exchange without trailing dot, lower case; empty for the root (null MX).
+    pub exchange: String,
+}
+
+/// The addresses of a host and the CNAME it went through, if any.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostAddresses {
+    /// Canonical name when the host is an alias.
+    pub cname: Option<String>,
+    /// A and AAAA addresses, IPv4 first.
+    pub ips: Vec<IpAddr>,
+}
+
+/// The DNS lookups the engine makes.
+pub trait MailDns: Send + Sync + 'static {
+    /// MX records of a domain.
+    fn mx(&self, domain: &str) -> impl Future<Output = Result<Vec<MxRecord>, LookupError>> + Send;
+    /// A and AAAA records of a host.
+    fn addresses(&self, host: &str) -> impl Future<Output = Result<HostAddresses, LookupError>> + Send;
+    /// Which resolver answers, for the report.
+    fn label(&self) -> String;
+}
+
+/// The outcome of resolving a domain, ready for the `resolved` event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolution {
+    /// Where the hosts came from.
+    pub mx_source: MxSource,
+    /// Hosts to probe, in delivery order.
+    pub hosts: Vec<PlannedHost>,
+    /// Why there are none.
+    pub error: Option<DnsFailure>,
+    /// MX hosts beyond [`MAX_MX_HOSTS`].
+    pub mx_hosts_skipped: usize,
+}
+
+impl Resolution {
+    fn without_hosts(mx_source: MxSource, error: Option<DnsFailure>) -> Self {
+        Resolution { mx_source, hosts: Vec::new(), error, mx_hosts_skipped: 0 }
+    }
+}
+
+/// Resolves a domain's mail hosts and their addresses (RFC 5321 §5.1, RFC 7505).
+pub async fn resolve<D: MailDns>(dns: &D, domain: &str) -> Resolution {
+    match dns.mx(domain).await {
+        Ok(records) if records.len() == 1 && records[0].exchange.is_empty() => {
+            Resolution::without_hosts(MxSource::NullMx, None)
+        }
+        Ok(mut records) => {
+            records.retain(|r| !r.exchange.is_empty());
+            records.sort_by(|a, b| (a.preference, &a.exchange).cmp(&(b.preference, &b.exchange)));
+            records.dedup_by(|later, first| later.exchange == first.exchange);
+            let skipped = records.len().saturating_sub(MAX_MX_HOSTS);
+            records.truncate(MAX_MX_HOSTS);
+            let hosts = join_all(records.iter().map(|r| plan_host(dns, &r.exchange, r.preference))).await;
+            Resolution { mx_source: MxSource::Mx, hosts, error: None, mx_hosts_skipped: skipped }
+        }
+        Err(LookupError::NoRecords) => match dns.addresses(domain).await {
+            Ok(found) if !found.ips.is_empty() => Resolution {
+                mx_source: MxSource::Implicit,
+                hosts: vec![planned(domain, 0, Ok(found))],
+                error: None,
+                mx_hosts_skipped: 0,
+            },
+            Ok(_) | Err(LookupError::NoRecords) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::NoRecords)),
+            Err(LookupError::NxDomain) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::Nxdomain)),
+            Err(LookupError::Failed(detail)) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::Failed { detail })),
+        },
+        Err(LookupError::NxDomain) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::Nxdomain)),
+        Err(LookupError::Failed(detail)) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::Failed { detail })),
+    }
+}
+
+async fn plan_host<D: MailDns>(dns: &D, host: &str, preference: u16) -> PlannedHost {
+    planned(host, preference, dns.addresses(host).await)
+}
+
+fn planned(host: &str, preference: u16, found: Result<HostAddresses, LookupError>) -> PlannedHost {
+    let (cname, mut ips, address_error) = match found {
+        Ok(HostAddresses { cname, ips }) if ips.is_empty() => (cname, ips, Some(LookupError::NoRecords.to_string())),
+        Ok(HostAddresses { cname, ips }) => (cname, ips, None),
+        Err(e) => (None, Vec::new(), Some(e.to_string())),
+    };
+    let skipped = ips.len().saturating_sub(MAX_ADDRESSES);
+    ips.truncate(MAX_ADDRESSES);
+    PlannedHost { host: host.to_owned(), preference, cname, address_error, addresses: ips, addresses_skipped: skipped }
+}
+
+/// hickory-resolver: the system configuration, or one given server.
+pub struct HickoryDns {
+    resolver: TokioResolver,
+    label: String,
+}
+
+impl HickoryDns {
+    /// A resolver for `server` (IP:PORT), or the system's when `None`.
+    pub fn new(server: Option<SocketAddr>, timeout: Duration) -> Result<Self, ProbeError> {
+        let mut options = ResolverOpts::default();
+        options.timeout = timeout;
+        options.attempts = 2;
+        options.preserve_intermediates = true;
+        let (builder, label) = match server {
+            Some(addr) => {
+                let connections = [ConnectionConfig::udp(), ConnectionConfig::tcp()].map(|mut c| {
+                    c.port = addr.port();
+                    c
+                });
+                let ns = NameServerConfig::new(addr.ip(), true, connections.to_vec());
+                let config = ResolverConfig::from_name_servers(vec![ns]);
+                (TokioResolver::builder_with_config(config, TokioRuntimeProvider::default()), addr.to_string())
+            }
+            None => (TokioResolver::builder_tokio().map_err(|e| ProbeError::Resolver(e.to_string()))?, "system".to_owned()),
+        };
+        let resolver = builder.with_options(options).build().map_err(|e| ProbeError::Resolver(e.to_string()))?;
+        Ok(HickoryDns { resolver, label })
+    }
+}
+
+fn fqdn(name: &str) -> String {
+    format!("{}.", name.trim_end_matches('.'))
+}
+
+fn bare(name: &impl ToString) -> String {
+    name.to_string().trim_end_matches('.').to_ascii_lowercase()
+}
+
+fn lookup_error(e: &NetError) -> LookupError {
+    if e.is_nx_domain() {
+        LookupError::NxDomain
+    } else if e.is_no_records_found() {
+        LookupError::NoRecords
+    } else {
+        LookupError::Failed(e.to_string())
+    }
+}
+
+impl MailDns for HickoryDns {
+    async fn mx(&self, domain: &str) -> Result<Vec<MxRecord>, LookupError> {
+        let lookup = self.resolver.mx_lookup(fqdn(domain)).await.map_err(|e| lookup_error(&e))?;
+        let records: Vec<MxRecord> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::MX(mx) => Some(MxRecord { preference: mx.preference, exchange: bare(&mx.exchange) }),
+                _ => None,
+            })
+            .collect();
+        if records.is_empty() {
+            return Err(LookupError::NoRecords);
+        }
+        Ok(records)
+    }
+
+    async fn addresses(&self, host: &str) -> Result<HostAddresses, LookupError> {
+        let name = fqdn(host);
+        let (v4, v6) = tokio::join!(self.resolver.ipv4_lookup(name.clone()), self.resolver.ipv6_lookup(name));
+        let mut found = HostAddresses::default();
+        let mut errors = Vec::new();
+        for result in [v4, v6] {
+            match result {
+                Ok(lookup) => {
+                    for record in lookup.answers() {
+                        match &record.data {
+                            RData::A(a) => found.ips.push(IpAddr::V4(a.0)),
+                            RData::AAAA(a) => found.ips.push(IpAddr::V6(a.0)),
+                            RData::CNAME(target) if bare(&record.name) == bare(&host) => {
+                                found.cname = Some(bare(&target.0));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Err(e) => errors.push(lookup_error(&e)),
+            }
+        }
+        found.ips.dedup();
+        if found.ips.is_empty() {
+            if let Some(e) = errors.into_iter().find(|e| *e != LookupError::NoRecords) {
+                return Err(e);
+            }
+        }
+        Ok(found)
+    }
+
+    fn label(&self) -> String {
+        self.label.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// DNS from a table: `mx` and `addresses` answers per name.
+    #[derive(Default)]
+    struct TableDns {
+        mx: HashMap<&'static str, Result<Vec<MxRecord>, LookupError>>,
+        hosts: HashMap<String, Result<HostAddresses, LookupError>>,
+    }
+
+    impl MailDns for TableDns {
+        async fn mx(&self, domain: &str) -> Result<Vec<MxRecord>, LookupError> {
+            self.mx.get(domain).cloned().unwrap_or(Err(LookupError::NxDomain))
+        }
+        async fn addresses(&self, host: &str) -> Result<HostAddresses, LookupError> {
+            self.hosts.get(host).cloned().unwrap_or(Err(LookupError::NxDomain))
+        }
+        fn label(&self) -> String {
+            "table".into()
+        }
+    }
+
+    fn mx(preference: u16, exchange: &str) -> MxRecord {
+        MxRecord { preference, exchange: exchange.into() }
+    }
+
+    fn ips(list: &[&str]) -> Result<HostAddresses, LookupError> {
+        Ok(HostAddresses { cname: None, ips: list.iter().map(|i| i.parse().unwrap()).collect() })
+    }
+
+    #[tokio::test]
+    async fn sorts_dedupes_and_caps() {
+        let mut dns = TableDns::default();
+        let mut records: Vec<MxRecord> = (0..12).map(|i| mx(20, &format!("mx{i:02}.example"))).collect();
+        records.push(mx(5, "b.example"));
+        records.push(mx(5, "a.example"));
+        records.push(mx(30, "a.example"));
+        dns.mx.insert("example", Ok(records));
+        let many: Vec<String> = (1..=10).map(|i| format!("192.0.2.{i}")).collect();
+        dns.hosts.insert("a.example".into(), ips(&many.iter().map(String::as_str).collect::<Vec<_>>()));
+        let r = resolve(&dns, "example").await;
+        assert_eq!(r.mx_source, MxSource::Mx);
+        let names: Vec<&str> = r.hosts.iter().map(|h| h.host.as_str()).collect();
+        assert_eq!(&names[..3], ["a.example", "b.example", "mx00.example"]);
+        assert_eq!(r.hosts.len(), MAX_MX_HOSTS);
+        assert_eq!(r.mx_hosts_skipped, 4);
+        assert_eq!((r.hosts[0].addresses.len(), r.hosts[0].addresses_skipped), (8, 2));
+        assert!(r.hosts[1].address_error.as_deref().unwrap().contains("NXDOMAIN"));
+    }
+
+    #[tokio::test]
+    async fn null_implicit_and_missing() {
+        let mut dns = TableDns::default();
+        dns.mx.insert("null.example", Ok(vec![mx(0, "")]));
+        dns.mx.insert("implicit.example", Err(LookupError::NoRecords));
+        dns.hosts.insert("implicit.example".into(), ips(&["192.0.2.7"]));
+        dns.mx.insert("empty.example", Err(LookupError::NoRecords));
+        dns.hosts.insert("empty.example".into(), Err(LookupError::NoRecords));
+        dns.mx.insert("broken.example", Err(LookupError::Failed("SERVFAIL".into())));
+
+        assert_eq!(resolve(&dns, "null.example").await.mx_source, MxSource::NullMx);
+        let implicit = resolve(&dns, "implicit.example").await;
+        assert_eq!((implicit.mx_source, implicit.hosts[0].host.as_str()), (MxSource::Implicit, "implicit.example"));
+        assert_eq!(resolve(&dns, "empty.example").await.error, Some(DnsFailure::NoRecords));
+        assert_eq!(resolve(&dns, "gone.example").await.error, Some(DnsFailure::Nxdomain));
+        assert!(matches!(resolve(&dns, "broken.example").await.error, Some(DnsFailure::Failed { .. })));
+    }
+}

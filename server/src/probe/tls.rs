@@ -1,0 +1,155 @@
+//! TLS after STARTTLS: a handshake that records the chain whatever it is (still checking the
+//! handshake signatures), and the negotiated parameters. Judging the chain is `certificate`'s job.
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsConnector;
+
+use super::ProbeError;
+
+/// The crypto provider and the trusted roots, built once per engine.
+#[derive(Debug)]
+pub struct TlsContext {
+    /// The one crypto provider (ring).
+    pub provider: Arc<CryptoProvider>,
+    /// Mozilla's roots plus `--ca-file`.
+    pub roots: Arc<RootCertStore>,
+}
+
+impl TlsContext {
+    /// Loads webpki-roots and the optional extra PEM roots.
+    pub fn new(extra_roots: Option<&Path>) -> Result<Self, ProbeError> {
+        let mut roots = RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        if let Some(path) = extra_roots {
+            let pem = std::fs::read(path).map_err(|e| ProbeError::CaFile(path.to_owned(), e.to_string()))?;
+            let certs: Vec<CertificateDer<'static>> = rustls_pemfile::certs(&mut pem.as_slice())
+                .collect::<Result<_, _>>()
+                .map_err(|e| ProbeError::CaFile(path.to_owned(), e.to_string()))?;
+            if certs.is_empty() {
+                return Err(ProbeError::CaFile(path.to_owned(), "no certificate in the file".into()));
+            }
+            for cert in certs {
+                roots.add(cert).map_err(|e| ProbeError::CaFile(path.to_owned(), e.to_string()))?;
+            }
+        }
+        Ok(TlsContext { provider: Arc::new(rustls::crypto::ring::default_provider()), roots: Arc::new(roots) })
+    }
+
+    /// Runs the client handshake with SNI = `host`. The chain is returned even when the handshake fails.
+    pub async fn handshake<S>(&self, stream: S, host: &str, limit: Duration) -> (Result<TlsSession<S>, String>, Vec<CertificateDer<'static>>)
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        let recorder = Arc::new(ChainRecorder { provider: self.provider.clone(), chain: Mutex::default() });
+        let result = self.connect(stream, host, limit, recorder.clone()).await;
+        let chain = recorder.chain.lock().map(|c| c.clone()).unwrap_or_default();
+        (result, chain)
+    }
+
+    async fn connect<S>(&self, stream: S, host: &str, limit: Duration, recorder: Arc<ChainRecorder>) -> Result<TlsSession<S>, String>
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        let config = ClientConfig::builder_with_provider(self.provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .dangerous()
+            .with_custom_certificate_verifier(recorder)
+            .with_no_client_auth();
+        let name = ServerName::try_from(host.to_owned()).map_err(|e| format!("bad server name {host}: {e}"))?;
+        let started = Instant::now();
+        let handshake = TlsConnector::from(Arc::new(config)).connect(name, stream);
+        let stream = match tokio::time::timeout(limit, handshake).await {
+            Err(_) => return Err(format!("no handshake within {} s", limit.as_secs())),
+            Ok(Err(e)) => return Err(e.to_string()),
+            Ok(Ok(s)) => s,
+        };
+        let conn = stream.get_ref().1;
+        let facts = TlsFacts {
+            version: conn.protocol_version().map(|v| version_name(&format!("{v:?}"))),
+            cipher_suite: conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())),
+            kx_group: conn.negotiated_key_exchange_group().map(|g| format!("{:?}", g.name())),
+            handshake_ms: started.elapsed().as_millis().try_into().unwrap_or(u64::MAX),
+        };
+        Ok(TlsSession { stream, facts })
+    }
+}
+
+/// `TLSv1_3` → `TLSv1.3`.
+fn version_name(debug: &str) -> String {
+    debug.replace('_', ".")
+}
+
+/// An established TLS session and what was negotiated.
+pub struct TlsSession<S> {
+    /// The encrypted stream.
+    pub stream: TlsStream<S>,
+    /// Negotiated parameters.
+    pub facts: TlsFacts,
+}
+
+/// Negotiated TLS parameters.
+#[derive(Clone, Debug)]
+pub struct TlsFacts {
+    /// e.g. `TLSv1.3`.
+    pub version: Option<String>,
+    /// e.g. `TLS13_AES_256_GCM_SHA384`.
+    pub cipher_suite: Option<String>,
+    /// e.g. `X25519`.
+    pub kx_group: Option<String>,
+    /// Handshake time.
+    pub handshake_ms: u64,
+}
+
+/// Accepts any chain (recording it for later judgement) but still verifies handshake signatures,
+/// so a server that cannot prove it holds the key still fails.
+#[derive(Debug)]
+struct ChainRecorder {
+    provider: Arc<CryptoProvider>,
+    chain: Mutex<Vec<CertificateDer<'static>>>,
+}
+
+impl ServerCertVerifier for ChainRecorder {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut chain) = self.chain.lock() {
+            *chain = std::iter::once(end_entity).chain(intermediates).map(|c| c.clone().into_owned()).collect();
+        }
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider.signature_verification_algorithms.supported_schemes()
+    }
+}

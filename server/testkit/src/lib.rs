@@ -1,0 +1,11 @@
+//! Test doubles for mxray, all on loopback: fake SMTP servers described as scenario data, a DNS
+//! zone served by hickory-server, and a certificate authority made on the spot.
+#![warn(missing_docs)]
+
+pub mod ca;
+pub mod dns;
+pub mod smtp;
+
+pub use ca::TestCa;
+pub use dns::{Zone, ZoneServer};
+pub use smtp::{FakeSmtp, Greeting, Scenario, StartTls};

@@ -1,0 +1,244 @@
+//! Fake SMTP servers: a [`Scenario`] says how the server behaves; [`FakeSmtp`] serves it on a
+//! bound listener and records every command and connection, so tests can assert on both.
+
+use rustls::ServerConfig;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tokio::sync::Barrier;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+
+use crate::ca::Identity;
+
+/// What the server does when a client connects.
+#[derive(Clone, Debug)]
+pub enum Greeting {
+    /// Sends this reply (CRLF added).
+    Reply(String),
+    /// Sends nothing and keeps the connection open.
+    Silent,
+    /// Sends this text one byte at a time, with a pause between bytes.
+    Drip(String, Duration),
+    /// Sends these bytes and closes.
+    Garbage(Vec<u8>),
+    /// Sends endless lines without ever finishing a reply.
+    Flood,
+}
+
+/// How the server answers STARTTLS.
+#[derive(Clone)]
+pub enum StartTls {
+    /// Not offered in EHLO.
+    NotOffered,
+    /// Offered, answered with this reply.
+    Reject(String),
+    /// Offered, then a TLS handshake with this identity.
+    Tls(Identity),
+    /// Offered, `220`, then plaintext garbage instead of a handshake.
+    Broken,
+    /// Offered, `220` and an extra reply in the same packet (plaintext injection), then TLS.
+    Inject(Identity),
+}
+
+/// A fake mail server's behaviour.
+#[derive(Clone)]
+pub struct Scenario {
+    /// Pause before the greeting.
+    pub greeting_delay: Duration,
+    /// Sessions wait here before greeting: a barrier shared by several servers proves that a client
+    /// talks to all of them at once.
+    pub gate: Option<Arc<Barrier>>,
+    /// The greeting.
+    pub greeting: Greeting,
+    /// Host name in the EHLO reply.
+    pub host: String,
+    /// EHLO extensions besides STARTTLS.
+    pub extensions: Vec<String>,
+    /// EHLO answered with 502 (HELO works).
+    pub ehlo_refused: bool,
+    /// STARTTLS behaviour.
+    pub starttls: StartTls,
+    /// Reply to `RCPT TO`.
+    pub rcpt_reply: String,
+}
+
+impl Scenario {
+    /// A well-behaved Postfix-like server: STARTTLS with `identity`, relaying refused.
+    pub fn good(host: &str, identity: Identity) -> Self {
+        Scenario {
+            greeting_delay: Duration::ZERO,
+            gate: None,
+            greeting: Greeting::Reply(format!("220 {host} ESMTP Postfix")),
+            host: host.to_owned(),
+            extensions: ["PIPELINING", "SIZE 10240000", "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8", "CHUNKING"]
+                .map(str::to_owned)
+                .to_vec(),
+            ehlo_refused: false,
+            starttls: StartTls::Tls(identity),
+            rcpt_reply: "554 5.7.1 <relay-test@example.net>: Relay access denied".to_owned(),
+        }
+    }
+
+    /// The same server without STARTTLS.
+    pub fn plaintext(host: &str) -> Self {
+        let mut s = Scenario::good(host, crate::ca::self_signed(&[host]));
+        s.starttls = StartTls::NotOffered;
+        s
+    }
+}
+
+/// A running fake server.
+pub struct FakeSmtp {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    connections: Arc<AtomicUsize>,
+    commands: Arc<Mutex<Vec<String>>>,
+    task: JoinHandle<()>,
+}
+
+impl FakeSmtp {
+    /// Serves `scenario` on a bound listener until dropped.
+    pub fn serve(listener: TcpListener, scenario: Scenario) -> Self {
+        let addr = listener.local_addr().expect("listener address");
+        let connections = Arc::new(AtomicUsize::new(0));
+        let commands = Arc::new(Mutex::new(Vec::new()));
+        let scenario = Arc::new(scenario);
+        let (conns, cmds) = (connections.clone(), commands.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                conns.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(session(stream, scenario.clone(), cmds.clone()));
+            }
+        });
+        FakeSmtp { addr, connections, commands, task }
+    }
+
+    /// Binds `ip:port` (0 for any port) and serves `scenario`.
+    pub async fn start(ip: &str, port: u16, scenario: Scenario) -> std::io::Result<Self> {
+        Ok(FakeSmtp::serve(TcpListener::bind((ip, port)).await?, scenario))
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+
+    /// Every command line received, in order.
+    pub fn commands(&self) -> Vec<String> {
+        self.commands.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for FakeSmtp {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn session(stream: tokio::net::TcpStream, scenario: Arc<Scenario>, log: Arc<Mutex<Vec<String>>>) {
+    let mut stream = stream;
+    if let Some(gate) = &scenario.gate {
+        gate.wait().await;
+    }
+    tokio::time::sleep(scenario.greeting_delay).await;
+    let greeted = match &scenario.greeting {
+        Greeting::Reply(text) => stream.write_all(format!("{text}\r\n").as_bytes()).await.is_ok(),
+        Greeting::Silent => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            false
+        }
+        Greeting::Drip(text, pause) => {
+            for b in text.bytes() {
+                if stream.write_all(&[b]).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(*pause).await;
+            }
+            false
+        }
+        Greeting::Garbage(bytes) => {
+            let _ = stream.write_all(bytes).await;
+            false
+        }
+        Greeting::Flood => {
+            while stream.write_all(b"220-flooding\r\n").await.is_ok() {}
+            false
+        }
+    };
+    if !greeted {
+        return;
+    }
+    let Some(plain) = dialogue(stream, &scenario, &log, false).await else { return };
+    let identity = match &scenario.starttls {
+        StartTls::Tls(id) | StartTls::Inject(id) => id.clone(),
+        _ => return,
+    };
+    let config = ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_no_client_auth().with_single_cert(identity.chain, identity.key));
+    let Ok(config) = config else { return };
+    if let Ok(tls) = TlsAcceptor::from(Arc::new(config)).accept(plain).await {
+        dialogue(tls, &scenario, &log, true).await;
+    }
+}
+
+/// Answers commands until QUIT or close; returns the stream when the client may start TLS.
+async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, scenario: &Scenario, log: &Mutex<Vec<String>>, in_tls: bool) -> Option<S> {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await.ok()? == 0 {
+            return None;
+        }
+        let command = line.trim_end().to_owned();
+        if let Ok(mut l) = log.lock() {
+            l.push(command.clone());
+        }
+        let verb = command.split([' ', ':']).next().unwrap_or_default().to_ascii_uppercase();
+        let reply = match verb.as_str() {
+            "EHLO" if scenario.ehlo_refused => "502 5.5.2 Error: command not recognized".to_owned(),
+            "EHLO" => ehlo_reply(scenario, in_tls),
+            "HELO" => format!("250 {}", scenario.host),
+            "MAIL" | "RSET" => "250 2.1.0 Ok".to_owned(),
+            "RCPT" => scenario.rcpt_reply.clone(),
+            "DATA" => "554 5.5.1 Error: DATA must never be sent by mxray".to_owned(),
+            "QUIT" => {
+                let _ = reader.get_mut().write_all(b"221 2.0.0 Bye\r\n").await;
+                return None;
+            }
+            "STARTTLS" if !in_tls => match &scenario.starttls {
+                StartTls::NotOffered => "502 5.5.1 Error: command not implemented".to_owned(),
+                StartTls::Reject(reply) => reply.clone(),
+                StartTls::Broken => {
+                    let _ = reader.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\nthis is not TLS at all\r\n").await;
+                    return None;
+                }
+                StartTls::Inject(_) => {
+                    let _ = reader.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\n250 injected\r\n").await;
+                    return Some(reader.into_inner());
+                }
+                StartTls::Tls(_) => {
+                    reader.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\n").await.ok()?;
+                    return Some(reader.into_inner());
+                }
+            },
+            _ => "502 5.5.2 Error: command not recognized".to_owned(),
+        };
+        reader.get_mut().write_all(format!("{reply}\r\n").as_bytes()).await.ok()?;
+    }
+}
+
+fn ehlo_reply(scenario: &Scenario, in_tls: bool) -> String {
+    let mut lines = vec![scenario.host.clone()];
+    lines.extend(scenario.extensions.iter().cloned());
+    if !in_tls && !matches!(scenario.starttls, StartTls::NotOffered) {
+        lines.push("STARTTLS".to_owned());
+    }
+    let last = lines.len() - 1;
+    lines.iter().enumerate().map(|(i, l)| format!("250{}{l}", if i == last { ' ' } else { '-' })).collect::<Vec<_>>().join("\r\n")
+}

@@ -1,0 +1,143 @@
+//! A small lab for engine tests: fake mail servers on loopback, DNS from a table, and a connector
+//! that sends each planned address to the fake server standing in for it.
+#![allow(dead_code)] // each test binary uses a different part of the lab
+
+use app::engine::Engine;
+use app::{normalize, CheckEvent, Report};
+use futures::StreamExt;
+use mxray_testkit::{FakeSmtp, Scenario, TestCa};
+use server::probe::dns::{HostAddresses, LookupError, MailDns, MxRecord};
+use server::probe::net::{Connector, TcpConnector};
+use server::probe::session::SessionConfig;
+use server::probe::tls::TlsContext;
+use server::probe::Prober;
+use std::collections::HashMap;
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// DNS answers from a table.
+#[derive(Clone, Default)]
+pub struct StaticDns {
+    pub mx: HashMap<String, Result<Vec<MxRecord>, LookupError>>,
+    pub hosts: HashMap<String, Vec<IpAddr>>,
+}
+
+impl MailDns for StaticDns {
+    async fn mx(&self, domain: &str) -> Result<Vec<MxRecord>, LookupError> {
+        self.mx.get(domain).cloned().unwrap_or(Err(LookupError::NxDomain))
+    }
+    async fn addresses(&self, host: &str) -> Result<HostAddresses, LookupError> {
+        match self.hosts.get(host) {
+            Some(ips) => Ok(HostAddresses { cname: None, ips: ips.clone() }),
+            None => Err(LookupError::NxDomain),
+        }
+    }
+    fn label(&self) -> String {
+        "static".into()
+    }
+}
+
+/// Connects planned addresses to where the fake servers really listen, and counts connections.
+#[derive(Clone, Default)]
+pub struct MappedConnector {
+    pub map: HashMap<IpAddr, SocketAddr>,
+    pub opened: Arc<AtomicUsize>,
+}
+
+impl Connector for MappedConnector {
+    type Stream = tokio::net::TcpStream;
+    async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Stream> {
+        self.opened.fetch_add(1, Ordering::SeqCst);
+        let target = self.map.get(&addr.ip()).copied().unwrap_or(addr);
+        TcpConnector.connect(target).await
+    }
+}
+
+/// Timeouts of a lab engine.
+#[derive(Clone, Copy)]
+pub struct Limits {
+    pub step: Duration,
+    pub deadline: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { step: Duration::from_secs(3), deadline: Duration::from_secs(10) }
+    }
+}
+
+/// A test CA with its PEM written to a file for `--ca-file`.
+pub struct Lab {
+    pub ca: TestCa,
+    pub ca_file: PathBuf,
+    pub dns: StaticDns,
+    pub connector: MappedConnector,
+    pub servers: Vec<FakeSmtp>,
+}
+
+impl Lab {
+    pub fn new() -> Self {
+        let ca = TestCa::new();
+        let ca_file = std::env::temp_dir().join(format!("mxray-test-ca-{}-{}.pem", std::process::id(), unique()));
+        std::fs::write(&ca_file, ca.pem()).expect("write CA file");
+        Lab { ca, ca_file, dns: StaticDns::default(), connector: MappedConnector::default(), servers: Vec::new() }
+    }
+
+    /// Adds an MX host for `domain` whose address `ip` is served by `scenario`; returns the server index.
+    pub async fn mx(&mut self, domain: &str, preference: u16, host: &str, ip: &str, scenario: Scenario) -> usize {
+        let server = FakeSmtp::start("127.0.0.1", 0, scenario).await.expect("bind fake server");
+        let ip: IpAddr = ip.parse().expect("ip");
+        self.connector.map.insert(ip, server.addr);
+        self.dns.hosts.entry(host.to_owned()).or_default().push(ip);
+        let records = self.dns.mx.entry(domain.to_owned()).or_insert_with(|| Ok(Vec::new()));
+        if let Ok(records) = records {
+            if !records.iter().any(|r| r.exchange == host) {
+                records.push(MxRecord { preference, exchange: host.to_owned() });
+            }
+        }
+        self.servers.push(server);
+        self.servers.len() - 1
+    }
+
+    pub fn engine(&self, limits: Limits, allow_private: bool) -> Prober<StaticDns, MappedConnector> {
+        let tls = TlsContext::new(Some(&self.ca_file)).expect("TLS context");
+        Prober::new(self.dns.clone(), self.connector.clone(), tls, session_config(limits.step, 25, allow_private), 64, limits.deadline)
+    }
+
+    /// Runs a check with default limits, private targets allowed.
+    pub async fn check(&self, domain: &str) -> (Report, Vec<CheckEvent>) {
+        run(&self.engine(Limits::default(), true), domain).await
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.ca_file);
+    }
+}
+
+pub fn session_config(step: Duration, port: u16, allow_private_targets: bool) -> SessionConfig {
+    SessionConfig {
+        helo_name: "probe.mxray.test".into(),
+        relay_sender: "relay-probe@mxray.test".into(),
+        relay_recipient: "relay-test@example.net".into(),
+        step_timeout: step,
+        port,
+        allow_private_targets,
+    }
+}
+
+/// Runs a check to the end; returns the folded report and every event.
+pub async fn run(engine: &impl Engine, domain: &str) -> (Report, Vec<CheckEvent>) {
+    let events: Vec<CheckEvent> = engine.check(normalize(domain).expect("valid domain")).collect().await;
+    (Report::from_events(&events), events)
+}
+
+fn unique() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    NEXT.fetch_add(1, Ordering::SeqCst)
+}

@@ -1,0 +1,359 @@
+//! The engine against fake mail servers on loopback: one scenario per way a server can behave.
+
+mod common;
+
+use app::report::{AddressReport, Direction, Mark, RelayOutcome, StartTlsOutcome, TcpOutcome};
+use app::Severity;
+use common::{Lab, Limits};
+use mxray_testkit::ca::self_signed;
+use mxray_testkit::{Greeting, Scenario, StartTls};
+use std::time::Duration;
+
+const HOST: &str = "mx.example.com";
+const DOMAIN: &str = "example.com";
+const IP: &str = "192.0.2.10";
+
+/// Runs one scenario as the only MX of `example.com` and returns its address report.
+async fn probe(scenario: impl FnOnce(&Lab) -> Scenario) -> (AddressReport, Lab) {
+    probe_with(Limits::default(), scenario).await
+}
+
+async fn probe_with(limits: Limits, scenario: impl FnOnce(&Lab) -> Scenario) -> (AddressReport, Lab) {
+    let mut lab = Lab::new();
+    let s = scenario(&lab);
+    lab.mx(DOMAIN, 10, HOST, IP, s).await;
+    let (report, _) = common::run(&lab.engine(limits, true), DOMAIN).await;
+    assert!(report.complete);
+    (report.mx[0].addresses[0].clone(), lab)
+}
+
+fn codes(a: &AddressReport) -> Vec<&str> {
+    a.findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+fn never_data(lab: &Lab) {
+    for server in &lab.servers {
+        assert!(server.commands().iter().all(|c| !c.eq_ignore_ascii_case("DATA")), "{:?}", server.commands());
+    }
+}
+
+#[tokio::test]
+async fn a_good_server_passes_every_step() {
+    let (a, lab) = probe(|lab| Scenario::good(HOST, lab.ca.valid(&[HOST]))).await;
+    assert_eq!(a.tcp.as_ref().unwrap().outcome, TcpOutcome::Connected);
+    let banner = a.banner.as_ref().unwrap();
+    assert_eq!((banner.code, banner.software.as_ref().unwrap().name.as_str()), (Some(220), "Postfix"));
+    let ehlo = a.ehlo.as_ref().unwrap();
+    assert!(ehlo.offers("STARTTLS") && ehlo.offers("PIPELINING"));
+    assert_eq!(ehlo.size_limit, Some(10_240_000));
+    let tls = a.starttls.as_ref().unwrap();
+    assert_eq!(tls.outcome, StartTlsOutcome::Ok);
+    assert_eq!(tls.tls_version.as_deref(), Some("TLSv1.3"));
+    assert!(tls.cipher_suite.as_deref().unwrap().starts_with("TLS13_"));
+    assert!(tls.kx_group.is_some() && tls.handshake_ms.is_some());
+    let cert = a.certificate.as_ref().unwrap();
+    assert!(cert.trusted && cert.hostname_matches && !cert.expired && !cert.self_signed, "{cert:?}");
+    assert!((360..=366).contains(&cert.days_until_expiry));
+    assert_eq!(cert.chain.len(), 2);
+    assert_eq!(cert.chain[0].san, [HOST]);
+    assert_eq!(cert.chain[0].key_algorithm, "EC");
+    assert_eq!(cert.chain[0].sha256.len(), 32 * 3 - 1);
+    assert!(a.ehlo_tls.as_ref().is_some_and(|e| !e.offers("STARTTLS")));
+    let relay = a.open_relay.as_ref().unwrap();
+    assert_eq!((relay.outcome, relay.over_tls), (RelayOutcome::Refused, true));
+    assert!(relay.rcpt_to.as_deref().unwrap().starts_with("554"));
+    assert_eq!(codes(&a), ["tls_ok", "certificate_valid", "relay_refused"]);
+    assert_eq!((a.connections, lab.servers[0].connections()), (1, 1));
+    let sent: Vec<String> = lab.servers[0].commands();
+    assert_eq!(
+        sent,
+        [
+            "EHLO probe.mxray.test",
+            "STARTTLS",
+            "EHLO probe.mxray.test",
+            "MAIL FROM:<relay-probe@mxray.test>",
+            "RCPT TO:<relay-test@example.net>",
+            "RSET",
+            "QUIT"
+        ]
+    );
+    assert!(a.transcript.iter().any(|l| l.dir == Direction::Event && l.text.starts_with("TLS established")));
+    assert!(a.transcript.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
+}
+
+#[tokio::test]
+async fn no_starttls_is_critical_and_relay_runs_in_plaintext() {
+    let (a, lab) = probe(|_| Scenario::plaintext(HOST)).await;
+    let tls = a.starttls.as_ref().unwrap();
+    assert_eq!((tls.offered, tls.outcome), (false, StartTlsOutcome::NotOffered));
+    assert!(a.certificate.is_none());
+    assert_eq!(a.open_relay.as_ref().map(|r| (r.outcome, r.over_tls)), Some((RelayOutcome::Refused, false)));
+    assert_eq!(codes(&a)[0], "starttls_not_offered");
+    assert_eq!(lab.servers[0].connections(), 1);
+}
+
+#[tokio::test]
+async fn an_expired_certificate_is_critical_but_its_chain_is_judged() {
+    let (a, _) = probe(|lab| Scenario::good(HOST, lab.ca.expired(&[HOST]))).await;
+    assert_eq!(a.starttls.as_ref().unwrap().outcome, StartTlsOutcome::Ok);
+    let cert = a.certificate.as_ref().unwrap();
+    assert!(cert.expired && cert.trusted && cert.hostname_matches, "{cert:?}");
+    assert!(cert.days_until_expiry <= -10);
+    assert_eq!(codes(&a)[0], "certificate_expired");
+    assert!(a.findings[0].remedy.contains("SAN"));
+}
+
+#[tokio::test]
+async fn a_wrong_name_is_reported_with_the_names_found() {
+    let (a, _) = probe(|lab| Scenario::good(HOST, lab.ca.valid(&["other.example.org"]))).await;
+    let cert = a.certificate.as_ref().unwrap();
+    assert!(!cert.hostname_matches && cert.trusted && !cert.expired);
+    let f = a.findings.iter().find(|f| f.code == "certificate_name_mismatch").expect("mismatch finding");
+    assert!(f.detail.contains("other.example.org") && f.detail.contains(HOST));
+}
+
+#[tokio::test]
+async fn a_self_signed_certificate_is_not_trusted() {
+    let (a, _) = probe(|_| Scenario::good(HOST, self_signed(&[HOST]))).await;
+    let cert = a.certificate.as_ref().unwrap();
+    assert!(cert.self_signed && !cert.trusted && cert.hostname_matches);
+    assert!(cert.trust_error.as_deref().unwrap().contains("issuer not trusted"));
+    assert!(codes(&a).contains(&"certificate_self_signed"));
+}
+
+#[tokio::test]
+async fn an_open_relay_is_critical_and_data_is_never_sent() {
+    let (a, lab) = probe(|lab| {
+        let mut s = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+        s.rcpt_reply = "250 2.1.5 Ok".into();
+        s
+    })
+    .await;
+    assert_eq!(a.open_relay.as_ref().unwrap().outcome, RelayOutcome::Accepted);
+    assert_eq!(codes(&a)[0], "open_relay");
+    assert_eq!(a.findings[0].severity, Severity::Critical);
+    assert!(a.findings[0].remedy.contains("relay"));
+    never_data(&lab);
+    assert_eq!(lab.servers[0].commands().last().map(String::as_str), Some("QUIT"));
+}
+
+#[tokio::test]
+async fn greylisting_is_inconclusive() {
+    let (a, _) = probe(|lab| {
+        let mut s = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+        s.rcpt_reply = "450 4.2.0 Greylisted, try again later".into();
+        s
+    })
+    .await;
+    let relay = a.open_relay.as_ref().unwrap();
+    assert_eq!(relay.outcome, RelayOutcome::Inconclusive);
+    assert!(relay.rcpt_to.as_deref().unwrap().contains("Greylisted"));
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_reported_with_the_firewall_remedy() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed = listener.local_addr().unwrap();
+    drop(listener);
+    let mut lab = Lab::new();
+    lab.mx(DOMAIN, 10, HOST, IP, Scenario::plaintext(HOST)).await;
+    lab.connector.map.insert(IP.parse().unwrap(), closed);
+    let (report, _) = lab.check(DOMAIN).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!(a.tcp.as_ref().unwrap().outcome, TcpOutcome::Refused);
+    assert!(a.banner.is_none() && a.open_relay.is_none());
+    assert_eq!(codes(a), ["port25_unreachable"]);
+    assert!(a.findings[0].remedy.contains("firewall"));
+    assert_eq!(report.mx[0].status.reachable, Mark::Critical);
+    assert_eq!(report.findings[0].code, "no_reachable_mx");
+}
+
+#[tokio::test]
+async fn a_silent_server_ends_at_the_step_timeout() {
+    let limits = Limits { step: Duration::from_millis(600), deadline: Duration::from_secs(10) };
+    let (a, _) = probe_with(limits, |_| {
+        let mut s = Scenario::plaintext(HOST);
+        s.greeting = Greeting::Silent;
+        s
+    })
+    .await;
+    assert!(!a.deadline_hit);
+    let banner = a.banner.as_ref().unwrap();
+    assert_eq!(banner.code, None);
+    assert!(banner.error.as_deref().unwrap().contains("no complete reply"));
+    assert_eq!(codes(&a), ["banner_missing"]);
+}
+
+#[tokio::test]
+async fn a_dripping_server_ends_at_the_step_timeout_not_later() {
+    let limits = Limits { step: Duration::from_millis(800), deadline: Duration::from_secs(10) };
+    let (a, _) = probe_with(limits, |_| {
+        let mut s = Scenario::plaintext(HOST);
+        s.greeting = Greeting::Drip("220 mx.example.com ESMTP drip drip drip\r\n".into(), Duration::from_millis(100));
+        s
+    })
+    .await;
+    let banner = a.banner.as_ref().unwrap();
+    assert_eq!(banner.code, None);
+    assert!(banner.error.as_deref().unwrap().contains("no complete reply"));
+    assert!(!a.deadline_hit);
+}
+
+#[tokio::test]
+async fn the_deadline_bounds_a_whole_address() {
+    let limits = Limits { step: Duration::from_secs(5), deadline: Duration::from_millis(700) };
+    let (a, _) = probe_with(limits, |_| {
+        let mut s = Scenario::plaintext(HOST);
+        s.greeting = Greeting::Silent;
+        s
+    })
+    .await;
+    assert!(a.deadline_hit && a.done);
+    assert!(codes(&a).contains(&"deadline_reached"));
+    assert!(a.transcript.last().unwrap().text.contains("deadline"));
+}
+
+#[tokio::test]
+async fn garbage_and_floods_are_clear_outcomes() {
+    let (a, _) = probe(|_| {
+        let mut s = Scenario::plaintext(HOST);
+        s.greeting = Greeting::Garbage(b"SSH-2.0-OpenSSH_9.2p1\r\n".to_vec());
+        s
+    })
+    .await;
+    assert!(a.banner.as_ref().unwrap().error.as_deref().unwrap().contains("not an SMTP reply"));
+
+    let (a, _) = probe(|_| {
+        let mut s = Scenario::plaintext(HOST);
+        s.greeting = Greeting::Flood;
+        s
+    })
+    .await;
+    let error = a.banner.as_ref().unwrap().error.clone().unwrap();
+    assert!(error.contains("longer than"), "{error}");
+    assert!(a.transcript.len() <= 200);
+}
+
+#[tokio::test]
+async fn a_421_banner_is_reported_raw_and_never_passes() {
+    let (a, lab) = probe(|_| {
+        let mut s = Scenario::plaintext(HOST);
+        s.greeting = Greeting::Reply("421 4.3.2 mx.example.com Service not available, closing channel".into());
+        s
+    })
+    .await;
+    let banner = a.banner.as_ref().unwrap();
+    assert_eq!(banner.code, Some(421));
+    assert!(banner.text.contains("Service not available"));
+    assert_eq!(codes(&a), ["banner_not_ready"]);
+    assert!(a.ehlo.is_none() && a.open_relay.is_none());
+    // QUIT is sent without waiting for the reply; give the fake server a moment to log it.
+    for _ in 0..50 {
+        if !lab.servers[0].commands().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(lab.servers[0].commands(), ["QUIT"]);
+}
+
+#[tokio::test]
+async fn broken_tls_falls_back_to_one_plaintext_connection_for_the_relay_probe() {
+    let (a, lab) = probe(|lab| {
+        let mut s = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+        s.starttls = StartTls::Broken;
+        s
+    })
+    .await;
+    let tls = a.starttls.as_ref().unwrap();
+    assert_eq!(tls.outcome, StartTlsOutcome::HandshakeFailed);
+    assert!(tls.error.is_some());
+    assert_eq!(a.open_relay.as_ref().map(|r| (r.outcome, r.over_tls)), Some((RelayOutcome::Refused, false)));
+    assert_eq!((a.connections, lab.servers[0].connections()), (2, 2));
+    assert!(codes(&a).contains(&"tls_handshake_failed"));
+    never_data(&lab);
+}
+
+#[tokio::test]
+async fn plaintext_after_starttls_is_reported_and_aborted() {
+    let (a, lab) = probe(|lab| {
+        let mut s = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+        s.starttls = StartTls::Inject(lab.ca.valid(&[HOST]));
+        s
+    })
+    .await;
+    let tls = a.starttls.as_ref().unwrap();
+    assert!(tls.pipelined_plaintext);
+    assert!(codes(&a).contains(&"starttls_plaintext_injection"));
+    assert_eq!(a.open_relay.as_ref().map(|r| r.over_tls), Some(false));
+    assert_eq!(lab.servers[0].connections(), 2);
+}
+
+#[tokio::test]
+async fn a_rejected_starttls_keeps_the_session_for_the_relay_probe() {
+    let (a, lab) = probe(|lab| {
+        let mut s = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+        s.starttls = StartTls::Reject("454 4.7.0 TLS not available due to local problem".into());
+        s
+    })
+    .await;
+    let tls = a.starttls.as_ref().unwrap();
+    assert_eq!(tls.outcome, StartTlsOutcome::Rejected);
+    assert!(tls.error.as_deref().unwrap().starts_with("454"));
+    assert_eq!(a.open_relay.as_ref().unwrap().outcome, RelayOutcome::Refused);
+    assert_eq!(lab.servers[0].connections(), 1);
+}
+
+#[tokio::test]
+async fn ehlo_refused_falls_back_to_helo() {
+    let (a, _) = probe(|_| {
+        let mut s = Scenario::plaintext(HOST);
+        s.ehlo_refused = true;
+        s
+    })
+    .await;
+    let ehlo = a.ehlo.as_ref().unwrap();
+    assert!(ehlo.helo_fallback && ehlo.extensions.is_empty());
+    assert_eq!(ehlo.code, Some(250));
+    assert!(codes(&a).contains(&"ehlo_refused"));
+    assert_eq!(a.open_relay.as_ref().unwrap().outcome, RelayOutcome::Refused);
+}
+
+#[tokio::test]
+async fn non_public_addresses_are_blocked_unless_allowed() {
+    let mut lab = Lab::new();
+    lab.mx(DOMAIN, 10, HOST, "127.0.0.1", Scenario::plaintext(HOST)).await;
+    lab.mx(DOMAIN, 10, HOST, "10.0.0.25", Scenario::plaintext(HOST)).await;
+    let (report, _) = common::run(&lab.engine(Limits::default(), false), DOMAIN).await;
+    for a in &report.mx[0].addresses {
+        assert_eq!(a.tcp.as_ref().unwrap().outcome, TcpOutcome::Blocked, "{}", a.ip);
+        assert_eq!(a.findings[0].code, "target_blocked");
+    }
+    assert_eq!(report.mx[0].addresses[1].tcp.as_ref().unwrap().detail.as_deref(), Some("private"));
+    assert_eq!(lab.connector.opened.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(report.mx[0].status.reachable, Mark::Inconclusive);
+}
+
+#[tokio::test]
+async fn every_address_of_every_host_is_probed_concurrently() {
+    let mut lab = Lab::new();
+    // No server greets before all six are connected: probing one after another would time out.
+    let gate = std::sync::Arc::new(tokio::sync::Barrier::new(6));
+    for (i, host) in ["mx1.example.com", "mx2.example.com", "mx3.example.com"].iter().enumerate() {
+        for ip in [format!("192.0.2.{}", 10 + i), format!("2001:db8::{}", 10 + i)] {
+            let mut s = Scenario::good(host, lab.ca.valid(&[host]));
+            s.gate = Some(gate.clone());
+            lab.mx(DOMAIN, 10 * (i as u16 + 1), host, &ip, s).await;
+        }
+    }
+    let (report, events) = lab.check(DOMAIN).await;
+    assert_eq!(report.mx.len(), 3);
+    for host in &report.mx {
+        assert_eq!(host.addresses.len(), 2);
+        assert_eq!(host.status.reachable, Mark::Ok);
+        assert_eq!(host.status.certificate_valid, Mark::Ok, "{}", host.host);
+        assert!(host.addresses.iter().all(|a| a.connections == 1));
+    }
+    assert_eq!(report.mx[0].addresses[1].family, app::report::Family::Ipv6);
+    assert!(matches!(events.last(), Some(app::CheckEvent::Done { .. })));
+}
