@@ -76,6 +76,8 @@ pub enum Text {
     Findings,
     /// No finding at all.
     NoFindings,
+    /// Nothing worth acting on.
+    NoProblems,
     /// The overall verdict.
     Verdict,
     /// The check did not finish.
@@ -255,6 +257,7 @@ impl Text {
             Transcript => ("Transcript", "Sitzungsprotokoll"),
             Outcome => ("Outcome", "Ergebnis"),
             Port => ("Port", "Port"),
+            NoProblems => ("No problems found.", "Keine Probleme gefunden."),
             ConnectTime => ("Connect time", "Verbindungsaufbau"),
             Detail => ("Detail", "Detail"),
             ReplyCode => ("Reply code", "Antwortcode"),

@@ -11,6 +11,7 @@ pub mod fold;
 pub mod i18n;
 pub mod input;
 pub mod report;
+pub mod render;
 
 pub use event::{CheckEvent, PlannedHost, StepResult};
 pub use findings::{Finding, FindingKind, Severity};

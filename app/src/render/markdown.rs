@@ -1,0 +1,144 @@
+//! A short Markdown summary for tickets and chat: the verdict, then per MX host its one-glance
+//! status line and what needs doing (findings of severity info and above, each with its remedy,
+//! one line per finding with the addresses it was seen at).
+
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+use crate::findings::{Finding, Severity};
+use crate::i18n::{Lang, Text};
+use crate::report::{MxHost, Report};
+
+use super::facts;
+
+/// The report as a Markdown summary.
+pub fn render(report: &Report, lang: Lang) -> String {
+    let mut out = String::new();
+    let (worst, sentence) = facts::verdict(report, lang);
+    let _ =
+        writeln!(out, "## mxray: {} — {} {}\n", code(&report.domain), facts::severity_symbol(worst), worst.label(lang));
+    let _ = writeln!(out, "**{}**\n", escape(&sentence));
+    let _ = writeln!(
+        out,
+        "{}: {} · {}: {} · {}: {}  ",
+        Text::CheckedAt.get(lang),
+        facts::timestamp(&report.checked_at),
+        Text::Input.get(lang),
+        code(&report.input),
+        Text::Duration.get(lang),
+        facts::duration(report.duration_ms, lang),
+    );
+    let _ = writeln!(out, "{}", escape(&facts::mx_source_sentence(report, lang)));
+    if !report.complete {
+        let _ = writeln!(out, "\n_{}_", Text::Incomplete.get(lang));
+    }
+    let domain: Vec<(&Finding, Vec<IpAddr>)> = report.findings.iter().map(|f| (f, Vec::new())).collect();
+    if !domain.is_empty() {
+        let _ = writeln!(out, "\n### {}\n", Text::DomainFindings.get(lang));
+        list(&mut out, &domain, lang);
+    }
+    for host in &report.mx {
+        let _ = writeln!(out, "\n### MX {} {}\n", host.preference, code(&host.host));
+        let marks: Vec<String> = facts::status_marks(host, lang)
+            .iter()
+            .map(|(label, m)| format!("{label} {} {}", facts::mark_symbol(*m), m.label(lang)))
+            .collect();
+        let _ = writeln!(out, "{}\n", marks.join(" · "));
+        list(&mut out, &grouped(host), lang);
+    }
+    out
+}
+
+/// A host's findings and its addresses', one entry per code with the addresses that share it.
+fn grouped(host: &MxHost) -> Vec<(&Finding, Vec<IpAddr>)> {
+    let mut out: Vec<(&Finding, Vec<IpAddr>)> = host.findings.iter().map(|f| (f, Vec::new())).collect();
+    for a in &host.addresses {
+        for f in &a.findings {
+            match out.iter_mut().find(|(seen, _)| seen.code == f.code) {
+                Some((_, ips)) => ips.push(a.ip),
+                None => out.push((f, vec![a.ip])),
+            }
+        }
+    }
+    out.sort_by_key(|(f, _)| std::cmp::Reverse(f.severity));
+    out
+}
+
+/// The findings worth acting on as a bullet list (or a line saying there are none).
+fn list(out: &mut String, findings: &[(&Finding, Vec<IpAddr>)], lang: Lang) {
+    let mut any = false;
+    for (f, ips) in findings.iter().filter(|(f, _)| f.severity != Severity::Ok) {
+        any = true;
+        let t = f.texts(lang);
+        let at = match ips.as_slice() {
+            [] => String::new(),
+            ips => format!(" ({})", ips.iter().map(|ip| code(&ip.to_string())).collect::<Vec<_>>().join(", ")),
+        };
+        let symbol = facts::severity_symbol(f.severity);
+        let _ = writeln!(out, "- {symbol} **{}**{at}: {}", escape(&t.title), escape(&t.remedy));
+    }
+    if !any {
+        let _ = writeln!(out, "- {}", Text::NoProblems.get(lang));
+    }
+}
+
+/// Inline code that no backtick in the value can end early.
+fn code(s: &str) -> String {
+    format!("`{}`", s.replace('`', "'"))
+}
+
+/// Plain text with Markdown's active characters escaped (underscores only where they could start
+/// or end emphasis, so `smtpd_tls_cert_file` stays readable).
+fn escape(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let inside_word = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|c| c.is_alphanumeric());
+        let escape = match c {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '#' => true,
+            '_' => !(inside_word(i.checked_sub(1)) && inside_word(Some(i + 1))),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures::sample;
+
+    #[test]
+    fn lists_each_hosts_status_and_findings() {
+        let out = render(&sample(), Lang::En);
+        for expected in [
+            "## mxray: `example.com` — ✘ critical",
+            "**Mail to example.com is at risk: 2 critical, 0 warnings.**",
+            "Checked at: 2026-11-27 23:59:00 UTC · Input: `Example.COM` · Duration: 1.2 s",
+            "### MX 10 `mx1.example.com`\n\nReachable ✔ ok · STARTTLS ✔ ok · Certificate ✔ ok · Open relay ✔ ok\n",
+            "- i **The banner reveals the software version** (`192.0.2.10`, `2001:db8::10`): Hide the version",
+            "### MX 20 `mx2.example.com`\n\nReachable ✔ ok · STARTTLS ✘ critical · Certificate – n/a · Open relay ✘ critical\n",
+            "- ✘ **STARTTLS not offered** (`192.0.2.20`): Enable STARTTLS",
+            "smtpd_tls_cert_file",
+            "- ✘ **Open relay** (`192.0.2.20`): Refuse unauthenticated relaying",
+            "- i **No IPv6 address**: Add an AAAA record",
+        ] {
+            assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+        }
+        assert!(!out.contains("Not an open relay"), "ok findings are left out of the summary");
+        assert!(!out.contains("<script>"));
+    }
+
+    #[test]
+    fn speaks_german_and_escapes_markdown() {
+        let out = render(&sample(), Lang::De);
+        assert!(out.contains("Offenes Relay ✘ kritisch"), "{out}");
+        assert!(out.contains("- ✘ **Offenes Relay** (`192.0.2.20`): Nicht angemeldetes Relaying ablehnen"), "{out}");
+        assert_eq!(escape("a *b* [c](d) <e> _f_ g_h"), "a \\*b\\* \\[c\\](d) \\<e\\> \\_f\\_ g_h");
+        assert_eq!(code("x`y"), "`x'y`");
+    }
+}
