@@ -1,0 +1,71 @@
+//! Serves a test world on loopback for browser tests and manual trials: the zone `mxray.test` on a
+//! DNS address, and fake mail servers on 127.0.0.11–16 at one SMTP port. Prints one JSON line with
+//! the resolver, port and CA file, then serves until killed.
+
+use clap::Parser;
+use mxray_testkit::{FakeSmtp, Scenario, TestCa, Zone, ZoneServer};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Test DNS zone and fake SMTP servers on loopback.
+#[derive(Parser)]
+struct Args {
+    /// Where the DNS server listens (UDP and TCP).
+    #[arg(long, default_value = "127.0.0.1:15353")]
+    dns: SocketAddr,
+    /// SMTP port of every fake server.
+    #[arg(long, default_value_t = 2525)]
+    smtp_port: u16,
+    /// Where to write the test CA (PEM).
+    #[arg(long)]
+    ca_out: Option<PathBuf>,
+    /// Seconds the slow MX waits before its banner.
+    #[arg(long, default_value_t = 4)]
+    slow_secs: u64,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let ca = TestCa::new();
+    let ca_file = args.ca_out.unwrap_or_else(|| std::env::temp_dir().join("mxray-fixtures-ca.pem"));
+    std::fs::write(&ca_file, ca.pem())?;
+
+    let slow = {
+        let mut s = Scenario::good("slow.progressive.mxray.test", ca.valid(&["slow.progressive.mxray.test"]));
+        s.greeting_delay = Duration::from_secs(args.slow_secs);
+        s
+    };
+    let open_relay = {
+        let mut s = Scenario::plaintext("mx.openrelay.mxray.test");
+        s.rcpt_reply = "250 2.1.5 Ok".into();
+        s
+    };
+    let world: Vec<(&str, &str, u16, Scenario)> = vec![
+        ("good.mxray.test", "mx.good.mxray.test", 10, Scenario::good("mx.good.mxray.test", ca.valid(&["mx.good.mxray.test"]))),
+        ("progressive.mxray.test", "fast.progressive.mxray.test", 10, Scenario::good("fast.progressive.mxray.test", ca.valid(&["fast.progressive.mxray.test"]))),
+        ("progressive.mxray.test", "slow.progressive.mxray.test", 20, slow),
+        ("openrelay.mxray.test", "mx.openrelay.mxray.test", 10, open_relay),
+        ("implicit.mxray.test", "implicit.mxray.test", 0, Scenario::good("implicit.mxray.test", ca.valid(&["implicit.mxray.test"]))),
+        ("expired.mxray.test", "mx.expired.mxray.test", 10, Scenario::good("mx.expired.mxray.test", ca.expired(&["mx.expired.mxray.test"]))),
+    ];
+    let mut zone = Zone::new("mxray.test").mx("nullmx.mxray.test", 0, "");
+    let mut servers = Vec::new();
+    for (i, (domain, host, preference, scenario)) in world.into_iter().enumerate() {
+        let ip: IpAddr = format!("127.0.0.{}", 11 + i).parse()?;
+        if preference > 0 {
+            zone = zone.mx(domain, preference, host);
+        }
+        zone = zone.address(host, ip);
+        servers.push(FakeSmtp::start(&ip.to_string(), args.smtp_port, scenario).await?);
+    }
+    let dns = ZoneServer::start(args.dns, zone).await?;
+    println!(
+        "{}",
+        serde_json::json!({ "resolver": dns.addr.to_string(), "smtp_port": args.smtp_port, "ca_file": ca_file })
+    );
+    tokio::signal::ctrl_c().await?;
+    drop(servers);
+    Ok(())
+}
