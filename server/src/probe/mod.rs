@@ -31,20 +31,51 @@ pub enum ProbeError {
     /// The resolver cannot be set up.
     #[error("cannot set up the DNS resolver: {0}")]
     Resolver(String),
+    /// An option would put something other than one SMTP argument on the wire.
+    #[error("{option} {value:?} is not usable: {reason}")]
+    BadOption {
+        /// The option's flag.
+        option: &'static str,
+        /// The value given.
+        value: String,
+        /// Why it was refused.
+        reason: String,
+    },
+}
+
+/// Checks that a relay probe address is `local@domain` with a valid domain and nothing that could
+/// smuggle a second command (CR, LF, spaces, angle brackets).
+fn mailbox(option: &'static str, value: &str) -> Result<String, ProbeError> {
+    let bad = |reason: &str| ProbeError::BadOption { option, value: value.to_owned(), reason: reason.to_owned() };
+    let (local, domain) = value.rsplit_once('@').ok_or_else(|| bad("it needs the form local@domain"))?;
+    if local.is_empty() || local.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\\\"".contains(c)) {
+        return Err(bad("the local part is empty or holds spaces, controls, quotes or angle brackets"));
+    }
+    let domain = app::normalize(domain).map_err(|e| bad(&e.to_string()))?.domain;
+    Ok(format!("{local}@{domain}"))
+}
+
+/// Checks the EHLO name: a host name (the normaliser's rules).
+fn helo_name(value: &str) -> Result<String, ProbeError> {
+    app::normalize(value).map(|n| n.domain).map_err(|e| ProbeError::BadOption {
+        option: "--helo-name",
+        value: value.to_owned(),
+        reason: e.to_string(),
+    })
 }
 
 /// Builds the real engine (hickory DNS, TCP, ring TLS) from the options.
 pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine, ProbeError> {
-    let dns = dns::HickoryDns::new(options.resolver, options.step_timeout().min(std::time::Duration::from_secs(5)))?;
-    let tls = tls::TlsContext::new(options.ca_file.as_deref())?;
     let session = session::SessionConfig {
-        helo_name: options.helo_name.clone(),
-        relay_sender: options.relay_sender.clone(),
-        relay_recipient: options.relay_recipient.clone(),
+        helo_name: helo_name(&options.helo_name)?,
+        relay_sender: mailbox("--relay-sender", &options.relay_sender)?,
+        relay_recipient: mailbox("--relay-recipient", &options.relay_recipient)?,
         step_timeout: options.step_timeout(),
         port: options.smtp_port,
         allow_private_targets: options.allow_private_targets,
     };
+    let dns = dns::HickoryDns::new(options.resolver, options.step_timeout().min(std::time::Duration::from_secs(5)))?;
+    let tls = tls::TlsContext::new(options.ca_file.as_deref())?;
     let max = usize::try_from(options.max_connections).unwrap_or(usize::MAX);
     Ok(Arc::new(Prober::new(dns, net::TcpConnector, tls, session, max, options.deadline())))
 }

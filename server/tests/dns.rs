@@ -1,0 +1,97 @@
+//! The real resolver path: hickory-resolver asking a hickory-server zone on loopback.
+
+use app::report::{DnsFailure, Mark, MxSource, RelayOutcome};
+use mxray_testkit::{FakeSmtp, Scenario, TestCa, Zone, ZoneServer};
+use server::probe::dns::{resolve, HickoryDns, MailDns};
+use server::probe::net::TcpConnector;
+use server::probe::tls::TlsContext;
+use server::probe::Prober;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+mod common;
+
+async fn zone_server(zone: Zone) -> (ZoneServer, HickoryDns) {
+    let server = ZoneServer::start("127.0.0.1:0".parse().unwrap(), zone).await.expect("DNS server");
+    let dns = HickoryDns::new(Some(server.addr), Duration::from_secs(2)).expect("resolver");
+    (server, dns)
+}
+
+fn ip(text: &str) -> IpAddr {
+    text.parse().unwrap()
+}
+
+#[tokio::test]
+async fn resolves_mx_records_in_order_with_both_families() {
+    let zone = Zone::new("example.test")
+        .mx("example.test", 20, "mx2.example.test")
+        .mx("example.test", 10, "mx1.example.test")
+        .address("mx1.example.test", ip("192.0.2.1"))
+        .address("mx1.example.test", ip("2001:db8::1"))
+        .address("mx2.example.test", ip("192.0.2.2"))
+        .mx("alias.example.test", 10, "mail.example.test")
+        .cname("mail.example.test", "mx1.example.test")
+        .mx("lame.example.test", 10, "nowhere.example.test")
+        .mx("null.example.test", 0, "")
+        .address("implicit.example.test", ip("192.0.2.9"))
+        .address("aonly.example.test", ip("192.0.2.8"));
+    let (_server, dns) = zone_server(zone).await;
+
+    let plan = resolve(&dns, "example.test").await;
+    assert_eq!(plan.mx_source, MxSource::Mx);
+    let hosts: Vec<(&str, u16)> = plan.hosts.iter().map(|h| (h.host.as_str(), h.preference)).collect();
+    assert_eq!(hosts, [("mx1.example.test", 10), ("mx2.example.test", 20)]);
+    assert_eq!(plan.hosts[0].addresses, [ip("192.0.2.1"), ip("2001:db8::1")]);
+
+    let alias = resolve(&dns, "alias.example.test").await;
+    assert_eq!(alias.hosts[0].cname.as_deref(), Some("mx1.example.test"));
+    assert_eq!(alias.hosts[0].addresses.len(), 2);
+
+    let lame = resolve(&dns, "lame.example.test").await;
+    assert!(lame.hosts[0].addresses.is_empty());
+    assert!(lame.hosts[0].address_error.as_deref().unwrap().contains("NXDOMAIN"));
+
+    assert_eq!(resolve(&dns, "null.example.test").await.mx_source, MxSource::NullMx);
+    let implicit = resolve(&dns, "implicit.example.test").await;
+    assert_eq!((implicit.mx_source, implicit.hosts[0].addresses.clone()), (MxSource::Implicit, vec![ip("192.0.2.9")]));
+    assert_eq!(resolve(&dns, "missing.example.test").await.error, Some(DnsFailure::Nxdomain));
+    assert_eq!(dns.label(), _server.addr.to_string());
+}
+
+#[tokio::test]
+async fn no_records_is_not_nxdomain() {
+    let zone = Zone::new("empty.test").mx("other.empty.test", 10, "mx.empty.test");
+    let (_server, dns) = zone_server(zone).await;
+    let plan = resolve(&dns, "empty.test").await;
+    assert_eq!((plan.mx_source, plan.error), (MxSource::None, Some(DnsFailure::NoRecords)));
+}
+
+#[tokio::test]
+async fn a_whole_check_through_real_dns_and_sockets() {
+    let ca = TestCa::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let good = FakeSmtp::start("127.0.0.21", port, Scenario::good("mx1.real.test", ca.valid(&["mx1.real.test"]))).await.unwrap();
+    let mut relay = Scenario::plaintext("mx2.real.test");
+    relay.rcpt_reply = "250 2.1.5 Ok".into();
+    let open = FakeSmtp::start("127.0.0.22", port, relay).await.unwrap();
+    let zone = Zone::new("real.test")
+        .mx("real.test", 10, "mx1.real.test")
+        .mx("real.test", 20, "mx2.real.test")
+        .address("mx1.real.test", ip("127.0.0.21"))
+        .address("mx2.real.test", ip("127.0.0.22"));
+    let (_server, dns) = zone_server(zone).await;
+    let ca_file = std::env::temp_dir().join(format!("mxray-dns-test-{}.pem", std::process::id()));
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let tls = TlsContext::new(Some(&ca_file)).unwrap();
+    let engine = Prober::new(dns, TcpConnector, tls, common::session_config(Duration::from_secs(3), port, true), 8, Duration::from_secs(10));
+    let (report, _) = common::run(&engine, "postmaster@Real.Test.").await;
+    std::fs::remove_file(&ca_file).ok();
+
+    assert_eq!((report.input.as_str(), report.domain.as_str()), ("postmaster@Real.Test.", "real.test"));
+    assert_eq!(report.mx[0].status.certificate_valid, Mark::Ok);
+    assert_eq!(report.mx[0].addresses[0].ip, ip("127.0.0.21"));
+    assert_eq!(report.mx[1].addresses[0].open_relay.as_ref().unwrap().outcome, RelayOutcome::Accepted);
+    assert_eq!(report.mx[1].status.open_relay, Mark::Critical);
+    assert_eq!((good.connections(), open.connections()), (1, 1));
+    let _: SocketAddr = report.dns.resolver.parse().expect("resolver label is the address");
+}
