@@ -170,6 +170,8 @@ pub enum Text {
     Expired,
     /// Days until expiry.
     DaysLeft,
+    /// Days until the leaf expires (a row label).
+    DaysUntilExpiry,
     /// Certificate subject.
     Subject,
     /// Certificate issuer.
@@ -280,6 +282,7 @@ impl Text {
             SelfSigned => ("Self-signed", "Selbst signiert"),
             Expired => ("Expired", "Abgelaufen"),
             DaysLeft => ("days left", "Tage übrig"),
+            DaysUntilExpiry => ("Days until expiry", "Tage bis zum Ablauf"),
             Subject => ("Subject", "Inhaber"),
             Issuer => ("Issuer", "Aussteller"),
             Serial => ("Serial number", "Seriennummer"),
@@ -303,51 +306,70 @@ impl Text {
     }
 }
 
-impl crate::assess::Step {
-    /// The step's name.
-    pub fn label(self, lang: Lang) -> &'static str {
-        use crate::assess::Step::*;
-        let (en, de) = match self {
-            Tcp => ("TCP", "TCP"),
-            Banner => ("Banner", "Banner"),
-            Ehlo => ("EHLO", "EHLO"),
-            StartTls => ("STARTTLS", "STARTTLS"),
-            Certificate => ("Certificate", "Zertifikat"),
-            OpenRelay => ("Open relay", "Offenes Relay"),
-        };
-        pick(lang, en, de)
-    }
+/// Implements `label(self, lang)` for an enum from one line per variant: English, German.
+macro_rules! labels {
+    ($ty:path, $doc:literal, { $($variant:ident => ($en:literal, $de:literal),)* }) => {
+        impl $ty {
+            #[doc = $doc]
+            pub fn label(self, lang: Lang) -> &'static str {
+                let (en, de) = match self {
+                    $(Self::$variant => ($en, $de),)*
+                };
+                pick(lang, en, de)
+            }
+        }
+    };
 }
+pub(crate) use labels;
 
-impl crate::report::Mark {
-    /// The mark as a word.
-    pub fn label(self, lang: Lang) -> &'static str {
-        use crate::report::Mark::*;
-        let (en, de) = match self {
-            Pending => ("pending", "ausstehend"),
-            NotApplicable => ("n/a", "entfällt"),
-            Inconclusive => ("inconclusive", "unklar"),
-            Ok => ("ok", "ok"),
-            Warning => ("warning", "Warnung"),
-            Critical => ("critical", "kritisch"),
-        };
-        pick(lang, en, de)
-    }
-}
+labels!(crate::assess::Step, "The step's name.", {
+    Tcp => ("TCP", "TCP"),
+    Banner => ("Banner", "Banner"),
+    Ehlo => ("EHLO", "EHLO"),
+    StartTls => ("STARTTLS", "STARTTLS"),
+    Certificate => ("Certificate", "Zertifikat"),
+    OpenRelay => ("Open relay", "Offenes Relay"),
+});
 
-impl crate::findings::Severity {
-    /// The severity as a word.
-    pub fn label(self, lang: Lang) -> &'static str {
-        use crate::findings::Severity::*;
-        let (en, de) = match self {
-            Ok => ("ok", "ok"),
-            Info => ("info", "Hinweis"),
-            Warning => ("warning", "Warnung"),
-            Critical => ("critical", "kritisch"),
-        };
-        pick(lang, en, de)
-    }
-}
+labels!(crate::report::Mark, "The mark as a word.", {
+    Pending => ("pending", "ausstehend"),
+    NotApplicable => ("n/a", "entfällt"),
+    Inconclusive => ("inconclusive", "unklar"),
+    Ok => ("ok", "ok"),
+    Warning => ("warning", "Warnung"),
+    Critical => ("critical", "kritisch"),
+});
+
+labels!(crate::findings::Severity, "The severity as a word.", {
+    Ok => ("ok", "ok"),
+    Info => ("info", "Hinweis"),
+    Warning => ("warning", "Warnung"),
+    Critical => ("critical", "kritisch"),
+});
+
+labels!(crate::report::TcpOutcome, "The connect outcome in words.", {
+    Connected => ("connected", "verbunden"),
+    Refused => ("refused", "abgewiesen"),
+    Timeout => ("timed out", "Zeitüberschreitung"),
+    Unreachable => ("unreachable", "unerreichbar"),
+    Blocked => ("not public, not tested", "nicht öffentlich, nicht getestet"),
+    Error => ("failed", "fehlgeschlagen"),
+});
+
+labels!(crate::report::StartTlsOutcome, "The STARTTLS outcome in words.", {
+    Ok => ("TLS established", "TLS aufgebaut"),
+    NotOffered => ("not offered", "nicht angeboten"),
+    Rejected => ("refused", "abgelehnt"),
+    HandshakeFailed => ("handshake failed", "Handshake fehlgeschlagen"),
+    Skipped => ("skipped", "übersprungen"),
+});
+
+labels!(crate::report::RelayOutcome, "The relay probe outcome in words.", {
+    Refused => ("relaying refused", "Relaying abgelehnt"),
+    Accepted => ("relaying accepted", "Relaying angenommen"),
+    Inconclusive => ("inconclusive", "unklar"),
+    Skipped => ("skipped", "übersprungen"),
+});
 
 /// The English or the German text.
 pub fn pick<T>(lang: Lang, en: T, de: T) -> T {

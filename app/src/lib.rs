@@ -4,6 +4,7 @@
 
 pub mod assess;
 #[cfg(feature = "ssr")]
+pub mod diff;
 pub mod engine;
 pub mod event;
 pub mod findings;

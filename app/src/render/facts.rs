@@ -1,36 +1,14 @@
-//! What every renderer shows, worked out once: labelled rows and sections in plain (unescaped)
-//! text, the state of each step, sentences about the DNS answer and the verdict. The renderers
-//! only add markup (and escaping) around these, so text and HTML cannot drift apart.
+//! Judgements every renderer words the same way: the state of each step, mark and severity
+//! symbols, the sentence about the DNS answer, the verdict, and number and time formats.
 
 use crate::assess::{step_mark, Step, EXPIRY_WARNING_DAYS};
 use crate::findings::Severity;
-use crate::i18n::{pick, Lang, Text};
+use crate::i18n::{labels, pick, Lang, Text};
 use crate::report::{
-    AddressReport, BannerReport, CertificateInfo, CertificateReport, DnsFailure, EhloReport, Mark, MxHost, MxSource,
-    RelayOutcome, RelayReport, Report, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport,
+    AddressReport, DnsFailure, Mark, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome,
 };
 
 use super::time::Utc;
-
-/// One labelled value (plain text; renderers escape it).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
-    /// What the value is.
-    pub label: String,
-    /// The value; may hold several lines; empty when the label says it all.
-    pub value: String,
-}
-
-/// A titled group of rows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Section {
-    /// Heading.
-    pub title: String,
-    /// Its rows.
-    pub rows: Vec<Row>,
-    /// Holds long values (a certificate): best shown at full width.
-    pub wide: bool,
-}
 
 /// What came out of one step at one address, in words that fit its mark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +57,16 @@ pub enum CertVerdict {
     WeakKey,
 }
 
+labels!(CertVerdict, "The verdict in words.", {
+    Valid => ("valid", "gültig"),
+    ExpiresSoon => ("expires soon", "läuft bald ab"),
+    Expired => ("expired", "abgelaufen"),
+    NameMismatch => ("wrong name", "falscher Name"),
+    SelfSigned => ("self-signed", "selbst signiert"),
+    Untrusted => ("not trusted", "nicht vertrauenswürdig"),
+    WeakKey => ("weak key", "schwacher Schlüssel"),
+});
+
 /// The state of one step at one address.
 pub fn step_state(a: &AddressReport, step: Step) -> StepState {
     let missing = if a.done { StepState::NotRun } else { StepState::Pending };
@@ -112,50 +100,25 @@ pub fn step_state(a: &AddressReport, step: Step) -> StepState {
 impl StepState {
     /// The state in words.
     pub fn label(self, lang: Lang) -> String {
-        let (en, de) = match self {
-            StepState::Pending => ("not yet", "noch nicht"),
-            StepState::NotRun => ("not run", "nicht ausgeführt"),
-            StepState::Tcp(o) => match o {
-                TcpOutcome::Connected => ("connected", "verbunden"),
-                TcpOutcome::Refused => ("refused", "abgewiesen"),
-                TcpOutcome::Timeout => ("timed out", "Zeitüberschreitung"),
-                TcpOutcome::Unreachable => ("unreachable", "unerreichbar"),
-                TcpOutcome::Blocked => ("not public, not tested", "nicht öffentlich, nicht getestet"),
-                TcpOutcome::Error => ("failed", "fehlgeschlagen"),
-            },
-            StepState::Greeting(Some(220)) => ("220 ready", "220 bereit"),
-            StepState::Greeting(Some(code)) => {
+        let words = |en, de| pick(lang, en, de);
+        match self {
+            StepState::Greeting(Some(code)) if code != 220 => {
                 return pick(lang, format!("{code} instead of 220"), format!("{code} statt 220"));
             }
-            StepState::Greeting(None) => ("no valid greeting", "keine gültige Begrüßung"),
-            StepState::Ehlo { accepted: false, .. } => ("refused", "abgelehnt"),
-            StepState::Ehlo { helo_fallback: true, .. } => ("HELO only", "nur HELO"),
-            StepState::Ehlo { .. } => ("accepted", "angenommen"),
-            StepState::StartTls(o) => match o {
-                StartTlsOutcome::Ok => ("TLS established", "TLS aufgebaut"),
-                StartTlsOutcome::NotOffered => ("not offered", "nicht angeboten"),
-                StartTlsOutcome::Rejected => ("refused", "abgelehnt"),
-                StartTlsOutcome::HandshakeFailed => ("handshake failed", "Handshake fehlgeschlagen"),
-                StartTlsOutcome::Skipped => ("skipped", "übersprungen"),
-            },
-            StepState::PlaintextInjection => ("plaintext injected", "Klartext eingeschleust"),
-            StepState::Certificate(v) => match v {
-                CertVerdict::Valid => ("valid", "gültig"),
-                CertVerdict::ExpiresSoon => ("expires soon", "läuft bald ab"),
-                CertVerdict::Expired => ("expired", "abgelaufen"),
-                CertVerdict::NameMismatch => ("wrong name", "falscher Name"),
-                CertVerdict::SelfSigned => ("self-signed", "selbst signiert"),
-                CertVerdict::Untrusted => ("not trusted", "nicht vertrauenswürdig"),
-                CertVerdict::WeakKey => ("weak key", "schwacher Schlüssel"),
-            },
-            StepState::Relay(o) => match o {
-                RelayOutcome::Refused => ("relaying refused", "Relaying abgelehnt"),
-                RelayOutcome::Accepted => ("relaying accepted", "Relaying angenommen"),
-                RelayOutcome::Inconclusive => ("inconclusive", "unklar"),
-                RelayOutcome::Skipped => ("skipped", "übersprungen"),
-            },
-        };
-        pick(lang, en, de).to_owned()
+            StepState::Pending => words("not yet", "noch nicht"),
+            StepState::NotRun => words("not run", "nicht ausgeführt"),
+            StepState::Tcp(o) => o.label(lang),
+            StepState::Greeting(Some(_)) => words("220 ready", "220 bereit"),
+            StepState::Greeting(None) => words("no valid greeting", "keine gültige Begrüßung"),
+            StepState::Ehlo { accepted: false, .. } => words("refused", "abgelehnt"),
+            StepState::Ehlo { helo_fallback: true, .. } => words("HELO only", "nur HELO"),
+            StepState::Ehlo { .. } => words("accepted", "angenommen"),
+            StepState::StartTls(o) => o.label(lang),
+            StepState::PlaintextInjection => words("plaintext injected", "Klartext eingeschleust"),
+            StepState::Certificate(v) => v.label(lang),
+            StepState::Relay(o) => o.label(lang),
+        }
+        .to_owned()
     }
 }
 
@@ -247,211 +210,6 @@ pub fn verdict(r: &Report, lang: Lang) -> (Severity, String) {
     (worst, sentence)
 }
 
-/// The report's header rows.
-pub fn header_rows(r: &Report, lang: Lang) -> Vec<Row> {
-    let mut rows = vec![
-        row(Text::Input, &r.input, lang),
-        row(Text::CheckedAt, &timestamp(&r.checked_at), lang),
-        row(Text::Duration, &duration(r.duration_ms, lang), lang),
-        row(Text::Resolver, &r.dns.resolver, lang),
-        row(Text::MailHosts, &mx_source_sentence(r, lang), lang),
-    ];
-    if r.dns.mx_hosts_skipped > 0 {
-        rows.push(row(Text::NotTested, &format!("{} MX", r.dns.mx_hosts_skipped), lang));
-    }
-    rows
-}
-
-/// Facts about a host that are not per address.
-pub fn host_rows(h: &MxHost, lang: Lang) -> Vec<Row> {
-    let mut rows = vec![row(Text::Preference, &h.preference.to_string(), lang)];
-    opt_row(&mut rows, Text::CnameTarget, h.cname.as_deref(), lang);
-    opt_row(&mut rows, Text::NoAddress, h.address_error.as_deref(), lang);
-    if h.addresses_skipped > 0 {
-        rows.push(row(Text::NotTested, &h.addresses_skipped.to_string(), lang));
-    }
-    rows
-}
-
-/// Facts about an address as a whole.
-pub fn address_rows(a: &AddressReport, lang: Lang) -> Vec<Row> {
-    let mut rows = vec![
-        row(Text::AddressDuration, &duration(a.duration_ms, lang), lang),
-        row(Text::Connections, &a.connections.to_string(), lang),
-    ];
-    if a.deadline_hit {
-        rows.push(row(Text::DeadlineReached, Text::Yes.get(lang), lang));
-    }
-    opt_row(&mut rows, Text::SessionEnded, a.error.as_deref(), lang);
-    rows
-}
-
-/// Every detail section of an address, in step order (only the steps that ran).
-pub fn address_sections(a: &AddressReport, r: &Report, lang: Lang) -> Vec<Section> {
-    let mut out = Vec::new();
-    let mut add =
-        |title: Text, rows: Vec<Row>| out.push(Section { title: title.get(lang).to_owned(), rows, wide: false });
-    if let Some(t) = &a.tcp {
-        add(Text::TcpConnection, tcp_rows(t, lang));
-    }
-    if let Some(b) = &a.banner {
-        add(Text::Greeting, banner_rows(b, lang));
-    }
-    if let Some(e) = &a.ehlo {
-        add(Text::EhloReply, ehlo_rows(e, lang));
-    }
-    if let Some(s) = &a.starttls {
-        add(Text::Tls, tls_rows(s, lang));
-    }
-    if let Some(c) = &a.certificate {
-        add(Text::CertificateCheck, judgement_rows(c, lang));
-    }
-    if let Some(e) = &a.ehlo_tls {
-        add(Text::EhloAfterStartTls, ehlo_rows(e, lang));
-    }
-    if let Some(rr) = &a.open_relay {
-        add(Text::RelayProbe, relay_rows(rr, lang));
-    }
-    if let Some(c) = &a.certificate {
-        let n = c.chain.len();
-        let checked = Utc::parse(&r.checked_at);
-        for (i, cert) in c.chain.iter().enumerate() {
-            let days = if i == 0 { Some(c.days_until_expiry) } else { days_left(checked, cert) };
-            let title = format!("{} {}/{n}", Text::ChainCertificate.get(lang), i + 1);
-            out.push(Section { title, rows: certificate_rows(cert, days, lang), wide: true });
-        }
-    }
-    out
-}
-
-fn tcp_rows(t: &TcpReport, lang: Lang) -> Vec<Row> {
-    let mut rows = vec![row(Text::Outcome, &StepState::Tcp(t.outcome).label(lang), lang)];
-    if t.port != 0 {
-        rows.push(row(Text::Port, &t.port.to_string(), lang));
-    }
-    opt_row(&mut rows, Text::ConnectTime, t.connect_ms.map(ms).as_deref(), lang);
-    opt_row(&mut rows, Text::Detail, t.detail.as_deref(), lang);
-    rows
-}
-
-fn banner_rows(b: &BannerReport, lang: Lang) -> Vec<Row> {
-    let mut rows = Vec::new();
-    opt_row(&mut rows, Text::ReplyCode, b.code.map(|c| c.to_string()).as_deref(), lang);
-    rows.push(row(Text::ReplyText, &b.text, lang));
-    let software = b.software.as_ref().map(|s| [Some(s.name.as_str()), s.version.as_deref()].into_iter().flatten());
-    opt_row(&mut rows, Text::Software, software.map(|s| s.collect::<Vec<_>>().join(" ")).as_deref(), lang);
-    rows.push(row(Text::GreetingTime, &ms(b.elapsed_ms), lang));
-    opt_row(&mut rows, Text::Error, b.error.as_deref(), lang);
-    rows
-}
-
-fn ehlo_rows(e: &EhloReport, lang: Lang) -> Vec<Row> {
-    let mut rows = Vec::new();
-    opt_row(&mut rows, Text::ReplyCode, e.code.map(|c| c.to_string()).as_deref(), lang);
-    rows.push(row(Text::ServerName, &e.host, lang));
-    if e.helo_fallback {
-        rows.push(row(Text::HeloFallback, Text::Yes.get(lang), lang));
-    }
-    opt_row(&mut rows, Text::Error, e.error.as_deref(), lang);
-    for ext in &e.extensions {
-        let value = match e.size_limit {
-            Some(0) if ext.keyword == "SIZE" => Text::NoLimit.get(lang).to_owned(),
-            Some(bytes) if ext.keyword == "SIZE" => {
-                format!("{} ({bytes} B)", decimal(bytes as f64 / 1e6, lang) + " MB")
-            }
-            _ => ext.params.join(" "),
-        };
-        rows.push(Row { label: ext.keyword.clone(), value });
-    }
-    rows
-}
-
-fn tls_rows(s: &StartTlsReport, lang: Lang) -> Vec<Row> {
-    let mut rows = vec![row(Text::Offered, yes_no(s.offered, lang), lang)];
-    rows.push(row(Text::Outcome, &StepState::StartTls(s.outcome).label(lang), lang));
-    opt_row(&mut rows, Text::TlsVersion, s.tls_version.as_deref(), lang);
-    opt_row(&mut rows, Text::CipherSuite, s.cipher_suite.as_deref(), lang);
-    opt_row(&mut rows, Text::KeyExchange, s.kx_group.as_deref(), lang);
-    opt_row(&mut rows, Text::HandshakeTime, s.handshake_ms.map(ms).as_deref(), lang);
-    opt_row(&mut rows, Text::Error, s.error.as_deref(), lang);
-    if s.pipelined_plaintext {
-        rows.push(row(Text::PlaintextInjection, Text::Yes.get(lang), lang));
-    }
-    rows
-}
-
-fn judgement_rows(c: &CertificateReport, lang: Lang) -> Vec<Row> {
-    let trusted = match &c.trust_error {
-        Some(e) if !c.trusted => format!("{} ({e})", Text::No.get(lang)),
-        _ => yes_no(c.trusted, lang).to_owned(),
-    };
-    vec![
-        row(Text::Trusted, &trusted, lang),
-        row(Text::HostnameMatches, yes_no(c.hostname_matches, lang), lang),
-        row(Text::SelfSigned, yes_no(c.self_signed, lang), lang),
-        row(Text::Expired, yes_no(c.expired, lang), lang),
-        Row { label: capitalised(Text::DaysLeft.get(lang)), value: c.days_until_expiry.to_string() },
-    ]
-}
-
-fn certificate_rows(c: &CertificateInfo, days: Option<i64>, lang: Lang) -> Vec<Row> {
-    let until = match days {
-        Some(d) => format!("{} ({d} {})", timestamp(&c.not_after), Text::DaysLeft.get(lang)),
-        None => timestamp(&c.not_after),
-    };
-    let key = match c.key_bits {
-        Some(bits) => format!("{} {bits} {}", c.key_algorithm, pick(lang, "bit", "Bit")),
-        None => c.key_algorithm.clone(),
-    };
-    vec![
-        row(Text::Subject, &c.subject, lang),
-        row(Text::Issuer, &c.issuer, lang),
-        row(Text::Serial, &c.serial, lang),
-        row(Text::ValidFrom, &timestamp(&c.not_before), lang),
-        row(Text::ValidUntil, &until, lang),
-        row(Text::San, &c.san.join(", "), lang),
-        row(Text::Key, &key, lang),
-        row(Text::SignatureAlgorithm, &c.signature_algorithm, lang),
-        row(Text::Fingerprint, &c.sha256, lang),
-    ]
-}
-
-fn relay_rows(r: &RelayReport, lang: Lang) -> Vec<Row> {
-    let mut rows = vec![row(Text::Outcome, &StepState::Relay(r.outcome).label(lang), lang)];
-    if !r.sender.is_empty() || !r.recipient.is_empty() {
-        rows.push(row(Text::Sender, &r.sender, lang));
-        rows.push(row(Text::Recipient, &r.recipient, lang));
-    }
-    opt_row(&mut rows, Text::MailFromReply, r.mail_from.as_deref(), lang);
-    opt_row(&mut rows, Text::RcptToReply, r.rcpt_to.as_deref(), lang);
-    rows.push(row(Text::OverTls, yes_no(r.over_tls, lang), lang));
-    rows
-}
-
-/// Days from the check until a certificate's end of validity, when both dates can be read.
-fn days_left(checked: Option<Utc>, c: &CertificateInfo) -> Option<i64> {
-    Some(checked?.days_until(Utc::parse(&c.not_after)?))
-}
-
-fn row(label: Text, value: &str, lang: Lang) -> Row {
-    Row { label: label.get(lang).to_owned(), value: value.to_owned() }
-}
-
-fn opt_row(rows: &mut Vec<Row>, label: Text, value: Option<&str>, lang: Lang) {
-    if let Some(v) = value {
-        rows.push(row(label, v, lang));
-    }
-}
-
-fn yes_no(b: bool, lang: Lang) -> &'static str {
-    if b { Text::Yes } else { Text::No }.get(lang)
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-}
-
 /// The text with control characters other than newline and tab, and bidi overrides, shown as
 /// escapes (`\u{1b}`): report values must not drive a terminal or reorder what is displayed.
 pub fn visible(s: &str) -> String {
@@ -481,7 +239,7 @@ pub fn duration(n: u64, lang: Lang) -> String {
 }
 
 /// A number with one decimal, with a decimal comma in German.
-fn decimal(v: f64, lang: Lang) -> String {
+pub fn decimal(v: f64, lang: Lang) -> String {
     let s = format!("{v:.1}");
     pick(lang, s.clone(), s.replace('.', ","))
 }

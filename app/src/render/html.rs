@@ -10,7 +10,8 @@ use crate::findings::{Finding, Severity};
 use crate::i18n::{Lang, Text};
 use crate::report::{AddressReport, Direction, Mark, MxHost, Report};
 
-use super::facts::{self, Row, Section};
+use super::facts;
+use super::rows::{self, Row, Section};
 use super::ImportError;
 
 /// The id of the `<script type="application/json">` block holding the report.
@@ -42,7 +43,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         h.severity_badge(worst),
         esc(&sentence)
     ));
-    h.rows("facts", &facts::header_rows(report, lang));
+    h.rows("facts", &rows::header_rows(report, lang));
     if !report.complete {
         h.raw(&format!("<p class=\"notice\">{}</p>\n", Text::Incomplete.get(lang)));
     }
@@ -110,7 +111,7 @@ impl Html {
             self.raw(&item);
         }
         self.raw("</ul>\n");
-        self.rows("facts", &facts::host_rows(host, lang));
+        self.rows("facts", &rows::host_rows(host, lang));
         if !host.findings.is_empty() {
             self.findings(&host.findings);
         }
@@ -137,9 +138,9 @@ impl Html {
         }
         self.raw("</table>\n");
         self.findings(&a.findings);
-        self.rows("facts", &facts::address_rows(a, lang));
+        self.rows("facts", &rows::address_rows(a, lang));
         self.raw("<div class=\"details\">\n");
-        for Section { title, rows, wide } in facts::address_sections(a, report, lang) {
+        for Section { title, rows, wide } in rows::address_sections(a, report, lang) {
             self.raw(&format!("<section{}>\n<h4>{}</h4>\n", if wide { " class=\"wide\"" } else { "" }, esc(&title)));
             self.rows("mono", &rows);
             self.raw("</section>\n");

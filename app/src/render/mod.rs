@@ -6,6 +6,7 @@ pub mod facts;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod rows;
 pub mod text;
 pub mod time;
 

@@ -11,7 +11,8 @@ use crate::findings::{Finding, Severity};
 use crate::i18n::{Lang, Text};
 use crate::report::{AddressReport, Direction, Mark, MxHost, Report};
 
-use super::facts::{self, visible, Row, Section};
+use super::facts::{self, visible};
+use super::rows::{self, Row, Section};
 
 /// Choices for the text renderer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub fn render(report: &Report, lang: Lang, options: TextOptions) -> String {
     let mut w = Writer { out: String::new(), lang, color: options.color };
     let title = format!("{}: {}", Text::ReportTitle.get(lang), report.domain);
     w.heading(0, &title);
-    w.rows(2, &facts::header_rows(report, lang));
+    w.rows(2, &rows::header_rows(report, lang));
     if !report.complete {
         w.line(2, Text::Incomplete.get(lang));
     }
@@ -59,7 +60,7 @@ impl Writer {
             .map(|(label, m)| format!("{label} {}", self.mark(*m, false)))
             .collect();
         self.line(2, &marks.join(" · "));
-        self.rows(2, &facts::host_rows(host, self.lang));
+        self.rows(2, &rows::host_rows(host, self.lang));
         if !host.findings.is_empty() {
             self.heading(2, Text::Findings.get(self.lang));
             self.findings(4, &host.findings);
@@ -83,8 +84,8 @@ impl Writer {
         }
         self.heading(4, Text::Findings.get(self.lang));
         self.findings(6, &a.findings);
-        self.rows(4, &facts::address_rows(a, self.lang));
-        for Section { title, rows, .. } in facts::address_sections(a, report, self.lang) {
+        self.rows(4, &rows::address_rows(a, self.lang));
+        for Section { title, rows, .. } in rows::address_sections(a, report, self.lang) {
             self.heading(4, &title);
             self.rows(6, &rows);
         }

@@ -1,0 +1,231 @@
+//! The labelled facts every full renderer shows — report header, host, address and one section per
+//! step and per certificate — as plain (unescaped) text. Text and HTML only add markup and
+//! escaping around these, so they cannot drift apart.
+
+use crate::i18n::{pick, Lang, Text};
+use crate::report::{
+    AddressReport, BannerReport, CertificateInfo, CertificateReport, EhloReport, MxHost, RelayReport, Report,
+    StartTlsReport, TcpReport,
+};
+
+use super::facts::{decimal, duration, ms, mx_source_sentence, timestamp};
+use super::time::Utc;
+
+/// One labelled value (plain text; renderers escape it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// What the value is.
+    pub label: String,
+    /// The value; may hold several lines; empty when the label says it all.
+    pub value: String,
+}
+
+/// A titled group of rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// Heading.
+    pub title: String,
+    /// Its rows.
+    pub rows: Vec<Row>,
+    /// Holds long values (a certificate): best shown at full width.
+    pub wide: bool,
+}
+
+/// Collects rows in one language.
+struct Rows {
+    lang: Lang,
+    rows: Vec<Row>,
+}
+
+impl Rows {
+    fn new(lang: Lang) -> Self {
+        Rows { lang, rows: Vec::new() }
+    }
+
+    fn add(self, label: Text, value: impl Into<String>) -> Self {
+        let label = label.get(self.lang).to_owned();
+        self.raw(label, value.into())
+    }
+
+    fn raw(mut self, label: String, value: String) -> Self {
+        self.rows.push(Row { label, value });
+        self
+    }
+
+    fn opt(self, label: Text, value: Option<impl Into<String>>) -> Self {
+        match value {
+            Some(v) => self.add(label, v),
+            None => self,
+        }
+    }
+
+    /// A `yes` row, only when the flag is set.
+    fn flag(self, label: Text, on: bool) -> Self {
+        let yes = Text::Yes.get(self.lang);
+        self.opt(label, on.then_some(yes))
+    }
+
+    fn yes_no(self, label: Text, on: bool) -> Self {
+        let word = if on { Text::Yes } else { Text::No }.get(self.lang);
+        self.add(label, word)
+    }
+}
+
+/// The report's header rows.
+pub fn header_rows(r: &Report, lang: Lang) -> Vec<Row> {
+    Rows::new(lang)
+        .add(Text::Input, &r.input)
+        .add(Text::CheckedAt, timestamp(&r.checked_at))
+        .add(Text::Duration, duration(r.duration_ms, lang))
+        .add(Text::Resolver, &r.dns.resolver)
+        .add(Text::MailHosts, mx_source_sentence(r, lang))
+        .opt(Text::NotTested, (r.dns.mx_hosts_skipped > 0).then(|| format!("{} MX", r.dns.mx_hosts_skipped)))
+        .rows
+}
+
+/// Facts about a host that are not per address.
+pub fn host_rows(h: &MxHost, lang: Lang) -> Vec<Row> {
+    Rows::new(lang)
+        .add(Text::Preference, h.preference.to_string())
+        .opt(Text::CnameTarget, h.cname.as_deref())
+        .opt(Text::NoAddress, h.address_error.as_deref())
+        .opt(Text::NotTested, (h.addresses_skipped > 0).then(|| h.addresses_skipped.to_string()))
+        .rows
+}
+
+/// Facts about an address as a whole.
+pub fn address_rows(a: &AddressReport, lang: Lang) -> Vec<Row> {
+    Rows::new(lang)
+        .add(Text::AddressDuration, duration(a.duration_ms, lang))
+        .add(Text::Connections, a.connections.to_string())
+        .flag(Text::DeadlineReached, a.deadline_hit)
+        .opt(Text::SessionEnded, a.error.as_deref())
+        .rows
+}
+
+/// Every detail section of an address, in step order (only the steps that ran), then one section
+/// per certificate of the chain.
+pub fn address_sections(a: &AddressReport, r: &Report, lang: Lang) -> Vec<Section> {
+    let rows = || Rows::new(lang);
+    let steps = [
+        (Text::TcpConnection, a.tcp.as_ref().map(|t| tcp(rows(), t))),
+        (Text::Greeting, a.banner.as_ref().map(|b| banner(rows(), b))),
+        (Text::EhloReply, a.ehlo.as_ref().map(|e| ehlo(rows(), e))),
+        (Text::Tls, a.starttls.as_ref().map(|s| tls(rows(), s))),
+        (Text::CertificateCheck, a.certificate.as_ref().map(|c| judgement(rows(), c))),
+        (Text::EhloAfterStartTls, a.ehlo_tls.as_ref().map(|e| ehlo(rows(), e))),
+        (Text::RelayProbe, a.open_relay.as_ref().map(|r| relay(rows(), r))),
+    ];
+    let mut out: Vec<Section> = steps
+        .into_iter()
+        .filter_map(|(title, rows)| Some(Section { title: title.get(lang).to_owned(), rows: rows?.rows, wide: false }))
+        .collect();
+    if let Some(c) = &a.certificate {
+        let checked = Utc::parse(&r.checked_at);
+        for (i, cert) in c.chain.iter().enumerate() {
+            let days = if i == 0 { Some(c.days_until_expiry) } else { days_left(checked, cert) };
+            let title = format!("{} {}/{}", Text::ChainCertificate.get(lang), i + 1, c.chain.len());
+            out.push(Section { title, rows: certificate(rows(), cert, days).rows, wide: true });
+        }
+    }
+    out
+}
+
+fn tcp(rows: Rows, t: &TcpReport) -> Rows {
+    let lang = rows.lang;
+    rows.add(Text::Outcome, t.outcome.label(lang))
+        .opt(Text::Port, (t.port != 0).then(|| t.port.to_string()))
+        .opt(Text::ConnectTime, t.connect_ms.map(ms))
+        .opt(Text::Detail, t.detail.as_deref())
+}
+
+fn banner(rows: Rows, b: &BannerReport) -> Rows {
+    let software = b.software.as_ref().map(|s| match &s.version {
+        Some(v) => format!("{} {v}", s.name),
+        None => s.name.clone(),
+    });
+    rows.opt(Text::ReplyCode, b.code.map(|c| c.to_string()))
+        .add(Text::ReplyText, &b.text)
+        .opt(Text::Software, software)
+        .add(Text::GreetingTime, ms(b.elapsed_ms))
+        .opt(Text::Error, b.error.as_deref())
+}
+
+/// The reply, then one row per extension (SIZE in MB).
+fn ehlo(rows: Rows, e: &EhloReport) -> Rows {
+    let lang = rows.lang;
+    let rows = rows
+        .opt(Text::ReplyCode, e.code.map(|c| c.to_string()))
+        .add(Text::ServerName, &e.host)
+        .flag(Text::HeloFallback, e.helo_fallback)
+        .opt(Text::Error, e.error.as_deref());
+    e.extensions.iter().fold(rows, |rows, ext| {
+        let value = match e.size_limit {
+            Some(0) if ext.keyword == "SIZE" => Text::NoLimit.get(lang).to_owned(),
+            Some(bytes) if ext.keyword == "SIZE" => format!("{} MB ({bytes} B)", decimal(bytes as f64 / 1e6, lang)),
+            _ => ext.params.join(" "),
+        };
+        rows.raw(ext.keyword.clone(), value)
+    })
+}
+
+fn tls(rows: Rows, s: &StartTlsReport) -> Rows {
+    let lang = rows.lang;
+    rows.yes_no(Text::Offered, s.offered)
+        .add(Text::Outcome, s.outcome.label(lang))
+        .opt(Text::TlsVersion, s.tls_version.as_deref())
+        .opt(Text::CipherSuite, s.cipher_suite.as_deref())
+        .opt(Text::KeyExchange, s.kx_group.as_deref())
+        .opt(Text::HandshakeTime, s.handshake_ms.map(ms))
+        .opt(Text::Error, s.error.as_deref())
+        .flag(Text::PlaintextInjection, s.pipelined_plaintext)
+}
+
+fn judgement(rows: Rows, c: &CertificateReport) -> Rows {
+    let lang = rows.lang;
+    let rows = match &c.trust_error {
+        Some(e) if !c.trusted => rows.add(Text::Trusted, format!("{} ({e})", Text::No.get(lang))),
+        _ => rows.yes_no(Text::Trusted, c.trusted),
+    };
+    rows.yes_no(Text::HostnameMatches, c.hostname_matches)
+        .yes_no(Text::SelfSigned, c.self_signed)
+        .yes_no(Text::Expired, c.expired)
+        .add(Text::DaysUntilExpiry, c.days_until_expiry.to_string())
+}
+
+fn certificate(rows: Rows, c: &CertificateInfo, days: Option<i64>) -> Rows {
+    let lang = rows.lang;
+    let until = match days {
+        Some(d) => format!("{} ({d} {})", timestamp(&c.not_after), Text::DaysLeft.get(lang)),
+        None => timestamp(&c.not_after),
+    };
+    let key = match c.key_bits {
+        Some(bits) => format!("{} {bits} {}", c.key_algorithm, pick(lang, "bit", "Bit")),
+        None => c.key_algorithm.clone(),
+    };
+    rows.add(Text::Subject, &c.subject)
+        .add(Text::Issuer, &c.issuer)
+        .add(Text::Serial, &c.serial)
+        .add(Text::ValidFrom, timestamp(&c.not_before))
+        .add(Text::ValidUntil, until)
+        .add(Text::San, c.san.join(", "))
+        .add(Text::Key, key)
+        .add(Text::SignatureAlgorithm, &c.signature_algorithm)
+        .add(Text::Fingerprint, &c.sha256)
+}
+
+fn relay(rows: Rows, r: &RelayReport) -> Rows {
+    let lang = rows.lang;
+    let addresses = !r.sender.is_empty() || !r.recipient.is_empty();
+    rows.add(Text::Outcome, r.outcome.label(lang))
+        .opt(Text::Sender, addresses.then_some(&r.sender))
+        .opt(Text::Recipient, addresses.then_some(&r.recipient))
+        .opt(Text::MailFromReply, r.mail_from.as_deref())
+        .opt(Text::RcptToReply, r.rcpt_to.as_deref())
+        .yes_no(Text::OverTls, r.over_tls)
+}
+
+/// Days from the check until a certificate's end of validity, when both dates can be read.
+fn days_left(checked: Option<Utc>, c: &CertificateInfo) -> Option<i64> {
+    Some(checked?.days_until(Utc::parse(&c.not_after)?))
+}
