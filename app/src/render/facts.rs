@@ -243,3 +243,65 @@ pub fn decimal(v: f64, lang: Lang) -> String {
     let s = format!("{v:.1}");
     pick(lang, s.clone(), s.replace('.', ","))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures::{build, dns_only, good_addr, running, Addr, Host, Tls};
+    use crate::render::{html, text};
+
+    #[test]
+    fn explains_where_the_mail_hosts_came_from() {
+        let null = dns_only(MxSource::NullMx, None);
+        assert!(mx_source_sentence(&null, Lang::En).contains("null MX (RFC 7505): it accepts no mail"));
+        let nx = dns_only(MxSource::None, Some(DnsFailure::Nxdomain));
+        assert_eq!(mx_source_sentence(&nx, Lang::De), "Die Domain existiert nicht (NXDOMAIN).");
+        let failed = dns_only(MxSource::None, Some(DnsFailure::Failed { detail: "SERVFAIL".into() }));
+        assert!(mx_source_sentence(&failed, Lang::En).contains("(SERVFAIL)"));
+        let implicit = dns_only(MxSource::Implicit, None);
+        assert!(mx_source_sentence(&implicit, Lang::En).contains("implicit MX, RFC 5321"));
+
+        let out = text::render(&nx, Lang::En, text::TextOptions::default());
+        assert!(out.contains("✘ critical  The domain does not exist"), "{out}");
+        assert!(out.contains("Verdict: ✘ critical — Mail to example.com is at risk: 1 critical, 0 warnings."));
+        let out = text::render(&null, Lang::En, text::TextOptions::default());
+        assert!(out.contains("i info  The domain accepts no mail"), "{out}");
+        assert!(out.ends_with("Verdict: i info — No problems found for example.com.\n"), "{out}");
+    }
+
+    #[test]
+    fn a_certificate_close_to_expiry_is_a_warning() {
+        let soon = Tls { days: 5, not_after: "2026-12-02T23:59:00Z", ..crate::render::fixtures::good_tls() };
+        let r = build(&[Host {
+            name: "mx1.example.com",
+            addrs: vec![Addr { tls: Some(soon), ..good_addr("192.0.2.10") }],
+        }]);
+        let a = &r.mx[0].addresses[0];
+        assert_eq!(step_state(a, Step::Certificate), StepState::Certificate(CertVerdict::ExpiresSoon));
+        assert_eq!(step_state(a, Step::Banner).label(Lang::De), "220 bereit");
+        assert_eq!(verdict(&r, Lang::En), (Severity::Warning, "Mail to example.com works, with 1 warning.".into()));
+        assert_eq!(verdict(&r, Lang::De).1, "Mail an example.com funktioniert, mit 1 Warnung.");
+    }
+
+    #[test]
+    fn a_running_check_shows_pending_steps() {
+        let r = running();
+        let a = &r.mx[0].addresses[0];
+        assert_eq!(step_state(a, Step::Banner), StepState::Greeting(Some(220)));
+        assert_eq!(step_state(a, Step::StartTls), StepState::Pending);
+        let out = html::render(&r, Lang::En);
+        assert!(out.contains("The check did not finish"));
+        assert!(
+            out.contains("<span class=\"badge\">… pending</span></td><th scope=\"row\">STARTTLS</th><td>not yet</td>")
+        );
+    }
+
+    #[test]
+    fn formats_numbers_times_and_hidden_characters() {
+        assert_eq!(duration(999, Lang::De), "999 ms");
+        assert_eq!(duration(61_500, Lang::De), "61,5 s");
+        assert_eq!(timestamp("2026-11-27T23:59:00.5+01:00"), "2026-11-27 22:59:00 UTC");
+        assert_eq!(timestamp("not a time"), "not a time");
+        assert_eq!(visible("a\u{1b}[0m\tb\nc\u{202e}"), "a\\u{1b}[0m\tb\nc\\u{202e}");
+    }
+}

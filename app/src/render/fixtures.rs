@@ -55,17 +55,26 @@ pub fn good_addr(ip: &'static str) -> Addr {
 
 /// mx1: two good addresses (IPv4 and IPv6); mx2: hostile banner, no STARTTLS, open relay.
 pub fn sample() -> Report {
-    build(&[
+    build(&sample_hosts())
+}
+
+fn sample_hosts() -> Vec<Host> {
+    vec![
         Host { name: "mx1.example.com", addrs: vec![good_addr("192.0.2.10"), good_addr("2001:db8::10")] },
         Host {
             name: "mx2.example.com",
             addrs: vec![Addr { ip: "192.0.2.20", banner: HOSTILE_BANNER, tls: None, relay: RelayOutcome::Accepted }],
         },
-    ])
+    ]
 }
 
 /// Folds the events of a complete check of example.com over these hosts.
 pub fn build(hosts: &[Host]) -> Report {
+    Report::from_events(&events(hosts))
+}
+
+/// The events of a complete check of example.com over these hosts.
+pub fn events(hosts: &[Host]) -> Vec<CheckEvent> {
     let mut events = vec![
         CheckEvent::Started {
             input: "Example.COM".into(),
@@ -97,7 +106,19 @@ pub fn build(hosts: &[Host]) -> Report {
         }
     }
     events.push(CheckEvent::Done { duration_ms: 1234 });
-    Report::from_events(&events)
+    events
+}
+
+/// A finished check that stopped at DNS (null MX, NXDOMAIN, …): no host was probed.
+pub fn dns_only(mx_source: MxSource, error: Option<DnsFailure>) -> Report {
+    let mut r = build(&[]);
+    crate::fold(&mut r, &CheckEvent::Resolved { mx_source, hosts: vec![], error, mx_hosts_skipped: 0 });
+    r
+}
+
+/// The sample check while it runs: resolved, first address connected and greeted.
+pub fn running() -> Report {
+    Report::from_events(&events(&sample_hosts())[..4])
 }
 
 fn ip(s: &str) -> IpAddr {

@@ -35,7 +35,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         lang.tag(),
         esc(&title)
     ));
-    h.raw(&format!("<h1>{}: <code>{}</code></h1>\n", Text::ReportTitle.get(lang), esc(&report.domain)));
+    h.raw(&format!("<h1>{}: <code>{}</code></h1>\n", esc(Text::ReportTitle.get(lang)), esc(&report.domain)));
     let (worst, sentence) = facts::verdict(report, lang);
     h.raw(&format!(
         "<p class=\"verdict {}\">{} <span class=\"text\">{}</span></p>\n",
@@ -45,10 +45,10 @@ pub fn render(report: &Report, lang: Lang) -> String {
     ));
     h.rows("facts", &rows::header_rows(report, lang));
     if !report.complete {
-        h.raw(&format!("<p class=\"notice\">{}</p>\n", Text::Incomplete.get(lang)));
+        h.raw(&format!("<p class=\"notice\">{}</p>\n", esc(Text::Incomplete.get(lang))));
     }
     h.raw("</header>\n<main>\n<section class=\"domain\">\n");
-    h.raw(&format!("<h2>{}</h2>\n", Text::DomainFindings.get(lang)));
+    h.raw(&format!("<h2>{}</h2>\n", esc(Text::DomainFindings.get(lang))));
     h.findings(&report.findings);
     h.raw("</section>\n");
     for host in &report.mx {
@@ -57,7 +57,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     h.raw(&format!(
         "</main>\n<footer>{} · {} · {}</footer>\n<script type=\"application/json\" id=\"{REPORT_BLOCK_ID}\">{}</script>\n\
          </body>\n</html>\n",
-        Text::GeneratedBy.get(lang),
+        esc(Text::GeneratedBy.get(lang)),
         esc(&report.schema),
         esc(&facts::timestamp(&report.checked_at)),
         embedded_json(report)
@@ -104,8 +104,9 @@ impl Html {
         ));
         for (label, m) in facts::status_marks(host, lang) {
             let item = format!(
-                "<li class=\"{}\"><span class=\"label\">{label}</span> {}</li>",
+                "<li class=\"{}\"><span class=\"label\">{}</span> {}</li>",
                 mark_class(m),
+                esc(label),
                 mark_badge(m, lang)
             );
             self.raw(&item);
@@ -132,7 +133,7 @@ impl Html {
                 "<tr class=\"{}\"><td>{}</td><th scope=\"row\">{}</th><td>{}</td></tr>\n",
                 mark_class(m),
                 mark_badge(m, lang),
-                step.label(lang),
+                esc(step.label(lang)),
                 esc(&facts::step_state(a, step).label(lang))
             ));
         }
@@ -157,10 +158,10 @@ impl Html {
         let lang = self.lang;
         self.raw(&format!(
             "<details class=\"transcript\">\n<summary>{} ({})</summary>\n<table>\n<thead><tr><th>{}</th><th></th><th>{}</th></tr></thead>\n<tbody>\n",
-            Text::Transcript.get(lang),
+            esc(Text::Transcript.get(lang)),
             a.transcript.len(),
-            Text::Time.get(lang),
-            Text::Line.get(lang)
+            esc(Text::Time.get(lang)),
+            esc(Text::Line.get(lang))
         ));
         for l in &a.transcript {
             let (class, symbol) = match l.dir {
@@ -180,7 +181,7 @@ impl Html {
     fn findings(&mut self, findings: &[Finding]) {
         let lang = self.lang;
         if findings.is_empty() {
-            self.raw(&format!("<p>{}</p>\n", Text::NoFindings.get(lang)));
+            self.raw(&format!("<p>{}</p>\n", esc(Text::NoFindings.get(lang))));
             return;
         }
         self.raw("<ul class=\"findings\">\n");
@@ -194,7 +195,7 @@ impl Html {
                 esc(&t.detail)
             ));
             if f.severity != Severity::Ok {
-                self.raw(&format!("<p><strong>{}:</strong> {}</p>", Text::Remedy.get(lang), esc(&t.remedy)));
+                self.raw(&format!("<p><strong>{}:</strong> {}</p>", esc(Text::Remedy.get(lang)), esc(&t.remedy)));
             }
             self.raw("</li>\n");
         }
@@ -210,12 +211,12 @@ impl Html {
     }
 
     fn severity_badge(&self, s: Severity) -> String {
-        format!("<span class=\"badge\">{} {}</span>", facts::severity_symbol(s), s.label(self.lang))
+        format!("<span class=\"badge\">{} {}</span>", facts::severity_symbol(s), esc(s.label(self.lang)))
     }
 }
 
 fn mark_badge(m: Mark, lang: Lang) -> String {
-    format!("<span class=\"badge\">{} {}</span>", facts::mark_symbol(m), m.label(lang))
+    format!("<span class=\"badge\">{} {}</span>", facts::mark_symbol(m), esc(m.label(lang)))
 }
 
 /// `m-ok`, `m-critical`, … (the serde name of the mark).
