@@ -20,7 +20,9 @@ fn unusable_input_exits_64_with_a_one_line_reason() {
     assert_eq!(out.status.code(), Some(64));
     let out = mxray(&["check", "example.com", "--step-timeout-secs", "0"]);
     assert_eq!(out.status.code(), Some(64));
-    for (flag, value) in [("--relay-sender", "a@b.example\r\nDATA"), ("--relay-recipient", "<x@y.example>"), ("--helo-name", "a b")] {
+    for (flag, value) in
+        [("--relay-sender", "a@b.example\r\nDATA"), ("--relay-recipient", "<x@y.example>"), ("--helo-name", "a b")]
+    {
         let out = mxray(&["check", "example.com", flag, value]);
         assert_eq!(out.status.code(), Some(64), "{flag} {value}");
         assert!(String::from_utf8_lossy(&out.stderr).contains(flag));

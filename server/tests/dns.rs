@@ -70,7 +70,9 @@ async fn no_records_is_not_nxdomain() {
 async fn a_whole_check_through_real_dns_and_sockets() {
     let ca = TestCa::new();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let good = FakeSmtp::start("127.0.0.21", port, Scenario::good("mx1.real.test", ca.valid(&["mx1.real.test"]))).await.unwrap();
+    let good = FakeSmtp::start("127.0.0.21", port, Scenario::good("mx1.real.test", ca.valid(&["mx1.real.test"])))
+        .await
+        .unwrap();
     let mut relay = Scenario::plaintext("mx2.real.test");
     relay.rcpt_reply = "250 2.1.5 Ok".into();
     let open = FakeSmtp::start("127.0.0.22", port, relay).await.unwrap();
@@ -83,7 +85,14 @@ async fn a_whole_check_through_real_dns_and_sockets() {
     let ca_file = std::env::temp_dir().join(format!("mxray-dns-test-{}.pem", std::process::id()));
     std::fs::write(&ca_file, ca.pem()).unwrap();
     let tls = TlsContext::new(Some(&ca_file)).unwrap();
-    let engine = Prober::new(dns, TcpConnector, tls, common::session_config(Duration::from_secs(3), port, true), 8, Duration::from_secs(10));
+    let engine = Prober::new(
+        dns,
+        TcpConnector,
+        tls,
+        common::session_config(Duration::from_secs(3), port, true),
+        8,
+        Duration::from_secs(10),
+    );
     let (report, _) = common::run(&engine, "postmaster@Real.Test.").await;
     std::fs::remove_file(&ca_file).ok();
 

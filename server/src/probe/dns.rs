@@ -103,12 +103,18 @@ pub async fn resolve<D: MailDns>(dns: &D, domain: &str) -> Resolution {
                 error: None,
                 mx_hosts_skipped: 0,
             },
-            Ok(_) | Err(LookupError::NoRecords) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::NoRecords)),
+            Ok(_) | Err(LookupError::NoRecords) => {
+                Resolution::without_hosts(MxSource::None, Some(DnsFailure::NoRecords))
+            }
             Err(LookupError::NxDomain) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::Nxdomain)),
-            Err(LookupError::Failed(detail)) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::Failed { detail })),
+            Err(LookupError::Failed(detail)) => {
+                Resolution::without_hosts(MxSource::None, Some(DnsFailure::Failed { detail }))
+            }
         },
         Err(LookupError::NxDomain) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::Nxdomain)),
-        Err(LookupError::Failed(detail)) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::Failed { detail })),
+        Err(LookupError::Failed(detail)) => {
+            Resolution::without_hosts(MxSource::None, Some(DnsFailure::Failed { detail }))
+        }
     }
 }
 
@@ -150,7 +156,9 @@ impl HickoryDns {
                 let config = ResolverConfig::from_name_servers(vec![ns]);
                 (TokioResolver::builder_with_config(config, TokioRuntimeProvider::default()), addr.to_string())
             }
-            None => (TokioResolver::builder_tokio().map_err(|e| ProbeError::Resolver(e.to_string()))?, "system".to_owned()),
+            None => {
+                (TokioResolver::builder_tokio().map_err(|e| ProbeError::Resolver(e.to_string()))?, "system".to_owned())
+            }
         };
         let resolver = builder.with_options(options).build().map_err(|e| ProbeError::Resolver(e.to_string()))?;
         Ok(HickoryDns { resolver, label })

@@ -32,7 +32,14 @@ struct Shared<D, C> {
 
 impl<D: MailDns, C: Connector> Prober<D, C> {
     /// An engine; `max_connections` bounds open TCP connections over all checks.
-    pub fn new(dns: D, connector: C, tls: TlsContext, session: SessionConfig, max_connections: usize, deadline: Duration) -> Self {
+    pub fn new(
+        dns: D,
+        connector: C,
+        tls: TlsContext,
+        session: SessionConfig,
+        max_connections: usize,
+        deadline: Duration,
+    ) -> Self {
         let permits = Arc::new(Semaphore::new(max_connections.max(1)));
         Prober { inner: Arc::new(Shared { dns, connector, tls, session, permits, deadline }) }
     }
@@ -55,7 +62,11 @@ impl Drop for AbortOnDrop {
     }
 }
 
-async fn run_check<D: MailDns, C: Connector>(shared: Arc<Shared<D, C>>, input: NormalizedInput, tx: UnboundedSender<CheckEvent>) {
+async fn run_check<D: MailDns, C: Connector>(
+    shared: Arc<Shared<D, C>>,
+    input: NormalizedInput,
+    tx: UnboundedSender<CheckEvent>,
+) {
     let started = Instant::now();
     let send = |event| {
         let _ = tx.send(event);
@@ -84,9 +95,23 @@ async fn run_check<D: MailDns, C: Connector>(shared: Arc<Shared<D, C>>, input: N
     send(CheckEvent::Done { duration_ms: millis(started.elapsed()) });
 }
 
-async fn probe_address<D, C: Connector>(shared: &Shared<D, C>, mx: usize, host: &str, ip: IpAddr, tx: UnboundedSender<CheckEvent>) {
-    let mut probe =
-        AddressProbe::new(mx, host, ip, &shared.session, &shared.tls, &shared.connector, Arc::clone(&shared.permits), tx.clone());
+async fn probe_address<D, C: Connector>(
+    shared: &Shared<D, C>,
+    mx: usize,
+    host: &str,
+    ip: IpAddr,
+    tx: UnboundedSender<CheckEvent>,
+) {
+    let mut probe = AddressProbe::new(
+        mx,
+        host,
+        ip,
+        &shared.session,
+        &shared.tls,
+        &shared.connector,
+        Arc::clone(&shared.permits),
+        tx.clone(),
+    );
     let deadline_hit = tokio::time::timeout(shared.deadline, probe.run()).await.is_err();
     if deadline_hit {
         probe.transcript.event(&format!("deadline of {} s reached", shared.deadline.as_secs()));

@@ -170,7 +170,10 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             Ok(session) => {
                 let f = session.facts;
                 let names = [&f.version, &f.cipher_suite, &f.kx_group].map(|v| v.clone().unwrap_or_default());
-                self.transcript.event(&format!("TLS established: {} {} {} in {} ms", names[0], names[1], names[2], f.handshake_ms));
+                self.transcript.event(&format!(
+                    "TLS established: {} {} {} in {} ms",
+                    names[0], names[1], names[2], f.handshake_ms
+                ));
                 self.emit(StepResult::Starttls(StartTlsReport {
                     tls_version: f.version,
                     cipher_suite: f.cipher_suite,
@@ -218,7 +221,12 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         });
         if first {
             let connect_ms = stream.is_some().then_some(connect_ms);
-            self.emit(StepResult::Tcp(TcpReport { outcome, connect_ms, detail: detail.clone(), port: self.config.port }));
+            self.emit(StepResult::Tcp(TcpReport {
+                outcome,
+                connect_ms,
+                detail: detail.clone(),
+                port: self.config.port,
+            }));
         } else if let Some(d) = detail {
             self.fail("second connection", d);
         }
@@ -240,7 +248,13 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                     elapsed_ms,
                     error: None,
                 },
-                Err(e) => BannerReport { code: None, text: String::new(), software: None, elapsed_ms, error: Some(e.to_string()) },
+                Err(e) => BannerReport {
+                    code: None,
+                    text: String::new(),
+                    software: None,
+                    elapsed_ms,
+                    error: Some(e.to_string()),
+                },
             }));
         } else if !ready {
             let what = reply.as_ref().map(Reply::summary).unwrap_or_else(|e| e.to_string());
@@ -253,7 +267,11 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     }
 
     /// EHLO, with HELO when EHLO is refused. Emits the result for the first connection and for TLS.
-    async fn ehlo<S: AsyncRead + AsyncWrite + Unpin>(&mut self, conn: &mut SmtpConnection<S>, in_tls: bool) -> Option<EhloReport> {
+    async fn ehlo<S: AsyncRead + AsyncWrite + Unpin>(
+        &mut self,
+        conn: &mut SmtpConnection<S>,
+        in_tls: bool,
+    ) -> Option<EhloReport> {
         let report = self.ehlo_report(conn).await;
         let fresh_plaintext = !in_tls && self.connections > 1;
         if !fresh_plaintext {
@@ -263,7 +281,10 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             Some(report)
         } else {
             if fresh_plaintext || in_tls {
-                self.fail(if in_tls { "EHLO inside TLS" } else { "second connection EHLO" }, report.error.clone().unwrap_or_default());
+                self.fail(
+                    if in_tls { "EHLO inside TLS" } else { "second connection EHLO" },
+                    report.error.clone().unwrap_or_default(),
+                );
             }
             None
         }
@@ -284,7 +305,14 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         };
         if reply.is_positive() {
             let (host, extensions, size_limit) = parse_ehlo(&reply);
-            return EhloReport { code: Some(reply.code), host, extensions, size_limit, helo_fallback: false, error: None };
+            return EhloReport {
+                code: Some(reply.code),
+                host,
+                extensions,
+                size_limit,
+                helo_fallback: false,
+                error: None,
+            };
         }
         if reply.is_transient() {
             return failed(Some(reply.code), reply.summary(), false);
@@ -292,7 +320,14 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         match conn.command(&format!("HELO {}", self.config.helo_name), &mut self.transcript).await {
             Ok(r) if r.is_positive() => {
                 let (host, _, _) = parse_ehlo(&r);
-                EhloReport { code: Some(r.code), host, extensions: Vec::new(), size_limit: None, helo_fallback: true, error: None }
+                EhloReport {
+                    code: Some(r.code),
+                    host,
+                    extensions: Vec::new(),
+                    size_limit: None,
+                    helo_fallback: true,
+                    error: None,
+                }
             }
             Ok(r) => failed(Some(r.code), r.summary(), true),
             Err(e) => failed(None, e.to_string(), true),
@@ -347,7 +382,9 @@ fn relay_outcome(rcpt: &Reply) -> RelayOutcome {
 fn connect_outcome(kind: ErrorKind) -> TcpOutcome {
     match kind {
         ErrorKind::ConnectionRefused => TcpOutcome::Refused,
-        ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable | ErrorKind::AddrNotAvailable => TcpOutcome::Unreachable,
+        ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable | ErrorKind::AddrNotAvailable => {
+            TcpOutcome::Unreachable
+        }
         ErrorKind::TimedOut => TcpOutcome::Timeout,
         _ => TcpOutcome::Error,
     }

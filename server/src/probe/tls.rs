@@ -43,7 +43,12 @@ impl TlsContext {
     }
 
     /// Runs the client handshake with SNI = `host`. The chain is returned even when the handshake fails.
-    pub async fn handshake<S>(&self, stream: S, host: &str, limit: Duration) -> (Result<TlsSession<S>, String>, Vec<CertificateDer<'static>>)
+    pub async fn handshake<S>(
+        &self,
+        stream: S,
+        host: &str,
+        limit: Duration,
+    ) -> (Result<TlsSession<S>, String>, Vec<CertificateDer<'static>>)
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
@@ -53,7 +58,13 @@ impl TlsContext {
         (result, chain)
     }
 
-    async fn connect<S>(&self, stream: S, host: &str, limit: Duration, recorder: Arc<ChainRecorder>) -> Result<TlsSession<S>, String>
+    async fn connect<S>(
+        &self,
+        stream: S,
+        host: &str,
+        limit: Duration,
+        recorder: Arc<ChainRecorder>,
+    ) -> Result<TlsSession<S>, String>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {

@@ -235,9 +235,15 @@ mod tests {
 
     #[test]
     fn reads_ehlo_keywords_and_size() {
-        let r = parse(&["250-mx.example.com Hello", "250-size 52428800", "250-8BITMIME", "250-AUTH PLAIN LOGIN", "250 STARTTLS"])
-            .unwrap()
-            .unwrap();
+        let r = parse(&[
+            "250-mx.example.com Hello",
+            "250-size 52428800",
+            "250-8BITMIME",
+            "250-AUTH PLAIN LOGIN",
+            "250 STARTTLS",
+        ])
+        .unwrap()
+        .unwrap();
         let (host, ext, size) = parse_ehlo(&r);
         assert_eq!(host, "mx.example.com");
         assert_eq!(size, Some(52_428_800));
@@ -252,7 +258,11 @@ mod tests {
             ("mx.example.com ESMTP Postfix (Debian/GNU)", "Postfix", None),
             ("mx.example.com ESMTP Exim 4.96 Mon, 27 Nov 2026 10:00:00 +0000", "Exim", Some("4.96")),
             ("mx.example.com ESMTP Sendmail 8.15.2/8.15.2; Mon, 27 Nov 2026", "Sendmail", Some("8.15.2/8.15.2")),
-            ("EX01 Microsoft ESMTP MAIL Service, Version: 10.0.17763.1697 ready", "Microsoft Exchange", Some("10.0.17763.1697")),
+            (
+                "EX01 Microsoft ESMTP MAIL Service, Version: 10.0.17763.1697 ready",
+                "Microsoft Exchange",
+                Some("10.0.17763.1697"),
+            ),
             ("mx.example.com ESMTP OpenSMTPD", "OpenSMTPD", None),
             ("mx.google.com ESMTP a1si123", "Google", None),
             ("mail.example.com ESMTP Postfix 3.7.11", "Postfix", Some("3.7.11")),

@@ -72,7 +72,11 @@ pub struct ZoneServer {
 impl ZoneServer {
     /// Serves `zone` on `bind` (port 0 picks a free port).
     pub async fn start(bind: SocketAddr, zone: Zone) -> std::io::Result<Self> {
-        let mut handler = InMemoryZoneHandler::<TokioRuntimeProvider>::empty(zone.origin.clone(), ZoneType::Primary, AxfrPolicy::Deny);
+        let mut handler = InMemoryZoneHandler::<TokioRuntimeProvider>::empty(
+            zone.origin.clone(),
+            ZoneType::Primary,
+            AxfrPolicy::Deny,
+        );
         for record in zone.records {
             handler.upsert_mut(record, 1);
         }

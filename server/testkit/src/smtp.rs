@@ -187,7 +187,12 @@ async fn session(stream: tokio::net::TcpStream, scenario: Arc<Scenario>, log: Ar
 }
 
 /// Answers commands until QUIT or close; returns the stream when the client may start TLS.
-async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, scenario: &Scenario, log: &Mutex<Vec<String>>, in_tls: bool) -> Option<S> {
+async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    scenario: &Scenario,
+    log: &Mutex<Vec<String>>,
+    in_tls: bool,
+) -> Option<S> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     loop {
@@ -215,7 +220,8 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, scenario: &Scena
                 StartTls::NotOffered => "502 5.5.1 Error: command not implemented".to_owned(),
                 StartTls::Reject(reply) => reply.clone(),
                 StartTls::Broken => {
-                    let _ = reader.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\nthis is not TLS at all\r\n").await;
+                    let _ =
+                        reader.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\nthis is not TLS at all\r\n").await;
                     return None;
                 }
                 StartTls::Inject(_) => {
@@ -240,5 +246,10 @@ fn ehlo_reply(scenario: &Scenario, in_tls: bool) -> String {
         lines.push("STARTTLS".to_owned());
     }
     let last = lines.len() - 1;
-    lines.iter().enumerate().map(|(i, l)| format!("250{}{l}", if i == last { ' ' } else { '-' })).collect::<Vec<_>>().join("\r\n")
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("250{}{l}", if i == last { ' ' } else { '-' }))
+        .collect::<Vec<_>>()
+        .join("\r\n")
 }

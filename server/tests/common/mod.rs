@@ -105,7 +105,14 @@ impl Lab {
 
     pub fn engine(&self, limits: Limits, allow_private: bool) -> Prober<StaticDns, MappedConnector> {
         let tls = TlsContext::new(Some(&self.ca_file)).expect("TLS context");
-        Prober::new(self.dns.clone(), self.connector.clone(), tls, session_config(limits.step, 25, allow_private), 64, limits.deadline)
+        Prober::new(
+            self.dns.clone(),
+            self.connector.clone(),
+            tls,
+            session_config(limits.step, 25, allow_private),
+            64,
+            limits.deadline,
+        )
     }
 
     /// Runs a check with default limits, private targets allowed.

@@ -43,12 +43,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         s
     };
     let world: Vec<(&str, &str, u16, Scenario)> = vec![
-        ("good.mxray.test", "mx.good.mxray.test", 10, Scenario::good("mx.good.mxray.test", ca.valid(&["mx.good.mxray.test"]))),
-        ("progressive.mxray.test", "fast.progressive.mxray.test", 10, Scenario::good("fast.progressive.mxray.test", ca.valid(&["fast.progressive.mxray.test"]))),
+        (
+            "good.mxray.test",
+            "mx.good.mxray.test",
+            10,
+            Scenario::good("mx.good.mxray.test", ca.valid(&["mx.good.mxray.test"])),
+        ),
+        (
+            "progressive.mxray.test",
+            "fast.progressive.mxray.test",
+            10,
+            Scenario::good("fast.progressive.mxray.test", ca.valid(&["fast.progressive.mxray.test"])),
+        ),
         ("progressive.mxray.test", "slow.progressive.mxray.test", 20, slow),
         ("openrelay.mxray.test", "mx.openrelay.mxray.test", 10, open_relay),
-        ("implicit.mxray.test", "implicit.mxray.test", 0, Scenario::good("implicit.mxray.test", ca.valid(&["implicit.mxray.test"]))),
-        ("expired.mxray.test", "mx.expired.mxray.test", 10, Scenario::good("mx.expired.mxray.test", ca.expired(&["mx.expired.mxray.test"]))),
+        (
+            "implicit.mxray.test",
+            "implicit.mxray.test",
+            0,
+            Scenario::good("implicit.mxray.test", ca.valid(&["implicit.mxray.test"])),
+        ),
+        (
+            "expired.mxray.test",
+            "mx.expired.mxray.test",
+            10,
+            Scenario::good("mx.expired.mxray.test", ca.expired(&["mx.expired.mxray.test"])),
+        ),
     ];
     let mut zone = Zone::new("mxray.test").mx("nullmx.mxray.test", 0, "");
     let mut servers = Vec::new();
