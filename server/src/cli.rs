@@ -1,6 +1,6 @@
 //! `mxray check`: normalise the input, run the engine, fold its events, print one renderer's output.
 
-use app::render::{render, Format};
+use app::render::{render, text, Format};
 use app::{normalize, Lang, Report, Severity};
 use futures::StreamExt;
 use std::io::IsTerminal;
@@ -27,6 +27,9 @@ pub struct CheckArgs {
     /// Language of the text, HTML and Markdown output (en or de).
     #[arg(long, default_value = "en", value_parser = parse_lang)]
     pub lang: Lang,
+    /// Add every address's SMTP transcript to the text output.
+    #[arg(long)]
+    pub transcript: bool,
     /// Colour the text output: auto (on a terminal), always or never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
@@ -60,7 +63,11 @@ pub async fn run(args: CheckArgs) -> ExitCode {
         "never" => false,
         _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    println!("{}", render(&report, format, args.lang, color));
+    let output = match format {
+        Format::Text => text::render(&report, args.lang, text::TextOptions { color, transcript: args.transcript }),
+        other => render(&report, other, args.lang, color),
+    };
+    println!("{output}");
     if report.worst_severity() == Severity::Critical {
         ExitCode::from(EXIT_CRITICAL)
     } else {

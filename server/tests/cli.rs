@@ -75,10 +75,26 @@ async fn exit_code_and_formats_follow_the_findings() {
     assert_eq!(addresses[1]["family"], "ipv6");
     assert!(addresses[0]["transcript"].as_array().unwrap().len() > 10);
 
-    let open = run("open.cli.test", &["--allow-private-targets", "--color", "never"]).await.unwrap();
+    let open = run("open.cli.test", &["--allow-private-targets", "--color", "never", "--transcript"]).await.unwrap();
     assert_eq!(open.status.code(), Some(2));
     let text = String::from_utf8_lossy(&open.stdout);
     assert!(text.contains("mx.open.cli.test") && text.contains("Open relay"), "{text}");
+    assert!(text.contains("RCPT TO:<relay-test@example.net>"), "the transcript is shown: {text}");
     assert!(!text.contains('\u{1b}'), "no colour when asked for none");
+
+    for (format, needle) in [("md", "mx.open.cli.test"), ("html", "id=\"mxray-report\"")] {
+        let out = run(
+            "open.cli.test",
+            if format == "md" {
+                &["--allow-private-targets", "--format", "md"]
+            } else {
+                &["--allow-private-targets", "--format", "html", "--lang", "de"]
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(needle), "{format}");
+    }
     std::fs::remove_file(&ca_file).ok();
 }

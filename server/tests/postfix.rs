@@ -50,7 +50,8 @@ async fn postfix_is_diagnosed_like_any_real_mx() {
     assert_eq!(relay.outcome, RelayOutcome::Refused, "{relay:?}");
     assert!(relay.rcpt_to.as_deref().unwrap().contains("Relay access denied"));
     assert_eq!(a.connections, 1);
-    let sent: Vec<&str> = a.transcript.iter().filter(|l| l.dir == app::report::Direction::Client).map(|l| l.text.as_str()).collect();
+    let sent: Vec<&str> =
+        a.transcript.iter().filter(|l| l.dir == app::report::Direction::Client).map(|l| l.text.as_str()).collect();
     assert_eq!(sent.last(), Some(&"QUIT"));
     assert!(!sent.iter().any(|c| c.eq_ignore_ascii_case("DATA")));
     let codes: Vec<&str> = a.findings.iter().map(|f| f.code.as_str()).collect();

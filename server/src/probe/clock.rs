@@ -20,6 +20,6 @@ pub fn rfc3339(unix: i64) -> String {
 mod tests {
     #[test]
     fn formats_utc() {
-        assert_eq!(super::rfc3339(1_795_000_000), "2026-11-18T09:46:40Z");
+        assert_eq!(super::rfc3339(1_795_000_000), "2026-11-18T11:06:40Z");
     }
 }

@@ -90,7 +90,8 @@ pub async fn resolve<D: MailDns>(dns: &D, domain: &str) -> Resolution {
         Ok(mut records) => {
             records.retain(|r| !r.exchange.is_empty());
             records.sort_by(|a, b| (a.preference, &a.exchange).cmp(&(b.preference, &b.exchange)));
-            records.dedup_by(|later, first| later.exchange == first.exchange);
+            let mut seen = std::collections::HashSet::new();
+            records.retain(|r| seen.insert(r.exchange.clone()));
             let skipped = records.len().saturating_sub(MAX_MX_HOSTS);
             records.truncate(MAX_MX_HOSTS);
             let hosts = join_all(records.iter().map(|r| plan_host(dns, &r.exchange, r.preference))).await;

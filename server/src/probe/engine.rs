@@ -84,12 +84,13 @@ async fn run_check<D: MailDns, C: Connector>(
         error: plan.error.clone(),
         mx_hosts_skipped: plan.mx_hosts_skipped,
     });
+    let recipient = shared.session.recipient_outside(&input.domain);
     let mut probes: FuturesUnordered<_> = plan
         .hosts
         .iter()
         .enumerate()
         .flat_map(|(mx, host)| host.addresses.iter().map(move |ip| (mx, host.host.as_str(), *ip)))
-        .map(|(mx, host, ip)| probe_address(&shared, mx, host, ip, tx.clone()))
+        .map(|(mx, host, ip)| probe_address(&shared, mx, host, ip, &recipient, tx.clone()))
         .collect();
     while probes.next().await.is_some() {}
     send(CheckEvent::Done { duration_ms: millis(started.elapsed()) });
@@ -100,6 +101,7 @@ async fn probe_address<D, C: Connector>(
     mx: usize,
     host: &str,
     ip: IpAddr,
+    recipient: &str,
     tx: UnboundedSender<CheckEvent>,
 ) {
     let mut probe = AddressProbe::new(
@@ -112,6 +114,7 @@ async fn probe_address<D, C: Connector>(
         Arc::clone(&shared.permits),
         tx.clone(),
     );
+    probe.recipient = recipient.to_owned();
     let deadline_hit = tokio::time::timeout(shared.deadline, probe.run()).await.is_err();
     if deadline_hit {
         probe.transcript.event(&format!("deadline of {} s reached", shared.deadline.as_secs()));

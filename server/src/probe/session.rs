@@ -29,7 +29,7 @@ pub struct SessionConfig {
     pub helo_name: String,
     /// `MAIL FROM` of the relay probe.
     pub relay_sender: String,
-    /// `RCPT TO` of the relay probe (outside the tested domain).
+    /// `RCPT TO` of the relay probe; see [`SessionConfig::recipient_outside`].
     pub relay_recipient: String,
     /// Limit for connect, each reply and the handshake.
     pub step_timeout: Duration,
@@ -37,6 +37,25 @@ pub struct SessionConfig {
     pub port: u16,
     /// Connect to non-public addresses too.
     pub allow_private_targets: bool,
+}
+
+/// Fallbacks when the configured recipient is inside the tested domain.
+const OUTSIDE_RECIPIENTS: [&str; 2] = ["relay-test@example.org", "relay-test@example.com"];
+
+impl SessionConfig {
+    /// The relay probe's recipient for `domain`: the configured one unless it lies inside the tested
+    /// domain (then accepting it would be ordinary delivery, not relaying), else a fallback.
+    pub fn recipient_outside(&self, domain: &str) -> String {
+        let inside = |address: &str| {
+            let d = address.rsplit_once('@').map_or("", |(_, d)| d);
+            d.eq_ignore_ascii_case(domain) || d.to_ascii_lowercase().ends_with(&format!(".{domain}"))
+        };
+        std::iter::once(self.relay_recipient.as_str())
+            .chain(OUTSIDE_RECIPIENTS)
+            .find(|r| !inside(r))
+            .unwrap_or(OUTSIDE_RECIPIENTS[0])
+            .to_owned()
+    }
 }
 
 /// The probe of one address: its state, its transcript and where its events go.
@@ -63,6 +82,8 @@ pub struct AddressProbe<'a, C: Connector> {
     pub connections: u8,
     /// Why the session ended early, when no step result says it.
     pub error: Option<String>,
+    /// `RCPT TO` of the relay probe, outside the tested domain.
+    pub recipient: String,
     permit: Option<OwnedSemaphorePermit>,
 }
 
@@ -91,6 +112,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             transcript: Transcript::new(),
             connections: 0,
             error: None,
+            recipient: config.relay_recipient.clone(),
             permit: None,
         }
     }
@@ -336,7 +358,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
 
     /// `MAIL FROM`, `RCPT TO` to the outside recipient, then `RSET` and `QUIT`. Never `DATA`.
     async fn relay_and_quit<S: AsyncRead + AsyncWrite + Unpin>(&mut self, mut conn: SmtpConnection<S>, over_tls: bool) {
-        let (sender, recipient) = (self.config.relay_sender.clone(), self.config.relay_recipient.clone());
+        let (sender, recipient) = (self.config.relay_sender.clone(), self.recipient.clone());
         let mut report = RelayReport {
             outcome: RelayOutcome::Inconclusive,
             mail_from: None,
@@ -400,5 +422,26 @@ fn starttls(offered: bool, outcome: StartTlsOutcome, error: Option<String>) -> S
         handshake_ms: None,
         error,
         pipelined_plaintext: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_relay_recipient_stays_outside_the_tested_domain() {
+        let config = SessionConfig {
+            helo_name: "h.example".into(),
+            relay_sender: "s@h.example".into(),
+            relay_recipient: "relay-test@example.net".into(),
+            step_timeout: Duration::from_secs(1),
+            port: 25,
+            allow_private_targets: false,
+        };
+        assert_eq!(config.recipient_outside("mail.example"), "relay-test@example.net");
+        assert_eq!(config.recipient_outside("example.net"), "relay-test@example.org");
+        assert_eq!(config.recipient_outside("net"), "relay-test@example.org");
+        assert_eq!(config.recipient_outside("example.org"), "relay-test@example.net");
     }
 }
