@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
+use crate::i18n::Lang;
+
 /// Longest name in octets (RFC 1035 §2.3.4, without the root dot).
 const MAX_NAME: usize = 253;
 /// Longest label in octets.
@@ -61,6 +63,30 @@ pub enum InputError {
     /// The internationalised name cannot be converted (UTS-46).
     #[error("the internationalised name is invalid")]
     InvalidIdn,
+}
+
+impl InputError {
+    /// The reason in a language (English is the `Display` text).
+    pub fn message(&self, lang: Lang) -> String {
+        use InputError::*;
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::De => match self {
+                Empty => "Keine Domain angegeben".to_owned(),
+                Whitespace => "Die Eingabe enthält Leerzeichen".to_owned(),
+                ControlCharacter => "Die Eingabe enthält Steuerzeichen".to_owned(),
+                BadEmail => "Die E-Mail-Adresse hat keinen Domain-Teil".to_owned(),
+                IpLiteral => "IP-Adressen lassen sich nicht testen, bitte einen Domainnamen angeben".to_owned(),
+                LabelTooLong { label } => format!("Der Namensteil '{label}' ist länger als 63 Zeichen"),
+                NameTooLong { len } => format!("Der Name ist {len} Zeichen lang, erlaubt sind höchstens 253"),
+                EmptyLabel => "Der Name enthält einen leeren Namensteil".to_owned(),
+                HyphenEdge { label } => format!("Der Namensteil '{label}' beginnt oder endet mit einem Bindestrich"),
+                BadCharacter { ch } => format!("'{ch}' ist in einem Hostnamen nicht erlaubt"),
+                SingleLabel => "Eine Domain braucht mindestens zwei Teile, z. B. example.com".to_owned(),
+                InvalidIdn => "Der internationalisierte Name ist ungültig".to_owned(),
+            },
+        }
+    }
 }
 
 /// A user's input after normalisation.
@@ -196,5 +222,12 @@ mod tests {
         assert_eq!(normalize(&long_name), Err(InputError::NameTooLong { len: 255 }));
         let max_name = format!("{}.{}", vec!["a".repeat(63); 3].join("."), "b".repeat(61));
         assert_eq!(ok(&max_name).len(), 253);
+    }
+
+    #[test]
+    fn reasons_read_in_both_languages() {
+        let e = InputError::HyphenEdge { label: "-a".into() };
+        assert_eq!(e.message(Lang::En), "the label '-a' starts or ends with a hyphen");
+        assert_eq!(e.message(Lang::De), "Der Namensteil '-a' beginnt oder endet mit einem Bindestrich");
     }
 }

@@ -2,17 +2,19 @@
 //! input normalisation, and the web UI. Compiles for the server and for WASM.
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod assess;
-#[cfg(feature = "ssr")]
 pub mod diff;
+#[cfg(feature = "ssr")]
 pub mod engine;
 pub mod event;
 pub mod findings;
 pub mod fold;
 pub mod i18n;
 pub mod input;
-pub mod report;
 pub mod render;
+pub mod report;
+pub mod ui;
 
 pub use event::{CheckEvent, PlannedHost, StepResult};
 pub use findings::{Finding, FindingKind, Severity};
@@ -20,3 +22,6 @@ pub use fold::fold;
 pub use i18n::Lang;
 pub use input::{normalize, InputError, NormalizedInput};
 pub use report::Report;
+#[cfg(feature = "ssr")]
+pub use ui::shell;
+pub use ui::App;

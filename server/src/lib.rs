@@ -1,1 +1,6 @@
+//! The mxray server crate: the SMTP/MX probe engine, the CLI and the web server.
+#![warn(missing_docs)]
 
+pub mod cli;
+pub mod probe;
+pub mod web;

@@ -1,0 +1,51 @@
+//! The few browser calls the page makes. In the server build they do nothing: there is no
+//! document there, and these only run in event handlers and effects.
+
+use crate::i18n::Lang;
+
+/// Cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "lang";
+
+/// The cookie (as set by the page or by the server's `Set-Cookie`) that keeps `lang` for a year.
+pub fn lang_cookie(lang: Lang) -> String {
+    format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.tag())
+}
+
+/// The language the server rendered the page in (`<html lang>`); the server knows it otherwise.
+#[cfg(not(feature = "ssr"))]
+pub fn document_lang() -> Option<Lang> {
+    #[cfg(feature = "hydrate")]
+    {
+        let root = web_sys::window()?.document()?.document_element()?;
+        Lang::from_tag(&root.get_attribute("lang")?)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+/// Marks the document with a language and remembers the choice for a year.
+pub fn remember_lang(lang: Lang) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        if let Some(root) = document.document_element() {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+        if let Ok(html) = document.dyn_into::<web_sys::HtmlDocument>() {
+            let _ = html.set_cookie(&lang_cookie(lang));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = lang;
+}
+
+/// Shows `path` in the address bar without navigating (the shareable `/check/{domain}`).
+pub fn show_path(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}

@@ -1,0 +1,59 @@
+//! A status chip: symbol, name and state in words, so it reads without colour. Its
+//! `data-mark` attribute carries the mark for styling and tests.
+
+use leptos::prelude::*;
+
+use crate::assess::Step;
+use crate::render::facts::mark_symbol;
+use crate::report::Mark;
+
+/// The stable name of a mark (`ok`, `warning`, …).
+pub fn mark_id(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Pending => "pending",
+        Mark::NotApplicable => "not_applicable",
+        Mark::Inconclusive => "inconclusive",
+        Mark::Ok => "ok",
+        Mark::Warning => "warning",
+        Mark::Critical => "critical",
+    }
+}
+
+/// The stable name of a step (`tcp`, `starttls`, …).
+pub fn step_id(step: Step) -> &'static str {
+    match step {
+        Step::Tcp => "tcp",
+        Step::Banner => "banner",
+        Step::Ehlo => "ehlo",
+        Step::StartTls => "starttls",
+        Step::Certificate => "certificate",
+        Step::OpenRelay => "open_relay",
+    }
+}
+
+/// One chip in a list.
+#[component]
+pub fn Chip(
+    /// The verdict.
+    #[prop(into)]
+    mark: Signal<Mark>,
+    /// What is judged (a step or an aspect).
+    #[prop(into)]
+    name: Signal<String>,
+    /// The verdict in words.
+    #[prop(into)]
+    state: Signal<String>,
+    /// The step, when the chip shows one (for `data-step`).
+    #[prop(optional)]
+    step: Option<Step>,
+) -> impl IntoView {
+    view! {
+        <li class="chip" data-step=step.map(step_id) data-mark=move || mark_id(mark.get())>
+            <span class="icon" aria-hidden="true">
+                {move || mark_symbol(mark.get())}
+            </span>
+            <span class="name">{name}</span>
+            <span class="state">{state}</span>
+        </li>
+    }
+}

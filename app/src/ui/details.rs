@@ -1,0 +1,126 @@
+//! An address's details, folded by default and filled in only while open: timing, every step's
+//! facts (EHLO extensions with a one-line explanation each, TLS, the certificate chain, the relay
+//! probe's replies) and the transcript with timings.
+
+use leptos::prelude::*;
+
+use super::lang::use_lang;
+use crate::i18n::{extension_help, Text};
+use crate::render::rows::{address_rows, address_sections, Row, Section};
+use crate::report::{AddressReport, Direction, Report, TranscriptLine};
+
+/// The `<details>` of one address.
+#[component]
+pub fn AddressDetails(
+    /// The report being folded (for the check time the chain's days left count from).
+    report: RwSignal<Option<Report>>,
+    /// The address.
+    address: Memo<Option<AddressReport>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let open = RwSignal::new(false);
+    let sections: Memo<Option<(Vec<Row>, Vec<Section>)>> = Memo::new(move |_| {
+        if !open.get() {
+            return None;
+        }
+        let lang = lang.get();
+        address.with(|a| {
+            let a = a.as_ref()?;
+            let sections = report.with(|r| r.as_ref().map(|r| address_sections(a, r, lang)));
+            Some((if a.done { address_rows(a, lang) } else { Vec::new() }, sections.unwrap_or_default()))
+        })
+    });
+    let transcript = Memo::new(move |_| {
+        if open.get() {
+            address.with(|a| a.as_ref().map(|a| a.transcript.clone()).unwrap_or_default())
+        } else {
+            Vec::new()
+        }
+    });
+    let body = move || {
+        let lang = lang.get();
+        sections.get().map(|(rows, sections)| {
+            view! {
+                <dl class="facts">{rows.into_iter().map(|row| fact(row, lang)).collect_view()}</dl>
+                {sections
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <section class="detail">
+                                <h3>{s.title}</h3>
+                                <dl class="facts">{s.rows.into_iter().map(|row| fact(row, lang)).collect_view()}</dl>
+                            </section>
+                        }
+                    })
+                    .collect_view()}
+            }
+        })
+    };
+    view! {
+     <details class="address-details" on:toggle=move |_| open.update(|o| *o = !*o)>
+         <summary>{move || Text::AddressDetails.get(lang.get())}</summary>
+         {body}
+         {move || {
+             let lines = transcript.get();
+             (!lines.is_empty()).then(|| view! { <Transcript lines /> })
+         }}
+     </details>
+    }
+    .into_any()
+}
+
+/// One labelled fact; an EHLO keyword gets its explanation.
+fn fact(row: Row, lang: crate::i18n::Lang) -> impl IntoView {
+    let help = extension_help(&row.label, lang).map(|h| view! { <span class="help">{h}</span> });
+    view! {
+        <dt>{row.label}</dt>
+        <dd>
+            <span class="value">{row.value}</span>
+            {help}
+        </dd>
+    }
+}
+
+/// The SMTP dialogue with the time of each line.
+#[component]
+fn Transcript(
+    /// The lines.
+    lines: Vec<TranscriptLine>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let rows = lines
+        .into_iter()
+        .map(|l| {
+            let who = match l.dir {
+                Direction::Client => "C:",
+                Direction::Server => "S:",
+                Direction::Event => "--",
+            };
+            view! {
+                <tr data-dir=who>
+                    <td class="at">{format!("{} ms", l.at_ms)}</td>
+                    <td class="dir">{who}</td>
+                    <td class="line">{l.text}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="detail">
+            <h3>{move || Text::Transcript.get(lang.get())}</h3>
+            <div class="scroll">
+                <table class="transcript">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || Text::Time.get(lang.get())}</th>
+                            <th scope="col"></th>
+                            <th scope="col">{move || Text::Line.get(lang.get())}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}

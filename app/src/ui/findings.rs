@@ -1,0 +1,101 @@
+//! Every finding of the report, grouped by severity (worst first), each with where it was seen
+//! and, unless it is good news, what to do.
+
+use leptos::prelude::*;
+
+use super::lang::use_lang;
+use crate::findings::{Finding, Severity};
+use crate::i18n::Text;
+use crate::render::facts::severity_symbol;
+use crate::report::Report;
+
+/// Severities in display order.
+const ORDER: [Severity; 4] = [Severity::Critical, Severity::Warning, Severity::Info, Severity::Ok];
+
+/// The stable name of a severity (`critical`, …).
+pub fn severity_id(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Ok => "ok",
+        Severity::Info => "info",
+        Severity::Warning => "warning",
+        Severity::Critical => "critical",
+    }
+}
+
+/// A finding and where it was seen (the domain, a host, or a host's address).
+fn located(r: &Report) -> Vec<(String, Finding)> {
+    let mut out: Vec<(String, Finding)> = r.findings.iter().map(|f| (r.domain.clone(), f.clone())).collect();
+    for h in &r.mx {
+        out.extend(h.findings.iter().map(|f| (h.host.clone(), f.clone())));
+        for a in &h.addresses {
+            out.extend(a.findings.iter().map(|f| (format!("{} · {}", h.host, a.ip), f.clone())));
+        }
+    }
+    out
+}
+
+/// The findings section (absent while there is none).
+#[component]
+pub fn FindingsList(
+    /// The report being folded.
+    report: RwSignal<Option<Report>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let all = Memo::new(move |_| report.with(|r| r.as_ref().map(located).unwrap_or_default()));
+    move || {
+        let all = all.get();
+        let lang = lang.get();
+        (!all.is_empty()).then(|| {
+            let groups = ORDER
+                .into_iter()
+                .filter_map(|severity| {
+                    let items: Vec<_> = all.iter().filter(|(_, f)| f.severity == severity).cloned().collect();
+                    (!items.is_empty()).then(|| {
+                        let count = format!(" ({})", items.len());
+                        view! {
+                            <section class="severity" data-severity=severity_id(severity)>
+                                <h3>
+                                    <span class="icon" aria-hidden="true">{severity_symbol(severity)}</span>
+                                    " "
+                                    <span class="label">{severity.label(lang)}</span>
+                                    {count}
+                                </h3>
+                                <ul>
+                                    {items
+                                        .into_iter()
+                                        .map(|(place, finding)| {
+                                            let t = finding.texts(lang);
+                                            let remedy = (severity != Severity::Ok).then(|| view! {
+                                                <p class="remedy">
+                                                    <strong>{format!("{}: ", Text::Remedy.get(lang))}</strong>
+                                                    {t.remedy}
+                                                </p>
+                                            });
+                                            view! {
+                                                <li class="finding" data-code=finding.code>
+                                                    <p class="finding-title">
+                                                        <strong>{t.title}</strong>
+                                                        " "
+                                                        <span class="place">{place}</span>
+                                                    </p>
+                                                    <p>{t.detail}</p>
+                                                    {remedy}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    })
+                })
+                .collect_view();
+            view! {
+                <section class="findings" aria-labelledby="findings-heading">
+                    <h2 id="findings-heading">{Text::Findings.get(lang)}</h2>
+                    {groups}
+                </section>
+            }
+        })
+    }
+}

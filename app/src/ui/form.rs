@@ -1,0 +1,70 @@
+//! The domain field and the Test button. Input is checked in the browser with the same
+//! normaliser the server uses, and explained under the field before any request is made.
+
+use leptos::prelude::*;
+
+use super::lang::use_lang;
+use crate::i18n::Text;
+use crate::input::{normalize, NormalizedInput};
+
+/// The form. `on_check` gets valid input only; `busy` disables nothing (a new check replaces a
+/// running one) but marks the button while a check runs.
+#[component]
+pub fn DomainForm(
+    /// The field's text.
+    value: RwSignal<String>,
+    /// True while a check runs.
+    #[prop(into)]
+    busy: Signal<bool>,
+    /// Show the problem with the text at once (e.g. an invalid `/check/{domain}`).
+    #[prop(optional)]
+    judged: bool,
+    /// Called with the normalised input when the user submits something valid.
+    on_check: impl Fn(NormalizedInput) + 'static,
+) -> impl IntoView {
+    let lang = use_lang();
+    // Explain only after the first submit, then follow the typing until it is fixed.
+    let judged = RwSignal::new(judged);
+    let problem = move || {
+        if !judged.get() {
+            return None;
+        }
+        normalize(value.read().trim()).err().map(|e| e.message(lang.get()))
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        judged.set(true);
+        if let Ok(input) = normalize(value.read_untracked().trim()) {
+            on_check(input);
+        }
+    };
+    view! {
+        <form class="check-form" method="get" action="/" novalidate on:submit=on_submit>
+            <label for="domain">{move || Text::DomainField.get(lang.get())}</label>
+            <div class="field-row">
+                <input
+                    id="domain"
+                    name="domain"
+                    type="text"
+                    inputmode="email"
+                    autocomplete="off"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    autofocus
+                    placeholder="example.com"
+                    aria-describedby="domain-problem"
+                    aria-invalid=move || problem().is_some().then_some("true")
+                    value=value.get_untracked()
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+                <button type="submit" aria-busy=move || busy.get().then_some("true")>
+                    {move || Text::TestButton.get(lang.get())}
+                </button>
+            </div>
+            <p id="domain-problem" class="field-problem" aria-live="polite">
+                {problem}
+            </p>
+        </form>
+    }
+}

@@ -1,0 +1,65 @@
+//! One card per mail host: preference and name, its one-glance status, DNS facts, and one row
+//! per address.
+
+use leptos::prelude::*;
+use std::net::IpAddr;
+
+use super::address::AddressRow;
+use super::chip::Chip;
+use super::lang::use_lang;
+use crate::render::facts::status_marks;
+use crate::render::rows::host_rows;
+use crate::report::{Mark, MxHost, Report};
+
+/// The card of host `index` of the report.
+#[component]
+pub fn HostCard(
+    /// The report being folded.
+    report: RwSignal<Option<Report>>,
+    /// The host's position in `report.mx`.
+    index: usize,
+) -> impl IntoView {
+    let lang = use_lang();
+    let host: Memo<Option<MxHost>> = Memo::new(move |_| report.with(|r| r.as_ref()?.mx.get(index).cloned()));
+    let (name, preference) =
+        host.with_untracked(|h| h.as_ref().map(|h| (h.host.clone(), h.preference)).unwrap_or_default());
+    let addresses: Memo<Vec<IpAddr>> =
+        Memo::new(move |_| host.with(|h| h.iter().flat_map(|h| h.addresses.iter().map(|a| a.ip)).collect()));
+    let status = (0..4)
+        .map(|i| {
+            let mark = move || host.with(|h| h.as_ref().map_or(Mark::Pending, |h| status_marks(h, lang.get())[i].1));
+            let name = move || {
+                host.with(|h| h.as_ref().map(|h| status_marks(h, lang.get())[i].0.to_owned()).unwrap_or_default())
+            };
+            let state = move || mark().label(lang.get()).to_owned();
+            view! { <Chip mark=Signal::derive(mark) name=Signal::derive(name) state=Signal::derive(state) /> }
+        })
+        .collect_view();
+    let facts = move || {
+        host.with(|h| h.as_ref().map(|h| host_rows(h, lang.get())).unwrap_or_default())
+            .into_iter()
+            .map(|row| view! { <dt>{row.label}</dt><dd>{row.value}</dd> })
+            .collect_view()
+    };
+    let heading = format!("host-{index}");
+    let (labelled_by, data_host) = (heading.clone(), name.clone());
+    view! {
+     <article class="host" aria-labelledby=labelled_by data-host=data_host>
+         <header>
+             <h2 id=heading>
+                 <span class="preference">{preference}</span>
+                 " "
+                 <span class="host-name">{name}</span>
+             </h2>
+             <ul class="chips host-status">{status}</ul>
+         </header>
+         <dl class="facts">{facts}</dl>
+         <ol class="addresses">
+             <For each=move || addresses.get() key=|ip| *ip let:ip>
+                 <AddressRow report host ip />
+             </For>
+         </ol>
+     </article>
+    }
+    .into_any()
+}

@@ -1,0 +1,79 @@
+//! The one page: `/`, `/?domain=D` (the form without JavaScript) and `/check/{domain}`, which
+//! starts the check as soon as the page is interactive.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::browser;
+use super::check::{CheckState, Phase};
+use super::form::DomainForm;
+use super::lang::{use_lang, LangSwitch};
+use super::results::Results;
+use crate::i18n::Text;
+use crate::input::normalize;
+
+/// The check page.
+#[component]
+pub fn CheckPage() -> impl IntoView {
+    let lang = use_lang();
+    let from_path = use_params_map().read_untracked().get("domain");
+    let shared = from_path.is_some();
+    let initial = from_path.or_else(|| use_query_map().read_untracked().get("domain")).unwrap_or_default();
+    let value = RwSignal::new(initial.clone());
+    let state = CheckState::new();
+    let busy = Signal::derive(move || state.phase.get() == Phase::Running);
+    if shared {
+        // Effects run only in the browser, once the page is hydrated.
+        Effect::new(move |_| {
+            if let Ok(input) = normalize(initial.trim()) {
+                state.start(input.input);
+            }
+        });
+    }
+    let text = move |t: Text| move || t.get(lang.get());
+    view! {
+        <header class="top">
+            <h1>
+                <a href="/" rel="external">"mxray"</a>
+            </h1>
+            <LangSwitch />
+        </header>
+        <main>
+            <p class="tagline">{text(Text::Tagline)}</p>
+            <DomainForm
+                value
+                busy
+                judged=shared
+                on_check=move |input| {
+                    browser::show_path(&format!("/check/{}", input.domain));
+                    state.start(input.input);
+                }
+            />
+            <noscript>
+                <p class="notice">{Text::NoScript.get(lang.get_untracked())}</p>
+            </noscript>
+            <Results state />
+        </main>
+        <footer class="bottom">
+            <p>{text(Text::Privacy)}</p>
+        </footer>
+    }
+}
+
+/// Any other path.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let lang = use_lang();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main>
+            <h1>{move || Text::NotFound.get(lang.get())}</h1>
+            <p>
+                <a href="/" rel="external">{move || Text::BackToTest.get(lang.get())}</a>
+            </p>
+        </main>
+    }
+}

@@ -1,0 +1,114 @@
+//! Everything below the form: progress or verdict, the DNS answer as a sentence, one card per
+//! mail host and the findings.
+
+use leptos::prelude::*;
+
+use super::check::{CheckState, Phase};
+use super::findings::FindingsList;
+use super::host::HostCard;
+use super::lang::use_lang;
+use crate::i18n::{pick, Text};
+use crate::render::facts::{duration, mx_source_sentence, severity_symbol, verdict};
+use crate::report::{MxSource, Report};
+
+/// How far a check has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Progress {
+    resolved: bool,
+    done: usize,
+    total: usize,
+}
+
+impl Progress {
+    fn of(r: &Report) -> Self {
+        let addresses = || r.mx.iter().flat_map(|h| h.addresses.iter());
+        Progress {
+            resolved: r.complete || r.mx_source != MxSource::None || r.dns.error.is_some(),
+            done: addresses().filter(|a| a.done).count(),
+            total: addresses().count(),
+        }
+    }
+}
+
+/// The results of the page's check.
+#[component]
+pub fn Results(
+    /// The check to show.
+    state: CheckState,
+) -> impl IntoView {
+    let lang = use_lang();
+    let report = state.report;
+    let progress = Memo::new(move |_| report.with(|r| r.as_ref().map(Progress::of)));
+    let hosts: Memo<Vec<(usize, String)>> = Memo::new(move |_| {
+        report.with(|r| r.iter().flat_map(|r| r.mx.iter().enumerate().map(|(i, h)| (i, h.host.clone()))).collect())
+    });
+    let sentence = Memo::new(move |_| {
+        let lang = lang.get();
+        report.with(|r| r.as_ref().filter(|r| Progress::of(r).resolved).map(|r| mx_source_sentence(r, lang)))
+    });
+    let outcome = Memo::new(move |_| {
+        let lang = lang.get();
+        report.with(|r| {
+            r.as_ref().filter(|r| r.complete).map(|r| {
+                let (severity, sentence) = verdict(r, lang);
+                (severity, sentence, duration(r.duration_ms, lang))
+            })
+        })
+    });
+    let status = move || {
+        let lang = lang.get();
+        match (state.phase.get(), progress.get()) {
+            (Phase::Failed(problem), _) => view! {
+                <p class="problem">
+                    <span class="icon" aria-hidden="true">"✘"</span>
+                    {format!(" {}: {}", Text::CheckFailed.get(lang), problem.message(lang))}
+                </p>
+            }
+            .into_any(),
+            (Phase::Running, Some(p)) => {
+                let words = if p.resolved {
+                    pick(
+                        lang,
+                        format!("{} of {} addresses finished", p.done, p.total),
+                        format!("{} von {} Adressen fertig", p.done, p.total),
+                    )
+                } else {
+                    Text::Resolving.get(lang).to_owned()
+                };
+                view! {
+                    <p class="progress">
+                        <span class="spinner" aria-hidden="true"></span>
+                        <span>{words}</span>
+                        <progress max=p.total.max(1) value=p.done></progress>
+                    </p>
+                }
+                .into_any()
+            }
+            _ => outcome
+                .get()
+                .map(|(severity, sentence, took)| {
+                    view! {
+                        <p class="verdict" data-severity=super::findings::severity_id(severity)>
+                            <span class="icon" aria-hidden="true">{severity_symbol(severity)}</span>
+                            <strong>{sentence}</strong>
+                            <span class="took">{format!(" ({took})")}</span>
+                        </p>
+                    }
+                })
+                .into_any(),
+        }
+    };
+    view! {
+     <section class="results" aria-label=move || Text::Verdict.get(lang.get())>
+         <div class="status" role="status" aria-live="polite">{status}</div>
+         {move || sentence.get().map(|s| view! { <p class="dns-sentence">{s}</p> })}
+         <div class="hosts" aria-live="polite" aria-busy=move || (state.phase.get() == Phase::Running).to_string()>
+             <For each=move || hosts.get() key=|host: &(usize, String)| host.clone() let:host>
+                 <HostCard report index=host.0 />
+             </For>
+         </div>
+         <FindingsList report />
+     </section>
+    }
+    .into_any()
+}

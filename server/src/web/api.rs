@@ -1,0 +1,66 @@
+//! `GET /api/v1/check?domain=D`: the engine's events as NDJSON for scripts and monitoring; the
+//! last line carries the folded report.
+
+use app::api::ssr::{ndjson_line, with_heartbeat, HEARTBEAT, STREAM_HEADERS};
+use app::api::Problem;
+use app::engine::SharedEngine;
+use app::report::Report;
+use app::{fold, normalize, CheckEvent};
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
+use futures::{future, Stream, StreamExt};
+use leptos::server_fn::Bytes;
+use serde::{Deserialize, Serialize};
+
+use super::problem_response;
+
+/// Where the API lives.
+pub const PATH: &str = "/api/v1/check";
+/// The media type of the stream.
+const NDJSON: &str = "application/x-ndjson";
+
+/// The query string.
+#[derive(Debug, Deserialize)]
+pub struct CheckQuery {
+    /// A domain or an e-mail address.
+    domain: Option<String>,
+}
+
+/// The last line: the engine's `done` event with the folded report.
+#[derive(Serialize)]
+struct FinalLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    duration_ms: u64,
+    report: &'a Report,
+}
+
+/// Validates the domain and streams the check; 400 with a JSON body for unusable input.
+pub async fn check(State(engine): State<SharedEngine>, query: Result<Query<CheckQuery>, QueryRejection>) -> Response {
+    let domain = query.ok().and_then(|Query(q)| q.domain).unwrap_or_default();
+    let input = match normalize(&domain) {
+        Ok(input) => input,
+        Err(reason) => return problem_response(Problem::InvalidInput { reason }),
+    };
+    let lines = report_lines(with_heartbeat(engine.check(input), HEARTBEAT));
+    let mut response = Response::new(Body::from_stream(lines.map(Ok::<_, std::convert::Infallible>)));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(NDJSON));
+    headers.extend(STREAM_HEADERS);
+    response
+}
+
+/// Each event as a line, folding as it goes; the `done` event becomes the report line.
+fn report_lines(events: impl Stream<Item = CheckEvent>) -> impl Stream<Item = Bytes> {
+    events.scan(Report::empty(), |report, event| {
+        fold(report, &event);
+        let line = match event {
+            CheckEvent::Done { duration_ms } => ndjson_line(&FinalLine { kind: "done", duration_ms, report }),
+            other => ndjson_line(&other),
+        };
+        future::ready(Some(line))
+    })
+}

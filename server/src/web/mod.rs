@@ -1,0 +1,198 @@
+//! The web server: the Leptos app (SSR + hydration), its streaming server function, the NDJSON
+//! API, static files, limits and security headers. Nothing about a check is stored or logged.
+
+pub mod api;
+mod headers;
+pub mod limits;
+
+use app::api::{ApiError, CheckDomain, Problem};
+use app::engine::SharedEngine;
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use clap::Parser;
+use leptos::config::{get_config_from_env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos::server_fn::ServerFn;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::probe::ProbeOptions;
+use limits::{Gate, LimitArgs};
+
+/// Largest request body accepted (a domain name fits many times over).
+const MAX_BODY_BYTES: usize = 16 * 1024;
+/// The routes that start a check, and so pass the [`Gate`].
+const CHECK_PATHS: [&str; 2] = [api::PATH, <CheckDomain as ServerFn>::PATH];
+
+/// Settings of `mxray serve`; every one can also come from the environment.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// The built site (`pkg/`, CSS, icons) as `cargo leptos build` writes it.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Limits of the public service.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Probe settings.
+    #[command(flatten)]
+    pub probe: ProbeOptions,
+}
+
+/// Parses [`ServeArgs`] from the environment alone.
+#[derive(Parser)]
+struct EnvOnly {
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+impl ServeArgs {
+    /// The settings from `LEPTOS_*` and `MXRAY_*` variables and defaults (exits with a message
+    /// when a variable is malformed).
+    pub fn from_env() -> Self {
+        EnvOnly::parse_from(["mxray"]).serve
+    }
+}
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// Leptos settings (site root, output name).
+    pub leptos: LeptosOptions,
+    /// The probe engine.
+    pub engine: SharedEngine,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl FromRef<AppState> for SharedEngine {
+    fn from_ref(state: &AppState) -> Self {
+        state.engine.clone()
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(args: ServeArgs) -> ExitCode {
+    init_logging();
+    let engine = match crate::probe::build_engine(&args.probe) {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprintln!("mxray: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let leptos = match leptos_options(&args) {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("mxray: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(args.addr).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("mxray: cannot listen on {}: {e}", args.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!("serving http://{} from {}", args.addr, leptos.site_root);
+    let app = router(AppState { leptos, engine }, Gate::new(&args.limits));
+    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+    match axum::serve(listener, service).with_graceful_shutdown(shutdown()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mxray: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Leptos settings: the `LEPTOS_*` variables over embedded defaults, so the binary also runs
+/// from the project root with no environment.
+fn leptos_options(args: &ServeArgs) -> Result<LeptosOptions, leptos::config::errors::LeptosConfigError> {
+    let mut options = get_config_from_env()?.leptos_options;
+    if options.output_name.is_empty() {
+        options.output_name = "mxray".into();
+    }
+    options.site_root = args.site_root.as_str().into();
+    options.site_addr = args.addr;
+    Ok(options)
+}
+
+/// The whole application: pages, server function, API, static files, limits and headers.
+pub fn router(state: AppState, gate: Gate) -> Router {
+    let routes = generate_route_list(app::App);
+    let engine = state.engine.clone();
+    Router::new()
+        .route(api::PATH, get(api::check))
+        .leptos_routes_with_context(&state, routes, move || provide_context(engine.clone()), {
+            let options = state.leptos.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(middleware::from_fn_with_state(Arc::new(gate), gate_checks))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(headers::secure))
+        .with_state(state)
+}
+
+/// Sends the check routes through the [`Gate`]; everything else passes.
+async fn gate_checks(gate: State<Arc<Gate>>, req: Request, next: Next) -> Response {
+    if CHECK_PATHS.contains(&req.uri().path()) {
+        limits::guard(gate, req, next).await
+    } else {
+        next.run(req).await
+    }
+}
+
+/// A problem as its HTTP status, `Retry-After` when useful, and the JSON body.
+pub(crate) fn problem_response(problem: Problem) -> Response {
+    let status = problem.status();
+    let retry = problem.retry_after();
+    let mut response = (status, Json(ApiError::from(problem))).into_response();
+    if let Some(secs) = retry {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
+
+/// Logs to stderr; `RUST_LOG` filters. Only start-up and failures are logged, never a check.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

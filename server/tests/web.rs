@@ -1,0 +1,322 @@
+//! The web server in-process with a scripted engine: the NDJSON API, the page's streaming server
+//! function, limits, headers, languages and cancellation.
+
+use app::engine::{Engine, SharedEngine};
+use app::event::PlannedHost;
+use app::report::{
+    BannerReport, MxSource, RelayOutcome, RelayReport, Report, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport,
+};
+use app::{CheckEvent, NormalizedInput, StepResult};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Request, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use futures::stream::{self, BoxStream};
+use futures::StreamExt;
+use leptos::config::LeptosOptions;
+use serde_json::Value;
+use server::web::limits::{Gate, LimitArgs};
+use server::web::{router, AppState};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceExt;
+
+const IP: &str = "192.0.2.25";
+
+/// Plays the same events for every domain, with a pause before each; records when dropped.
+struct Scripted {
+    pause: Duration,
+    dropped: Arc<AtomicBool>,
+}
+
+/// Sets a flag when the engine's stream is dropped.
+struct DropFlag(Arc<AtomicBool>);
+
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Engine for Scripted {
+    fn check(&self, input: NormalizedInput) -> BoxStream<'static, CheckEvent> {
+        let flag = DropFlag(self.dropped.clone());
+        let pause = self.pause;
+        stream::iter(script(&input))
+            .then(move |event| async move {
+                tokio::time::sleep(pause).await;
+                event
+            })
+            .map(move |event| {
+                let _alive = &flag;
+                event
+            })
+            .boxed()
+    }
+}
+
+fn script(input: &NormalizedInput) -> Vec<CheckEvent> {
+    let ip: IpAddr = IP.parse().unwrap();
+    let step = |step| CheckEvent::Step { mx: 0, ip, step };
+    vec![
+        CheckEvent::Started {
+            input: input.input.clone(),
+            domain: input.domain.clone(),
+            checked_at: "2026-11-28T00:00:00Z".into(),
+            resolver: "scripted".into(),
+        },
+        CheckEvent::Resolved {
+            mx_source: MxSource::Mx,
+            hosts: vec![PlannedHost {
+                host: format!("mx.{}", input.domain),
+                preference: 10,
+                cname: None,
+                address_error: None,
+                addresses: vec![ip],
+                addresses_skipped: 0,
+            }],
+            error: None,
+            mx_hosts_skipped: 0,
+        },
+        step(StepResult::Tcp(TcpReport {
+            outcome: TcpOutcome::Connected,
+            connect_ms: Some(1),
+            detail: None,
+            port: 25,
+        })),
+        step(StepResult::Banner(BannerReport {
+            code: Some(220),
+            text: "mx ESMTP".into(),
+            software: None,
+            elapsed_ms: 1,
+            error: None,
+        })),
+        step(StepResult::Starttls(StartTlsReport {
+            offered: false,
+            outcome: StartTlsOutcome::NotOffered,
+            tls_version: None,
+            cipher_suite: None,
+            kx_group: None,
+            handshake_ms: None,
+            error: None,
+            pipelined_plaintext: false,
+        })),
+        step(StepResult::OpenRelay(RelayReport {
+            outcome: RelayOutcome::Refused,
+            mail_from: Some("250 ok".into()),
+            rcpt_to: Some("554 no".into()),
+            sender: "a@b.invalid".into(),
+            recipient: "c@d.invalid".into(),
+            over_tls: false,
+        })),
+        CheckEvent::AddressDone {
+            mx: 0,
+            ip,
+            duration_ms: 3,
+            transcript: vec![],
+            deadline_hit: false,
+            connections: 1,
+            error: None,
+        },
+        CheckEvent::Done { duration_ms: 4 },
+    ]
+}
+
+struct Lab {
+    app: Router,
+    dropped: Arc<AtomicBool>,
+}
+
+fn lab(pause: Duration, limits: LimitArgs) -> Lab {
+    let dropped = Arc::new(AtomicBool::new(false));
+    let engine: SharedEngine = Arc::new(Scripted { pause, dropped: dropped.clone() });
+    let leptos = LeptosOptions::builder().output_name("mxray").site_root("target/site").build();
+    Lab { app: router(AppState { leptos, engine }, Gate::new(&limits)), dropped }
+}
+
+fn generous() -> LimitArgs {
+    LimitArgs { max_checks: 8, rate_limit_per_minute: 100, trust_forwarded_for: false }
+}
+
+fn get(uri: &str) -> Request<Body> {
+    from_client(Request::get(uri).body(Body::empty()).unwrap())
+}
+
+fn from_client(mut req: Request<Body>) -> Request<Body> {
+    req.extensions_mut().insert(ConnectInfo(SocketAddr::from(([198, 51, 100, 7], 40000))));
+    req
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Response {
+    app.clone().oneshot(req).await.unwrap()
+}
+
+async fn text(res: Response) -> String {
+    String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
+}
+
+fn lines(body: &str) -> Vec<Value> {
+    body.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"))).collect()
+}
+
+#[tokio::test]
+async fn the_api_streams_every_event_and_ends_with_the_report() {
+    let lab = lab(Duration::ZERO, generous());
+    let res = send(&lab.app, get("/api/v1/check?domain=Postmaster@Example.ORG")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "application/x-ndjson");
+    assert_eq!(res.headers()["x-accel-buffering"], "no");
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+    let events = lines(&text(res).await);
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["started", "resolved", "step", "step", "step", "step", "address_done", "done"]);
+    let last = events.last().unwrap();
+    let report: Report = serde_json::from_value(last["report"].clone()).unwrap();
+    assert_eq!(report.schema, "mxray.report.v1");
+    assert_eq!(report.domain, "example.org");
+    assert_eq!(report.input, "Postmaster@Example.ORG");
+    assert!(report.complete);
+    assert_eq!(report.mx[0].addresses[0].findings[0].code, "starttls_not_offered");
+    assert_eq!(last["duration_ms"], 4);
+    let events: Vec<CheckEvent> = events[..7].iter().map(|e| serde_json::from_value(e.clone()).unwrap()).collect();
+    assert_eq!(Report::from_events(&events).mx, report.mx, "the last line is the fold of the others");
+}
+
+#[tokio::test]
+async fn bad_input_is_a_400_naming_the_problem() {
+    let lab = lab(Duration::ZERO, generous());
+    for (uri, reason) in [
+        ("/api/v1/check?domain=192.0.2.1", "IpLiteral"),
+        ("/api/v1/check?domain=a%0d%0aRCPT.example", "ControlCharacter"),
+        ("/api/v1/check", "Empty"),
+    ] {
+        let res = send(&lab.app, get(uri)).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{uri}");
+        assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"));
+        let body: Value = serde_json::from_str(&text(res).await).unwrap();
+        assert_eq!(body["code"], "invalid_input", "{uri}");
+        assert_eq!(body["reason"], reason, "{uri}");
+        assert!(!body["error"].as_str().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_client_over_its_rate_gets_429_with_retry_after() {
+    let lab = lab(Duration::ZERO, LimitArgs { max_checks: 8, rate_limit_per_minute: 2, trust_forwarded_for: false });
+    for _ in 0..2 {
+        assert_eq!(send(&lab.app, get("/api/v1/check?domain=example.org")).await.status(), StatusCode::OK);
+    }
+    let res = send(&lab.app, get("/api/v1/check?domain=example.org")).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.headers()[header::RETRY_AFTER], "30");
+    let body: Value = serde_json::from_str(&text(res).await).unwrap();
+    assert_eq!(body["code"], "rate_limited");
+    assert!(body["error"].as_str().unwrap().contains("wait 30 s"));
+    assert_eq!(send(&lab.app, get("/")).await.status(), StatusCode::OK, "pages are not limited");
+}
+
+#[tokio::test]
+async fn running_checks_are_capped_until_their_stream_ends() {
+    let lab = lab(Duration::from_millis(50), LimitArgs { max_checks: 1, ..generous() });
+    let running = send(&lab.app, get("/api/v1/check?domain=example.org")).await;
+    let busy = send(&lab.app, get("/api/v1/check?domain=example.net")).await;
+    assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(busy.headers().contains_key(header::RETRY_AFTER));
+    assert_eq!(serde_json::from_str::<Value>(&text(busy).await).unwrap()["code"], "busy");
+    text(running).await;
+    assert_eq!(send(&lab.app, get("/api/v1/check?domain=example.net")).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_client_that_leaves_cancels_the_probes() {
+    let lab = lab(Duration::from_millis(200), generous());
+    let res = send(&lab.app, get("/api/v1/check?domain=example.org")).await;
+    let mut body = res.into_body().into_data_stream();
+    let first = body.next().await.unwrap().unwrap();
+    assert!(first.starts_with(b"{\"type\":\"started\""));
+    assert!(!lab.dropped.load(Ordering::SeqCst));
+    drop(body);
+    assert!(lab.dropped.load(Ordering::SeqCst), "dropping the response drops the engine's stream");
+}
+
+#[tokio::test]
+async fn the_server_function_streams_json_lines() {
+    let lab = lab(Duration::ZERO, generous());
+    let post = |input: &str| {
+        from_client(
+            Request::post("/api/check")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("input={input}")))
+                .unwrap(),
+        )
+    };
+    let res = send(&lab.app, post("mail.example.com")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["x-accel-buffering"], "no");
+    let events: Vec<CheckEvent> = text(res).await.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let report = Report::from_events(&events);
+    assert!(report.complete);
+    assert_eq!(report.domain, "mail.example.com");
+
+    let res = send(&lab.app, post("exa%20mple.com")).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: Value = serde_json::from_str(&text(res).await).unwrap();
+    assert_eq!((body["code"].as_str(), body["reason"].as_str()), (Some("invalid_input"), Some("Whitespace")));
+}
+
+#[tokio::test]
+async fn pages_render_the_form_with_a_nonce_policy_and_security_headers() {
+    let lab = lab(Duration::ZERO, generous());
+    let res = send(&lab.app, get("/check/b%C3%BCcher.example")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(h[header::REFERRER_POLICY], "no-referrer");
+    let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    let html = text(res).await;
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("page policy has a nonce");
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
+    assert!(html.contains("<html lang=\"en\""));
+    assert!(html.contains("id=\"domain\"") && html.contains("autofocus"));
+    assert!(html.contains("value=\"bücher.example\""), "the shared domain is in the field without JS");
+
+    let static_csp = send(&lab.app, get("/api/v1/check")).await.headers()[header::CONTENT_SECURITY_POLICY].clone();
+    assert!(!static_csp.to_str().unwrap().contains("nonce"));
+}
+
+#[tokio::test]
+async fn the_language_follows_the_query_then_the_cookie_then_accept_language() {
+    let lab = lab(Duration::ZERO, generous());
+    let mut req = get("/");
+    req.headers_mut().insert(header::ACCEPT_LANGUAGE, "de-DE,de;q=0.9,en;q=0.5".parse().unwrap());
+    let html = text(send(&lab.app, req).await).await;
+    assert!(html.contains("<html lang=\"de\"") && html.contains("Domain oder E-Mail-Adresse"));
+
+    let res = send(&lab.app, get("/?lang=de")).await;
+    assert!(res.headers()[header::SET_COOKIE].to_str().unwrap().starts_with("lang=de;"));
+    assert!(text(res).await.contains("Testen"));
+
+    let mut req = get("/");
+    req.headers_mut().insert(header::COOKIE, "lang=en".parse().unwrap());
+    req.headers_mut().insert(header::ACCEPT_LANGUAGE, "de".parse().unwrap());
+    assert!(text(send(&lab.app, req).await).await.contains("Domain or e-mail address"));
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_and_bodies_are_capped() {
+    let lab = lab(Duration::ZERO, generous());
+    assert_eq!(send(&lab.app, get("/no/such/page")).await.status(), StatusCode::NOT_FOUND);
+    let body = format!("input={}", "a".repeat(64 * 1024));
+    let big = from_client(
+        Request::post("/api/check")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body))
+            .unwrap(),
+    );
+    assert_eq!(send(&lab.app, big).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
