@@ -123,7 +123,7 @@ fn refresh_host(host: &mut MxHost) {
 /// Findings sorted worst first (stable, so equal severities keep their step order).
 fn findings(kinds: Vec<FindingKind>) -> Vec<Finding> {
     let mut out: Vec<Finding> = kinds.into_iter().map(FindingKind::into_finding).collect();
-    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
 
