@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod input;
 pub mod render;
 pub mod report;
+pub mod storage;
 pub mod ui;
 
 pub use event::{CheckEvent, PlannedHost, StepResult};
