@@ -70,7 +70,7 @@ pub fn AddressDetails(
 }
 
 /// One labelled fact; an EHLO keyword gets its explanation.
-fn fact(row: Row, lang: crate::i18n::Lang) -> impl IntoView {
+pub fn fact(row: Row, lang: crate::i18n::Lang) -> impl IntoView {
     let help = extension_help(&row.label, lang).map(|h| view! { <span class="help">{h}</span> });
     view! {
         <dt>{row.label}</dt>

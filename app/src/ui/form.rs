@@ -23,6 +23,9 @@ pub fn DomainForm(
     on_check: impl Fn(NormalizedInput) + 'static,
 ) -> impl IntoView {
     let lang = use_lang();
+    // Effects run in the browser only: `data-ready` says the form is hydrated and live.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     // Explain only after the first submit, then follow the typing until it is fixed.
     let judged = RwSignal::new(judged);
     let problem = move || {
@@ -39,7 +42,14 @@ pub fn DomainForm(
         }
     };
     view! {
-        <form class="check-form" method="get" action="/" novalidate on:submit=on_submit>
+        <form
+            class="check-form"
+            method="get"
+            action="/"
+            novalidate
+            data-ready=move || ready.get().to_string()
+            on:submit=on_submit
+        >
             <label for="domain">{move || Text::DomainField.get(lang.get())}</label>
             <div class="field-row">
                 <input

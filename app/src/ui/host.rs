@@ -6,7 +6,9 @@ use std::net::IpAddr;
 
 use super::address::AddressRow;
 use super::chip::Chip;
+use super::details::fact;
 use super::lang::use_lang;
+use crate::i18n::Text;
 use crate::render::facts::status_marks;
 use crate::render::rows::host_rows;
 use crate::report::{Mark, MxHost, Report};
@@ -25,20 +27,26 @@ pub fn HostCard(
         host.with_untracked(|h| h.as_ref().map(|h| (h.host.clone(), h.preference)).unwrap_or_default());
     let addresses: Memo<Vec<IpAddr>> =
         Memo::new(move |_| host.with(|h| h.iter().flat_map(|h| h.addresses.iter().map(|a| a.ip)).collect()));
+    let marks = Memo::new(move |_| {
+        let lang = lang.get();
+        host.with(|h| h.as_ref().map(|h| status_marks(h, lang)))
+    });
     let status = (0..4)
         .map(|i| {
-            let mark = move || host.with(|h| h.as_ref().map_or(Mark::Pending, |h| status_marks(h, lang.get())[i].1));
-            let name = move || {
-                host.with(|h| h.as_ref().map(|h| status_marks(h, lang.get())[i].0.to_owned()).unwrap_or_default())
-            };
-            let state = move || mark().label(lang.get()).to_owned();
-            view! { <Chip mark=Signal::derive(mark) name=Signal::derive(name) state=Signal::derive(state) /> }
+            let mark = Signal::derive(move || marks.get().map_or(Mark::Pending, |m| m[i].1));
+            let name = Signal::derive(move || marks.get().map(|m| m[i].0.to_owned()).unwrap_or_default());
+            let state = Signal::derive(move || mark.get().label(lang.get()).to_owned());
+            view! { <Chip mark name state /> }
         })
         .collect_view();
     let facts = move || {
-        host.with(|h| h.as_ref().map(|h| host_rows(h, lang.get())).unwrap_or_default())
+        let lang = lang.get();
+        // The preference is already in the heading.
+        let preference = Text::Preference.get(lang);
+        host.with(|h| h.as_ref().map(|h| host_rows(h, lang)).unwrap_or_default())
             .into_iter()
-            .map(|row| view! { <dt>{row.label}</dt><dd>{row.value}</dd> })
+            .filter(|row| row.label != preference)
+            .map(|row| fact(row, lang))
             .collect_view()
     };
     let heading = format!("host-{index}");

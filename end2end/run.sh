@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Browser tests: starts the loopback test world (DNS zone mxray.test + fake mail servers), builds
+# and starts the release server against it with `cargo leptos end-to-end --release`, runs the
+# Playwright specs with Debian's Chromium, and stops the test world again.
+#
+# Overrides: MXRAY_E2E_DNS (127.0.0.1:15353), MXRAY_E2E_SMTP_PORT (2525), LEPTOS_SITE_ADDR
+# (127.0.0.1:3000). Screenshots land in end2end/test-results/.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$HERE")"
+export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+DNS="${MXRAY_E2E_DNS:-127.0.0.1:15353}"
+SMTP_PORT="${MXRAY_E2E_SMTP_PORT:-2525}"
+export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
+export MXRAY_E2E_URL="http://$LEPTOS_SITE_ADDR"
+
+if [ ! -x "$HERE/node_modules/.bin/playwright" ]; then
+  (cd "$HERE" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+
+cd "$ROOT"
+cargo build --quiet -p mxray-testkit --bin mxray-fixtures
+WORK="$(mktemp -d)"
+WORLD_OUT="$WORK/world.json"
+target/debug/mxray-fixtures --dns "$DNS" --smtp-port "$SMTP_PORT" --ca-out "$WORK/ca.pem" >"$WORLD_OUT" &
+WORLD_PID=$!
+cleanup() {
+  kill "$WORLD_PID" 2>/dev/null || true
+  wait "$WORLD_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do
+  [ -s "$WORLD_OUT" ] && break
+  kill -0 "$WORLD_PID" 2>/dev/null || { echo "mxray-fixtures exited early" >&2; exit 1; }
+  sleep 0.1
+done
+CA_FILE="$(sed -n 's/.*"ca_file":"\([^"]*\)".*/\1/p' "$WORLD_OUT" | head -n1)"
+[ -n "$CA_FILE" ] || { echo "mxray-fixtures printed no ca_file: $(cat "$WORLD_OUT")" >&2; exit 1; }
+
+export MXRAY_RESOLVER="$DNS"
+export MXRAY_ALLOW_PRIVATE_TARGETS=true
+export MXRAY_SMTP_PORT="$SMTP_PORT"
+export MXRAY_CA_FILE="$CA_FILE"
+export MXRAY_STEP_TIMEOUT_SECS=10
+export MXRAY_DEADLINE_SECS=30
+
+cargo leptos end-to-end --release
