@@ -237,6 +237,71 @@ pub enum Text {
     BackToTest,
     /// A check that could not run or broke off.
     CheckFailed,
+    // Export, saved reports, comparison, offline (app/src/ui: export, saved, compare, recent, offline).
+    /// Label of the download buttons.
+    ExportHeading,
+    /// Download the JSON report.
+    ExportJson,
+    /// Download the HTML report.
+    ExportHtml,
+    /// Download the Markdown summary.
+    ExportMarkdown,
+    /// What each download is for.
+    ExportHint,
+    /// Marks a report read from a file or the browser's storage.
+    SavedReport,
+    /// Heading of the file picker and drop zone.
+    OpenHeading,
+    /// What the drop zone accepts.
+    DropHint,
+    /// Button that opens a saved report.
+    ChooseFile,
+    /// Button that compares the shown report with a file.
+    CompareFile,
+    /// A file too large to be a report.
+    FileTooLarge,
+    /// A file the browser could not read.
+    FileUnreadable,
+    /// A file that holds no report.
+    NoReportInFile,
+    /// A file that is not a report (followed by the parser's words).
+    NotAReport,
+    /// A report of another schema (followed by the schema).
+    OtherSchema,
+    /// Opening is refused while a check runs.
+    WaitForCheck,
+    /// Heading of a comparison.
+    CompareHeading,
+    /// Two reports without differences.
+    NoChanges,
+    /// Reports of two domains (followed by the two).
+    OtherDomain,
+    /// Button that closes a comparison.
+    CloseComparison,
+    /// Button that compares a kept report with the shown one.
+    Compare,
+    /// Heading of the kept reports.
+    KeptHeading,
+    /// The switch that keeps reports in the browser.
+    KeepReports,
+    /// No kept reports.
+    NoneKept,
+    /// Button that shows a kept report.
+    Open,
+    /// Button that deletes a kept report.
+    Delete,
+    /// Button that deletes every kept report.
+    DeleteAll,
+    /// Older reports made room for a new one.
+    StorageFull,
+    /// A report could not be kept.
+    StorageRefused,
+    /// A listed report that is no longer stored.
+    ReportGone,
+    /// The browser is offline.
+    Offline,
+    /// Why a check cannot start offline (follows "The connection to the server failed:").
+    BrowserOffline,
 }
 
 impl Text {
@@ -348,6 +413,59 @@ impl Text {
             NotFound => ("Page not found.", "Seite nicht gefunden."),
             BackToTest => ("Back to the test", "Zurück zum Test"),
             CheckFailed => ("The check could not finish", "Die Prüfung konnte nicht abgeschlossen werden"),
+            ExportHeading => ("Download this report", "Bericht herunterladen"),
+            ExportJson => ("JSON", "JSON"),
+            ExportHtml => ("HTML page", "HTML-Seite"),
+            ExportMarkdown => ("Markdown summary", "Markdown-Zusammenfassung"),
+            ExportHint => (
+                "JSON opens again here; the HTML page works offline and prints on A4; Markdown suits tickets and chat.",
+                "JSON lässt sich hier wieder öffnen; die HTML-Seite funktioniert offline und druckt auf A4; Markdown passt in Tickets und Chats.",
+            ),
+            SavedReport => ("Saved report", "Gespeicherter Bericht"),
+            OpenHeading => ("Open a saved report", "Gespeicherten Bericht öffnen"),
+            DropHint => (
+                "Drop a JSON or HTML file exported by mxray here, or choose one.",
+                "Eine von mxray exportierte JSON- oder HTML-Datei hier ablegen oder auswählen.",
+            ),
+            ChooseFile => ("Choose a file …", "Datei auswählen …"),
+            CompareFile => ("Compare with a file …", "Mit einer Datei vergleichen …"),
+            FileTooLarge => ("This file is too large to be an mxray report.", "Diese Datei ist zu groß für einen mxray-Bericht."),
+            FileUnreadable => ("The file could not be read.", "Die Datei konnte nicht gelesen werden."),
+            NoReportInFile => (
+                "This file holds no mxray report: expected a JSON or HTML file exported by mxray.",
+                "Diese Datei enthält keinen mxray-Bericht: erwartet wird eine von mxray exportierte JSON- oder HTML-Datei.",
+            ),
+            NotAReport => ("This file is not an mxray report", "Diese Datei ist kein mxray-Bericht"),
+            OtherSchema => ("This report has a format this version cannot read", "Dieser Bericht hat ein Format, das diese Version nicht lesen kann"),
+            WaitForCheck => ("Please wait until the running check has finished.", "Bitte warten, bis die laufende Prüfung fertig ist."),
+            CompareHeading => ("Compare with another report", "Mit einem anderen Bericht vergleichen"),
+            NoChanges => ("No differences.", "Keine Unterschiede."),
+            OtherDomain => ("Only reports of the same domain can be compared", "Nur Berichte derselben Domain lassen sich vergleichen"),
+            CloseComparison => ("Close comparison", "Vergleich schließen"),
+            Compare => ("Compare", "Vergleichen"),
+            KeptHeading => ("Reports kept in this browser", "In diesem Browser aufbewahrte Berichte"),
+            KeepReports => ("Keep reports in this browser", "Berichte in diesem Browser aufbewahren"),
+            NoneKept => ("No reports kept yet.", "Noch keine Berichte aufbewahrt."),
+            Open => ("Open", "Öffnen"),
+            Delete => ("Delete", "Löschen"),
+            DeleteAll => ("Delete all", "Alle löschen"),
+            StorageFull => (
+                "The browser's storage is full: older reports were removed to make room.",
+                "Der Speicher des Browsers ist voll: ältere Berichte wurden entfernt, um Platz zu schaffen.",
+            ),
+            StorageRefused => (
+                "This report could not be kept: the browser's storage is full or not available.",
+                "Dieser Bericht konnte nicht aufbewahrt werden: der Speicher des Browsers ist voll oder nicht verfügbar.",
+            ),
+            ReportGone => ("This report is no longer in the browser's storage.", "Dieser Bericht ist nicht mehr im Speicher des Browsers."),
+            Offline => (
+                "You are offline. Saved reports open as usual; a live check needs the network.",
+                "Sie sind offline. Gespeicherte Berichte lassen sich öffnen; eine Live-Prüfung braucht das Netz.",
+            ),
+            BrowserOffline => (
+                "the browser is offline, and a live check needs the network",
+                "der Browser ist offline, und eine Live-Prüfung braucht das Netz",
+            ),
         }
     }
 }

@@ -117,7 +117,8 @@ impl<S: KeyValue> Shelf<S> {
     /// Keeps a report as the newest, removing the oldest beyond [`CAP`] and, when the storage is
     /// full, as many older ones as it takes to make room.
     pub fn save(&self, report: &Report) -> Result<Stored, StoreError> {
-        let json = serde_json::to_string(report).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        // The export's pretty JSON: one serializer in the WASM for both.
+        let json = render::json::render(report);
         let entry = Entry::of(report);
         let (mut entries, cut) = admit(self.entries(), entry.clone(), CAP);
         cut.iter().for_each(|e| self.store.remove(&report_key(&e.id)));
@@ -304,7 +305,7 @@ mod tests {
 
     #[test]
     fn a_full_storage_drops_the_oldest_until_the_new_report_fits() {
-        let size = serde_json::to_string(&checked("example.com", 0)).unwrap().len();
+        let size = render::json::render(&checked("example.com", 0)).len();
         let shelf = Shelf::new(Memory::with_quota(size * 3 + size / 2));
         for minute in 0..3 {
             assert_eq!(shelf.save(&checked("example.com", minute)).unwrap().evicted_for_space, 0);

@@ -1,0 +1,238 @@
+//! The reports beyond the live check: where a shown saved report came from, the reports kept in
+//! this browser, the report the shown one is compared with, and whether the browser is online.
+//! [`Library::new`] ties it to the page's check; [`LibraryStatus`] goes above the results and
+//! [`LibraryTools`] below them.
+
+use leptos::prelude::*;
+
+use super::browser;
+use super::check::{CheckState, Phase};
+use super::compare::Comparison;
+use super::export::ExportBar;
+use super::lang::use_lang;
+use super::offline;
+use super::recent::KeptReports;
+use super::saved::{OpenReport, SavedMark};
+use crate::api::Problem;
+use crate::i18n::{Lang, Text};
+use crate::report::Report;
+use crate::storage::{Entry, LocalStorage, Shelf, StoreError};
+
+/// Where a saved report on the page came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// A file the user opened (its name).
+    File(String),
+    /// The reports kept in this browser.
+    Kept,
+}
+
+/// The page's saved reports and their state; made of signals, so it is `Copy`.
+#[derive(Clone, Copy)]
+pub struct Library {
+    /// The page's check: a saved report is shown through it, exactly like a live result.
+    pub state: CheckState,
+    /// Where the shown report came from, while it is a saved one.
+    pub opened: RwSignal<Option<Source>>,
+    /// The reports kept in this browser, newest first.
+    pub kept: RwSignal<Vec<Entry>>,
+    /// Whether finished checks are kept.
+    pub keep: RwSignal<bool>,
+    /// What the last change to the kept reports ran into.
+    pub kept_problem: RwSignal<Option<Text>>,
+    /// The report the shown one is compared with.
+    pub other: RwSignal<Option<Report>>,
+    /// Whether the browser is online.
+    pub online: RwSignal<bool>,
+    lang: RwSignal<Lang>,
+}
+
+impl Library {
+    /// The library of the page's check. In the browser it loads the kept reports, registers the
+    /// service worker, follows the network state, and keeps each finished check (if wanted).
+    pub fn new(state: CheckState) -> Self {
+        let library = Library {
+            state,
+            opened: RwSignal::new(None),
+            kept: RwSignal::new(Vec::new()),
+            keep: RwSignal::new(true),
+            kept_problem: RwSignal::new(None),
+            other: RwSignal::new(None),
+            online: RwSignal::new(true),
+            lang: use_lang(),
+        };
+        // Effects run only in the browser, after hydration.
+        Effect::new(move |_| {
+            if let Some(shelf) = LocalStorage::open() {
+                library.kept.set(shelf.entries());
+                library.keep.set(shelf.keep());
+            }
+            offline::register_service_worker();
+        });
+        offline::watch(library.online);
+        Effect::new(move |_| match state.phase.get() {
+            Phase::Running => library.opened.set(None),
+            Phase::Done => library.keep_shown(),
+            Phase::Idle | Phase::Failed(_) => {}
+        });
+        library
+    }
+
+    /// Starts a live check, or says at once that it needs the network.
+    pub fn start(self, input: String) {
+        if offline::is_online() {
+            self.state.start(input);
+        } else {
+            self.online.set(false);
+            let detail = Text::BrowserOffline.get(self.lang.get_untracked()).to_owned();
+            self.state.phase.set(Phase::Failed(Problem::Network { detail }));
+        }
+    }
+
+    /// Shows a saved report like a live result. Refused (false) while a check runs, whose
+    /// events would otherwise fold into it.
+    pub fn show(self, report: Report, source: Source) -> bool {
+        if self.state.phase.get_untracked() == Phase::Running {
+            return false;
+        }
+        self.opened.set(Some(source));
+        self.state.report.set(Some(report));
+        self.state.phase.set(Phase::Done);
+        browser::show_path("/");
+        true
+    }
+
+    /// Shows a kept report.
+    pub fn open_kept(self, id: &str) {
+        let Some(shelf) = self.shelf() else { return };
+        let problem = match shelf.open(id) {
+            Some(report) => (!self.show(report, Source::Kept)).then_some(Text::WaitForCheck),
+            None => Some(Text::ReportGone),
+        };
+        self.kept_problem.set(problem);
+    }
+
+    /// Compares the shown report with a kept one.
+    pub fn compare_kept(self, id: &str) {
+        let Some(shelf) = self.shelf() else { return };
+        match shelf.open(id) {
+            Some(report) => self.other.set(Some(report)),
+            None => self.kept_problem.set(Some(Text::ReportGone)),
+        }
+    }
+
+    /// Deletes a kept report.
+    pub fn delete(self, id: &str) {
+        let outcome = self.shelf().map(|shelf| shelf.delete(id));
+        self.after_change(outcome);
+    }
+
+    /// Deletes every kept report.
+    pub fn clear(self) {
+        let outcome = self.shelf().map(|shelf| {
+            shelf.clear();
+            Ok(Vec::new())
+        });
+        self.after_change(outcome);
+    }
+
+    /// Remembers whether to keep finished checks; switching it on keeps the shown report.
+    pub fn set_keep(self, keep: bool) {
+        self.keep.set(keep);
+        let outcome = self.shelf().map(|shelf| shelf.set_keep(keep).map(|()| shelf.entries()));
+        self.after_change(outcome);
+        if keep && self.state.phase.get_untracked() == Phase::Done {
+            self.keep_shown();
+        }
+    }
+
+    /// Keeps the shown report when it is a finished check or a file, and keeping is wanted.
+    fn keep_shown(self) {
+        if !self.keep.get_untracked() || self.opened.with_untracked(|o| *o == Some(Source::Kept)) {
+            return;
+        }
+        let Some(shelf) = self.shelf() else { return };
+        let stored = self.state.report.with_untracked(|r| r.as_ref().filter(|r| r.complete).map(|r| shelf.save(r)));
+        match stored {
+            Some(Ok(stored)) => {
+                self.kept.set(stored.entries);
+                self.kept_problem.set((stored.evicted_for_space > 0).then_some(Text::StorageFull));
+            }
+            Some(Err(_)) => self.kept_problem.set(Some(Text::StorageRefused)),
+            None => {}
+        }
+    }
+
+    /// The browser's storage, or a problem saying it is unavailable.
+    fn shelf(self) -> Option<Shelf<LocalStorage>> {
+        let shelf = LocalStorage::open();
+        if shelf.is_none() {
+            self.kept_problem.set(Some(Text::StorageRefused));
+        }
+        shelf
+    }
+
+    fn after_change(self, outcome: Option<Result<Vec<Entry>, StoreError>>) {
+        match outcome {
+            Some(Ok(entries)) => {
+                self.kept.set(entries);
+                self.kept_problem.set(None);
+            }
+            Some(Err(_)) => self.kept_problem.set(Some(Text::StorageRefused)),
+            None => {}
+        }
+    }
+}
+
+/// A fixed text in the page's language. Every label made here is the same signal type, so the
+/// WASM holds the code that renders them once (a closure per label would add its own copy).
+pub fn tr(text: Text) -> Signal<&'static str> {
+    let lang = use_lang();
+    Signal::derive(move || text.get(lang.get()))
+}
+
+/// A button that runs `run` when pressed, named `name` for screen readers when its text alone
+/// does not say enough. Every button of these sections is this one type (see [`tr`]).
+pub fn action(
+    text: Signal<&'static str>,
+    name: Option<String>,
+    disabled: Signal<bool>,
+    run: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <button type="button" aria-label=name disabled=disabled on:click=move |_| run.run(())>
+            {text}
+        </button>
+    }
+}
+
+/// Above the results: the offline notice and the mark of a saved report.
+#[component]
+pub fn LibraryStatus(
+    /// The page's library.
+    library: Library,
+) -> impl IntoView {
+    let offline = tr(Text::Offline);
+    view! {
+        {move || (!library.online.get()).then(|| view! { <p class="offline-notice" role="status">{offline}</p> })}
+        <SavedMark library />
+    }
+    .into_any()
+}
+
+/// Below the results: downloads, comparison, opening a file, and the kept reports.
+#[component]
+pub fn LibraryTools(
+    /// The page's library.
+    library: Library,
+) -> impl IntoView {
+    view! {
+        <ExportBar state=library.state />
+        <Comparison library />
+        <div class="library">
+            <OpenReport library />
+            <KeptReports library />
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,103 @@
+//! The reports kept in this browser: the switch to keep them, one line each with domain, date
+//! and verdict, and buttons to open, compare or delete one, or delete all.
+
+use leptos::prelude::*;
+
+use super::check::Phase;
+use super::findings::severity_id;
+use super::lang::use_lang;
+use super::library::{action, tr, Library};
+use crate::i18n::{pick, Lang, Text};
+use crate::render::facts::{severity_symbol, timestamp};
+use crate::storage::{Entry, CAP};
+
+/// The kept reports section.
+#[component]
+pub fn KeptReports(
+    /// The page's library.
+    library: Library,
+) -> impl IntoView {
+    let lang = use_lang();
+    let state = library.state;
+    // The id of the complete report on the page, which cannot be compared with itself.
+    let shown = Memo::new(move |_| {
+        let done = state.phase.get() == Phase::Done;
+        state.report.with(|r| r.as_ref().filter(|r| done && r.complete).map(|r| Entry::of(r).id))
+    });
+    let list = move || {
+        let lang = lang.get();
+        let entries = library.kept.get();
+        if entries.is_empty() {
+            return view! { <p class="none-kept">{Text::NoneKept.get(lang)}</p> }.into_any();
+        }
+        let rows = entries.into_iter().map(|entry| row(library, entry, shown, lang)).collect_view();
+        let clear = Callback::new(move |()| library.clear());
+        view! {
+            <ul class="kept-list">{rows}</ul>
+            {action(Signal::stored(Text::DeleteAll.get(lang)), None, Signal::stored(false), clear)}
+        }
+        .into_any()
+    };
+    view! {
+        <section class="kept" aria-labelledby="kept-title">
+            <h2 id="kept-title">{tr(Text::KeptHeading)}</h2>
+            <label class="keep-switch">
+                <input
+                    type="checkbox"
+                    checked=library.keep.get_untracked()
+                    prop:checked=move || library.keep.get()
+                    on:change=move |ev| library.set_keep(event_target_checked(&ev))
+                />
+                {tr(Text::KeepReports)}
+            </label>
+            <p class="hint">{move || hint(lang.get())}</p>
+            <p class="kept-problem" role="alert">
+                {move || library.kept_problem.get().map(|t| t.get(lang.get()))}
+            </p>
+            {list}
+        </section>
+    }
+    .into_any()
+}
+
+fn hint(lang: Lang) -> String {
+    pick(
+        lang,
+        format!("Only in this browser, never on the server; the newest {CAP} are kept."),
+        format!("Nur in diesem Browser, nie auf dem Server; die neuesten {CAP} werden aufbewahrt."),
+    )
+}
+
+/// One kept report: verdict, domain, date, and its buttons (named with domain and date for
+/// screen readers).
+fn row(library: Library, entry: Entry, shown: Memo<Option<String>>, lang: Lang) -> impl IntoView {
+    let Entry { id, domain, checked_at, verdict } = entry;
+    let when = timestamp(&checked_at);
+    let is_shown = {
+        let id = id.clone();
+        Signal::derive(move || shown.with(|s| s.as_deref() == Some(id.as_str())))
+    };
+    let button = |text: Text, disabled: Signal<bool>, run: fn(Library, &str)| {
+        let id = id.clone();
+        let name = format!("{}: {domain}, {when}", text.get(lang));
+        action(Signal::stored(text.get(lang)), Some(name), disabled, Callback::new(move |()| run(library, &id)))
+    };
+    let cannot_compare = Signal::derive(move || shown.with(Option::is_none) || is_shown.get());
+    let buttons = [
+        button(Text::Open, Signal::stored(false), Library::open_kept),
+        button(Text::Compare, cannot_compare, Library::compare_kept),
+        button(Text::Delete, Signal::stored(false), Library::delete),
+    ];
+    view! {
+        <li class="kept-report" data-domain=domain.clone() aria-current=move || is_shown.get().then_some("true")>
+            <span class="kept-verdict" data-severity=severity_id(verdict)>
+                <span class="icon" aria-hidden="true">{severity_symbol(verdict)}</span>
+                " "
+                {verdict.label(lang)}
+            </span>
+            <span class="domain">{domain.clone()}</span>
+            <time datetime=checked_at>{when.clone()}</time>
+            <span class="actions">{buttons}</span>
+        </li>
+    }
+}
