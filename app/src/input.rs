@@ -128,9 +128,22 @@ pub fn normalize(input: &str) -> Result<NormalizedInput, InputError> {
     if name.split('.').any(str::is_empty) {
         return Err(InputError::EmptyLabel);
     }
-    let ascii = idna::domain_to_ascii(name).map_err(|_| InputError::InvalidIdn)?;
+    let ascii = to_ascii(name)?;
     check_hostname(&ascii)?;
     Ok(NormalizedInput { input: input.to_owned(), domain: ascii })
+}
+
+/// IDN to A-label by UTS-46 as the WHATWG URL standard applies it, which is what the idna crate
+/// implements and what every browser's URL parser does. The page asks the browser, so the WASM
+/// does not carry idna's Unicode tables (about 57 KB gzipped); the server checks again with idna.
+fn to_ascii(name: &str) -> Result<String, InputError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let url = web_sys::Url::new(&format!("http://{name}/")).map_err(|_| InputError::InvalidIdn)?;
+        Ok(url.hostname())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    idna::domain_to_ascii(name).map_err(|_| InputError::InvalidIdn)
 }
 
 /// Checks an A-label name against the host name rules (RFC 952/1123, lengths of RFC 1035).

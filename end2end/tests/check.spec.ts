@@ -1,6 +1,6 @@
 // The page against the real server, the loopback DNS zone `mxray.test` and fake mail servers.
 import { test, expect } from "@playwright/test";
-import { check, chip, host, open } from "./helpers";
+import { check, chip, host, open, verdict } from "./helpers";
 
 test("the fast MX's TLS result shows while the slow MX is still pending", async ({ page }) => {
   await open(page, "/");
@@ -17,7 +17,7 @@ test("the fast MX's TLS result shows while the slow MX is still pending", async 
   await expect(page.locator(".status .progress")).toBeVisible();
   await page.screenshot({ path: "test-results/progressive-running.png", fullPage: true });
 
-  await expect(page.locator(".verdict")).toBeVisible({ timeout: 30_000 });
+  await expect(verdict(page)).toBeVisible({ timeout: 30_000 });
   await expect(chip(slow, "starttls")).toHaveAttribute("data-mark", "ok");
   await expect(page).toHaveURL(/\/check\/progressive\.mxray\.test$/);
   await page.screenshot({ path: "test-results/progressive-done.png", fullPage: true });
@@ -26,9 +26,9 @@ test("the fast MX's TLS result shows while the slow MX is still pending", async 
 test("a good domain ends with a calm verdict and folded details", async ({ page }) => {
   await open(page, "/");
   await check(page, "Postmaster@Good.MXRAY.test");
-  const verdict = page.locator(".verdict");
-  await expect(verdict).toContainText("good.mxray.test");
-  await expect(verdict).toHaveAttribute("data-severity", /^(ok|info)$/);
+  const line = verdict(page);
+  await expect(line).toContainText("good.mxray.test");
+  await expect(line).toHaveAttribute("data-severity", /^(ok|info)$/);
   const card = host(page, "mx.good.mxray.test");
   for (const step of ["tcp", "banner", "ehlo", "starttls", "certificate", "open_relay"]) {
     await expect(chip(card, step)).toHaveAttribute("data-mark", "ok");
@@ -48,7 +48,7 @@ test("a good domain ends with a calm verdict and folded details", async ({ page 
 test("an open relay and an expired certificate are critical with a remedy", async ({ page }) => {
   await open(page, "/");
   await check(page, "openrelay.mxray.test");
-  await expect(page.locator(".verdict")).toHaveAttribute("data-severity", "critical");
+  await expect(verdict(page)).toHaveAttribute("data-severity", "critical");
   const relay = host(page, "mx.openrelay.mxray.test");
   await expect(chip(relay, "open_relay")).toHaveAttribute("data-mark", "critical");
   await expect(chip(relay, "starttls")).toHaveAttribute("data-mark", "critical");
@@ -65,12 +65,12 @@ test("an open relay and an expired certificate are critical with a remedy", asyn
 test("null MX and implicit MX read as sentences", async ({ page }) => {
   await open(page, "/check/nullmx.mxray.test");
   await expect(page.locator(".dns-sentence")).toContainText("null MX");
-  await expect(page.locator(".verdict")).toBeVisible();
+  await expect(verdict(page)).toBeVisible();
   await expect(page.locator("article.host")).toHaveCount(0);
 
   await open(page, "/check/implicit.mxray.test");
   await expect(page.locator(".dns-sentence")).toContainText("implicit MX");
-  await expect(page.locator(".verdict")).toBeVisible();
+  await expect(verdict(page)).toBeVisible();
 });
 
 test("invalid input is explained under the field and sends nothing", async ({ page }) => {
@@ -95,7 +95,7 @@ test("invalid input is explained under the field and sends nothing", async ({ pa
 test("/check/{domain} starts the check by itself", async ({ page }) => {
   await page.goto("/check/good.mxray.test");
   await expect(page.locator("#domain")).toHaveValue("good.mxray.test");
-  await expect(page.locator(".verdict")).toContainText("good.mxray.test");
+  await expect(verdict(page)).toContainText("good.mxray.test");
 });
 
 test("the language follows Accept-Language and the switch, which is remembered", async ({ browser }) => {
@@ -115,7 +115,7 @@ test("the language follows Accept-Language and the switch, which is remembered",
 
   await page.getByRole("link", { name: "Deutsch" }).click();
   await check(page, "good.mxray.test");
-  await expect(page.locator(".verdict")).toContainText("Keine Probleme bei good.mxray.test gefunden");
+  await expect(verdict(page)).toContainText("Keine Probleme bei good.mxray.test gefunden");
   await expect(page.locator(".findings h2")).toHaveText("Befunde");
   await german.close();
 });
@@ -134,7 +134,7 @@ test("usable on a phone", async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: "dark" });
   const page = await context.newPage();
   await open(page, "/check/openrelay.mxray.test");
-  await expect(page.locator(".verdict")).toBeVisible();
+  await expect(verdict(page)).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: "test-results/phone-dark.png", fullPage: true });
@@ -167,6 +167,13 @@ test("the page runs under its Content-Security-Policy without errors", async ({ 
   expect(res?.headers()["content-security-policy"]).toContain("'wasm-unsafe-eval'");
   await expect(page.locator('form.check-form[data-ready="true"]')).toBeAttached();
   await check(page, "good.mxray.test");
-  await expect(page.locator(".verdict")).toBeVisible();
+  await expect(verdict(page)).toBeVisible();
   expect(errors).toEqual([]);
+});
+
+test("an internationalised name is converted like the server does it", async ({ page }) => {
+  await open(page, "/");
+  await check(page, "Postmaster@Bücher.example");
+  await expect(page).toHaveURL(/\/check\/xn--bcher-kva\.example$/);
+  await expect(verdict(page)).toContainText("xn--bcher-kva.example");
 });

@@ -23,3 +23,8 @@ export async function check(page: Page, domain: string): Promise<void> {
   await field.fill(domain);
   await field.press("Enter");
 }
+
+/** The verdict line of the check (in the status region). */
+export function verdict(page: Page): Locator {
+  return page.locator(".results .status .verdict");
+}

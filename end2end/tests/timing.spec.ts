@@ -1,7 +1,7 @@
 // Benchmark, not a timed test: prints how long the page takes on loopback from submit to the first
 // finished address row and to the verdict. It asserts only that both happen.
 import { test, expect } from "@playwright/test";
-import { open } from "./helpers";
+import { open, verdict } from "./helpers";
 
 for (const domain of ["good.mxray.test", "progressive.mxray.test"]) {
   test(`timing: ${domain}`, async ({ page }) => {
@@ -17,11 +17,11 @@ for (const domain of ["good.mxray.test", "progressive.mxray.test"]) {
         const t = w.mxrayTimes;
         if (t.firstRow === undefined && document.querySelector('li.address[data-done="true"]'))
           t.firstRow = performance.now();
-        if (t.verdict === undefined && document.querySelector(".verdict")) t.verdict = performance.now();
+        if (t.verdict === undefined && document.querySelector(".status .verdict")) t.verdict = performance.now();
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
     });
     await page.locator("#domain").press("Enter");
-    await expect(page.locator(".verdict")).toBeVisible({ timeout: 30_000 });
+    await expect(verdict(page)).toBeVisible({ timeout: 30_000 });
     const t = await page.evaluate(() => (window as unknown as { mxrayTimes: Record<string, number> }).mxrayTimes);
     expect(t.firstRow).toBeDefined();
     const ms = (x: number) => `${Math.round(x - t.submit)} ms`;

@@ -283,6 +283,10 @@ async fn pages_render_the_form_with_a_nonce_policy_and_security_headers() {
     assert!(html.contains("<html lang=\"en\""));
     assert!(html.contains("id=\"domain\"") && html.contains("autofocus"));
     assert!(html.contains("value=\"bücher.example\""), "the shared domain is in the field without JS");
+    assert!(html.contains("<title>mxray – SMTP/MX test</title>"));
+    assert!(html.contains("href=\"/pkg/mxray.css\""));
+    let form_without_js = text(send(&lab.app, get("/?domain=postmaster%40example.org")).await).await;
+    assert!(form_without_js.contains("value=\"postmaster@example.org\""));
 
     let static_csp = send(&lab.app, get("/api/v1/check")).await.headers()[header::CONTENT_SECURITY_POLICY].clone();
     assert!(!static_csp.to_str().unwrap().contains("nonce"));
@@ -310,6 +314,8 @@ async fn the_language_follows_the_query_then_the_cookie_then_accept_language() {
 async fn unknown_pages_are_404_and_bodies_are_capped() {
     let lab = lab(Duration::ZERO, generous());
     assert_eq!(send(&lab.app, get("/no/such/page")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(send(&lab.app, get("/check/a.example/more")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(send(&lab.app, get("/api/check")).await.status(), StatusCode::METHOD_NOT_ALLOWED);
     let body = format!("input={}", "a".repeat(64 * 1024));
     let big = from_client(
         Request::post("/api/check")

@@ -49,3 +49,25 @@ pub fn show_path(path: &str) {
     #[cfg(not(feature = "hydrate"))]
     let _ = path;
 }
+
+/// The window's path and query string (without `?`).
+#[cfg(not(feature = "ssr"))]
+pub fn location() -> (String, Option<String>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(location) = web_sys::window().map(|w| w.location()) {
+        let path = location.pathname().unwrap_or_else(|_| "/".into());
+        let query = location.search().ok().and_then(|q| q.strip_prefix('?').map(str::to_owned));
+        return (path, query);
+    }
+    ("/".into(), None)
+}
+
+/// Sets the document title (the server renders the first one).
+pub fn set_title(title: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = title;
+}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::lang::use_lang;
 use crate::findings::{Finding, Severity};
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::render::facts::severity_symbol;
 use crate::report::Report;
 
@@ -46,56 +46,60 @@ pub fn FindingsList(
         let all = all.get();
         let lang = lang.get();
         (!all.is_empty()).then(|| {
-            let groups = ORDER
-                .into_iter()
-                .filter_map(|severity| {
-                    let items: Vec<_> = all.iter().filter(|(_, f)| f.severity == severity).cloned().collect();
-                    (!items.is_empty()).then(|| {
-                        let count = format!(" ({})", items.len());
-                        view! {
-                            <section class="severity" data-severity=severity_id(severity)>
-                                <h3>
-                                    <span class="icon" aria-hidden="true">{severity_symbol(severity)}</span>
-                                    " "
-                                    <span class="label">{severity.label(lang)}</span>
-                                    {count}
-                                </h3>
-                                <ul>
-                                    {items
-                                        .into_iter()
-                                        .map(|(place, finding)| {
-                                            let t = finding.texts(lang);
-                                            let remedy = (severity != Severity::Ok).then(|| view! {
-                                                <p class="remedy">
-                                                    <strong>{format!("{}: ", Text::Remedy.get(lang))}</strong>
-                                                    {t.remedy}
-                                                </p>
-                                            });
-                                            view! {
-                                                <li class="finding" data-code=finding.code>
-                                                    <p class="finding-title">
-                                                        <strong>{t.title}</strong>
-                                                        " "
-                                                        <span class="place">{place}</span>
-                                                    </p>
-                                                    <p>{t.detail}</p>
-                                                    {remedy}
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            </section>
-                        }
-                    })
-                })
-                .collect_view();
+            let groups = ORDER.into_iter().filter_map(|severity| group(severity, &all, lang)).collect_view();
             view! {
                 <section class="findings" aria-labelledby="findings-heading">
                     <h2 id="findings-heading">{Text::Findings.get(lang)}</h2>
                     {groups}
                 </section>
             }
+            .into_any()
         })
     }
+}
+
+/// The findings of one severity, when there are any.
+fn group(severity: Severity, all: &[(String, Finding)], lang: Lang) -> Option<AnyView> {
+    let items: Vec<AnyView> =
+        all.iter().filter(|(_, f)| f.severity == severity).map(|(place, f)| item(place, f, lang)).collect();
+    (!items.is_empty()).then(|| {
+        let count = format!(" ({})", items.len());
+        view! {
+            <section class="severity" data-severity=severity_id(severity)>
+                <h3>
+                    <span class="icon" aria-hidden="true">{severity_symbol(severity)}</span>
+                    " "
+                    <span class="label">{severity.label(lang)}</span>
+                    {count}
+                </h3>
+                <ul>{items}</ul>
+            </section>
+        }
+        .into_any()
+    })
+}
+
+/// One finding: title and place, what was seen and (unless it is good news) what to do.
+fn item(place: &str, finding: &Finding, lang: Lang) -> AnyView {
+    let t = finding.texts(lang);
+    let remedy = (finding.severity != Severity::Ok).then(|| {
+        view! {
+            <p class="remedy">
+                <strong>{format!("{}: ", Text::Remedy.get(lang))}</strong>
+                {t.remedy}
+            </p>
+        }
+    });
+    view! {
+        <li class="finding" data-code=finding.code.clone()>
+            <p class="finding-title">
+                <strong>{t.title}</strong>
+                " "
+                <span class="place">{place.to_owned()}</span>
+            </p>
+            <p>{t.detail}</p>
+            {remedy}
+        </li>
+    }
+    .into_any()
 }

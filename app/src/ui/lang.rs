@@ -72,6 +72,7 @@ pub mod ssr {
 
     use super::browser::LANG_COOKIE;
     use crate::i18n::Lang;
+    use crate::ui::route::query_param;
 
     /// The language of the current request (English without one).
     pub fn from_request() -> Lang {
@@ -82,7 +83,7 @@ pub mod ssr {
 
     /// The `?lang=` of a request, when it names a known language.
     pub fn query_lang(parts: &Parts) -> Option<Lang> {
-        parts.uri.query()?.split('&').find_map(|pair| pair.strip_prefix("lang=")).and_then(Lang::from_tag)
+        Lang::from_tag(&query_param(parts.uri.query()?, "lang")?)
     }
 
     /// Query beats cookie beats Accept-Language.

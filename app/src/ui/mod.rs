@@ -5,41 +5,42 @@ mod address;
 mod browser;
 mod check;
 mod chip;
+mod compare;
 mod details;
+mod export;
+mod files;
 mod findings;
 mod form;
 mod host;
 mod lang;
+mod library;
 mod lines;
+mod offline;
 mod page;
+mod recent;
 mod results;
+mod route;
+mod saved;
 #[cfg(feature = "ssr")]
 mod shell;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::i18n::Text;
 use page::{CheckPage, NotFound};
+use route::Route;
 
 #[cfg(feature = "ssr")]
 pub use shell::{content_security_policy, shell};
 
-/// The app: stylesheet, title, and the routes `/` and `/check/{domain}`.
+/// The app: the check page at `/` and `/check/{domain}`, a not-found page elsewhere.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     let lang = lang::provide_lang();
-    view! {
-        <Stylesheet id="leptos" href="/pkg/mxray.css" />
-        <Title text=move || Text::AppTitle.get(lang.get()) />
-        <Router>
-            <Routes fallback=NotFound>
-                <Route path=path!("/") view=CheckPage />
-                <Route path=path!("/check/:domain") view=CheckPage />
-            </Routes>
-        </Router>
+    Effect::new(move |_| browser::set_title(Text::AppTitle.get(lang.get())));
+    match Route::current() {
+        Route::Home { domain } => view! { <CheckPage initial=domain.unwrap_or_default() shared=false /> }.into_any(),
+        Route::Check { domain } => view! { <CheckPage initial=domain shared=true /> }.into_any(),
+        Route::NotFound => view! { <NotFound /> }.into_any(),
     }
 }

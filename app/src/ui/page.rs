@@ -2,31 +2,34 @@
 //! starts the check as soon as the page is interactive.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::browser;
 use super::check::{CheckState, Phase};
 use super::form::DomainForm;
 use super::lang::{use_lang, LangSwitch};
+use super::library::{Library, LibraryStatus, LibraryTools};
 use super::results::Results;
 use crate::i18n::Text;
 use crate::input::normalize;
 
 /// The check page.
 #[component]
-pub fn CheckPage() -> impl IntoView {
+pub fn CheckPage(
+    /// What the field starts with.
+    initial: String,
+    /// The page was opened as `/check/{domain}`: check at once.
+    shared: bool,
+) -> impl IntoView {
     let lang = use_lang();
-    let from_path = use_params_map().read_untracked().get("domain");
-    let shared = from_path.is_some();
-    let initial = from_path.or_else(|| use_query_map().read_untracked().get("domain")).unwrap_or_default();
     let value = RwSignal::new(initial.clone());
     let state = CheckState::new();
+    let library = Library::new(state);
     let busy = Signal::derive(move || state.phase.get() == Phase::Running);
     if shared {
         // Effects run only in the browser, once the page is hydrated.
         Effect::new(move |_| {
             if let Ok(input) = normalize(initial.trim()) {
-                state.start(input.input);
+                library.start(input.input);
             }
         });
     }
@@ -46,13 +49,15 @@ pub fn CheckPage() -> impl IntoView {
                 judged=shared
                 on_check=move |input| {
                     browser::show_path(&format!("/check/{}", input.domain));
-                    state.start(input.input);
+                    library.start(input.input);
                 }
             />
             <noscript>
                 <p class="notice">{Text::NoScript.get(lang.get_untracked())}</p>
             </noscript>
+            <LibraryStatus library />
             <Results state />
+            <LibraryTools library />
         </main>
         <footer class="bottom">
             <p>{text(Text::Privacy)}</p>

@@ -9,11 +9,11 @@ use leptos::hydration::{AutoReload, HydrationScripts};
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use leptos_meta::MetaTags;
 
 use super::browser::lang_cookie;
 use super::lang::ssr::{from_request, query_lang};
 use super::App;
+use crate::i18n::Text;
 
 /// The Content-Security-Policy: only the app's own files, its WASM, and (on pages) the inline
 /// hydration script carrying `nonce`. cargo-leptos' live reload (`LEPTOS_WATCH`) adds `ws:`.
@@ -29,7 +29,7 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
-/// The document: `<html lang>` from the request, head, and the app in the body.
+/// The document: `<html lang>` from the request, title, stylesheet, and the app in the body.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = from_request();
     if let Some(response) = use_context::<ResponseOptions>() {
@@ -42,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             response.append_header(SET_COOKIE, value);
         }
     }
+    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
@@ -49,10 +50,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <title>{Text::AppTitle.get(lang)}</title>
+                <link id="leptos" rel="stylesheet" href=stylesheet />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <meta name="theme-color" content="#1f5fbf" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
-                <MetaTags />
             </head>
             <body>
                 <App />

@@ -4,20 +4,23 @@
 pub mod api;
 mod headers;
 pub mod limits;
+mod sw;
 
+use any_spawner::Executor;
 use app::api::{ApiError, CheckDomain, Problem};
 use app::engine::SharedEngine;
 use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, on, MethodFilter};
 use axum::{Json, Router};
 use clap::Parser;
 use leptos::config::{get_config_from_env, LeptosOptions};
 use leptos::prelude::provide_context;
+use leptos::server_fn::axum::server_fn_paths;
 use leptos::server_fn::ServerFn;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{handle_server_fns_with_context, render_app_to_stream_with_context};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -28,6 +31,8 @@ use limits::{Gate, LimitArgs};
 
 /// Largest request body accepted (a domain name fits many times over).
 const MAX_BODY_BYTES: usize = 16 * 1024;
+/// The paths of the page (the app itself tells them apart, and renders 404 for others).
+const PAGES: [&str; 2] = ["/", "/check/{domain}"];
 /// The routes that start a check, and so pass the [`Gate`].
 const CHECK_PATHS: [&str; 2] = [api::PATH, <CheckDomain as ServerFn>::PATH];
 
@@ -134,14 +139,22 @@ fn leptos_options(args: &ServeArgs) -> Result<LeptosOptions, leptos::config::err
 
 /// The whole application: pages, server function, API, static files, limits and headers.
 pub fn router(state: AppState, gate: Gate) -> Router {
-    let routes = generate_route_list(app::App);
+    // Leptos spawns on tokio during rendering (fails harmlessly when already set up).
+    let _ = Executor::init_tokio();
     let engine = state.engine.clone();
-    Router::new()
-        .route(api::PATH, get(api::check))
-        .leptos_routes_with_context(&state, routes, move || provide_context(engine.clone()), {
-            let options = state.leptos.clone();
-            move || app::shell(options.clone())
-        })
+    let context = move || provide_context(engine.clone());
+    let options = state.leptos.clone();
+    let page = render_app_to_stream_with_context(context.clone(), move || app::shell(options.clone()));
+    let mut router = Router::new().route(api::PATH, get(api::check)).route(sw::PATH, get(sw::script));
+    for path in PAGES {
+        router = router.route(path, get(page.clone()));
+    }
+    for (path, method) in server_fn_paths() {
+        let context = context.clone();
+        let handler = move |req: Request| handle_server_fns_with_context(context.clone(), req);
+        router = router.route(path, on(MethodFilter::try_from(method).unwrap_or(MethodFilter::POST), handler));
+    }
+    router
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(middleware::from_fn_with_state(Arc::new(gate), gate_checks))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
