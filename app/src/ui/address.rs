@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use super::chip::Chip;
 use super::details::AddressDetails;
-use super::lang::use_lang;
+use super::lang::{tr, use_lang};
 use crate::assess::{step_mark, Step};
 use crate::i18n::Text;
 use crate::render::facts::step_state;
@@ -63,7 +63,7 @@ pub fn AddressRow(
              <code class="ip">{ip.to_string()}</code>
              <span class="spinner" aria-hidden="true" hidden=done></span>
          </div>
-         <ul class="chips steps" aria-label=move || Text::Steps.get(lang.get())>
+         <ul class="chips steps" aria-label=tr(Text::Steps)>
              {chips}
          </ul>
          {blocked}

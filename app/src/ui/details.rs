@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::lang::use_lang;
+use super::lang::{tr, use_lang};
 use crate::i18n::{extension_help, Text};
 use crate::render::rows::{address_rows, address_sections, Row, Section};
 use crate::report::{AddressReport, Direction, Report, TranscriptLine};
@@ -58,7 +58,7 @@ pub fn AddressDetails(
     };
     view! {
      <details class="address-details" on:toggle=move |_| open.update(|o| *o = !*o)>
-         <summary>{move || Text::AddressDetails.get(lang.get())}</summary>
+         <summary>{tr(Text::AddressDetails)}</summary>
          {body}
          {move || {
              let lines = transcript.get();
@@ -87,7 +87,6 @@ fn Transcript(
     /// The lines.
     lines: Vec<TranscriptLine>,
 ) -> impl IntoView {
-    let lang = use_lang();
     let rows = lines
         .into_iter()
         .map(|l| {
@@ -107,14 +106,14 @@ fn Transcript(
         .collect_view();
     view! {
         <section class="detail">
-            <h3>{move || Text::Transcript.get(lang.get())}</h3>
+            <h3>{tr(Text::Transcript)}</h3>
             <div class="scroll">
                 <table class="transcript">
                     <thead>
                         <tr>
-                            <th scope="col">{move || Text::Time.get(lang.get())}</th>
+                            <th scope="col">{tr(Text::Time)}</th>
                             <th scope="col"></th>
-                            <th scope="col">{move || Text::Line.get(lang.get())}</th>
+                            <th scope="col">{tr(Text::Line)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::lang::use_lang;
+use super::lang::{tr, use_lang};
 use crate::i18n::Text;
 use crate::input::{normalize, NormalizedInput};
 
@@ -50,7 +50,7 @@ pub fn DomainForm(
             data-ready=move || ready.get().to_string()
             on:submit=on_submit
         >
-            <label for="domain">{move || Text::DomainField.get(lang.get())}</label>
+            <label for="domain">{tr(Text::DomainField)}</label>
             <div class="field-row">
                 <input
                     id="domain"
@@ -69,7 +69,7 @@ pub fn DomainForm(
                     on:input=move |ev| value.set(event_target_value(&ev))
                 />
                 <button type="submit" aria-busy=move || busy.get().then_some("true")>
-                    {move || Text::TestButton.get(lang.get())}
+                    {tr(Text::TestButton)}
                 </button>
             </div>
             <p id="domain-problem" class="field-problem" aria-live="polite">

@@ -23,6 +23,13 @@ pub fn provide_lang() -> RwSignal<Lang> {
     lang
 }
 
+/// A fixed text in the page's language. Every label made here is the same signal type, so the
+/// WASM holds the code that renders them once (a closure per label would add its own copy).
+pub fn tr(text: Text) -> Signal<&'static str> {
+    let lang = use_lang();
+    Signal::derive(move || text.get(lang.get()))
+}
+
 /// The language's name in itself.
 fn endonym(lang: Lang) -> &'static str {
     match lang {
@@ -57,7 +64,7 @@ pub fn LangSwitch() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <nav class="lang-switch" aria-label=move || Text::Language.get(lang.get())>
+        <nav class="lang-switch" aria-label=tr(Text::Language)>
             {links}
         </nav>
     }

@@ -9,6 +9,7 @@ use super::browser;
 use super::check::{CheckState, Phase};
 use super::compare::Comparison;
 use super::export::ExportBar;
+pub use super::lang::tr;
 use super::lang::use_lang;
 use super::offline;
 use super::recent::KeptReports;
@@ -184,13 +185,6 @@ impl Library {
     }
 }
 
-/// A fixed text in the page's language. Every label made here is the same signal type, so the
-/// WASM holds the code that renders them once (a closure per label would add its own copy).
-pub fn tr(text: Text) -> Signal<&'static str> {
-    let lang = use_lang();
-    Signal::derive(move || text.get(lang.get()))
-}
-
 /// A button that runs `run` when pressed, named `name` for screen readers when its text alone
 /// does not say enough. Every button of these sections is this one type (see [`tr`]).
 pub fn action(
@@ -220,19 +214,30 @@ pub fn LibraryStatus(
     .into_any()
 }
 
-/// Below the results: downloads, comparison, opening a file, and the kept reports.
+/// Below the results: downloads, comparison, opening a file, and the kept reports. The last two
+/// appear once the page is interactive: without JavaScript they could do nothing.
 #[component]
 pub fn LibraryTools(
     /// The page's library.
     library: Library,
 ) -> impl IntoView {
+    let live = RwSignal::new(false);
+    // Effects run only in the browser, after hydration.
+    Effect::new(move |_| live.set(true));
     view! {
         <ExportBar state=library.state />
         <Comparison library />
-        <div class="library">
-            <OpenReport library />
-            <KeptReports library />
-        </div>
+        {move || {
+            live.get()
+                .then(|| {
+                    view! {
+                        <div class="library">
+                            <OpenReport library />
+                            <KeptReports library />
+                        </div>
+                    }
+                })
+        }}
     }
     .into_any()
 }

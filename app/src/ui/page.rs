@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::browser;
 use super::check::{CheckState, Phase};
 use super::form::DomainForm;
-use super::lang::{use_lang, LangSwitch};
+use super::lang::{tr, use_lang, LangSwitch};
 use super::library::{Library, LibraryStatus, LibraryTools};
 use super::results::Results;
 use crate::i18n::Text;
@@ -33,7 +33,6 @@ pub fn CheckPage(
             }
         });
     }
-    let text = move |t: Text| move || t.get(lang.get());
     view! {
         <header class="top">
             <h1>
@@ -42,7 +41,7 @@ pub fn CheckPage(
             <LangSwitch />
         </header>
         <main>
-            <p class="tagline">{text(Text::Tagline)}</p>
+            <p class="tagline">{tr(Text::Tagline)}</p>
             <DomainForm
                 value
                 busy
@@ -60,7 +59,7 @@ pub fn CheckPage(
             <LibraryTools library />
         </main>
         <footer class="bottom">
-            <p>{text(Text::Privacy)}</p>
+            <p>{tr(Text::Privacy)}</p>
         </footer>
     }
 }
@@ -68,16 +67,15 @@ pub fn CheckPage(
 /// Any other path.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let lang = use_lang();
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
         <main>
-            <h1>{move || Text::NotFound.get(lang.get())}</h1>
+            <h1>{tr(Text::NotFound)}</h1>
             <p>
-                <a href="/" rel="external">{move || Text::BackToTest.get(lang.get())}</a>
+                <a href="/" rel="external">{tr(Text::BackToTest)}</a>
             </p>
         </main>
     }

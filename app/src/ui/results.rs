@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::check::{CheckState, Phase};
 use super::findings::FindingsList;
 use super::host::HostCard;
-use super::lang::use_lang;
+use super::lang::{tr, use_lang};
 use crate::i18n::{pick, Text};
 use crate::render::facts::{duration, mx_source_sentence, severity_symbol, verdict};
 use crate::report::{MxSource, Report};
@@ -99,7 +99,7 @@ pub fn Results(
         }
     };
     view! {
-     <section class="results" aria-label=move || Text::Verdict.get(lang.get())>
+     <section class="results" aria-label=tr(Text::Verdict)>
          <div class="status" role="status" aria-live="polite">{status}</div>
          {move || sentence.get().map(|s| view! { <p class="dns-sentence">{s}</p> })}
          <div class="hosts" aria-live="polite" aria-busy=move || (state.phase.get() == Phase::Running).to_string()>
