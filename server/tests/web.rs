@@ -240,6 +240,16 @@ async fn a_client_that_leaves_cancels_the_probes() {
     assert!(!lab.dropped.load(Ordering::SeqCst));
     drop(body);
     assert!(lab.dropped.load(Ordering::SeqCst), "dropping the response drops the engine's stream");
+
+    let lab = self::lab(Duration::from_millis(200), generous());
+    let req = Request::post("/api/check")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("input=example.org"))
+        .unwrap();
+    let mut body = send(&lab.app, from_client(req)).await.into_body().into_data_stream();
+    assert!(body.next().await.unwrap().unwrap().starts_with(b"{\"type\":\"started\""));
+    drop(body);
+    assert!(lab.dropped.load(Ordering::SeqCst), "the page's stream cancels the same way");
 }
 
 #[tokio::test]
