@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 
 use super::check::Phase;
-use super::lang::use_lang;
-use super::library::{action, tr, Library};
+use super::lang::{tr, use_lang};
+use super::library::{action, Library};
 use super::saved::{report_of, FilePicker, FileProblem};
 use crate::diff::{diff, Change, DomainMismatch, ReportDiff, Trend};
 use crate::i18n::{labels, pick, Lang, Text};

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use super::check::{CheckState, Phase};
 use super::files;
-use super::lang::use_lang;
-use super::library::{action, tr};
+use super::lang::{tr, use_lang};
+use super::library::action;
 use crate::i18n::{Lang, Text};
 use crate::render::{file_name, render, Format};
 

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::check::Phase;
 use super::findings::severity_id;
-use super::lang::use_lang;
-use super::library::{action, tr, Library};
+use super::lang::{tr, use_lang};
+use super::library::{action, Library};
 use crate::i18n::{pick, Lang, Text};
 use crate::render::facts::{severity_symbol, timestamp};
 use crate::storage::{Entry, CAP};

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use super::check::Phase;
 use super::files::{self, PickedFile, ReadError};
-use super::lang::use_lang;
-use super::library::{action, tr, Library, Source};
+use super::lang::{tr, use_lang};
+use super::library::{action, Library, Source};
 use crate::i18n::{Lang, Text};
 use crate::render::facts::timestamp;
 use crate::render::{import, ImportError};
