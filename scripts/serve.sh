@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib/toolchain.sh"
 ensure_leptos_tools
 cd "$ROOT"
-log "cargo leptos build --release"
-cargo leptos build --release
+log "cargo leptos build --release --precompress"
+cargo leptos build --release --precompress
 log "serving on http://${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 exec "$ROOT/target/release/mxray" serve
