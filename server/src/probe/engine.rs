@@ -10,7 +10,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
-use super::clock::{now_unix, rfc3339};
+use super::clock::now_rfc3339;
 use super::dns::{resolve, MailDns};
 use super::net::Connector;
 use super::session::{AddressProbe, SessionConfig};
@@ -74,7 +74,7 @@ async fn run_check<D: MailDns, C: Connector>(
     send(CheckEvent::Started {
         input: input.input.clone(),
         domain: input.domain.clone(),
-        checked_at: rfc3339(now_unix()),
+        checked_at: now_rfc3339(),
         resolver: shared.dns.label(),
     });
     let plan = resolve(&shared.dns, &input.domain).await;
