@@ -4,6 +4,7 @@
 //! [`LibraryTools`] below them.
 
 use leptos::prelude::*;
+use std::future::Future;
 
 use super::browser;
 use super::check::{CheckState, Phase};
@@ -48,8 +49,8 @@ pub struct Library {
 }
 
 impl Library {
-    /// The library of the page's check. In the browser it loads the kept reports, registers the
-    /// service worker, follows the network state, and keeps each finished check (if wanted).
+    /// The library of the page's check; [`LibraryStatus`] and [`LibraryTools`] bring it to life
+    /// once their code is there.
     pub fn new(state: CheckState) -> Self {
         let library = Library {
             state,
@@ -63,19 +64,24 @@ impl Library {
         };
         // Effects run only in the browser, after hydration.
         Effect::new(move |_| {
-            if let Some(shelf) = LocalStorage::open() {
-                library.kept.set(shelf.entries());
-                library.keep.set(shelf.keep());
+            if state.phase.get() == Phase::Running {
+                library.opened.set(None);
             }
-            offline::register_service_worker();
-        });
-        offline::watch(library.online);
-        Effect::new(move |_| match state.phase.get() {
-            Phase::Running => library.opened.set(None),
-            Phase::Done => library.keep_shown(),
-            Phase::Idle | Phase::Failed(_) => {}
         });
         library
+    }
+
+    /// Lists the kept reports and, from now on, keeps each finished check (if wanted).
+    fn keep_finished_checks(self) {
+        if let Some(shelf) = LocalStorage::open() {
+            self.kept.set(shelf.entries());
+            self.keep.set(shelf.keep());
+        }
+        Effect::new(move |_| {
+            if self.state.phase.get() == Phase::Done {
+                self.keep_shown();
+            }
+        });
     }
 
     /// Starts a live check, or says at once that it needs the network.
@@ -205,6 +211,38 @@ pub fn LibraryStatus(
     /// The page's library.
     library: Library,
 ) -> impl IntoView {
+    once_interactive(move || status(library))
+}
+
+/// Below the results: downloads, comparison, opening a file, and the kept reports.
+#[component]
+pub fn LibraryTools(
+    /// The page's library.
+    library: Library,
+) -> impl IntoView {
+    once_interactive(move || tools(library))
+}
+
+/// Renders the view `load` makes once the page is interactive: without JavaScript none of this
+/// could work. Built with `cargo leptos --split`, the code behind each of these views is a WASM
+/// chunk of its own, loaded only then, so the page's own WASM stays small.
+fn once_interactive<F>(load: impl Fn() -> F + Send + Sync + 'static) -> impl IntoView
+where
+    F: Future<Output = AnyView> + Send + 'static,
+{
+    let live = RwSignal::new(false);
+    // Effects run only in the browser, after hydration.
+    Effect::new(move |_| live.set(true));
+    move || live.get().then(|| Suspend::new(load()))
+}
+
+/// The view of [`LibraryStatus`]; it also registers the service worker and follows the network
+/// state. A lazily loaded chunk when the build splits the WASM (the `mxray_split` cfg, set by
+/// `app/build.rs`), an ordinary function otherwise.
+#[cfg_attr(mxray_split, lazy)]
+async fn status(library: Library) -> AnyView {
+    offline::register_service_worker();
+    offline::watch(library.online);
     let offline = tr(Text::Offline);
     view! {
         {move || (!library.online.get()).then(|| view! { <p class="offline-notice" role="status">{offline}</p> })}
@@ -213,30 +251,17 @@ pub fn LibraryStatus(
     .into_any()
 }
 
-/// Below the results: downloads, comparison, opening a file, and the kept reports. The last two
-/// appear once the page is interactive: without JavaScript they could do nothing.
-#[component]
-pub fn LibraryTools(
-    /// The page's library.
-    library: Library,
-) -> impl IntoView {
-    let live = RwSignal::new(false);
-    // Effects run only in the browser, after hydration.
-    Effect::new(move |_| live.set(true));
+/// The sections of [`LibraryTools`] (lazily loaded like [`status`]).
+#[cfg_attr(mxray_split, lazy)]
+async fn tools(library: Library) -> AnyView {
+    library.keep_finished_checks();
     view! {
         <ExportBar state=library.state />
         <Comparison library />
-        {move || {
-            live.get()
-                .then(|| {
-                    view! {
-                        <div class="library">
-                            <OpenReport library />
-                            <KeptReports library />
-                        </div>
-                    }
-                })
-        }}
+        <div class="library">
+            <OpenReport library />
+            <KeptReports library />
+        </div>
     }
     .into_any()
 }

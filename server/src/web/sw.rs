@@ -18,6 +18,9 @@ pub const PATH: &str = "/sw.js";
 const SCRIPT: &str = "sw.js";
 /// The line of the script that the server replaces.
 const BUILD_LINE: &str = "const BUILD = ";
+/// Files the page never asks for by name: compressed twins (`--precompress`, served in place of
+/// their original) and TypeScript declarations.
+const NOT_SHELL: [&str; 4] = [".br", ".gz", ".zst", ".d.ts"];
 
 /// Why the worker cannot be served.
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +80,7 @@ fn cached_script(root: &Path) -> Result<String, SwError> {
     Ok(js)
 }
 
-/// Every file below `root` (the worker's own script included), sorted.
+/// Every file below `root` the page may ask for (the worker's own script included), sorted.
 fn site_files(root: &Path) -> Result<Vec<Stamp>, SwError> {
     let read = |path: PathBuf| move |source| SwError::Read { path, source };
     let mut out = Vec::new();
@@ -90,7 +93,9 @@ fn site_files(root: &Path) -> Result<Vec<Stamp>, SwError> {
                 folders.push(entry.path());
             } else if let Ok(below) = entry.path().strip_prefix(root) {
                 let name = below.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                out.push((name, meta.len(), meta.modified().ok()));
+                if !NOT_SHELL.iter().any(|end| name.ends_with(end)) {
+                    out.push((name, meta.len(), meta.modified().ok()));
+                }
             }
         }
     }
@@ -154,6 +159,8 @@ mod tests {
             std::fs::write(root.join("pkg/mxray.js"), "export default 1;").unwrap();
             std::fs::write(root.join("pkg/mxray_bg.wasm"), b"\0asm").unwrap();
             std::fs::write(root.join("manifest.webmanifest"), "{}").unwrap();
+            std::fs::write(root.join("pkg/mxray_bg.wasm.br"), b"compressed").unwrap();
+            std::fs::write(root.join("pkg/mxray.d.ts"), "export {};").unwrap();
             Site(root)
         }
 
