@@ -47,4 +47,6 @@ export MXRAY_CA_FILE="$CA_FILE"
 export MXRAY_STEP_TIMEOUT_SECS=10
 export MXRAY_DEADLINE_SECS=30
 
-cargo leptos end-to-end --release
+# --split: the export, saved-report and offline sections load as WASM chunks of their own (see
+# app/src/ui/library.rs), so the page's WASM stays small; the tests run what ships.
+cargo leptos end-to-end --release --split

@@ -4,7 +4,8 @@
 source "$(dirname "$0")/lib/toolchain.sh"
 ensure_leptos_tools
 cd "$ROOT"
-log "cargo leptos build --release --precompress"
-cargo leptos build --release --precompress
+log "cargo leptos build --release --precompress --split"
+# --split: issue 4's sections are WASM chunks loaded after the page (app/src/ui/library.rs).
+cargo leptos build --release --precompress --split
 log "serving on http://${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 exec "$ROOT/target/release/mxray" serve
