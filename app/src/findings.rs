@@ -309,12 +309,48 @@ impl FindingKind {
         }
     }
 
-    /// Stable machine code (the serde tag).
-    pub fn code(&self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
-            .unwrap_or_default()
+    /// Stable machine code, the same as the serde tag (a `match` rather than serialising: the page's
+    /// WASM then carries no JSON serialiser for findings).
+    pub fn code(&self) -> &'static str {
+        use FindingKind::*;
+        match self {
+            NullMx => "null_mx",
+            ImplicitMx => "implicit_mx",
+            DomainNotFound => "domain_not_found",
+            NoMailRecords => "no_mail_records",
+            DnsFailed { .. } => "dns_failed",
+            MxHostsCapped { .. } => "mx_hosts_capped",
+            NoReachableMx => "no_reachable_mx",
+            MxIsCname { .. } => "mx_is_cname",
+            MxIsIpLiteral { .. } => "mx_is_ip_literal",
+            MxHostNoAddress { .. } => "mx_host_no_address",
+            AddressesCapped { .. } => "addresses_capped",
+            NoIpv6 { .. } => "no_ipv6",
+            TargetBlocked { .. } => "target_blocked",
+            Port25Unreachable { .. } => "port25_unreachable",
+            BannerNotReady { .. } => "banner_not_ready",
+            BannerMissing { .. } => "banner_missing",
+            BannerLeaksVersion { .. } => "banner_leaks_version",
+            EhloRefused { .. } => "ehlo_refused",
+            HeloFailed { .. } => "helo_failed",
+            StartTlsNotOffered { .. } => "starttls_not_offered",
+            StartTlsRejected { .. } => "starttls_rejected",
+            TlsHandshakeFailed { .. } => "tls_handshake_failed",
+            StartTlsInjection { .. } => "starttls_plaintext_injection",
+            TlsOk { .. } => "tls_ok",
+            CertificateExpired { .. } => "certificate_expired",
+            CertificateExpiresSoon { .. } => "certificate_expires_soon",
+            CertificateNameMismatch { .. } => "certificate_name_mismatch",
+            CertificateSelfSigned { .. } => "certificate_self_signed",
+            CertificateUntrusted { .. } => "certificate_untrusted",
+            CertificateWeakKey { .. } => "certificate_weak_key",
+            CertificateValid { .. } => "certificate_valid",
+            OpenRelay { .. } => "open_relay",
+            RelayRefused { .. } => "relay_refused",
+            RelayInconclusive { .. } => "relay_inconclusive",
+            SessionAborted { .. } => "session_aborted",
+            DeadlineReached { .. } => "deadline_reached",
+        }
     }
 
     /// The finding as written into the report (English texts).
@@ -322,7 +358,7 @@ impl FindingKind {
         let t = self.texts(Lang::En);
         Finding {
             severity: self.severity(),
-            code: self.code(),
+            code: self.code().to_owned(),
             title: t.title,
             detail: t.detail,
             remedy: t.remedy,
@@ -429,6 +465,55 @@ impl FindingKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One JSON sample of every finding kind.
+    const CODES_SAMPLE: &[&str] = &[
+        "{\"code\":\"null_mx\"}",
+        "{\"code\":\"implicit_mx\"}",
+        "{\"code\":\"domain_not_found\"}",
+        "{\"code\":\"no_mail_records\"}",
+        "{\"code\":\"dns_failed\",\"detail\":\"x\"}",
+        "{\"code\":\"mx_hosts_capped\",\"skipped\":1}",
+        "{\"code\":\"no_reachable_mx\"}",
+        "{\"code\":\"mx_is_cname\",\"host\":\"x\",\"target\":\"x\"}",
+        "{\"code\":\"mx_is_ip_literal\",\"host\":\"x\"}",
+        "{\"code\":\"mx_host_no_address\",\"host\":\"x\",\"detail\":\"x\"}",
+        "{\"code\":\"addresses_capped\",\"host\":\"x\",\"skipped\":1}",
+        "{\"code\":\"no_ipv6\",\"host\":\"x\"}",
+        "{\"code\":\"target_blocked\",\"ip\":\"x\",\"range\":\"x\"}",
+        "{\"code\":\"port25_unreachable\",\"ip\":\"x\",\"outcome\":\"x\",\"detail\":\"x\"}",
+        "{\"code\":\"banner_not_ready\",\"ip\":\"x\",\"reply\":\"x\"}",
+        "{\"code\":\"banner_missing\",\"ip\":\"x\",\"reason\":\"x\"}",
+        "{\"code\":\"banner_leaks_version\",\"software\":\"x\",\"version\":\"x\"}",
+        "{\"code\":\"ehlo_refused\",\"ip\":\"x\"}",
+        "{\"code\":\"helo_failed\",\"ip\":\"x\",\"reply\":\"x\"}",
+        "{\"code\":\"starttls_not_offered\",\"ip\":\"x\"}",
+        "{\"code\":\"starttls_rejected\",\"ip\":\"x\",\"reply\":\"x\"}",
+        "{\"code\":\"tls_handshake_failed\",\"ip\":\"x\",\"error\":\"x\"}",
+        "{\"code\":\"starttls_plaintext_injection\",\"ip\":\"x\"}",
+        "{\"code\":\"tls_ok\",\"version\":\"x\",\"cipher\":\"x\"}",
+        "{\"code\":\"certificate_expired\",\"not_after\":\"x\"}",
+        "{\"code\":\"certificate_expires_soon\",\"days\":1,\"not_after\":\"x\"}",
+        "{\"code\":\"certificate_name_mismatch\",\"host\":\"x\",\"names\":\"x\"}",
+        "{\"code\":\"certificate_self_signed\",\"subject\":\"x\"}",
+        "{\"code\":\"certificate_untrusted\",\"error\":\"x\"}",
+        "{\"code\":\"certificate_weak_key\",\"algorithm\":\"x\",\"bits\":1}",
+        "{\"code\":\"certificate_valid\",\"days\":1}",
+        "{\"code\":\"open_relay\",\"ip\":\"x\",\"reply\":\"x\"}",
+        "{\"code\":\"relay_refused\",\"reply\":\"x\"}",
+        "{\"code\":\"relay_inconclusive\",\"ip\":\"x\",\"reply\":\"x\"}",
+        "{\"code\":\"session_aborted\",\"ip\":\"x\",\"reason\":\"x\"}",
+        "{\"code\":\"deadline_reached\",\"ip\":\"x\"}",
+    ];
+
+    #[test]
+    fn codes_match_the_serde_tags() {
+        for json in CODES_SAMPLE {
+            let kind: FindingKind = serde_json::from_str(json).expect(json);
+            assert_eq!(serde_json::to_value(&kind).unwrap()["code"], kind.code(), "{json}");
+        }
+        assert_eq!(CODES_SAMPLE.len(), 36, "one sample per kind");
+    }
 
     #[test]
     fn codes_are_stable_snake_case_tags() {

@@ -162,7 +162,7 @@ fn ehlo(rows: Rows, e: &EhloReport) -> Rows {
     e.extensions.iter().fold(rows, |rows, ext| {
         let value = match e.size_limit {
             Some(0) if ext.keyword == "SIZE" => Text::NoLimit.get(lang).to_owned(),
-            Some(bytes) if ext.keyword == "SIZE" => format!("{} MB ({bytes} B)", decimal(bytes as f64 / 1e6, lang)),
+            Some(bytes) if ext.keyword == "SIZE" => format!("{} MB ({bytes} B)", decimal(bytes, 1_000_000, lang)),
             _ => ext.params.join(" "),
         };
         rows.raw(ext.keyword.clone(), value)
