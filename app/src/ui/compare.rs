@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::check::Phase;
 use super::lang::{tr, use_lang};
-use super::library::{action, Library};
+use super::library::{action, Tools};
 use super::saved::{report_of, FilePicker, FileProblem};
 use crate::diff::{diff, Change, DomainMismatch, ReportDiff, Trend};
 use crate::i18n::{labels, pick, Lang, Text};
@@ -53,18 +53,18 @@ pub fn compare(a: &Report, b: &Report) -> Result<ReportDiff, DomainMismatch> {
 /// there is a report to compare with.
 #[component]
 pub fn Comparison(
-    /// The page's library.
-    library: Library,
+    /// The sections' state.
+    tools: Tools,
 ) -> impl IntoView {
     let lang = use_lang();
-    let state = library.state;
+    let state = tools.library.state;
     let done = Memo::new(move |_| state.phase.get() == Phase::Done);
     let problem = RwSignal::new(None::<FileProblem>);
     let outcome = Memo::new(move |_| {
         if !done.get() {
             return None;
         }
-        library.other.with(|other| {
+        tools.other.with(|other| {
             let other = other.as_ref()?;
             state.report.with(|shown| shown.as_ref().map(|shown| compare(shown, other)))
         })
@@ -72,11 +72,11 @@ pub fn Comparison(
     let on_file = Callback::new(move |file| match report_of(file) {
         Ok((report, _)) => {
             problem.set(None);
-            library.other.set(Some(report));
+            tools.other.set(Some(report));
         }
         Err(e) => problem.set(Some(e)),
     });
-    let close = Callback::new(move |()| library.other.set(None));
+    let close = Callback::new(move |()| tools.other.set(None));
     let (heading, close_text) = (tr(Text::CompareHeading), tr(Text::CloseComparison));
     let shown = move || {
         outcome.get().map(|outcome| {

@@ -4,7 +4,9 @@
 //! [`LibraryTools`] below them.
 
 use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
 use std::future::Future;
+use std::pin::Pin;
 
 use super::browser;
 use super::check::{CheckState, Phase};
@@ -28,13 +30,23 @@ pub enum Source {
     Kept,
 }
 
-/// The page's saved reports and their state; made of signals, so it is `Copy`.
+/// What the page itself knows of saved reports; made of signals, so it is `Copy`.
 #[derive(Clone, Copy)]
 pub struct Library {
     /// The page's check: a saved report is shown through it, exactly like a live result.
     pub state: CheckState,
     /// Where the shown report came from, while it is a saved one.
     pub opened: RwSignal<Option<Source>>,
+    /// Whether the browser is online.
+    pub online: RwSignal<bool>,
+    lang: RwSignal<Lang>,
+}
+
+/// The state of the sections below the results, made with them (in their WASM chunk).
+#[derive(Clone, Copy)]
+pub struct Tools {
+    /// The page's library.
+    pub library: Library,
     /// The reports kept in this browser, newest first.
     pub kept: RwSignal<Vec<Entry>>,
     /// Whether finished checks are kept.
@@ -43,45 +55,13 @@ pub struct Library {
     pub kept_problem: RwSignal<Option<Text>>,
     /// The report the shown one is compared with.
     pub other: RwSignal<Option<Report>>,
-    /// Whether the browser is online.
-    pub online: RwSignal<bool>,
-    lang: RwSignal<Lang>,
 }
 
 impl Library {
     /// The library of the page's check; [`LibraryStatus`] and [`LibraryTools`] bring it to life
     /// once their code is there.
     pub fn new(state: CheckState) -> Self {
-        let library = Library {
-            state,
-            opened: RwSignal::new(None),
-            kept: RwSignal::new(Vec::new()),
-            keep: RwSignal::new(true),
-            kept_problem: RwSignal::new(None),
-            other: RwSignal::new(None),
-            online: RwSignal::new(true),
-            lang: use_lang(),
-        };
-        // Effects run only in the browser, after hydration.
-        Effect::new(move |_| {
-            if state.phase.get() == Phase::Running {
-                library.opened.set(None);
-            }
-        });
-        library
-    }
-
-    /// Lists the kept reports and, from now on, keeps each finished check (if wanted).
-    fn keep_finished_checks(self) {
-        if let Some(shelf) = LocalStorage::open() {
-            self.kept.set(shelf.entries());
-            self.keep.set(shelf.keep());
-        }
-        Effect::new(move |_| {
-            if self.state.phase.get() == Phase::Done {
-                self.keep_shown();
-            }
-        });
+        Library { state, opened: RwSignal::new(None), online: RwSignal::new(true), lang: use_lang() }
     }
 
     /// Starts a live check, or says at once that it needs the network.
@@ -107,12 +87,36 @@ impl Library {
         browser::show_path("/");
         true
     }
+}
+
+impl Tools {
+    /// The sections' state: lists the kept reports and, from now on, keeps each finished check
+    /// (if wanted).
+    fn new(library: Library) -> Self {
+        let tools = Tools {
+            library,
+            kept: RwSignal::new(Vec::new()),
+            keep: RwSignal::new(true),
+            kept_problem: RwSignal::new(None),
+            other: RwSignal::new(None),
+        };
+        if let Some(shelf) = LocalStorage::open() {
+            tools.kept.set(shelf.entries());
+            tools.keep.set(shelf.keep());
+        }
+        Effect::new(move |_| {
+            if library.state.phase.get() == Phase::Done {
+                tools.keep_shown();
+            }
+        });
+        tools
+    }
 
     /// Shows a kept report.
     pub fn open_kept(self, id: &str) {
         let Some(shelf) = self.shelf() else { return };
         let problem = match shelf.open(id) {
-            Some(report) => (!self.show(report, Source::Kept)).then_some(Text::WaitForCheck),
+            Some(report) => (!self.library.show(report, Source::Kept)).then_some(Text::WaitForCheck),
             None => Some(Text::ReportGone),
         };
         self.kept_problem.set(problem);
@@ -147,18 +151,19 @@ impl Library {
         self.keep.set(keep);
         let outcome = self.shelf().map(|shelf| shelf.set_keep(keep).map(|()| shelf.entries()));
         self.after_change(outcome);
-        if keep && self.state.phase.get_untracked() == Phase::Done {
+        if keep && self.library.state.phase.get_untracked() == Phase::Done {
             self.keep_shown();
         }
     }
 
     /// Keeps the shown report when it is a finished check or a file, and keeping is wanted.
     fn keep_shown(self) {
-        if !self.keep.get_untracked() || self.opened.with_untracked(|o| *o == Some(Source::Kept)) {
+        if !self.keep.get_untracked() || self.library.opened.with_untracked(|o| *o == Some(Source::Kept)) {
             return;
         }
         let Some(shelf) = self.shelf() else { return };
-        let stored = self.state.report.with_untracked(|r| r.as_ref().filter(|r| r.complete).map(|r| shelf.save(r)));
+        let stored =
+            self.library.state.report.with_untracked(|r| r.as_ref().filter(|r| r.complete).map(|r| shelf.save(r)));
         match stored {
             Some(Ok(stored)) => {
                 self.kept.set(stored.entries);
@@ -211,7 +216,7 @@ pub fn LibraryStatus(
     /// The page's library.
     library: Library,
 ) -> impl IntoView {
-    once_interactive(move || status(library))
+    once_interactive(Box::new(move || Box::pin(status(library))))
 }
 
 /// Below the results: downloads, comparison, opening a file, and the kept reports.
@@ -220,29 +225,50 @@ pub fn LibraryTools(
     /// The page's library.
     library: Library,
 ) -> impl IntoView {
-    once_interactive(move || tools(library))
+    once_interactive(Box::new(move || Box::pin(tools(library))))
 }
+
+/// Makes a view, some time later.
+type Later = Box<dyn Fn() -> Pin<Box<dyn Future<Output = AnyView> + Send>> + Send + Sync>;
 
 /// Renders the view `load` makes once the page is interactive: without JavaScript none of this
 /// could work. Built with `cargo leptos --split`, the code behind each of these views is a WASM
-/// chunk of its own, loaded only then, so the page's own WASM stays small.
-fn once_interactive<F>(load: impl Fn() -> F + Send + Sync + 'static) -> impl IntoView
-where
-    F: Future<Output = AnyView> + Send + 'static,
-{
-    let live = RwSignal::new(false);
+/// chunk of its own, loaded only then, so the page's own WASM stays small. (`load` is boxed so
+/// that both places share one copy of this code, and the view is awaited by hand: `Suspend`
+/// would add 3.6 KB gzip to the page's WASM.)
+fn once_interactive(load: Later) -> impl IntoView {
+    let view = StoredValue::new_local(None::<AnyView>);
+    let ready = Trigger::new();
+    let owner = Owner::current().unwrap_or_default();
     // Effects run only in the browser, after hydration.
-    Effect::new(move |_| live.set(true));
-    move || live.get().then(|| Suspend::new(load()))
+    Effect::new(move |_| {
+        let later = load();
+        let shown = async move {
+            view.set_value(Some(later.await));
+            ready.notify();
+        };
+        // Built under this component (its contexts, its cleanup), observed by nothing.
+        leptos::task::spawn_local(owner.with(|| ScopedFuture::new_untracked(shown)));
+    });
+    // The view is taken once, when it is ready; nothing else wakes this closure.
+    move || {
+        ready.track();
+        view.try_update_value(Option::take).flatten()
+    }
 }
 
-/// The view of [`LibraryStatus`]; it also registers the service worker and follows the network
-/// state. A lazily loaded chunk when the build splits the WASM (the `mxray_split` cfg, set by
+/// The view of [`LibraryStatus`]; it also registers the service worker, follows the network
+/// state, and forgets a saved report's origin when a live check starts. A lazily loaded chunk when the build splits the WASM (the `mxray_split` cfg, set by
 /// `app/build.rs`), an ordinary function otherwise.
 #[cfg_attr(mxray_split, lazy)]
 async fn status(library: Library) -> AnyView {
     offline::register_service_worker();
     offline::watch(library.online);
+    Effect::new(move |_| {
+        if library.state.phase.get() == Phase::Running {
+            library.opened.set(None);
+        }
+    });
     let offline = tr(Text::Offline);
     view! {
         {move || (!library.online.get()).then(|| view! { <p class="offline-notice" role="status">{offline}</p> })}
@@ -254,13 +280,13 @@ async fn status(library: Library) -> AnyView {
 /// The sections of [`LibraryTools`] (lazily loaded like [`status`]).
 #[cfg_attr(mxray_split, lazy)]
 async fn tools(library: Library) -> AnyView {
-    library.keep_finished_checks();
+    let tools = Tools::new(library);
     view! {
         <ExportBar state=library.state />
-        <Comparison library />
+        <Comparison tools />
         <div class="library">
             <OpenReport library />
-            <KeptReports library />
+            <KeptReports tools />
         </div>
     }
     .into_any()

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::check::Phase;
 use super::findings::severity_id;
 use super::lang::{tr, use_lang};
-use super::library::{action, Library};
+use super::library::{action, Tools};
 use crate::i18n::{pick, Lang, Text};
 use crate::render::facts::{severity_symbol, timestamp};
 use crate::storage::{Entry, CAP};
@@ -14,11 +14,11 @@ use crate::storage::{Entry, CAP};
 /// The kept reports section.
 #[component]
 pub fn KeptReports(
-    /// The page's library.
-    library: Library,
+    /// The sections' state.
+    tools: Tools,
 ) -> impl IntoView {
     let lang = use_lang();
-    let state = library.state;
+    let state = tools.library.state;
     // The id of the complete report on the page, which cannot be compared with itself.
     let shown = Memo::new(move |_| {
         let done = state.phase.get() == Phase::Done;
@@ -26,12 +26,12 @@ pub fn KeptReports(
     });
     let list = move || {
         let lang = lang.get();
-        let entries = library.kept.get();
+        let entries = tools.kept.get();
         if entries.is_empty() {
             return view! { <p class="none-kept">{Text::NoneKept.get(lang)}</p> }.into_any();
         }
-        let rows = entries.into_iter().map(|entry| row(library, entry, shown, lang)).collect_view();
-        let clear = Callback::new(move |()| library.clear());
+        let rows = entries.into_iter().map(|entry| row(tools, entry, shown, lang)).collect_view();
+        let clear = Callback::new(move |()| tools.clear());
         view! {
             <ul class="kept-list">{rows}</ul>
             {action(Signal::stored(Text::DeleteAll.get(lang)), None, Signal::stored(false), clear)}
@@ -44,15 +44,15 @@ pub fn KeptReports(
             <label class="keep-switch">
                 <input
                     type="checkbox"
-                    checked=library.keep.get_untracked()
-                    prop:checked=move || library.keep.get()
-                    on:change=move |ev| library.set_keep(event_target_checked(&ev))
+                    checked=tools.keep.get_untracked()
+                    prop:checked=move || tools.keep.get()
+                    on:change=move |ev| tools.set_keep(event_target_checked(&ev))
                 />
                 {tr(Text::KeepReports)}
             </label>
             <p class="hint">{move || hint(lang.get())}</p>
             <p class="kept-problem" role="alert">
-                {move || library.kept_problem.get().map(|t| t.get(lang.get()))}
+                {move || tools.kept_problem.get().map(|t| t.get(lang.get()))}
             </p>
             {list}
         </section>
@@ -70,23 +70,23 @@ fn hint(lang: Lang) -> String {
 
 /// One kept report: verdict, domain, date, and its buttons (named with domain and date for
 /// screen readers).
-fn row(library: Library, entry: Entry, shown: Memo<Option<String>>, lang: Lang) -> impl IntoView {
+fn row(tools: Tools, entry: Entry, shown: Memo<Option<String>>, lang: Lang) -> impl IntoView {
     let Entry { id, domain, checked_at, verdict } = entry;
     let when = timestamp(&checked_at);
     let is_shown = {
         let id = id.clone();
         Signal::derive(move || shown.with(|s| s.as_deref() == Some(id.as_str())))
     };
-    let button = |text: Text, disabled: Signal<bool>, run: fn(Library, &str)| {
+    let button = |text: Text, disabled: Signal<bool>, run: fn(Tools, &str)| {
         let id = id.clone();
         let name = format!("{}: {domain}, {when}", text.get(lang));
-        action(Signal::stored(text.get(lang)), Some(name), disabled, Callback::new(move |()| run(library, &id)))
+        action(Signal::stored(text.get(lang)), Some(name), disabled, Callback::new(move |()| run(tools, &id)))
     };
     let cannot_compare = Signal::derive(move || shown.with(Option::is_none) || is_shown.get());
     let buttons = [
-        button(Text::Open, Signal::stored(false), Library::open_kept),
-        button(Text::Compare, cannot_compare, Library::compare_kept),
-        button(Text::Delete, Signal::stored(false), Library::delete),
+        button(Text::Open, Signal::stored(false), Tools::open_kept),
+        button(Text::Compare, cannot_compare, Tools::compare_kept),
+        button(Text::Delete, Signal::stored(false), Tools::delete),
     ];
     view! {
         <li class="kept-report" data-domain=domain.clone() aria-current=move || is_shown.get().then_some("true")>
