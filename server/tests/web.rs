@@ -1,12 +1,9 @@
 //! The web server in-process with a scripted engine: the NDJSON API, the page's streaming server
-//! function, limits, headers, languages and cancellation.
+//! function, limits (fair sharing, time bounds), headers, languages and cancellation.
 
 use app::engine::{Engine, SharedEngine};
-use app::event::PlannedHost;
-use app::report::{
-    BannerReport, MxSource, RelayOutcome, RelayReport, Report, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport,
-};
-use app::{CheckEvent, NormalizedInput, StepResult};
+use app::report::Report;
+use app::{CheckEvent, NormalizedInput};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
@@ -18,7 +15,7 @@ use leptos::config::LeptosOptions;
 use serde_json::Value;
 use server::web::limits::{Gate, LimitArgs};
 use server::web::{router, AppState};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,71 +55,65 @@ impl Engine for Scripted {
     }
 }
 
+/// The events as the wire has them (fields added since default, so this stays valid as the
+/// event types grow).
 fn script(input: &NormalizedInput) -> Vec<CheckEvent> {
-    let ip: IpAddr = IP.parse().unwrap();
-    let step = |step| CheckEvent::Step { mx: 0, ip, step };
-    vec![
-        CheckEvent::Started {
-            input: input.input.clone(),
-            domain: input.domain.clone(),
-            checked_at: "2026-11-28T00:00:00Z".into(),
-            resolver: "scripted".into(),
+    let step = |step: &str, result: Value| serde_json::json!({"type": "step", "mx": 0, "ip": IP, "step": step, "result": result});
+    let events = serde_json::json!([
+        {
+            "type": "started",
+            "input": input.input,
+            "domain": input.domain,
+            "checked_at": "2026-11-28T00:00:00Z",
+            "resolver": "scripted",
         },
-        CheckEvent::Resolved {
-            mx_source: MxSource::Mx,
-            hosts: vec![PlannedHost {
-                host: format!("mx.{}", input.domain),
-                preference: 10,
-                cname: None,
-                address_error: None,
-                addresses: vec![ip],
-                addresses_skipped: 0,
+        {
+            "type": "resolved",
+            "mx_source": "mx",
+            "hosts": [{
+                "host": format!("mx.{}", input.domain),
+                "preference": 10,
+                "cname": null,
+                "address_error": null,
+                "addresses": [IP],
+                "addresses_skipped": 0,
             }],
-            error: None,
-            mx_hosts_skipped: 0,
+            "error": null,
+            "mx_hosts_skipped": 0,
         },
-        step(StepResult::Tcp(TcpReport {
-            outcome: TcpOutcome::Connected,
-            connect_ms: Some(1),
-            detail: None,
-            port: 25,
+        step("tcp", serde_json::json!({"outcome": "connected", "connect_ms": 1, "detail": null, "port": 25})),
+        step("banner", serde_json::json!({"code": 220, "text": "mx ESMTP", "software": null, "elapsed_ms": 1, "error": null})),
+        step("starttls", serde_json::json!({
+            "offered": false,
+            "outcome": "not_offered",
+            "tls_version": null,
+            "cipher_suite": null,
+            "kx_group": null,
+            "handshake_ms": null,
+            "error": null,
+            "pipelined_plaintext": false,
         })),
-        step(StepResult::Banner(BannerReport {
-            code: Some(220),
-            text: "mx ESMTP".into(),
-            software: None,
-            elapsed_ms: 1,
-            error: None,
+        step("open_relay", serde_json::json!({
+            "outcome": "refused",
+            "mail_from": "250 ok",
+            "rcpt_to": "554 no",
+            "sender": "a@b.invalid",
+            "recipient": "c@d.invalid",
+            "over_tls": false,
         })),
-        step(StepResult::Starttls(StartTlsReport {
-            offered: false,
-            outcome: StartTlsOutcome::NotOffered,
-            tls_version: None,
-            cipher_suite: None,
-            kx_group: None,
-            handshake_ms: None,
-            error: None,
-            pipelined_plaintext: false,
-        })),
-        step(StepResult::OpenRelay(RelayReport {
-            outcome: RelayOutcome::Refused,
-            mail_from: Some("250 ok".into()),
-            rcpt_to: Some("554 no".into()),
-            sender: "a@b.invalid".into(),
-            recipient: "c@d.invalid".into(),
-            over_tls: false,
-        })),
-        CheckEvent::AddressDone {
-            mx: 0,
-            ip,
-            duration_ms: 3,
-            transcript: vec![],
-            deadline_hit: false,
-            connections: 1,
-            error: None,
+        {
+            "type": "address_done",
+            "mx": 0,
+            "ip": IP,
+            "duration_ms": 3,
+            "transcript": [],
+            "deadline_hit": false,
+            "connections": 1,
+            "error": null,
         },
-        CheckEvent::Done { duration_ms: 4 },
-    ]
+        {"type": "done", "duration_ms": 4},
+    ]);
+    serde_json::from_value(events).expect("the scripted events parse")
 }
 
 struct Lab {
@@ -138,7 +129,35 @@ fn lab(pause: Duration, limits: LimitArgs) -> Lab {
 }
 
 fn generous() -> LimitArgs {
-    LimitArgs { max_checks: 8, rate_limit_per_minute: 100, trust_forwarded_for: false }
+    LimitArgs {
+        max_checks: 8,
+        max_checks_per_client: 8,
+        rate_limit_per_minute: 100,
+        rate_limit_burst: 100,
+        ..LimitArgs::default()
+    }
+}
+
+/// A request from `client`, as a trusted reverse proxy forwards it.
+fn forwarded(uri: &str, client: &str) -> Request<Body> {
+    let mut req = get(uri);
+    req.headers_mut().insert("x-forwarded-for", client.parse().unwrap());
+    req
+}
+
+/// Waits (a second at most) for the engine's stream to be dropped by the task that streams it.
+async fn dropped(flag: &AtomicBool) -> bool {
+    for _ in 0..1000 {
+        if flag.load(Ordering::SeqCst) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    flag.load(Ordering::SeqCst)
+}
+
+async fn json(res: Response) -> Value {
+    serde_json::from_str(&text(res).await).unwrap()
 }
 
 fn get(uri: &str) -> Request<Body> {
@@ -205,7 +224,7 @@ async fn bad_input_is_a_400_naming_the_problem() {
 
 #[tokio::test]
 async fn a_client_over_its_rate_gets_429_with_retry_after() {
-    let lab = lab(Duration::ZERO, LimitArgs { max_checks: 8, rate_limit_per_minute: 2, trust_forwarded_for: false });
+    let lab = lab(Duration::ZERO, LimitArgs { rate_limit_per_minute: 2, rate_limit_burst: 2, ..generous() });
     for _ in 0..2 {
         assert_eq!(send(&lab.app, get("/api/v1/check?domain=example.org")).await.status(), StatusCode::OK);
     }
@@ -239,7 +258,7 @@ async fn a_client_that_leaves_cancels_the_probes() {
     assert!(first.starts_with(b"{\"type\":\"started\""));
     assert!(!lab.dropped.load(Ordering::SeqCst));
     drop(body);
-    assert!(lab.dropped.load(Ordering::SeqCst), "dropping the response drops the engine's stream");
+    assert!(dropped(&lab.dropped).await, "dropping the response drops the engine's stream");
 
     let lab = self::lab(Duration::from_millis(200), generous());
     let req = Request::post("/api/check")
@@ -249,7 +268,109 @@ async fn a_client_that_leaves_cancels_the_probes() {
     let mut body = send(&lab.app, from_client(req)).await.into_body().into_data_stream();
     assert!(body.next().await.unwrap().unwrap().starts_with(b"{\"type\":\"started\""));
     drop(body);
-    assert!(lab.dropped.load(Ordering::SeqCst), "the page's stream cancels the same way");
+    assert!(dropped(&lab.dropped).await, "the page's stream cancels the same way");
+}
+
+#[tokio::test]
+async fn forty_checks_from_one_address_leave_room_for_another() {
+    let limits = LimitArgs { max_checks: 8, max_checks_per_client: 2, trust_forwarded_for: true, ..generous() };
+    let lab = lab(Duration::from_millis(50), limits);
+    let greedy =
+        (0..40).map(|i| send(&lab.app, forwarded(&format!("/api/v1/check?domain=d{i}.example"), "203.0.113.5")));
+    let (running, refused): (Vec<Response>, Vec<Response>) =
+        futures::future::join_all(greedy).await.into_iter().partition(|r| r.status() == StatusCode::OK);
+    assert_eq!(running.len(), 2, "one address runs at most two checks");
+    assert_eq!(refused.len(), 38);
+    for res in refused {
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "10");
+        assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"));
+        let body = json(res).await;
+        assert_eq!(body["code"], "too_many_checks");
+        assert_eq!(body["error"], "this address already runs 2 checks; wait for one to finish");
+        assert_eq!((body["limit"].as_u64(), body["retry_after_secs"].as_u64()), (Some(2), Some(10)));
+    }
+
+    let other = send(&lab.app, forwarded("/api/v1/check?domain=example.org", "198.51.100.80")).await;
+    assert_eq!(other.status(), StatusCode::OK, "another address gets a check while the two run");
+    assert_eq!(lines(&text(other).await).last().unwrap()["type"], "done");
+    let mut v6 = Vec::new();
+    for host in ["2001:db8:7:7::1", "2001:db8:7:7::2", "2001:db8:7:7:8::3"] {
+        v6.push(send(&lab.app, forwarded("/api/v1/check?domain=example.org", host)).await);
+    }
+    let statuses: Vec<StatusCode> = v6.iter().map(Response::status).collect();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS], "an IPv6 /64 is one client");
+
+    drop(running);
+    tokio::time::sleep(Duration::from_millis(20)).await; // the streaming tasks see their clients leave
+    let again = send(&lab.app, forwarded("/api/v1/check?domain=example.org", "203.0.113.5")).await;
+    assert_eq!(again.status(), StatusCode::OK, "dropped streams give the address its slots back");
+}
+
+#[tokio::test]
+async fn the_burst_then_the_rate() {
+    // Six a minute with a burst of three; one check at a time per client, so each check below
+    // also shows that its slot is free again once the client has read the stream's end.
+    let limits = LimitArgs { max_checks_per_client: 1, rate_limit_per_minute: 6, rate_limit_burst: 3, ..generous() };
+    let lab = lab(Duration::ZERO, limits);
+    for i in 0..3 {
+        let res = send(&lab.app, get(&format!("/api/v1/check?domain={i}.example"))).await;
+        assert_eq!(res.status(), StatusCode::OK, "check {i} of the burst");
+        assert_eq!(lines(&text(res).await).last().unwrap()["type"], "done");
+    }
+    let res = send(&lab.app, get("/api/v1/check?domain=example.org")).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.headers()[header::RETRY_AFTER], "10", "the next token comes in 60/6 s");
+    let body = json(res).await;
+    assert_eq!((body["code"].as_str(), body["retry_after_secs"].as_u64()), (Some("rate_limited"), Some(10)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_that_never_reads_loses_its_slot_after_the_write_timeout() {
+    let limits = LimitArgs { max_checks_per_client: 1, stream_write_timeout_secs: 1, ..generous() };
+    let lab = lab(Duration::from_millis(10), limits);
+    let stalled = send(&lab.app, get("/api/v1/check?domain=example.org")).await;
+    assert_eq!(stalled.status(), StatusCode::OK);
+    let refused = send(&lab.app, get("/api/v1/check?domain=example.net")).await;
+    assert_eq!(json(refused).await["code"], "too_many_checks");
+
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert!(!lab.dropped.load(Ordering::SeqCst), "within the write timeout the check goes on");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(lab.dropped.load(Ordering::SeqCst), "a line not taken for 1 s drops the engine's stream");
+    let next = send(&lab.app, get("/api/v1/check?domain=example.net")).await;
+    assert_eq!(next.status(), StatusCode::OK, "and frees the client's slot");
+    assert_eq!(lines(&text(next).await).len(), 8);
+    let cut = axum::body::to_bytes(stalled.into_body(), usize::MAX).await;
+    assert!(cut.is_err(), "the stalled response ends in an error (the connection is aborted), not a clean end");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_check_ends_at_the_time_limit_with_an_error_line() {
+    let limits = LimitArgs { max_checks_per_client: 1, check_time_limit_secs: 2, ..generous() };
+    let lab = lab(Duration::from_millis(700), limits);
+    let res = send(&lab.app, get("/api/v1/check?domain=example.org")).await;
+    let started = tokio::time::Instant::now();
+    let events = lines(&text(res).await);
+    let took = started.elapsed();
+    assert!(took >= Duration::from_secs(2) && took < Duration::from_millis(2100), "ends at the limit: {took:?}");
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["started", "resolved", "error"], "two events in 2 s, then the last line");
+    assert_eq!(events[2]["code"], "check_time_limit");
+    assert_eq!(events[2]["error"], "the check was stopped after the server's time limit of 2 s");
+    assert!(lab.dropped.load(Ordering::SeqCst), "the engine's stream is dropped, cancelling the probes");
+
+    let req = Request::post("/api/check")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("input=example.org"))
+        .unwrap();
+    let res = send(&lab.app, from_client(req)).await;
+    assert_eq!(res.status(), StatusCode::OK, "the slot was freed");
+    let page = text(res).await;
+    let (events, last) = page.trim_end().rsplit_once('\n').unwrap();
+    assert!(last.contains("\"code\":\"check_time_limit\""), "the page's stream is bounded too: {last}");
+    assert!(events.lines().all(|l| serde_json::from_str::<CheckEvent>(l).is_ok()));
+    assert!(serde_json::from_str::<CheckEvent>(last).is_err(), "the page skips the line and reports an early end");
 }
 
 #[tokio::test]

@@ -1,90 +1,208 @@
-//! Protecting the public service: a global cap on concurrent checks and a per-client rate limit,
-//! both answered with a readable JSON body and `Retry-After`.
+//! Protecting the public service so that it is shared fairly: a global cap on running checks, a
+//! per-client cap on running checks, a per-client rate limit with a small burst, a time bound per
+//! check and a write timeout for streamed responses. Refusals are readable JSON with `Retry-After`.
 
 use app::api::Problem;
-use axum::body::Body;
+use axum::body::{Body, BodyDataStream, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 use super::problem_response;
 
-/// Seconds a client is asked to wait when every check slot is taken.
+/// Seconds a client is asked to wait when every check slot is taken, or all of its own are.
 const BUSY_RETRY_SECS: u64 = 10;
-/// Rate-limit buckets kept before full (idle) ones are forgotten.
+/// Rate-limit buckets in the current generation before it is rotated early (see [`Buckets`]).
 const MAX_TRACKED_CLIENTS: usize = 10_000;
 
-/// Limits of the public service, each also set by its `MXRAY_…` variable.
-#[derive(Clone, Debug, clap::Args)]
+const DEFAULT_MAX_CHECKS: u32 = 32;
+const DEFAULT_MAX_CHECKS_PER_CLIENT: u32 = 2;
+const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 60;
+const DEFAULT_RATE_LIMIT_BURST: u32 = 5;
+const DEFAULT_CHECK_TIME_LIMIT_SECS: u64 = 180;
+const DEFAULT_STREAM_WRITE_TIMEOUT_SECS: u64 = 30;
+
+/// Limits of the public service, each also set by its `MXRAY_…` variable. A client is an IPv4
+/// address or an IPv6 /64.
+#[derive(Clone, Debug, PartialEq, clap::Args)]
 pub struct LimitArgs {
     /// Most checks running at once over all clients (more get HTTP 503 with Retry-After).
-    #[arg(long, env = "MXRAY_MAX_CHECKS", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(long, env = "MXRAY_MAX_CHECKS", default_value_t = DEFAULT_MAX_CHECKS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub max_checks: u32,
-    /// Checks one client (IPv4 address or IPv6 /64) may start per minute (more get HTTP 429).
-    #[arg(long, env = "MXRAY_RATE_LIMIT_PER_MINUTE", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    /// Most checks one client runs at once (more get HTTP 429 `too_many_checks`).
+    #[arg(long, env = "MXRAY_MAX_CHECKS_PER_CLIENT", default_value_t = DEFAULT_MAX_CHECKS_PER_CLIENT, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_checks_per_client: u32,
+    /// Checks one client may start per minute on average (more get HTTP 429 `rate_limited`).
+    #[arg(long, env = "MXRAY_RATE_LIMIT_PER_MINUTE", default_value_t = DEFAULT_RATE_LIMIT_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub rate_limit_per_minute: u32,
+    /// Checks one client may start back to back before the per-minute rate applies (the token
+    /// bucket's size; it refills at the per-minute rate).
+    #[arg(long, env = "MXRAY_RATE_LIMIT_BURST", default_value_t = DEFAULT_RATE_LIMIT_BURST, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub rate_limit_burst: u32,
+    /// Seconds a check may stream before it is stopped with a last `{"type":"error"}` line.
+    #[arg(long, env = "MXRAY_CHECK_TIME_LIMIT_SECS", default_value_t = DEFAULT_CHECK_TIME_LIMIT_SECS, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub check_time_limit_secs: u64,
+    /// Seconds a streamed line may wait for the client to take it before the check is dropped.
+    #[arg(long, env = "MXRAY_STREAM_WRITE_TIMEOUT_SECS", default_value_t = DEFAULT_STREAM_WRITE_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub stream_write_timeout_secs: u64,
     /// Take the client address from the last `X-Forwarded-For` entry (only behind a reverse proxy).
     #[arg(long, env = "MXRAY_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
     pub trust_forwarded_for: bool,
+}
+
+impl Default for LimitArgs {
+    /// The same values as the command line's defaults.
+    fn default() -> Self {
+        LimitArgs {
+            max_checks: DEFAULT_MAX_CHECKS,
+            max_checks_per_client: DEFAULT_MAX_CHECKS_PER_CLIENT,
+            rate_limit_per_minute: DEFAULT_RATE_LIMIT_PER_MINUTE,
+            rate_limit_burst: DEFAULT_RATE_LIMIT_BURST,
+            check_time_limit_secs: DEFAULT_CHECK_TIME_LIMIT_SECS,
+            stream_write_timeout_secs: DEFAULT_STREAM_WRITE_TIMEOUT_SECS,
+            trust_forwarded_for: false,
+        }
+    }
 }
 
 /// The admission state shared by every request.
 #[derive(Debug)]
 pub struct Gate {
     slots: Arc<Semaphore>,
-    per_minute: u32,
+    per_client: u32,
+    /// Running checks by client key; an entry exists only while that client runs a check, so
+    /// there are never more entries than [`LimitArgs::max_checks`] (plus refusals in flight).
+    running: Arc<Mutex<HashMap<IpAddr, u32>>>,
+    per_sec: f64,
+    burst: f64,
+    buckets: Mutex<Buckets>,
     trust_forwarded_for: bool,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    check_time_limit: Duration,
+    write_timeout: Duration,
 }
 
-/// A token bucket: `per_minute` tokens, refilled continuously.
+/// Why a check was not admitted.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refusal {
+    /// Every check slot of the server is taken (503).
+    Busy,
+    /// This client already runs `limit` checks (429 `too_many_checks`).
+    TooManyChecks {
+        /// The per-client cap.
+        limit: u32,
+    },
+    /// This client started too many checks recently (429 `rate_limited`).
+    RateLimited {
+        /// Seconds until the next token.
+        retry_after_secs: u64,
+    },
+}
+
+/// An admitted check: its global slot and its client's slot, both freed when this drops.
+#[derive(Debug)]
+pub struct Admission {
+    _slot: OwnedSemaphorePermit,
+    _client: ClientSlot,
+}
+
+/// One of a client's running checks; dropping it frees the slot.
+#[derive(Debug)]
+struct ClientSlot {
+    running: Arc<Mutex<HashMap<IpAddr, u32>>>,
+    key: IpAddr,
+}
+
+/// A token bucket of `burst` tokens, refilled continuously at the per-minute rate.
 #[derive(Clone, Copy, Debug)]
 struct Bucket {
     tokens: f64,
     at: Instant,
 }
 
+/// The rate-limit buckets in two generations, so forgetting idle clients costs O(1) amortised per
+/// request instead of a sweep over all of them.
+///
+/// A request looks its client up in `current`, else moves it from `previous` into `current`, else
+/// starts a full bucket there. Every `period` — the time an empty bucket takes to fill up — the
+/// maps rotate: `previous` is dropped whole and `current` becomes `previous`. A bucket dropped
+/// that way was not touched since the rotation before, so at least one `period` ago: it was full
+/// again, which is the same as having no bucket. Each entry is inserted once per generation and
+/// freed with its map, so rotation is paid for by the inserts. Should `current` reach
+/// [`MAX_TRACKED_CLIENTS`] before its period is over (a flood of distinct addresses), it rotates
+/// early: memory stays bounded to two maps of that size, at the price that a client idle for less
+/// than a period may get a full bucket again.
+#[derive(Debug)]
+struct Buckets {
+    current: HashMap<IpAddr, Bucket>,
+    previous: HashMap<IpAddr, Bucket>,
+    rotated_at: Instant,
+    period: Duration,
+}
+
 impl Gate {
     /// A gate with the given limits.
     pub fn new(args: &LimitArgs) -> Self {
+        let per_sec = f64::from(args.rate_limit_per_minute) / 60.0;
+        let burst = f64::from(args.rate_limit_burst);
         Gate {
             slots: Arc::new(Semaphore::new(args.max_checks as usize)),
-            per_minute: args.rate_limit_per_minute,
+            per_client: args.max_checks_per_client,
+            running: Arc::new(Mutex::new(HashMap::new())),
+            per_sec,
+            burst,
+            buckets: Mutex::new(Buckets {
+                current: HashMap::new(),
+                previous: HashMap::new(),
+                rotated_at: Instant::now(),
+                period: Duration::from_secs_f64(burst / per_sec),
+            }),
             trust_forwarded_for: args.trust_forwarded_for,
-            buckets: Mutex::new(HashMap::new()),
+            check_time_limit: Duration::from_secs(args.check_time_limit_secs),
+            write_timeout: Duration::from_secs(args.stream_write_timeout_secs),
         }
     }
 
-    /// Admits one check for a client: a slot (held until the permit is dropped) and a token.
-    pub fn admit(&self, client: IpAddr, now: Instant) -> Result<OwnedSemaphorePermit, Problem> {
-        let permit =
-            self.slots.clone().try_acquire_owned().map_err(|_| Problem::Busy { retry_after_secs: BUSY_RETRY_SECS })?;
-        self.take_token(client_key(client), now)?;
-        Ok(permit)
+    /// Admits one check for a client: one of its own slots, a slot of the server and a token, in
+    /// that order, so a refused request takes nothing (a client at its cap uses no tokens).
+    pub fn admit(&self, client: IpAddr, now: Instant) -> Result<Admission, Refusal> {
+        let key = client_key(client);
+        let client_slot = self.client_slot(key)?;
+        let slot = self.slots.clone().try_acquire_owned().map_err(|_| Refusal::Busy)?;
+        self.take_token(key, now)?;
+        Ok(Admission { _slot: slot, _client: client_slot })
     }
 
-    fn take_token(&self, key: IpAddr, now: Instant) -> Result<(), Problem> {
-        let capacity = f64::from(self.per_minute);
-        let per_sec = capacity / 60.0;
-        let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if buckets.len() >= MAX_TRACKED_CLIENTS {
-            buckets.retain(|_, b| b.refilled(now, per_sec, capacity) < capacity);
+    fn client_slot(&self, key: IpAddr) -> Result<ClientSlot, Refusal> {
+        let mut running = lock(&self.running);
+        let count = running.entry(key).or_insert(0);
+        if *count >= self.per_client {
+            return Err(Refusal::TooManyChecks { limit: self.per_client });
         }
-        let bucket = buckets.entry(key).or_insert(Bucket { tokens: capacity, at: now });
-        bucket.tokens = bucket.refilled(now, per_sec, capacity);
+        *count += 1;
+        Ok(ClientSlot { running: Arc::clone(&self.running), key })
+    }
+
+    fn take_token(&self, key: IpAddr, now: Instant) -> Result<(), Refusal> {
+        let (per_sec, burst) = (self.per_sec, self.burst);
+        let mut buckets = lock(&self.buckets);
+        let bucket = buckets.get(key, now, burst);
+        bucket.tokens = bucket.refilled(now, per_sec, burst);
         bucket.at = now;
         if bucket.tokens >= 1.0 {
             bucket.tokens -= 1.0;
             Ok(())
         } else {
             let wait = ((1.0 - bucket.tokens) / per_sec).ceil().max(1.0);
-            Err(Problem::RateLimited { retry_after_secs: wait as u64 })
+            Err(Refusal::RateLimited { retry_after_secs: wait as u64 })
         }
     }
 
@@ -102,9 +220,61 @@ impl Gate {
     }
 }
 
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut running = lock(&self.running);
+        if let Some(count) = running.get_mut(&self.key) {
+            *count -= 1;
+            if *count == 0 {
+                running.remove(&self.key);
+            }
+        }
+    }
+}
+
+impl Buckets {
+    /// The client's bucket (a full one if it has none), after rotating when due.
+    fn get(&mut self, key: IpAddr, now: Instant, burst: f64) -> &mut Bucket {
+        let due = now.saturating_duration_since(self.rotated_at) >= self.period;
+        if due || self.current.len() >= MAX_TRACKED_CLIENTS {
+            self.previous = std::mem::take(&mut self.current);
+            self.rotated_at = now;
+        }
+        let bucket = self.previous.remove(&key).unwrap_or(Bucket { tokens: burst, at: now });
+        self.current.entry(key).or_insert(bucket)
+    }
+}
+
 impl Bucket {
     fn refilled(&self, now: Instant, per_sec: f64, capacity: f64) -> f64 {
         (self.tokens + now.saturating_duration_since(self.at).as_secs_f64() * per_sec).min(capacity)
+    }
+}
+
+impl IntoResponse for Refusal {
+    /// 503 `busy` and 429 `rate_limited` as the shared [`Problem`] bodies; 429 `too_many_checks`
+    /// in the same shape: `{"error":"…","code":"too_many_checks","limit":2,"retry_after_secs":10}`.
+    fn into_response(self) -> Response {
+        let limit = match self {
+            Refusal::Busy => return problem_response(Problem::Busy { retry_after_secs: BUSY_RETRY_SECS }),
+            Refusal::RateLimited { retry_after_secs } => {
+                return problem_response(Problem::RateLimited { retry_after_secs })
+            }
+            Refusal::TooManyChecks { limit } => limit,
+        };
+        let error = match limit {
+            1 => "this address already runs a check; wait for it to finish".to_owned(),
+            n => format!("this address already runs {n} checks; wait for one to finish"),
+        };
+        let body = serde_json::json!({
+            "error": error,
+            "code": "too_many_checks",
+            "limit": limit,
+            "retry_after_secs": BUSY_RETRY_SECS,
+        });
+        let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(BUSY_RETRY_SECS));
+        response
     }
 }
 
@@ -119,56 +289,187 @@ fn client_key(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// Middleware for the routes that start a check: refuses with 429/503, and otherwise keeps the
-/// slot until the streamed response body is finished or dropped.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Middleware for the routes that start a check: refuses with 429/503, and otherwise streams the
+/// response through [`supervise`], which keeps the slots until the stream is finished, cut or
+/// dropped.
 pub async fn guard(State(gate): State<Arc<Gate>>, req: Request, next: Next) -> Response {
-    let permit = match gate.admit(gate.client(&req), Instant::now()) {
-        Ok(permit) => permit,
-        Err(problem) => return problem_response(problem),
+    let admission = match gate.admit(gate.client(&req), Instant::now()) {
+        Ok(admission) => admission,
+        Err(refusal) => return refusal.into_response(),
     };
     let (parts, body) = next.run(req).await.into_parts();
-    let body = body.into_data_stream().map(move |chunk| {
-        let _slot = &permit;
-        chunk
+    if !parts.status.is_success() {
+        // A refusal by the handler (e.g. 400): no check runs, the slots go now.
+        return Response::from_parts(parts, body);
+    }
+    let body = supervise(body.into_data_stream(), admission, gate.check_time_limit, gate.write_timeout);
+    Response::from_parts(parts, body)
+}
+
+/// Streams `body` to the client from a task of its own that also holds the check's slots.
+///
+/// The task hands over one chunk at a time through a channel of one, so it notices a client that
+/// does not read: if a chunk is not taken within `write_timeout`, the task drops the body (and so
+/// the engine's stream, which cancels the probes) and the slots, and the response ends with an
+/// error, which makes the server abort the connection. After `time_limit` the task sends a last
+/// line `{"type":"error","code":"check_time_limit",…}` and ends the response normally. A client
+/// that leaves drops the channel's receiver; the task sees that at once and drops everything.
+/// The slots are freed before the client sees the end of the stream, so a script may start its
+/// next check right after reading one to its end.
+fn supervise(mut body: BodyDataStream, admission: Admission, time_limit: Duration, write_timeout: Duration) -> Body {
+    let (tx, rx) = mpsc::channel::<Result<Bytes, axum::Error>>(1);
+    let clean = Arc::new(AtomicBool::new(false));
+    let ended_cleanly = Arc::clone(&clean);
+    tokio::spawn(async move {
+        let deadline = tokio::time::Instant::now() + time_limit;
+        let outcome = pump(&mut body, &tx, deadline, time_limit, write_timeout).await;
+        drop(body);
+        drop(admission);
+        ended_cleanly.store(outcome, Ordering::SeqCst);
+        drop(tx);
     });
-    Response::from_parts(parts, Body::from_stream(body))
+    let chunks = futures::stream::unfold((rx, Some(clean)), |(mut rx, clean)| async move {
+        match rx.recv().await {
+            Some(chunk) => Some((chunk, (rx, clean))),
+            None => match clean {
+                Some(clean) if !clean.load(Ordering::SeqCst) => {
+                    let cut = std::io::Error::new(std::io::ErrorKind::TimedOut, "the check's stream was cut");
+                    Some((Err(axum::Error::new(cut)), (rx, None)))
+                }
+                _ => None,
+            },
+        }
+    });
+    Body::from_stream(chunks)
+}
+
+/// Moves chunks from `body` to `tx` until the body ends or the time limit is reached (true: the
+/// stream ends normally) or the client left, did not read in time or the body failed (false).
+async fn pump(
+    body: &mut BodyDataStream,
+    tx: &mpsc::Sender<Result<Bytes, axum::Error>>,
+    deadline: tokio::time::Instant,
+    time_limit: Duration,
+    write_timeout: Duration,
+) -> bool {
+    let over = tokio::time::sleep_until(deadline);
+    tokio::pin!(over);
+    let mut at_line_start = true;
+    loop {
+        let chunk = tokio::select! {
+            biased;
+            () = tx.closed() => return false,
+            () = &mut over => {
+                let line = time_limit_line(time_limit, at_line_start);
+                return matches!(tokio::time::timeout(write_timeout, tx.send(Ok(line))).await, Ok(Ok(())));
+            }
+            chunk = body.next() => chunk,
+        };
+        let Some(chunk) = chunk else { return true };
+        let failed = chunk.is_err();
+        if let Ok(bytes) = &chunk {
+            if let Some(&last) = bytes.last() {
+                at_line_start = last == b'\n';
+            }
+        }
+        match tokio::time::timeout(write_timeout, tx.send(chunk)).await {
+            Ok(Ok(())) if !failed => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The last line of a check stopped by the time limit (after a newline if a line was unfinished).
+fn time_limit_line(time_limit: Duration, at_line_start: bool) -> Bytes {
+    let error = format!("the check was stopped after the server's time limit of {} s", time_limit.as_secs());
+    let line = serde_json::json!({"type": "error", "code": "check_time_limit", "error": error});
+    let mut bytes = if at_line_start { Vec::new() } else { vec![b'\n'] };
+    bytes.extend_from_slice(line.to_string().as_bytes());
+    bytes.push(b'\n');
+    Bytes::from(bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use clap::Parser;
 
-    fn gate(max_checks: u32, per_minute: u32) -> Gate {
-        Gate::new(&LimitArgs { max_checks, rate_limit_per_minute: per_minute, trust_forwarded_for: true })
+    fn gate(max_checks: u32, per_minute: u32, burst: u32) -> Gate {
+        Gate::new(&LimitArgs {
+            max_checks,
+            max_checks_per_client: 100,
+            rate_limit_per_minute: per_minute,
+            rate_limit_burst: burst,
+            trust_forwarded_for: true,
+            ..LimitArgs::default()
+        })
     }
 
     #[test]
-    fn a_client_gets_its_rate_and_then_a_wait() {
-        let g = gate(10, 2);
+    fn the_defaults_are_the_command_lines() {
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            limits: LimitArgs,
+        }
+        assert_eq!(Cli::parse_from(["mxray"]).limits, LimitArgs::default());
+        let args = LimitArgs::default();
+        assert_eq!((args.max_checks, args.max_checks_per_client), (32, 2));
+        assert_eq!((args.rate_limit_per_minute, args.rate_limit_burst), (60, 5));
+        assert_eq!((args.check_time_limit_secs, args.stream_write_timeout_secs), (180, 30));
+    }
+
+    #[test]
+    fn a_client_gets_its_burst_and_then_its_rate() {
+        let g = gate(10, 2, 3);
         let (a, b): (IpAddr, IpAddr) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
         let t0 = Instant::now();
-        assert!(g.admit(a, t0).is_ok());
-        assert!(g.admit(a, t0).is_ok());
-        assert_eq!(g.admit(a, t0).unwrap_err(), Problem::RateLimited { retry_after_secs: 30 });
+        let held: Vec<Admission> = (0..3).map(|_| g.admit(a, t0).unwrap()).collect();
+        assert_eq!(g.admit(a, t0).unwrap_err(), Refusal::RateLimited { retry_after_secs: 30 });
         assert!(g.admit(b, t0).is_ok(), "another client has its own bucket");
         assert!(g.admit(a, t0 + Duration::from_secs(30)).is_ok(), "one token back after 30 s");
+        assert!(g.admit(a, t0 + Duration::from_secs(31)).is_err(), "and only one");
+        drop(held);
+        let later = t0 + Duration::from_secs(300);
+        assert_eq!((0..4).filter(|_| g.admit(a, later).is_ok()).count(), 3, "the bucket refills to the burst, no more");
     }
 
     #[test]
-    fn slots_are_held_until_the_permit_drops() {
-        let g = gate(1, 100);
+    fn slots_are_held_until_the_admission_drops() {
+        let g = gate(1, 100, 100);
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         let now = Instant::now();
         let held = g.admit(ip, now).unwrap();
-        assert_eq!(g.admit(ip, now).unwrap_err(), Problem::Busy { retry_after_secs: BUSY_RETRY_SECS });
+        assert_eq!(g.admit("192.0.2.2".parse().unwrap(), now).unwrap_err(), Refusal::Busy);
         drop(held);
         assert!(g.admit(ip, now).is_ok());
     }
 
     #[test]
+    fn a_client_runs_at_most_its_share_and_refusals_cost_nothing() {
+        let g = Gate::new(&LimitArgs { max_checks: 10, rate_limit_burst: 3, ..LimitArgs::default() });
+        let (a, b): (IpAddr, IpAddr) = ("192.0.2.1".parse().unwrap(), "2001:db8::1".parse().unwrap());
+        let now = Instant::now();
+        let first = g.admit(a, now).unwrap();
+        let second = g.admit(a, now).unwrap();
+        for _ in 0..5 {
+            assert_eq!(g.admit(a, now).unwrap_err(), Refusal::TooManyChecks { limit: 2 });
+        }
+        assert!(g.admit(b, now).is_ok(), "another client is admitted");
+        drop(first);
+        assert!(g.admit(a, now).is_ok(), "a finished check frees its client's slot, and a token was left");
+        assert_eq!(g.slots.available_permits(), 10 - 1, "refusals and dropped admissions hold no slot");
+        drop(second);
+        assert!(lock(&g.running).is_empty(), "clients without running checks are forgotten");
+    }
+
+    #[test]
     fn ipv6_clients_share_their_64() {
-        let g = gate(10, 1);
+        let g = gate(10, 1, 1);
         let now = Instant::now();
         assert!(g.admit("2001:db8:1:2::1".parse().unwrap(), now).is_ok());
         assert!(g.admit("2001:db8:1:2:ffff::9".parse().unwrap(), now).is_err());
@@ -177,12 +478,59 @@ mod tests {
     }
 
     #[test]
+    fn idle_buckets_are_forgotten_by_rotation_only_once_full() {
+        // 60 per minute with a burst of 2: an empty bucket is full again after 2 s.
+        let g = gate(10, 60, 2);
+        let t0 = Instant::now();
+        let ip = |i: u32| IpAddr::from(std::net::Ipv4Addr::from(0xc000_0200 + i));
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        drop((g.admit(ip(0), at(0)), g.admit(ip(0), at(0))));
+        assert!(g.admit(ip(0), at(1_500)).is_ok(), "1.5 tokens back");
+        assert!(g.admit(ip(0), at(1_600)).is_err(), "0.6 left");
+        for i in 1..50 {
+            assert!(g.admit(ip(i), at(2_100)).is_ok(), "rotation at 2.1 s: earlier buckets are previous");
+        }
+        assert!(g.admit(ip(0), at(2_200)).is_ok(), "1.2 tokens");
+        assert!(g.admit(ip(0), at(2_200)).is_err(), "the bucket came from the previous generation, not anew");
+        {
+            let b = lock(&g.buckets);
+            assert_eq!((b.current.len(), b.previous.len()), (50, 0), "it moved into the current one");
+        }
+        assert!(g.admit(ip(7), at(4_200)).is_ok(), "rotation: the 49 others drop into previous");
+        assert!(g.admit(ip(8), at(6_300)).is_ok(), "rotation: they are forgotten");
+        let b = lock(&g.buckets);
+        assert_eq!((b.current.len(), b.previous.len()), (1, 1));
+    }
+
+    #[test]
+    fn a_flood_of_addresses_keeps_two_generations_at_most() {
+        let g = gate(10, 1, 1);
+        let now = Instant::now();
+        for i in 0..(2 * MAX_TRACKED_CLIENTS as u32 + 10) {
+            let ip = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + i));
+            assert!(g.admit(ip, now).is_ok());
+        }
+        let b = lock(&g.buckets);
+        assert!(b.current.len() <= MAX_TRACKED_CLIENTS && b.previous.len() <= MAX_TRACKED_CLIENTS);
+    }
+
+    #[test]
     fn the_client_is_the_peer_unless_a_proxy_is_trusted() {
         let mut req = Request::new(Body::empty());
         req.extensions_mut().insert(ConnectInfo(SocketAddr::from(([198, 51, 100, 1], 4000))));
         req.headers_mut().insert("x-forwarded-for", "203.0.113.9, 192.0.2.44".parse().unwrap());
-        assert_eq!(gate(1, 1).client(&req), "192.0.2.44".parse::<IpAddr>().unwrap());
-        let untrusting = Gate::new(&LimitArgs { max_checks: 1, rate_limit_per_minute: 1, trust_forwarded_for: false });
+        assert_eq!(gate(1, 1, 1).client(&req), "192.0.2.44".parse::<IpAddr>().unwrap());
+        let untrusting = Gate::new(&LimitArgs { trust_forwarded_for: false, ..LimitArgs::default() });
         assert_eq!(untrusting.client(&req), "198.51.100.1".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn the_time_limit_line_starts_on_a_line_of_its_own() {
+        let line = time_limit_line(Duration::from_secs(180), false);
+        assert!(line.starts_with(b"\n{") && line.ends_with(b"}\n"));
+        let value: serde_json::Value = serde_json::from_slice(&line[1..]).unwrap();
+        assert_eq!((value["type"].as_str(), value["code"].as_str()), (Some("error"), Some("check_time_limit")));
+        assert!(value["error"].as_str().unwrap().contains("180 s"));
+        assert!(time_limit_line(Duration::from_secs(1), true).starts_with(b"{"));
     }
 }
