@@ -5,7 +5,8 @@ use std::net::IpAddr;
 
 use crate::findings::FindingKind;
 use crate::report::{
-    AddressReport, DnsFailure, Family, Mark, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome,
+    AddressReport, CertificateInfo, CertificateReport, DnsFailure, Family, Mark, MxHost, MxSource, RelayOutcome,
+    Report, StartTlsOutcome, TcpOutcome, TlsFailure,
 };
 
 /// Days before expiry from which a certificate earns a warning.
@@ -46,6 +47,7 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             None => unknown,
             Some(TcpOutcome::Connected) => Mark::Ok,
             Some(TcpOutcome::Blocked) => Mark::Warning,
+            Some(TcpOutcome::NoRoute) => Mark::Inconclusive,
             Some(_) => Mark::Critical,
         },
         Step::Banner => match &a.banner {
@@ -55,7 +57,7 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
         },
         Step::Ehlo => match &a.ehlo {
             None => unknown,
-            Some(e) if !is_positive(e.code) => Mark::Critical,
+            Some(e) if e.code != Some(250) => Mark::Critical,
             Some(e) if e.helo_fallback => Mark::Warning,
             Some(_) => Mark::Ok,
         },
@@ -65,12 +67,15 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             Some(s) => match s.outcome {
                 StartTlsOutcome::Ok => Mark::Ok,
                 StartTlsOutcome::Skipped => Mark::NotApplicable,
+                StartTlsOutcome::NotTestable => Mark::Inconclusive,
                 _ => Mark::Critical,
             },
         },
         Step::Certificate => match &a.certificate {
             None => unknown,
-            Some(c) if c.expired => Mark::Critical,
+            // Unreadable: nothing could be judged, and other parsers may accept it; a warning.
+            Some(c) if c.parse_error.is_some() => Mark::Warning,
+            Some(c) if c.expired || c.not_yet_valid || out_of_date_intermediates(c).next().is_some() => Mark::Critical,
             Some(c)
                 if !c.trusted
                     || !c.hostname_matches
@@ -83,6 +88,8 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             Some(_) => Mark::Ok,
         },
         Step::OpenRelay => match a.open_relay.as_ref().map(|r| r.outcome) {
+            // The server greeted but the probe never ran: not tested, never "ok".
+            None if a.done && step_mark(a, Step::Banner) == Mark::Ok => Mark::Inconclusive,
             None => unknown,
             Some(RelayOutcome::Accepted) => Mark::Critical,
             Some(RelayOutcome::Refused) => Mark::Ok,
@@ -90,10 +97,6 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             Some(RelayOutcome::Skipped) => Mark::NotApplicable,
         },
     }
-}
-
-fn is_positive(code: Option<u16>) -> bool {
-    code.is_some_and(|c| (200..300).contains(&c))
 }
 
 /// The leaf's key algorithm and size when it is a weak RSA key.
@@ -134,10 +137,10 @@ pub fn host_status(host: &MxHost) -> crate::report::HostStatus {
 
 fn reachability(host: &MxHost) -> Mark {
     let marks: Vec<Mark> = host.addresses.iter().map(|a| step_mark(a, Step::Banner)).collect();
-    if marks.contains(&Mark::Pending) {
+    if host.resolving || marks.contains(&Mark::Pending) {
         return Mark::Pending;
     }
-    let tested = host.addresses.iter().filter(|a| a.tcp.as_ref().is_some_and(|t| t.outcome != TcpOutcome::Blocked));
+    let tested = host.addresses.iter().filter(|a| attempted(a));
     let ready = marks.iter().filter(|m| **m == Mark::Ok).count();
     match (tested.count(), ready) {
         (0, _) if host.addresses.is_empty() => Mark::Critical,
@@ -165,13 +168,33 @@ pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
     if r.dns.mx_hosts_skipped > 0 {
         out.push(FindingKind::MxHostsCapped { skipped: r.dns.mx_hosts_skipped });
     }
+    if r.dns.null_mx_mixed {
+        out.push(FindingKind::NullMxWithOtherMx);
+    }
     let addresses = || r.mx.iter().flat_map(|h| h.addresses.iter());
-    let probed = addresses().any(|a| a.tcp.as_ref().is_some_and(|t| t.outcome != TcpOutcome::Blocked));
     let reachable = addresses().any(|a| step_mark(a, Step::Banner) == Mark::Ok);
-    if r.complete && probed && !reachable {
-        out.push(FindingKind::NoReachableMx);
+    if r.complete && !reachable && addresses().next().is_some() {
+        // "Works" needs one address that greeted; when none could even be tried, say why.
+        if addresses().any(attempted) {
+            out.push(FindingKind::NoReachableMx);
+        } else {
+            let count = |o: TcpOutcome| addresses().filter(|a| a.tcp.as_ref().is_some_and(|t| t.outcome == o)).count();
+            out.push(FindingKind::NothingTested {
+                blocked: count(TcpOutcome::Blocked),
+                no_route: count(TcpOutcome::NoRoute),
+            });
+        }
     }
     out
+}
+
+/// True when mxray tried to reach the address: not refused by the guard, routable from here, and
+/// finished (a deadline before the connect still counts as a try).
+fn attempted(a: &AddressReport) -> bool {
+    match &a.tcp {
+        Some(t) => !matches!(t.outcome, TcpOutcome::Blocked | TcpOutcome::NoRoute),
+        None => a.done,
+    }
 }
 
 /// Findings about one host (DNS facts).
@@ -185,6 +208,13 @@ pub fn host_findings(h: &MxHost) -> Vec<FindingKind> {
     }
     if let Some(detail) = &h.address_error {
         out.push(FindingKind::MxHostNoAddress { host: h.host.clone(), detail: detail.clone() });
+    }
+    if h.resolving {
+        return out;
+    }
+    let blocked = |a: &AddressReport| a.tcp.as_ref().is_some_and(|t| t.outcome == TcpOutcome::Blocked);
+    if !h.addresses.is_empty() && h.addresses.iter().all(blocked) {
+        out.push(FindingKind::MxNotPublic { host: h.host.clone() });
     }
     if h.addresses_skipped > 0 {
         out.push(FindingKind::AddressesCapped { host: h.host.clone(), skipped: h.addresses_skipped });
@@ -205,6 +235,7 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
         match tcp.outcome {
             TcpOutcome::Connected => {}
             TcpOutcome::Blocked => out.push(FindingKind::TargetBlocked { ip: ip.clone(), range: detail }),
+            TcpOutcome::NoRoute => out.push(FindingKind::NoRouteFromHere { ip: ip.clone(), detail }),
             other => out.push(FindingKind::Port25Unreachable {
                 ip: ip.clone(),
                 outcome: serde_json::to_value(other)
@@ -231,11 +262,15 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
         }
     }
     if let Some(e) = &a.ehlo {
-        if !is_positive(e.code) {
-            let reply = e.error.clone().unwrap_or_else(|| e.host.clone());
-            out.push(FindingKind::HeloFailed { ip: ip.clone(), reply });
-        } else if e.helo_fallback {
-            out.push(FindingKind::EhloRefused { ip: ip.clone() });
+        match e.code {
+            Some(250) if e.helo_fallback => out.push(FindingKind::EhloRefused { ip: ip.clone() }),
+            Some(250) => {}
+            // Other codes are protocol violations, reported as such below.
+            None | Some(400..=599) => {
+                let reply = e.error.clone().unwrap_or_else(|| e.host.clone());
+                out.push(FindingKind::HeloFailed { ip: ip.clone(), reply });
+            }
+            Some(_) => {}
         }
     }
     if let Some(s) = &a.starttls {
@@ -247,7 +282,12 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
             }),
             StartTlsOutcome::NotOffered => out.push(FindingKind::StartTlsNotOffered { ip: ip.clone() }),
             StartTlsOutcome::Rejected => out.push(FindingKind::StartTlsRejected { ip: ip.clone(), reply: error }),
-            StartTlsOutcome::HandshakeFailed => out.push(FindingKind::TlsHandshakeFailed { ip: ip.clone(), error }),
+            StartTlsOutcome::HandshakeFailed => out.push(match s.failure {
+                Some(TlsFailure::LegacyVersionOnly) => FindingKind::TlsLegacyOnly { ip: ip.clone(), error },
+                Some(TlsFailure::NoSharedCipher) => FindingKind::TlsNoSharedCipher { ip: ip.clone(), error },
+                _ => FindingKind::TlsHandshakeFailed { ip: ip.clone(), error },
+            }),
+            StartTlsOutcome::NotTestable => out.push(FindingKind::TlsNotTestable { ip: ip.clone(), reason: error }),
             StartTlsOutcome::Skipped => {}
         }
         if s.pipelined_plaintext {
@@ -260,9 +300,19 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
         match r.outcome {
             RelayOutcome::Accepted => out.push(FindingKind::OpenRelay { ip: ip.clone(), reply }),
             RelayOutcome::Refused => out.push(FindingKind::RelayRefused { reply }),
-            RelayOutcome::Inconclusive => out.push(FindingKind::RelayInconclusive { ip: ip.clone(), reply }),
+            RelayOutcome::Inconclusive => {
+                out.push(FindingKind::RelayInconclusive { ip: ip.clone(), reply, reason: r.reason })
+            }
             RelayOutcome::Skipped => {}
         }
+    }
+    if let Some(p) = &a.protocol_error {
+        let (command, reply) = (p.command.clone(), p.reply.clone());
+        out.push(if p.unsolicited {
+            FindingKind::UnsolicitedReply { ip: ip.clone(), after: command, data: reply }
+        } else {
+            FindingKind::ProtocolViolation { ip: ip.clone(), command, reply }
+        });
     }
     if a.deadline_hit {
         out.push(FindingKind::DeadlineReached { ip: ip.clone() });
@@ -272,14 +322,32 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     out
 }
 
+/// The intermediates sent with the leaf (not the leaf, not roots sent along) that are out of date.
+fn out_of_date_intermediates(c: &CertificateReport) -> impl Iterator<Item = &CertificateInfo> {
+    c.chain.iter().skip(1).filter(|i| (i.expired || i.not_yet_valid) && i.subject != i.issuer)
+}
+
 fn certificate_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     let Some(c) = &a.certificate else { return Vec::new() };
+    if let Some(error) = &c.parse_error {
+        return vec![FindingKind::CertificateUnreadable { error: error.clone() }];
+    }
     let Some(leaf) = c.chain.first() else { return Vec::new() };
     let mut out = Vec::new();
     if c.expired {
         out.push(FindingKind::CertificateExpired { not_after: leaf.not_after.clone() });
+    } else if c.not_yet_valid {
+        out.push(FindingKind::CertificateNotYetValid { not_before: leaf.not_before.clone() });
     } else if c.days_until_expiry < EXPIRY_WARNING_DAYS {
         out.push(FindingKind::CertificateExpiresSoon { days: c.days_until_expiry, not_after: leaf.not_after.clone() });
+    }
+    for i in out_of_date_intermediates(c) {
+        let subject = i.subject.clone();
+        out.push(if i.expired {
+            FindingKind::CertificateIntermediateExpired { subject, not_after: i.not_after.clone() }
+        } else {
+            FindingKind::CertificateIntermediateNotYetValid { subject, not_before: i.not_before.clone() }
+        });
     }
     if !c.hostname_matches {
         out.push(FindingKind::CertificateNameMismatch { host: host.to_owned(), names: leaf.san.join(", ") });
@@ -287,7 +355,10 @@ fn certificate_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     if c.self_signed {
         out.push(FindingKind::CertificateSelfSigned { subject: leaf.subject.clone() });
     } else if !c.trusted {
-        out.push(FindingKind::CertificateUntrusted { error: c.trust_error.clone().unwrap_or_default() });
+        out.push(FindingKind::CertificateUntrusted {
+            error: c.trust_error.clone().unwrap_or_default(),
+            issuer: c.unknown_issuer.clone(),
+        });
     }
     if let Some((algorithm, bits)) = weak_key(a) {
         out.push(FindingKind::CertificateWeakKey { algorithm, bits });

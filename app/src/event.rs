@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 use crate::report::{
-    BannerReport, CertificateReport, DnsFailure, EhloReport, MxSource, RelayReport, StartTlsReport, TcpReport,
-    TranscriptLine,
+    BannerReport, CertificateReport, DnsFailure, EhloReport, MxSource, ProtocolError, RelayReport, StartTlsReport,
+    TcpReport, TranscriptLine,
 };
 
 /// One thing that happened during a check.
@@ -33,6 +33,9 @@ pub enum CheckEvent {
         error: Option<DnsFailure>,
         /// MX hosts beyond the cap.
         mx_hosts_skipped: usize,
+        /// A null MX was published next to these hosts (RFC 7505 says it must stand alone).
+        #[serde(default)]
+        null_mx_mixed: bool,
     },
     /// One step at one address finished.
     Step {
@@ -60,6 +63,22 @@ pub enum CheckEvent {
         connections: u8,
         /// Why the session ended before every step ran, when it did.
         error: Option<String>,
+        /// The reply that broke the exchange, when one did.
+        #[serde(default)]
+        protocol_error: Option<ProtocolError>,
+        /// Milliseconds spent waiting for a free connection slot first.
+        #[serde(default)]
+        queued_ms: u64,
+        /// The MX host under which the address was probed, when this host lists it too.
+        #[serde(default)]
+        same_server_as: Option<String>,
+    },
+    /// The addresses of one MX host, when they were still being looked up at `resolved`.
+    HostResolved {
+        /// Index of the host in `Resolved::hosts`.
+        mx: usize,
+        /// The host with its addresses.
+        host: PlannedHost,
     },
     /// Nothing new; keeps proxies from closing a quiet stream.
     Heartbeat,
@@ -85,6 +104,9 @@ pub struct PlannedHost {
     pub addresses: Vec<IpAddr>,
     /// Addresses beyond the cap.
     pub addresses_skipped: usize,
+    /// The addresses are still being looked up; a `host_resolved` event follows.
+    #[serde(default)]
+    pub resolving: bool,
 }
 
 /// The result of one step at one address.

@@ -180,7 +180,7 @@ pub enum FindingKind {
         /// The error.
         error: String,
     },
-    /// Plaintext bytes followed the 220 to STARTTLS.
+    /// Unrequested plaintext bytes followed the 220 to STARTTLS.
     #[serde(rename = "starttls_plaintext_injection")]
     StartTlsInjection {
         /// Address.
@@ -217,10 +217,37 @@ pub enum FindingKind {
         /// Subject.
         subject: String,
     },
+    /// The certificate's validity has not begun.
+    CertificateNotYetValid {
+        /// Start of validity.
+        not_before: String,
+    },
+    /// An intermediate certificate sent with the leaf is out of date.
+    CertificateIntermediateExpired {
+        /// The intermediate's subject.
+        subject: String,
+        /// Its end of validity.
+        not_after: String,
+    },
+    /// An intermediate certificate sent with the leaf is not valid yet.
+    CertificateIntermediateNotYetValid {
+        /// The intermediate's subject.
+        subject: String,
+        /// Its start of validity.
+        not_before: String,
+    },
+    /// The handshake succeeded but the leaf certificate cannot be read.
+    CertificateUnreadable {
+        /// The parser's error.
+        error: String,
+    },
     /// The chain does not verify to a trusted root.
     CertificateUntrusted {
         /// Verifier error.
         error: String,
+        /// The issuer at which the chain sent stops, when the verifier knew no root for it.
+        #[serde(default)]
+        issuer: Option<String>,
     },
     /// The key is too small.
     CertificateWeakKey {
@@ -252,6 +279,69 @@ pub enum FindingKind {
         ip: String,
         /// The deciding reply.
         reply: String,
+        /// What the deciding reply was about (absent in reports written before it was recorded).
+        #[serde(default)]
+        reason: Option<crate::report::RelayReason>,
+    },
+    /// The server sent a reply that no command asked for; the dialogue was stopped.
+    UnsolicitedReply {
+        /// Address.
+        ip: String,
+        /// The last command before it (or `greeting`).
+        after: String,
+        /// The first unrequested line.
+        data: String,
+    },
+    /// A command got a reply code it does not allow.
+    ProtocolViolation {
+        /// Address.
+        ip: String,
+        /// The command.
+        command: String,
+        /// The reply.
+        reply: String,
+    },
+    /// No address of the domain could be contacted at all (non-public, or no route from here).
+    NothingTested {
+        /// Addresses not contacted because they are not public.
+        blocked: usize,
+        /// Addresses this machine has no route to.
+        no_route: usize,
+    },
+    /// Every address of the MX host is non-public.
+    MxNotPublic {
+        /// The host.
+        host: String,
+    },
+    /// A null MX is published next to other MX records.
+    NullMxWithOtherMx,
+    /// This machine has no route to the address (a limit of the tester).
+    NoRouteFromHere {
+        /// Address.
+        ip: String,
+        /// The error.
+        detail: String,
+    },
+    /// STARTTLS is offered but cannot be tested from here.
+    TlsNotTestable {
+        /// Address.
+        ip: String,
+        /// Why.
+        reason: String,
+    },
+    /// The server speaks only TLS versions older than 1.2.
+    TlsLegacyOnly {
+        /// Address.
+        ip: String,
+        /// What the server answered.
+        error: String,
+    },
+    /// The server accepts none of the offered cipher suites or groups.
+    TlsNoSharedCipher {
+        /// Address.
+        ip: String,
+        /// What the server answered.
+        error: String,
     },
     /// The session broke off before all steps ran.
     SessionAborted {
@@ -278,7 +368,8 @@ impl FindingKind {
             | AddressesCapped { .. }
             | BannerLeaksVersion { .. }
             | NoIpv6 { .. }
-            | RelayInconclusive { .. } => Severity::Info,
+            | NoRouteFromHere { .. }
+            | TlsNotTestable { .. } => Severity::Info,
             ImplicitMx
             | MxIsCname { .. }
             | TargetBlocked { .. }
@@ -287,8 +378,11 @@ impl FindingKind {
             | CertificateNameMismatch { .. }
             | CertificateSelfSigned { .. }
             | CertificateUntrusted { .. }
+            | CertificateUnreadable { .. }
             | CertificateWeakKey { .. }
             | SessionAborted { .. }
+            | RelayInconclusive { .. }
+            | NullMxWithOtherMx
             | DeadlineReached { .. } => Severity::Warning,
             DomainNotFound
             | NoMailRecords
@@ -305,6 +399,15 @@ impl FindingKind {
             | TlsHandshakeFailed { .. }
             | StartTlsInjection { .. }
             | CertificateExpired { .. }
+            | CertificateNotYetValid { .. }
+            | CertificateIntermediateExpired { .. }
+            | CertificateIntermediateNotYetValid { .. }
+            | UnsolicitedReply { .. }
+            | ProtocolViolation { .. }
+            | NothingTested { .. }
+            | MxNotPublic { .. }
+            | TlsLegacyOnly { .. }
+            | TlsNoSharedCipher { .. }
             | OpenRelay { .. } => Severity::Critical,
         }
     }
@@ -342,12 +445,25 @@ impl FindingKind {
             CertificateExpiresSoon { .. } => "certificate_expires_soon",
             CertificateNameMismatch { .. } => "certificate_name_mismatch",
             CertificateSelfSigned { .. } => "certificate_self_signed",
+            CertificateNotYetValid { .. } => "certificate_not_yet_valid",
+            CertificateIntermediateExpired { .. } => "certificate_intermediate_expired",
+            CertificateIntermediateNotYetValid { .. } => "certificate_intermediate_not_yet_valid",
+            CertificateUnreadable { .. } => "certificate_unreadable",
             CertificateUntrusted { .. } => "certificate_untrusted",
             CertificateWeakKey { .. } => "certificate_weak_key",
             CertificateValid { .. } => "certificate_valid",
             OpenRelay { .. } => "open_relay",
             RelayRefused { .. } => "relay_refused",
             RelayInconclusive { .. } => "relay_inconclusive",
+            UnsolicitedReply { .. } => "unsolicited_reply",
+            ProtocolViolation { .. } => "protocol_violation",
+            NothingTested { .. } => "nothing_tested",
+            MxNotPublic { .. } => "mx_not_public",
+            NullMxWithOtherMx => "null_mx_with_other_mx",
+            NoRouteFromHere { .. } => "no_route_from_here",
+            TlsNotTestable { .. } => "tls_not_testable",
+            TlsLegacyOnly { .. } => "tls_legacy_only",
+            TlsNoSharedCipher { .. } => "tls_no_shared_cipher",
             SessionAborted { .. } => "session_aborted",
             DeadlineReached { .. } => "deadline_reached",
         }
@@ -401,18 +517,34 @@ impl FindingKind {
             StartTlsNotOffered { ip } => s("STARTTLS not offered", format!("{ip} does not offer STARTTLS: mail to it travels unencrypted."), "Enable STARTTLS with a certificate for the MX name (Postfix: smtpd_tls_cert_file, smtpd_tls_key_file, smtpd_tls_security_level = may)."),
             StartTlsRejected { ip, reply } => s("STARTTLS offered but refused", format!("{ip} announced STARTTLS, then answered \"{reply}\"."), "Check the TLS settings and that the certificate and key files are readable by the mail server."),
             TlsHandshakeFailed { ip, error } => s("TLS handshake failed", format!("After STARTTLS the handshake with {ip} failed: {error}."), "Enable TLS 1.2 and 1.3 with modern ciphers and check the certificate and key the server loads."),
-            StartTlsInjection { ip } => s("Plaintext sent after STARTTLS", format!("{ip} sent bytes after its 220 reply to STARTTLS, before TLS began (CVE-2011-0411 class)."), "Update the mail server or the middlebox in front of it; it must not buffer plaintext across STARTTLS."),
+            StartTlsInjection { ip } => s("Plaintext sent after STARTTLS", format!("{ip} sent unrequested bytes after its 220 reply to STARTTLS, before TLS began. A client that took them for TLS-protected replies could be fed injected answers; mxray dropped that connection and ran the relay probe on a fresh one."), "Check the mail server and any middlebox in front of it (SMTP inspection, proxy): nothing may follow the 220 reply to STARTTLS before the handshake."),
             TlsOk { version, cipher } => s("TLS works", format!("{version} with {cipher}."), "Nothing to do."),
             CertificateExpired { not_after } => s("Certificate expired", format!("The certificate was valid until {not_after}."), "Renew the certificate now, with the exact MX host name in its SAN, and reload the mail server."),
             CertificateExpiresSoon { days, not_after } => s("Certificate expires soon", format!("It expires in {days} days ({not_after})."), "Renew the certificate now and check that automatic renewal reloads the mail server."),
             CertificateNameMismatch { host, names } => s("Certificate does not match the MX name", format!("{host} is not among the certificate's names ({names})."), "Renew the certificate with the exact MX host name in its SAN."),
             CertificateSelfSigned { subject } => s("Self-signed certificate", format!("The certificate ({subject}) is signed by itself."), "Use a certificate from a public CA (e.g. Let's Encrypt) with the MX host name in its SAN."),
-            CertificateUntrusted { error } => s("Certificate not trusted", format!("The chain does not verify to a public root: {error}."), "Install a certificate from a public CA and send the full chain (leaf and intermediates)."),
+            CertificateNotYetValid { not_before } => s("Certificate not yet valid", format!("The certificate is valid only from {not_before}; senders that check certificates reject it until then."), "Install a certificate that is valid now (reissue it if its start date is in the future) and check the clock of the machine that issued it."),
+            CertificateIntermediateExpired { subject, not_after } => s("Intermediate certificate expired", format!("The intermediate certificate {subject}, sent with the leaf, expired on {not_after}; senders that check certificates reject the chain."), "Replace the intermediate in the chain file with the current one from your CA (or renew the certificate and send the chain the CA delivers with it), then reload the mail server."),
+            CertificateIntermediateNotYetValid { subject, not_before } => s("Intermediate certificate not yet valid", format!("The intermediate certificate {subject}, sent with the leaf, is valid only from {not_before}; senders that check certificates reject the chain."), "Send the intermediate your CA currently issues with (the chain delivered with the certificate), then reload the mail server."),
+            CertificateUnreadable { error } => s("Certificate cannot be read", format!("TLS was established, but mxray's X.509 parser cannot read the server's certificate ({error}), so its name, dates and key were not judged; strict senders may reject it too."), "Reissue the certificate from a standard CA and check that the server sends it unmodified (DER, leaf first)."),
+            CertificateUntrusted { error, issuer } => s("Certificate not trusted", match issuer { Some(i) => format!("The chain does not verify to a public root: {error}. The chain sent ends with a certificate issued by {i}, which is not a trusted root (a missing intermediate or a private CA)."), None => format!("The chain does not verify to a public root: {error}.") }, "Install a certificate from a public CA and send the full chain (leaf and intermediates)."),
             CertificateWeakKey { algorithm, bits } => s("Weak certificate key", format!("{algorithm} key of {bits} bits."), "Reissue the certificate with an RSA key of at least 2048 bits or an ECDSA P-256 key."),
             CertificateValid { days } => s("Certificate valid", format!("Trusted, names the MX host, {days} days left."), "Nothing to do."),
             OpenRelay { ip, reply } => s("Open relay", format!("{ip} accepted mail for an outside domain without authentication: \"{reply}\". Spammers will abuse it and the server will be blacklisted."), "Refuse unauthenticated relaying: accept mail only for your own domains unless the client authenticated (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
             RelayRefused { reply } => s("Not an open relay", format!("Mail for an outside domain was refused: \"{reply}\"."), "Nothing to do."),
-            RelayInconclusive { ip, reply } => s("Relay test inconclusive", format!("{ip} answered \"{reply}\" (temporary failure or sender refused), so relaying could not be tested."), "Run the test again later; greylisting and rate limits give temporary answers."),
+            RelayInconclusive { ip, reply, reason } => {
+                let (why, remedy) = relay_reason_en(*reason);
+                s("Relay test inconclusive", format!("{ip} answered \"{reply}\": {why}, which says nothing about relaying, so whether it is an open relay could not be tested."), remedy)
+            }
+            UnsolicitedReply { ip, after, data } => s("The server sent replies nobody asked for", format!("After {after}, {ip} sent \"{data}\" before mxray said anything more. Replies would pair with the wrong commands, so mxray stopped and gives no relay verdict."), "Check the server and anything in front of it (proxy, firewall SMTP inspection, load balancer): every reply must answer exactly one command."),
+            ProtocolViolation { ip, command, reply } => s("Reply code not allowed for the command", format!("{ip} answered {command} with \"{reply}\", a code that command does not allow (RFC 5321 §4.3.2)."), "Check the mail server and any SMTP proxy in front of it; senders treat such replies as errors."),
+            NothingTested { blocked, no_route } => s("Mail delivery could not be tested", format!("No address of any MX host could be contacted: {blocked} not public, {no_route} not reachable from the machine running mxray. Nothing here shows that mail to this domain can be delivered."), "Publish public addresses for the MX hosts; if they are public and this machine lacks IPv6, run mxray from a host with IPv6."),
+            MxNotPublic { host } => s("MX host has only non-public addresses", format!("Every address of {host} is private, loopback or otherwise not routed on the Internet; mxray did not connect, and no sender on the Internet can."), "Point the MX record at a host with public A/AAAA records; keep internal addresses in internal DNS only."),
+            NullMxWithOtherMx => s("Null MX next to other MX records", "The domain publishes a null MX (MX 0 .) and other MX records; RFC 7505 says a null MX must be the only one, and senders differ: some bounce, some deliver, some delay.".into(), "Remove the null MX if the domain receives mail, or remove the other MX records if it does not."),
+            NoRouteFromHere { ip, detail } => s("Not testable from here", format!("The machine running mxray has no route to {ip} ({detail}); this says nothing about the server."), "Run the check from a host with connectivity for this address family (usually IPv6)."),
+            TlsNotTestable { ip, reason } => s("STARTTLS could not be tested", format!("{ip} offers STARTTLS, but mxray could not test it: {reason}."), "Give the MX a plain host name (letters, digits, hyphens) so that certificates can name it."),
+            TlsLegacyOnly { ip, error } => s("Only outdated TLS versions", format!("{ip} speaks only TLS versions older than 1.2 ({error}); modern senders fall back to plaintext or do not deliver (RFC 8996 deprecates TLS 1.0 and 1.1)."), "Enable TLS 1.2 and 1.3 on the mail server (Postfix: smtpd_tls_protocols = >=TLSv1.2 with a current OpenSSL)."),
+            TlsNoSharedCipher { ip, error } => s("No TLS cipher in common", format!("{ip} accepts none of the modern cipher suites or key exchange groups offered ({error})."), "Enable the ECDHE AEAD cipher suites (AES-GCM, ChaCha20-Poly1305) and the X25519/P-256 groups on the mail server."),
             SessionAborted { ip, reason } => s("The SMTP session broke off", format!("The session with {ip} ended early: {reason}."), "Check the server's logs for the session; a server should answer every command with a valid reply."),
             DeadlineReached { ip } => s("The server was too slow", format!("{ip} did not finish the session within the deadline."), "Check for tarpitting, overload or slow DNS lookups on the mail server."),
         }
@@ -444,18 +576,34 @@ impl FindingKind {
             StartTlsNotOffered { ip } => s("STARTTLS nicht angeboten", format!("{ip} bietet kein STARTTLS an: Mail an ihn läuft unverschlüsselt."), "STARTTLS mit einem Zertifikat für den MX-Namen aktivieren (Postfix: smtpd_tls_cert_file, smtpd_tls_key_file, smtpd_tls_security_level = may)."),
             StartTlsRejected { ip, reply } => s("STARTTLS angeboten, aber abgelehnt", format!("{ip} bot STARTTLS an und antwortete dann \"{reply}\"."), "TLS-Einstellungen prüfen und ob Zertifikat und Schlüssel für den Mailserver lesbar sind."),
             TlsHandshakeFailed { ip, error } => s("TLS-Handshake fehlgeschlagen", format!("Nach STARTTLS schlug der Handshake mit {ip} fehl: {error}."), "TLS 1.2 und 1.3 mit modernen Ciphern aktivieren und Zertifikat und Schlüssel des Servers prüfen."),
-            StartTlsInjection { ip } => s("Klartext nach STARTTLS gesendet", format!("{ip} sandte nach seiner 220-Antwort auf STARTTLS Bytes, bevor TLS begann (Klasse CVE-2011-0411)."), "Den Mailserver oder die Middlebox davor aktualisieren; Klartext darf nicht über STARTTLS hinweg gepuffert werden."),
+            StartTlsInjection { ip } => s("Klartext nach STARTTLS gesendet", format!("{ip} sandte nach seiner 220-Antwort auf STARTTLS unverlangte Bytes, bevor TLS begann. Ein Client, der sie für TLS-geschützte Antworten hielte, ließe sich Antworten unterschieben; mxray verwarf die Verbindung und testete Relaying über eine neue."), "Den Mailserver und Middleboxen davor prüfen (SMTP-Inspektion, Proxy): nach der 220-Antwort auf STARTTLS darf vor dem Handshake nichts folgen."),
             TlsOk { version, cipher } => s("TLS funktioniert", format!("{version} mit {cipher}."), "Nichts zu tun."),
             CertificateExpired { not_after } => s("Zertifikat abgelaufen", format!("Das Zertifikat war gültig bis {not_after}."), "Das Zertifikat jetzt erneuern, mit dem exakten MX-Hostnamen im SAN, und den Mailserver neu laden."),
             CertificateExpiresSoon { days, not_after } => s("Zertifikat läuft bald ab", format!("Es läuft in {days} Tagen ab ({not_after})."), "Das Zertifikat jetzt erneuern und prüfen, dass die automatische Erneuerung den Mailserver neu lädt."),
             CertificateNameMismatch { host, names } => s("Zertifikat passt nicht zum MX-Namen", format!("{host} ist nicht unter den Namen des Zertifikats ({names})."), "Das Zertifikat mit dem exakten MX-Hostnamen im SAN erneuern."),
             CertificateSelfSigned { subject } => s("Selbstsigniertes Zertifikat", format!("Das Zertifikat ({subject}) ist von sich selbst signiert."), "Ein Zertifikat einer öffentlichen CA (z. B. Let's Encrypt) mit dem MX-Hostnamen im SAN verwenden."),
-            CertificateUntrusted { error } => s("Zertifikat nicht vertrauenswürdig", format!("Die Kette führt zu keiner öffentlichen Wurzel: {error}."), "Ein Zertifikat einer öffentlichen CA installieren und die ganze Kette (Blatt und Zwischenzertifikate) senden."),
+            CertificateNotYetValid { not_before } => s("Zertifikat noch nicht gültig", format!("Das Zertifikat gilt erst ab {not_before}; Absender, die Zertifikate prüfen, lehnen es bis dahin ab."), "Ein jetzt gültiges Zertifikat installieren (neu ausstellen, wenn sein Beginn in der Zukunft liegt) und die Uhr des ausstellenden Rechners prüfen."),
+            CertificateIntermediateExpired { subject, not_after } => s("Zwischenzertifikat abgelaufen", format!("Das mitgesandte Zwischenzertifikat {subject} ist am {not_after} abgelaufen; Absender, die Zertifikate prüfen, lehnen die Kette ab."), "Das Zwischenzertifikat in der Kettendatei durch das aktuelle der CA ersetzen (oder das Zertifikat erneuern und die mitgelieferte Kette senden), dann den Mailserver neu laden."),
+            CertificateIntermediateNotYetValid { subject, not_before } => s("Zwischenzertifikat noch nicht gültig", format!("Das mitgesandte Zwischenzertifikat {subject} gilt erst ab {not_before}; Absender, die Zertifikate prüfen, lehnen die Kette ab."), "Das Zwischenzertifikat senden, mit dem die CA derzeit ausstellt (die mit dem Zertifikat gelieferte Kette), dann den Mailserver neu laden."),
+            CertificateUnreadable { error } => s("Zertifikat nicht lesbar", format!("TLS kam zustande, aber mxrays X.509-Parser kann das Zertifikat des Servers nicht lesen ({error}); Name, Daten und Schlüssel wurden nicht beurteilt, strenge Absender lehnen es womöglich auch ab."), "Das Zertifikat von einer gängigen CA neu ausstellen lassen und prüfen, dass der Server es unverändert sendet (DER, Blatt zuerst)."),
+            CertificateUntrusted { error, issuer } => s("Zertifikat nicht vertrauenswürdig", match issuer { Some(i) => format!("Die Kette führt zu keiner öffentlichen Wurzel: {error}. Die gesandte Kette endet mit einem Zertifikat, ausgestellt von {i}; das ist keine vertrauenswürdige Wurzel (fehlendes Zwischenzertifikat oder private CA)."), None => format!("Die Kette führt zu keiner öffentlichen Wurzel: {error}.") }, "Ein Zertifikat einer öffentlichen CA installieren und die ganze Kette (Blatt und Zwischenzertifikate) senden."),
             CertificateWeakKey { algorithm, bits } => s("Schwacher Zertifikatsschlüssel", format!("{algorithm}-Schlüssel mit {bits} Bit."), "Das Zertifikat mit einem RSA-Schlüssel ab 2048 Bit oder einem ECDSA-P-256-Schlüssel neu ausstellen."),
             CertificateValid { days } => s("Zertifikat gültig", format!("Vertrauenswürdig, nennt den MX-Host, noch {days} Tage gültig."), "Nichts zu tun."),
             OpenRelay { ip, reply } => s("Offenes Relay", format!("{ip} nahm ohne Anmeldung Mail für eine fremde Domain an: \"{reply}\". Spammer werden das ausnutzen, der Server landet auf Blacklists."), "Nicht angemeldetes Relaying ablehnen: nur Mail für eigene Domains annehmen, außer der Client hat sich angemeldet (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
             RelayRefused { reply } => s("Kein offenes Relay", format!("Mail für eine fremde Domain wurde abgelehnt: \"{reply}\"."), "Nichts zu tun."),
-            RelayInconclusive { ip, reply } => s("Relay-Test ohne Ergebnis", format!("{ip} antwortete \"{reply}\" (vorübergehender Fehler oder Absender abgelehnt), Relaying ließ sich nicht testen."), "Den Test später wiederholen; Greylisting und Ratenbegrenzungen geben vorübergehende Antworten."),
+            RelayInconclusive { ip, reply, reason } => {
+                let (why, remedy) = relay_reason_de(*reason);
+                s("Relay-Test ohne Ergebnis", format!("{ip} antwortete \"{reply}\": {why}; das sagt nichts über Relaying, ob ein offenes Relay vorliegt, ließ sich nicht testen."), remedy)
+            }
+            UnsolicitedReply { ip, after, data } => s("Der Server sandte unverlangte Antworten", format!("Nach {after} sandte {ip} \"{data}\", bevor mxray weitersprach. Antworten würden falschen Kommandos zugeordnet, daher brach mxray ab und gibt kein Relay-Urteil."), "Den Server und alles davor prüfen (Proxy, SMTP-Inspektion der Firewall, Load Balancer): jede Antwort muss genau ein Kommando beantworten."),
+            ProtocolViolation { ip, command, reply } => s("Antwortcode für das Kommando nicht erlaubt", format!("{ip} beantwortete {command} mit \"{reply}\", einem Code, den dieses Kommando nicht zulässt (RFC 5321 §4.3.2)."), "Den Mailserver und SMTP-Proxys davor prüfen; Absender werten solche Antworten als Fehler."),
+            NothingTested { blocked, no_route } => s("Zustellung ließ sich nicht testen", format!("Keine Adresse eines MX-Hosts ließ sich kontaktieren: {blocked} nicht öffentlich, {no_route} vom Rechner mit mxray aus nicht erreichbar. Nichts hier zeigt, dass Mail an diese Domain zugestellt werden kann."), "Öffentliche Adressen für die MX-Hosts veröffentlichen; sind sie öffentlich und fehlt diesem Rechner IPv6, mxray von einem Host mit IPv6 aus starten."),
+            MxNotPublic { host } => s("MX-Host hat nur nicht öffentliche Adressen", format!("Jede Adresse von {host} ist privat, Loopback oder sonst im Internet nicht geroutet; mxray hat sich nicht verbunden, und kein Absender im Internet kann es."), "Den MX-Eintrag auf einen Host mit öffentlichen A/AAAA-Einträgen zeigen lassen; interne Adressen nur im internen DNS führen."),
+            NullMxWithOtherMx => s("Null-MX neben anderen MX-Einträgen", "Die Domain veröffentlicht einen Null-MX (MX 0 .) und weitere MX-Einträge; laut RFC 7505 muss ein Null-MX der einzige sein, und Absender verhalten sich unterschiedlich: manche weisen ab, manche stellen zu, manche verzögern.".into(), "Den Null-MX entfernen, wenn die Domain Mail empfängt, sonst die anderen MX-Einträge."),
+            NoRouteFromHere { ip, detail } => s("Von hier aus nicht testbar", format!("Der Rechner mit mxray hat keine Route zu {ip} ({detail}); das sagt nichts über den Server."), "Den Test von einem Host mit Verbindung für diese Adressfamilie (meist IPv6) starten."),
+            TlsNotTestable { ip, reason } => s("STARTTLS ließ sich nicht testen", format!("{ip} bietet STARTTLS an, mxray konnte es aber nicht testen: {reason}."), "Dem MX einen einfachen Hostnamen (Buchstaben, Ziffern, Bindestriche) geben, damit Zertifikate ihn nennen können."),
+            TlsLegacyOnly { ip, error } => s("Nur veraltete TLS-Versionen", format!("{ip} spricht nur TLS-Versionen älter als 1.2 ({error}); moderne Absender weichen auf Klartext aus oder stellen nicht zu (RFC 8996 erklärt TLS 1.0 und 1.1 für veraltet)."), "TLS 1.2 und 1.3 am Mailserver aktivieren (Postfix: smtpd_tls_protocols = >=TLSv1.2 mit aktuellem OpenSSL)."),
+            TlsNoSharedCipher { ip, error } => s("Keine gemeinsame TLS-Cipher", format!("{ip} akzeptiert keine der angebotenen modernen Cipher-Suites oder Schlüsselaustausch-Gruppen ({error})."), "Die ECDHE-AEAD-Cipher-Suites (AES-GCM, ChaCha20-Poly1305) und die Gruppen X25519/P-256 am Mailserver aktivieren."),
             SessionAborted { ip, reason } => s("Die SMTP-Sitzung brach ab", format!("Die Sitzung mit {ip} endete vorzeitig: {reason}."), "Die Logs des Servers zu dieser Sitzung prüfen; ein Server sollte jedes Kommando gültig beantworten."),
             DeadlineReached { ip } => s("Der Server war zu langsam", format!("{ip} beendete die Sitzung nicht innerhalb der Frist."), "Auf Tarpitting, Überlast oder langsame DNS-Abfragen am Mailserver prüfen."),
         }
@@ -497,6 +645,10 @@ mod tests {
         "{\"code\":\"certificate_name_mismatch\",\"host\":\"x\",\"names\":\"x\"}",
         "{\"code\":\"certificate_self_signed\",\"subject\":\"x\"}",
         "{\"code\":\"certificate_untrusted\",\"error\":\"x\"}",
+        "{\"code\":\"certificate_not_yet_valid\",\"not_before\":\"x\"}",
+        "{\"code\":\"certificate_intermediate_expired\",\"subject\":\"x\",\"not_after\":\"x\"}",
+        "{\"code\":\"certificate_intermediate_not_yet_valid\",\"subject\":\"x\",\"not_before\":\"x\"}",
+        "{\"code\":\"certificate_unreadable\",\"error\":\"x\"}",
         "{\"code\":\"certificate_weak_key\",\"algorithm\":\"x\",\"bits\":1}",
         "{\"code\":\"certificate_valid\",\"days\":1}",
         "{\"code\":\"open_relay\",\"ip\":\"x\",\"reply\":\"x\"}",
@@ -512,7 +664,7 @@ mod tests {
             let kind: FindingKind = serde_json::from_str(json).expect(json);
             assert_eq!(serde_json::to_value(&kind).unwrap()["code"], kind.code(), "{json}");
         }
-        assert_eq!(CODES_SAMPLE.len(), 36, "one sample per kind");
+        assert_eq!(CODES_SAMPLE.len(), 40, "one sample per kind");
     }
 
     #[test]
@@ -543,5 +695,37 @@ mod tests {
             .texts(Lang::En)
             .remedy
             .contains("firewall"));
+    }
+}
+
+/// What an inconclusive relay reply was about, and how to get a real answer (English).
+fn relay_reason_en(reason: Option<crate::report::RelayReason>) -> (&'static str, &'static str) {
+    use crate::report::RelayReason::*;
+    match reason {
+        Some(SenderRejected) => ("the server rejected the probe's sender, the null sender included", "Run mxray with --relay-sender set to an address at a real domain you control (and --helo-name set to this host's name)."),
+        Some(HeloRejected) => ("the server rejected the probe's HELO name", "Run mxray with --helo-name set to this host's real, resolvable name."),
+        Some(ClientRejected) => ("the server rejected the address mxray connects from (blocklist or reverse DNS)", "Run mxray from a host with a clean address and a reverse DNS name."),
+        Some(RecipientRejected) => ("the server rejected the outside recipient or its domain", "Run mxray with --relay-recipient set to a real mailbox at a domain outside the tested one."),
+        Some(Greylisted) => ("the server greylists new senders", "Run the test again in a few minutes, once the greylisting delay has passed."),
+        Some(ProtocolError) => ("the reply code is not allowed for the command", "Check the mail server and any SMTP proxy in front of it."),
+        Some(TlsRequired) => ("the server takes mail only over TLS, and the probe ran in plaintext because TLS failed", "Fix the TLS problem reported above; the relay probe then runs inside TLS."),
+        Some(NoReply) => ("no valid reply came", "Run the test again; check the server's logs for the session."),
+        Some(Temporary | RefusedUnstated | RelayDenied | Accepted | AcceptedUnverified) | None => ("a temporary failure", "Run the test again later; greylisting and rate limits give temporary answers."),
+    }
+}
+
+/// What an inconclusive relay reply was about, and how to get a real answer (German).
+fn relay_reason_de(reason: Option<crate::report::RelayReason>) -> (&'static str, &'static str) {
+    use crate::report::RelayReason::*;
+    match reason {
+        Some(SenderRejected) => ("der Server lehnte den Absender des Tests ab, auch den leeren Absender", "mxray mit --relay-sender auf eine Adresse einer echten, eigenen Domain starten (und --helo-name auf den Namen dieses Hosts)."),
+        Some(HeloRejected) => ("der Server lehnte den HELO-Namen des Tests ab", "mxray mit --helo-name auf den echten, auflösbaren Namen dieses Hosts starten."),
+        Some(ClientRejected) => ("der Server lehnte die Adresse ab, von der mxray kommt (Blockliste oder Reverse-DNS)", "mxray von einem Host mit sauberer Adresse und Reverse-DNS-Namen starten."),
+        Some(RecipientRejected) => ("der Server lehnte den externen Empfänger oder seine Domain ab", "mxray mit --relay-recipient auf ein echtes Postfach einer Domain außerhalb der getesteten starten."),
+        Some(Greylisted) => ("der Server nutzt Greylisting für neue Absender", "Den Test in einigen Minuten wiederholen, wenn die Greylisting-Frist vorbei ist."),
+        Some(ProtocolError) => ("der Antwortcode ist für das Kommando nicht erlaubt", "Den Mailserver und SMTP-Proxys davor prüfen."),
+        Some(TlsRequired) => ("der Server nimmt Mail nur über TLS an, und der Test lief im Klartext, weil TLS scheiterte", "Das oben gemeldete TLS-Problem beheben; dann läuft der Relay-Test innerhalb von TLS."),
+        Some(NoReply) => ("es kam keine gültige Antwort", "Den Test wiederholen; die Logs des Servers zu der Sitzung prüfen."),
+        Some(Temporary | RefusedUnstated | RelayDenied | Accepted | AcceptedUnverified) | None => ("ein vorübergehender Fehler", "Den Test später wiederholen; Greylisting und Ratenbegrenzungen geben vorübergehende Antworten."),
     }
 }

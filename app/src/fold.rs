@@ -55,26 +55,23 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
             report.checked_at = checked_at.clone();
             report.dns.resolver = resolver.clone();
         }
-        CheckEvent::Resolved { mx_source, hosts, error, mx_hosts_skipped } => {
+        CheckEvent::Resolved { mx_source, hosts, error, mx_hosts_skipped, null_mx_mixed } => {
             report.mx_source = *mx_source;
             report.dns.error = error.clone();
             report.dns.mx_hosts_skipped = *mx_hosts_skipped;
-            report.mx = hosts
-                .iter()
-                .map(|p| MxHost {
-                    host: p.host.clone(),
-                    preference: p.preference,
-                    status: Default::default(),
-                    findings: Vec::new(),
-                    addresses: p.addresses.iter().copied().map(AddressReport::pending).collect(),
-                    cname: p.cname.clone(),
-                    address_error: p.address_error.clone(),
-                    addresses_skipped: p.addresses_skipped,
-                })
-                .collect();
-            for i in 0..report.mx.len() {
-                refresh_host(&mut report.mx[i]);
+            report.dns.null_mx_mixed = *null_mx_mixed;
+            report.mx = hosts.iter().map(planned_host).collect();
+            for host in &mut report.mx {
+                refresh_host(host);
             }
+        }
+        CheckEvent::HostResolved { mx, host } => {
+            let Some(entry) = report.mx.get_mut(*mx) else { return };
+            if entry.host != host.host {
+                return;
+            }
+            *entry = planned_host(host);
+            refresh_host(entry);
         }
         CheckEvent::Step { mx, ip, step } => {
             with_address(report, *mx, ip, |a| match step.clone() {
@@ -87,13 +84,27 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
                 StepResult::OpenRelay(r) => a.open_relay = Some(r),
             });
         }
-        CheckEvent::AddressDone { mx, ip, duration_ms, transcript, deadline_hit, connections, error } => {
+        CheckEvent::AddressDone {
+            mx,
+            ip,
+            duration_ms,
+            transcript,
+            deadline_hit,
+            connections,
+            error,
+            protocol_error,
+            queued_ms,
+            same_server_as,
+        } => {
             with_address(report, *mx, ip, |a| {
                 a.duration_ms = *duration_ms;
                 a.transcript = transcript.clone();
                 a.deadline_hit = *deadline_hit;
                 a.connections = *connections;
                 a.error = error.clone();
+                a.protocol_error = protocol_error.clone();
+                a.queued_ms = *queued_ms;
+                a.same_server_as = same_server_as.clone();
                 a.done = true;
             });
         }
@@ -104,6 +115,21 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
         }
     }
     report.findings = findings(assess::domain_findings(report));
+}
+
+/// A host as planned, before any of its addresses answered.
+fn planned_host(p: &crate::event::PlannedHost) -> MxHost {
+    MxHost {
+        host: p.host.clone(),
+        preference: p.preference,
+        status: Default::default(),
+        findings: Vec::new(),
+        addresses: p.addresses.iter().copied().map(AddressReport::pending).collect(),
+        cname: p.cname.clone(),
+        address_error: p.address_error.clone(),
+        addresses_skipped: p.addresses_skipped,
+        resolving: p.resolving,
+    }
 }
 
 /// Updates one address (events for unknown addresses are ignored) and re-judges its host.
@@ -157,9 +183,11 @@ mod tests {
                     address_error: None,
                     addresses: vec![ip()],
                     addresses_skipped: 0,
+                    resolving: false,
                 }],
                 error: None,
                 mx_hosts_skipped: 0,
+                null_mx_mixed: false,
             },
             step(StepResult::Tcp(TcpReport {
                 outcome: TcpOutcome::Connected,
@@ -191,6 +219,7 @@ mod tests {
                 handshake_ms: None,
                 error: None,
                 pipelined_plaintext: false,
+                failure: None,
             })),
             step(StepResult::OpenRelay(RelayReport {
                 outcome: relay,
@@ -199,6 +228,8 @@ mod tests {
                 sender: "a@b".into(),
                 recipient: "c@d".into(),
                 over_tls: false,
+                reason: None,
+                attempts: vec![],
             })),
             CheckEvent::AddressDone {
                 mx: 0,
@@ -208,6 +239,9 @@ mod tests {
                 deadline_hit: false,
                 connections: 1,
                 error: None,
+                protocol_error: None,
+                queued_ms: 0,
+                same_server_as: None,
             },
             CheckEvent::Done { duration_ms: 10 },
         ]
@@ -281,6 +315,9 @@ mod tests {
             deadline_hit: false,
             connections: 1,
             error: None,
+            protocol_error: None,
+            queued_ms: 0,
+            same_server_as: None,
         });
         let before_done = Report::from_events(&events);
         assert!(before_done.findings.is_empty());

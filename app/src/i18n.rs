@@ -168,6 +168,12 @@ pub enum Text {
     SelfSigned,
     /// Leaf has expired.
     Expired,
+    /// Validity has not begun.
+    NotYetValid,
+    /// Issuer where an untrusted chain stops.
+    UnknownIssuer,
+    /// The leaf could not be parsed (a row label).
+    Unreadable,
     /// Days until expiry.
     DaysLeft,
     /// Days until the leaf expires (a row label).
@@ -373,6 +379,9 @@ impl Text {
             HostnameMatches => ("Names the MX host", "Nennt den MX-Host"),
             SelfSigned => ("Self-signed", "Selbst signiert"),
             Expired => ("Expired", "Abgelaufen"),
+            NotYetValid => ("Not yet valid", "Noch nicht gültig"),
+            UnknownIssuer => ("Unknown issuer", "Unbekannter Aussteller"),
+            Unreadable => ("Unreadable", "Nicht lesbar"),
             DaysLeft => ("days left", "Tage übrig"),
             DaysUntilExpiry => ("Days until expiry", "Tage bis zum Ablauf"),
             Subject => ("Subject", "Inhaber"),
@@ -518,6 +527,7 @@ labels!(crate::report::TcpOutcome, "The connect outcome in words.", {
     Unreachable => ("unreachable", "unerreichbar"),
     Blocked => ("not public, not tested", "nicht öffentlich, nicht getestet"),
     Error => ("failed", "fehlgeschlagen"),
+    NoRoute => ("not testable from here (no route)", "von hier nicht testbar (keine Route)"),
 });
 
 labels!(crate::report::StartTlsOutcome, "The STARTTLS outcome in words.", {
@@ -526,6 +536,7 @@ labels!(crate::report::StartTlsOutcome, "The STARTTLS outcome in words.", {
     Rejected => ("refused", "abgelehnt"),
     HandshakeFailed => ("handshake failed", "Handshake fehlgeschlagen"),
     Skipped => ("skipped", "übersprungen"),
+    NotTestable => ("not testable from here", "von hier nicht testbar"),
 });
 
 labels!(crate::report::RelayOutcome, "The relay probe outcome in words.", {

@@ -63,6 +63,9 @@ pub struct DnsReport {
     /// How many MX hosts existed beyond the cap and were not tested.
     #[serde(default)]
     pub mx_hosts_skipped: usize,
+    /// A null MX (`MX 0 .`) is published next to other MX records.
+    #[serde(default)]
+    pub null_mx_mixed: bool,
 }
 
 /// Why a DNS lookup produced no usable answer.
@@ -102,6 +105,9 @@ pub struct MxHost {
     /// How many addresses existed beyond the cap and were not tested.
     #[serde(default)]
     pub addresses_skipped: usize,
+    /// The host's addresses are still being looked up.
+    #[serde(default)]
+    pub resolving: bool,
 }
 
 /// The four one-glance marks of a mail host.
@@ -193,9 +199,31 @@ pub struct AddressReport {
     /// Number of TCP connections opened to this address.
     #[serde(default)]
     pub connections: u8,
+    /// Milliseconds spent waiting for a free connection slot before the first connect (not counted
+    /// against the deadline).
+    #[serde(default)]
+    pub queued_ms: u64,
+    /// The MX host under which this address was probed, when it is listed under several MX names
+    /// and was probed only once (this entry shows the same session).
+    #[serde(default)]
+    pub same_server_as: Option<String>,
     /// Why the session ended before every step ran, when it did.
     #[serde(default)]
     pub error: Option<String>,
+    /// The reply that broke the SMTP exchange, when one did (the dialogue stopped there).
+    #[serde(default)]
+    pub protocol_error: Option<ProtocolError>,
+}
+
+/// A reply that broke the exchange: a code the command does not allow, or a reply nobody asked for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProtocolError {
+    /// The command it answered, or the last one before it (`greeting` before the first).
+    pub command: String,
+    /// The reply's first line as received.
+    pub reply: String,
+    /// True when no command asked for it.
+    pub unsolicited: bool,
 }
 
 impl AddressReport {
@@ -217,7 +245,10 @@ impl AddressReport {
             done: false,
             deadline_hit: false,
             connections: 0,
+            queued_ms: 0,
+            same_server_as: None,
             error: None,
+            protocol_error: None,
         }
     }
 }
@@ -238,6 +269,8 @@ pub enum TcpOutcome {
     Blocked,
     /// Another error.
     Error,
+    /// This machine has no route to the address (e.g. no IPv6): a limit of the tester, not of the server.
+    NoRoute,
 }
 
 /// The TCP connection step.
@@ -328,6 +361,8 @@ pub enum StartTlsOutcome {
     HandshakeFailed,
     /// Not attempted (no EHLO, earlier failure).
     Skipped,
+    /// Offered, but mxray cannot test it from here (e.g. the MX name is not usable as a TLS server name).
+    NotTestable,
 }
 
 /// The STARTTLS step.
@@ -347,9 +382,35 @@ pub struct StartTlsReport {
     pub handshake_ms: Option<u64>,
     /// Error text (refusal reply or handshake error).
     pub error: Option<String>,
-    /// The server sent bytes after its 220 to STARTTLS before the handshake (CVE-2011-0411 class).
+    /// The server sent bytes after its 220 to STARTTLS before the handshake (unrequested plaintext).
     #[serde(default)]
     pub pipelined_plaintext: bool,
+    /// What kind of failure it was, when the handshake failed.
+    #[serde(default)]
+    pub failure: Option<TlsFailure>,
+}
+
+/// Why a TLS handshake failed, as far as the server's answer tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsFailure {
+    /// The server speaks only TLS versions older than 1.2 (its ServerHello or a protocol_version alert says so).
+    LegacyVersionOnly,
+    /// The server accepts none of the cipher suites or groups offered (a handshake_failure or
+    /// insufficient_security alert, or it chose one that was not offered).
+    NoSharedCipher,
+    /// The server ended the handshake with another TLS alert.
+    Alert,
+    /// What came back is not TLS.
+    NotTls,
+    /// The server closed the connection during the handshake.
+    Closed,
+    /// No handshake within the step timeout.
+    Timeout,
+    /// The server's handshake signature does not verify with its certificate.
+    BadSignature,
+    /// Anything else.
+    Other,
 }
 
 /// The certificate chain and its judgement.
@@ -359,16 +420,27 @@ pub struct CertificateReport {
     pub trusted: bool,
     /// Why it does not, when it does not.
     pub trust_error: Option<String>,
+    /// When no trusted root was found: the issuer named by the topmost certificate sent (following
+    /// issuer names from the leaf), i.e. where the chain stops.
+    #[serde(default)]
+    pub unknown_issuer: Option<String>,
     /// The leaf is valid for the MX host name.
     pub hostname_matches: bool,
-    /// The leaf has expired (or is not yet valid).
+    /// The leaf is past its end of validity (`not_after`).
     pub expired: bool,
+    /// The leaf's validity has not begun yet (`not_before` is after the check).
+    #[serde(default)]
+    pub not_yet_valid: bool,
     /// The leaf is self-signed.
     pub self_signed: bool,
     /// Whole days until the leaf expires (negative when expired).
     pub days_until_expiry: i64,
-    /// The chain as the server sent it, leaf first.
+    /// The chain as the server sent it, leaf first (empty when the leaf cannot be read).
     pub chain: Vec<CertificateInfo>,
+    /// Why the leaf could not be read, when the X.509 parser rejected it after the handshake; its
+    /// dates are then not judged (`expired`, `not_yet_valid` false, `days_until_expiry` 0).
+    #[serde(default)]
+    pub parse_error: Option<String>,
 }
 
 /// One certificate of a chain.
@@ -394,20 +466,88 @@ pub struct CertificateInfo {
     pub signature_algorithm: String,
     /// SHA-256 of the DER, hex with colons.
     pub sha256: String,
+    /// Past its end of validity at the time of the check.
+    #[serde(default)]
+    pub expired: bool,
+    /// Its validity has not begun at the time of the check.
+    #[serde(default)]
+    pub not_yet_valid: bool,
 }
 
 /// Outcome of the open-relay probe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RelayOutcome {
-    /// RCPT to the outside domain was refused (5xx): good.
+    /// RCPT to the outside domain was refused because of the relay policy: good.
     Refused,
-    /// RCPT to the outside domain was accepted (2xx): open relay.
+    /// RCPT to the outside domain was accepted (250, 251 or 252): open relay.
     Accepted,
-    /// Temporary failure, or MAIL FROM refused: cannot tell.
+    /// Every attempt was rejected for a reason that says nothing about relaying: cannot tell.
     Inconclusive,
     /// Not run (no session).
     Skipped,
+}
+
+/// What one reply of the relay probe means (RFC 3463 enhanced code and the reply's wording).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelayReason {
+    /// 250/251 at RCPT: the outside recipient was accepted.
+    Accepted,
+    /// 252 at RCPT: accepted without verifying the recipient (still accepted for delivery).
+    AcceptedUnverified,
+    /// Refused because relaying is not allowed (x.7.1 family, "Relay access denied", auth required, …).
+    RelayDenied,
+    /// A permanent refusal that names no reason.
+    RefusedUnstated,
+    /// The probe's sender was rejected (x.1.7, x.1.8, "Sender address rejected", sender verify, …).
+    SenderRejected,
+    /// The probe's HELO name was rejected.
+    HeloRejected,
+    /// mxray's own address was rejected (blocklist, reverse DNS, "Client host rejected", …).
+    ClientRejected,
+    /// The outside recipient or its domain was rejected (unknown user, domain not found, null MX).
+    RecipientRejected,
+    /// Greylisting: come back later.
+    Greylisted,
+    /// The server wants TLS before it takes mail (the probe ran in plaintext).
+    TlsRequired,
+    /// Another temporary failure (4xx, 421).
+    Temporary,
+    /// A reply code that the command does not allow.
+    ProtocolError,
+    /// No valid reply (timeout, closed connection, garbage).
+    NoReply,
+}
+
+impl RelayReason {
+    /// True for a reply that says nothing about relaying, so another attempt may tell more.
+    pub fn is_about_something_else(self) -> bool {
+        matches!(
+            self,
+            RelayReason::RefusedUnstated
+                | RelayReason::SenderRejected
+                | RelayReason::HeloRejected
+                | RelayReason::ClientRejected
+                | RelayReason::RecipientRejected
+                | RelayReason::Greylisted
+                | RelayReason::TlsRequired
+                | RelayReason::Temporary
+        )
+    }
+}
+
+/// One `MAIL FROM` + `RCPT TO` attempt of the relay probe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayAttempt {
+    /// The sender used (empty for the null sender `<>`).
+    pub sender: String,
+    /// The `MAIL FROM` reply.
+    pub mail_from: Option<String>,
+    /// The `RCPT TO` reply, when RCPT was sent.
+    pub rcpt_to: Option<String>,
+    /// What the deciding reply of this attempt means.
+    pub reason: RelayReason,
 }
 
 /// The open-relay probe.
@@ -428,6 +568,12 @@ pub struct RelayReport {
     /// True when the probe ran inside TLS.
     #[serde(default)]
     pub over_tls: bool,
+    /// Why the outcome is what it is (the meaning of the deciding reply).
+    #[serde(default)]
+    pub reason: Option<RelayReason>,
+    /// Every attempt in order; the last one decided. `mail_from`/`rcpt_to` above are its replies.
+    #[serde(default)]
+    pub attempts: Vec<RelayAttempt>,
 }
 
 /// Direction of a transcript line.

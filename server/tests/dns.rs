@@ -2,7 +2,7 @@
 
 use app::report::{DnsFailure, Mark, MxSource, RelayOutcome};
 use mxray_testkit::{FakeSmtp, Scenario, TestCa, Zone, ZoneServer};
-use server::probe::dns::{resolve, HickoryDns, MailDns};
+use server::probe::dns::{resolve_all, HickoryDns, MailDns};
 use server::probe::net::TcpConnector;
 use server::probe::tls::TlsContext;
 use server::probe::Prober;
@@ -37,24 +37,27 @@ async fn resolves_mx_records_in_order_with_both_families() {
         .address("aonly.example.test", ip("192.0.2.8"));
     let (_server, dns) = zone_server(zone).await;
 
-    let plan = resolve(&dns, "example.test").await;
+    let plan = resolve_all(&dns, "example.test", Duration::from_secs(5)).await;
     assert_eq!(plan.mx_source, MxSource::Mx);
     let hosts: Vec<(&str, u16)> = plan.hosts.iter().map(|h| (h.host.as_str(), h.preference)).collect();
     assert_eq!(hosts, [("mx1.example.test", 10), ("mx2.example.test", 20)]);
     assert_eq!(plan.hosts[0].addresses, [ip("192.0.2.1"), ip("2001:db8::1")]);
 
-    let alias = resolve(&dns, "alias.example.test").await;
+    let alias = resolve_all(&dns, "alias.example.test", Duration::from_secs(5)).await;
     assert_eq!(alias.hosts[0].cname.as_deref(), Some("mx1.example.test"));
     assert_eq!(alias.hosts[0].addresses.len(), 2);
 
-    let lame = resolve(&dns, "lame.example.test").await;
+    let lame = resolve_all(&dns, "lame.example.test", Duration::from_secs(5)).await;
     assert!(lame.hosts[0].addresses.is_empty());
     assert!(lame.hosts[0].address_error.as_deref().unwrap().contains("NXDOMAIN"));
 
-    assert_eq!(resolve(&dns, "null.example.test").await.mx_source, MxSource::NullMx);
-    let implicit = resolve(&dns, "implicit.example.test").await;
+    assert_eq!(resolve_all(&dns, "null.example.test", Duration::from_secs(5)).await.mx_source, MxSource::NullMx);
+    let implicit = resolve_all(&dns, "implicit.example.test", Duration::from_secs(5)).await;
     assert_eq!((implicit.mx_source, implicit.hosts[0].addresses.clone()), (MxSource::Implicit, vec![ip("192.0.2.9")]));
-    assert_eq!(resolve(&dns, "missing.example.test").await.error, Some(DnsFailure::Nxdomain));
+    assert_eq!(
+        resolve_all(&dns, "missing.example.test", Duration::from_secs(5)).await.error,
+        Some(DnsFailure::Nxdomain)
+    );
     assert_eq!(dns.label(), _server.addr.to_string());
 }
 
@@ -62,7 +65,7 @@ async fn resolves_mx_records_in_order_with_both_families() {
 async fn no_records_is_not_nxdomain() {
     let zone = Zone::new("empty.test").mx("other.empty.test", 10, "mx.empty.test");
     let (_server, dns) = zone_server(zone).await;
-    let plan = resolve(&dns, "empty.test").await;
+    let plan = resolve_all(&dns, "empty.test", Duration::from_secs(5)).await;
     assert_eq!((plan.mx_source, plan.error), (MxSource::None, Some(DnsFailure::NoRecords)));
 }
 
@@ -89,7 +92,7 @@ async fn a_whole_check_through_real_dns_and_sockets() {
         dns,
         TcpConnector,
         tls,
-        common::session_config(Duration::from_secs(3), port, true),
+        common::session_config(Duration::from_secs(3), port),
         8,
         Duration::from_secs(10),
     );

@@ -94,10 +94,12 @@ pub fn events(hosts: &[Host]) -> Vec<CheckEvent> {
                     address_error: None,
                     addresses: h.addrs.iter().map(|a| ip(a.ip)).collect(),
                     addresses_skipped: 0,
+                    resolving: false,
                 })
                 .collect(),
             error: None,
             mx_hosts_skipped: 0,
+            null_mx_mixed: false,
         },
     ];
     for (mx, h) in hosts.iter().enumerate() {
@@ -112,7 +114,10 @@ pub fn events(hosts: &[Host]) -> Vec<CheckEvent> {
 /// A finished check that stopped at DNS (null MX, NXDOMAIN, …): no host was probed.
 pub fn dns_only(mx_source: MxSource, error: Option<DnsFailure>) -> Report {
     let mut r = build(&[]);
-    crate::fold(&mut r, &CheckEvent::Resolved { mx_source, hosts: vec![], error, mx_hosts_skipped: 0 });
+    crate::fold(
+        &mut r,
+        &CheckEvent::Resolved { mx_source, hosts: vec![], error, mx_hosts_skipped: 0, null_mx_mixed: false },
+    );
     r
 }
 
@@ -161,6 +166,7 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
             handshake_ms: a.tls.as_ref().map(|_| 41),
             error: None,
             pipelined_plaintext: false,
+            failure: None,
         }),
     ];
     if let Some(t) = &a.tls {
@@ -175,6 +181,8 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         sender: "probe@mxray.invalid".into(),
         recipient: "relay-test@mxray-outside.invalid".into(),
         over_tls: offers_tls,
+        reason: None,
+        attempts: vec![],
     }));
     let mut events: Vec<CheckEvent> =
         steps.into_iter().map(|step| CheckEvent::Step { mx, ip: ip(a.ip), step }).collect();
@@ -192,6 +200,9 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         deadline_hit: false,
         connections: 1,
         error: None,
+        protocol_error: None,
+        queued_ms: 0,
+        same_server_as: None,
     });
     events
 }
@@ -208,12 +219,17 @@ fn certificate(host: &str, t: &Tls) -> CertificateReport {
         key_bits: Some(256),
         signature_algorithm: "ecdsa-with-SHA384".into(),
         sha256: sha256.into(),
+        expired: false,
+        not_yet_valid: false,
     };
     CertificateReport {
         trusted: true,
         trust_error: None,
+        unknown_issuer: None,
         hostname_matches: true,
         expired: t.days < 0,
+        not_yet_valid: false,
+        parse_error: None,
         self_signed: false,
         days_until_expiry: t.days,
         chain: vec![

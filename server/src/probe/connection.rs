@@ -1,8 +1,10 @@
 //! One SMTP connection over any byte stream: bounded line reading, reply assembly, commands.
 //! Generic over `AsyncRead + AsyncWrite`, so tests drive it over `tokio::io::duplex`.
 
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::time::timeout;
 
 use super::transcript::Transcript;
@@ -31,6 +33,12 @@ pub enum SessionError {
     /// A socket error.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The server sent something before a command asked for it.
+    #[error("the server sent a reply nobody asked for: {data:?}")]
+    Unsolicited {
+        /// The first unrequested line (or bytes), as received.
+        data: String,
+    },
 }
 
 /// An SMTP connection: a stream, a read buffer and the byte budget.
@@ -109,10 +117,36 @@ impl<S: AsyncRead + AsyncWrite + Unpin> SmtpConnection<S> {
         Ok(())
     }
 
-    /// Sends a command and reads its reply.
+    /// Sends a command and reads its reply. Refuses to send while anything unread is waiting: a reply
+    /// nobody asked for would otherwise be taken as this command's reply, and every later one shifts.
     pub async fn command(&mut self, line: &str, transcript: &mut Transcript) -> Result<Reply, SessionError> {
+        if let Some(data) = self.unsolicited(transcript).await {
+            return Err(SessionError::Unsolicited { data });
+        }
         self.send(line, transcript).await?;
         self.read_reply(transcript).await
+    }
+
+    /// What the server sent that no command asked for, looking without waiting: the read buffer, then
+    /// whatever the socket has ready right now. The first line goes into the transcript.
+    async fn unsolicited(&mut self, transcript: &mut Transcript) -> Option<String> {
+        if self.buf.is_empty() {
+            let mut chunk = [0u8; 4096];
+            let mut ready = ReadBuf::new(&mut chunk);
+            let stream = &mut self.stream;
+            let polled = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut *stream).poll_read(cx, &mut ready))).await;
+            if matches!(polled, Poll::Ready(Ok(()))) {
+                self.received += ready.filled().len();
+                self.buf.extend_from_slice(ready.filled());
+            }
+        }
+        if self.buf.is_empty() {
+            return None;
+        }
+        let end = self.buf.iter().position(|b| *b == b'\n').unwrap_or(self.buf.len()).min(MAX_LINE);
+        let line = String::from_utf8_lossy(&self.buf[..end]).trim_end_matches('\r').to_owned();
+        transcript.push(Direction::Server, &line);
+        Some(line)
     }
 
     /// Gives the stream back for a TLS handshake, with the number of bytes the server sent too early.

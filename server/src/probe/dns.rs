@@ -3,7 +3,6 @@
 
 use app::report::{DnsFailure, MxSource};
 use app::PlannedHost;
-use futures::future::join_all;
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::NetError;
@@ -62,9 +61,10 @@ pub trait MailDns: Send + Sync + 'static {
     fn label(&self) -> String;
 }
 
-/// The outcome of resolving a domain, ready for the `resolved` event.
+/// The MX answer, ready for the `resolved` event: MX hosts still to be looked up (`resolving`), or
+/// the implicit MX with its addresses.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Resolution {
+pub struct MxPlan {
     /// Where the hosts came from.
     pub mx_source: MxSource,
     /// Hosts to probe, in delivery order.
@@ -73,54 +73,86 @@ pub struct Resolution {
     pub error: Option<DnsFailure>,
     /// MX hosts beyond [`MAX_MX_HOSTS`].
     pub mx_hosts_skipped: usize,
+    /// A null MX stood next to other MX records.
+    pub null_mx_mixed: bool,
 }
 
-impl Resolution {
+impl MxPlan {
     fn without_hosts(mx_source: MxSource, error: Option<DnsFailure>) -> Self {
-        Resolution { mx_source, hosts: Vec::new(), error, mx_hosts_skipped: 0 }
+        MxPlan { mx_source, hosts: Vec::new(), error, mx_hosts_skipped: 0, null_mx_mixed: false }
     }
 }
 
-/// Resolves a domain's mail hosts and their addresses (RFC 5321 §5.1, RFC 7505).
-pub async fn resolve<D: MailDns>(dns: &D, domain: &str) -> Resolution {
-    match dns.mx(domain).await {
-        Ok(records) if records.len() == 1 && records[0].exchange.is_empty() => {
-            Resolution::without_hosts(MxSource::NullMx, None)
-        }
+/// A lookup that gives up after `limit`.
+async fn bounded<T>(limit: Duration, lookup: impl Future<Output = Result<T, LookupError>>) -> Result<T, LookupError> {
+    tokio::time::timeout(limit, lookup)
+        .await
+        .unwrap_or_else(|_| Err(LookupError::Failed(format!("no answer within {} s", limit.as_secs()))))
+}
+
+/// Looks up a domain's MX records (RFC 5321 §5.1, RFC 7505), each lookup bounded by `limit`. MX
+/// hosts come back unresolved, so each can be probed as soon as its own addresses are known.
+pub async fn plan_mx<D: MailDns>(dns: &D, domain: &str, limit: Duration) -> MxPlan {
+    let failed = |e: LookupError| match e {
+        LookupError::NxDomain => MxPlan::without_hosts(MxSource::None, Some(DnsFailure::Nxdomain)),
+        LookupError::NoRecords => MxPlan::without_hosts(MxSource::None, Some(DnsFailure::NoRecords)),
+        LookupError::Failed(detail) => MxPlan::without_hosts(MxSource::None, Some(DnsFailure::Failed { detail })),
+    };
+    match bounded(limit, dns.mx(domain)).await {
         Ok(mut records) => {
+            // Every `.` target is the null MX, whatever its preference; several are still one.
+            let null_mx = records.iter().any(|r| r.exchange.is_empty());
             records.retain(|r| !r.exchange.is_empty());
+            if records.is_empty() {
+                return MxPlan::without_hosts(MxSource::NullMx, None);
+            }
             records.sort_by(|a, b| (a.preference, &a.exchange).cmp(&(b.preference, &b.exchange)));
             let mut seen = std::collections::HashSet::new();
             records.retain(|r| seen.insert(r.exchange.clone()));
             let skipped = records.len().saturating_sub(MAX_MX_HOSTS);
             records.truncate(MAX_MX_HOSTS);
-            let hosts = join_all(records.iter().map(|r| plan_host(dns, &r.exchange, r.preference))).await;
-            Resolution { mx_source: MxSource::Mx, hosts, error: None, mx_hosts_skipped: skipped }
+            let hosts = records
+                .iter()
+                .map(|r| PlannedHost {
+                    host: r.exchange.clone(),
+                    preference: r.preference,
+                    cname: None,
+                    address_error: None,
+                    addresses: Vec::new(),
+                    addresses_skipped: 0,
+                    resolving: true,
+                })
+                .collect();
+            MxPlan { mx_source: MxSource::Mx, hosts, error: None, mx_hosts_skipped: skipped, null_mx_mixed: null_mx }
         }
-        Err(LookupError::NoRecords) => match dns.addresses(domain).await {
-            Ok(found) if !found.ips.is_empty() => Resolution {
+        Err(LookupError::NoRecords) => match bounded(limit, dns.addresses(domain)).await {
+            Ok(found) if !found.ips.is_empty() => MxPlan {
                 mx_source: MxSource::Implicit,
                 hosts: vec![planned(domain, 0, Ok(found))],
                 error: None,
                 mx_hosts_skipped: 0,
+                null_mx_mixed: false,
             },
-            Ok(_) | Err(LookupError::NoRecords) => {
-                Resolution::without_hosts(MxSource::None, Some(DnsFailure::NoRecords))
-            }
-            Err(LookupError::NxDomain) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::Nxdomain)),
-            Err(LookupError::Failed(detail)) => {
-                Resolution::without_hosts(MxSource::None, Some(DnsFailure::Failed { detail }))
-            }
+            Ok(_) => failed(LookupError::NoRecords),
+            Err(e) => failed(e),
         },
-        Err(LookupError::NxDomain) => Resolution::without_hosts(MxSource::None, Some(DnsFailure::Nxdomain)),
-        Err(LookupError::Failed(detail)) => {
-            Resolution::without_hosts(MxSource::None, Some(DnsFailure::Failed { detail }))
-        }
+        Err(e) => failed(e),
     }
 }
 
-async fn plan_host<D: MailDns>(dns: &D, host: &str, preference: u16) -> PlannedHost {
-    planned(host, preference, dns.addresses(host).await)
+/// The MX plan with every host's addresses looked up, for callers that do not stream (the engine
+/// uses [`plan_mx`] and [`plan_host`] to start probing each host as soon as it is known).
+pub async fn resolve_all<D: MailDns>(dns: &D, domain: &str, limit: Duration) -> MxPlan {
+    let mut plan = plan_mx(dns, domain, limit).await;
+    for host in plan.hosts.iter_mut().filter(|h| h.resolving) {
+        *host = plan_host(dns, &host.host, host.preference, limit).await;
+    }
+    plan
+}
+
+/// Looks up one MX host's addresses, bounded by `limit`.
+pub async fn plan_host<D: MailDns>(dns: &D, host: &str, preference: u16, limit: Duration) -> PlannedHost {
+    planned(host, preference, bounded(limit, dns.addresses(host)).await)
 }
 
 fn planned(host: &str, preference: u16, found: Result<HostAddresses, LookupError>) -> PlannedHost {
@@ -131,7 +163,15 @@ fn planned(host: &str, preference: u16, found: Result<HostAddresses, LookupError
     };
     let skipped = ips.len().saturating_sub(MAX_ADDRESSES);
     ips.truncate(MAX_ADDRESSES);
-    PlannedHost { host: host.to_owned(), preference, cname, address_error, addresses: ips, addresses_skipped: skipped }
+    PlannedHost {
+        host: host.to_owned(),
+        preference,
+        cname,
+        address_error,
+        addresses: ips,
+        addresses_skipped: skipped,
+        resolving: false,
+    }
 }
 
 /// hickory-resolver: the system configuration, or one given server.
@@ -269,6 +309,12 @@ mod tests {
         Ok(HostAddresses { cname: None, ips: list.iter().map(|i| i.parse().unwrap()).collect() })
     }
 
+    const LIMIT: Duration = Duration::from_secs(5);
+
+    async fn resolve(dns: &TableDns, domain: &str) -> MxPlan {
+        resolve_all(dns, domain, LIMIT).await
+    }
+
     #[tokio::test]
     async fn sorts_dedupes_and_caps() {
         let mut dns = TableDns::default();
@@ -305,5 +351,43 @@ mod tests {
         assert_eq!(resolve(&dns, "empty.example").await.error, Some(DnsFailure::NoRecords));
         assert_eq!(resolve(&dns, "gone.example").await.error, Some(DnsFailure::Nxdomain));
         assert!(matches!(resolve(&dns, "broken.example").await.error, Some(DnsFailure::Failed { .. })));
+    }
+
+    #[tokio::test]
+    async fn null_mx_beside_others_is_noted_and_several_dots_are_one_null_mx() {
+        let mut dns = TableDns::default();
+        dns.mx.insert("mixed.example", Ok(vec![mx(0, ""), mx(10, "mx.example")]));
+        dns.mx.insert("dots.example", Ok(vec![mx(0, ""), mx(0, ""), mx(10, "")]));
+        dns.hosts.insert("mx.example".into(), ips(&["192.0.2.8"]));
+        let mixed = plan_mx(&dns, "mixed.example", LIMIT).await;
+        assert_eq!((mixed.mx_source, mixed.null_mx_mixed), (MxSource::Mx, true));
+        assert_eq!(mixed.hosts.len(), 1);
+        assert!(mixed.hosts[0].resolving && mixed.hosts[0].addresses.is_empty());
+        let dots = plan_mx(&dns, "dots.example", LIMIT).await;
+        assert_eq!((dots.mx_source, dots.hosts.len(), dots.error), (MxSource::NullMx, 0, None));
+    }
+
+    /// A resolver that never answers.
+    struct SilentDns;
+
+    impl MailDns for SilentDns {
+        async fn mx(&self, _: &str) -> Result<Vec<MxRecord>, LookupError> {
+            std::future::pending().await
+        }
+        async fn addresses(&self, _: &str) -> Result<HostAddresses, LookupError> {
+            std::future::pending().await
+        }
+        fn label(&self) -> String {
+            "silent".into()
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_lookup_is_bounded() {
+        let plan = plan_mx(&SilentDns, "example", LIMIT).await;
+        assert_eq!(plan.error, Some(DnsFailure::Failed { detail: "no answer within 5 s".into() }));
+        let host = plan_host(&SilentDns, "mx.example", 10, LIMIT).await;
+        assert_eq!(host.address_error.as_deref(), Some("no answer within 5 s"));
+        assert!(host.addresses.is_empty() && !host.resolving);
     }
 }

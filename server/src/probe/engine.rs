@@ -1,22 +1,33 @@
-//! The engine: resolve, probe every address of every host at once, and stream the events.
+//! The engine: resolve, probe every address of every host at once (each host as soon as its own
+//! addresses are known, each address once however many MX names list it), and stream the events.
 
 use app::engine::Engine;
-use app::{CheckEvent, NormalizedInput};
+use app::{CheckEvent, NormalizedInput, PlannedHost};
 use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::mpsc::{channel, Sender};
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use super::clock::now_rfc3339;
-use super::dns::{resolve, MailDns};
+use super::dns::{plan_host, plan_mx, MailDns};
+use super::fanout::{AddressSummary, Fanout};
 use super::net::Connector;
 use super::session::{AddressProbe, SessionConfig};
 use super::tls::TlsContext;
+use super::transcript::{Transcript, TranscriptBudget};
 
-/// The probe engine: DNS, connector, TLS roots, settings and the global connection bound.
+/// Events buffered between the engine and a slow reader; probes wait beyond that.
+const EVENT_BUFFER: usize = 64;
+/// Open connections one check may hold by default, so one domain cannot take the global pool.
+pub const DEFAULT_CHECK_CONNECTIONS: usize = 8;
+/// A wait for a connection slot longer than this is written into the transcript.
+const QUEUED_NOTE: Duration = Duration::from_secs(1);
+
+/// The probe engine: DNS, connector, TLS roots, settings and the connection bounds.
 pub struct Prober<D, C> {
     inner: Arc<Shared<D, C>>,
 }
@@ -27,11 +38,13 @@ struct Shared<D, C> {
     tls: TlsContext,
     session: SessionConfig,
     permits: Arc<Semaphore>,
+    check_connections: usize,
     deadline: Duration,
 }
 
 impl<D: MailDns, C: Connector> Prober<D, C> {
-    /// An engine; `max_connections` bounds open TCP connections over all checks.
+    /// An engine; `max_connections` bounds open TCP connections over all checks, and each check may
+    /// hold at most [`DEFAULT_CHECK_CONNECTIONS`] of them.
     pub fn new(
         dns: D,
         connector: C,
@@ -41,13 +54,22 @@ impl<D: MailDns, C: Connector> Prober<D, C> {
         deadline: Duration,
     ) -> Self {
         let permits = Arc::new(Semaphore::new(max_connections.max(1)));
-        Prober { inner: Arc::new(Shared { dns, connector, tls, session, permits, deadline }) }
+        let check_connections = DEFAULT_CHECK_CONNECTIONS;
+        Prober { inner: Arc::new(Shared { dns, connector, tls, session, permits, check_connections, deadline }) }
+    }
+
+    /// Sets how many connections one check may hold at once (at least one).
+    pub fn with_check_connections(mut self, n: usize) -> Self {
+        if let Some(shared) = Arc::get_mut(&mut self.inner) {
+            shared.check_connections = n.max(1);
+        }
+        self
     }
 }
 
 impl<D: MailDns, C: Connector> Engine for Prober<D, C> {
     fn check(&self, input: NormalizedInput) -> BoxStream<'static, CheckEvent> {
-        let (tx, rx) = unbounded_channel();
+        let (tx, rx) = channel(EVENT_BUFFER);
         let task = AbortOnDrop(tokio::spawn(run_check(Arc::clone(&self.inner), input, tx)));
         stream::unfold((rx, task), |(mut rx, task)| async move { rx.recv().await.map(|e| (e, (rx, task))) }).boxed()
     }
@@ -62,72 +84,123 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// What one check shares between its probes.
+struct CheckContext<'a, D, C> {
+    shared: &'a Shared<D, C>,
+    recipient: String,
+    slots: Semaphore,
+    budget: Arc<TranscriptBudget>,
+}
+
 async fn run_check<D: MailDns, C: Connector>(
     shared: Arc<Shared<D, C>>,
     input: NormalizedInput,
-    tx: UnboundedSender<CheckEvent>,
+    tx: Sender<CheckEvent>,
 ) {
     let started = Instant::now();
-    let send = |event| {
-        let _ = tx.send(event);
+    let _ = tx
+        .send(CheckEvent::Started {
+            input: input.input.clone(),
+            domain: input.domain.clone(),
+            checked_at: now_rfc3339(),
+            resolver: shared.dns.label(),
+        })
+        .await;
+    let limit = shared.session.step_timeout;
+    let plan = plan_mx(&shared.dns, &input.domain, limit).await;
+    let _ = tx
+        .send(CheckEvent::Resolved {
+            mx_source: plan.mx_source,
+            hosts: plan.hosts.clone(),
+            error: plan.error.clone(),
+            mx_hosts_skipped: plan.mx_hosts_skipped,
+            null_mx_mixed: plan.null_mx_mixed,
+        })
+        .await;
+    let check = CheckContext {
+        shared: &shared,
+        recipient: shared.session.recipient_outside(&input.domain),
+        slots: Semaphore::new(shared.check_connections),
+        budget: TranscriptBudget::per_check(),
     };
-    send(CheckEvent::Started {
-        input: input.input.clone(),
-        domain: input.domain.clone(),
-        checked_at: now_rfc3339(),
-        resolver: shared.dns.label(),
-    });
-    let plan = resolve(&shared.dns, &input.domain).await;
-    send(CheckEvent::Resolved {
-        mx_source: plan.mx_source,
-        hosts: plan.hosts.clone(),
-        error: plan.error.clone(),
-        mx_hosts_skipped: plan.mx_hosts_skipped,
-    });
-    let recipient = shared.session.recipient_outside(&input.domain);
-    let mut probes: FuturesUnordered<_> = plan
+    let dns = &shared.dns;
+    let mut lookups: FuturesUnordered<_> = plan
         .hosts
         .iter()
         .enumerate()
-        .flat_map(|(mx, host)| host.addresses.iter().map(move |ip| (mx, host.host.as_str(), *ip)))
-        .map(|(mx, host, ip)| probe_address(&shared, mx, host, ip, &recipient, tx.clone()))
+        .filter(|(_, h)| h.resolving)
+        .map(|(mx, h)| async move { (mx, plan_host(dns, &h.host, h.preference, limit).await) })
         .collect();
-    while probes.next().await.is_some() {}
-    send(CheckEvent::Done { duration_ms: millis(started.elapsed()) });
+    let mut fanouts: HashMap<IpAddr, Arc<Fanout>> = HashMap::new();
+    let mut probes = FuturesUnordered::new();
+    for (mx, host) in plan.hosts.iter().enumerate().filter(|(_, h)| !h.resolving) {
+        start_probes(&check, &tx, &mut fanouts, &mut probes, mx, host).await;
+    }
+    loop {
+        tokio::select! {
+            Some((mx, host)) = lookups.next(), if !lookups.is_empty() => {
+                let _ = tx.send(CheckEvent::HostResolved { mx, host: host.clone() }).await;
+                start_probes(&check, &tx, &mut fanouts, &mut probes, mx, &host).await;
+            }
+            Some(()) = probes.next(), if !probes.is_empty() => {}
+            else => break,
+        }
+    }
+    let _ = tx.send(CheckEvent::Done { duration_ms: millis(started.elapsed()) }).await;
 }
 
-async fn probe_address<D, C: Connector>(
-    shared: &Shared<D, C>,
+/// Subscribes host `mx` to each of its addresses, starting a probe for every address not probed yet.
+async fn start_probes<'a, D: MailDns, C: Connector>(
+    check: &'a CheckContext<'a, D, C>,
+    tx: &Sender<CheckEvent>,
+    fanouts: &mut HashMap<IpAddr, Arc<Fanout>>,
+    probes: &mut FuturesUnordered<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>>,
     mx: usize,
-    host: &str,
-    ip: IpAddr,
-    recipient: &str,
-    tx: UnboundedSender<CheckEvent>,
+    host: &PlannedHost,
 ) {
-    let mut probe = AddressProbe::new(
-        mx,
-        host,
-        ip,
-        &shared.session,
-        &shared.tls,
-        &shared.connector,
-        Arc::clone(&shared.permits),
-        tx.clone(),
-    );
-    probe.recipient = recipient.to_owned();
+    for ip in &host.addresses {
+        if let Some(fanout) = fanouts.get(ip) {
+            fanout.subscribe(mx, &host.host).await;
+            continue;
+        }
+        let fanout = Arc::new(Fanout::new(*ip, check.shared.tls.clone(), tx.clone()));
+        fanout.subscribe(mx, &host.host).await;
+        fanouts.insert(*ip, Arc::clone(&fanout));
+        probes.push(Box::pin(probe_address(check, fanout, host.host.clone(), *ip)));
+    }
+}
+
+/// One address: wait for a connection slot (not counted against the deadline), then the session
+/// within the deadline, then its summary.
+async fn probe_address<D, C: Connector>(check: &CheckContext<'_, D, C>, fanout: Arc<Fanout>, host: String, ip: IpAddr) {
+    let shared = check.shared;
+    let queued = Instant::now();
+    // The check's own slot first, so a check waiting on its cap holds no global slot.
+    let (Ok(_slot), Ok(_permit)) = (check.slots.acquire().await, Arc::clone(&shared.permits).acquire_owned().await)
+    else {
+        return;
+    };
+    let queued = queued.elapsed();
+    let mut transcript = Transcript::with_budget(Arc::clone(&check.budget));
+    if queued >= QUEUED_NOTE {
+        transcript.event(&format!("queued {} ms for a free connection slot", millis(queued)));
+    }
+    let mut probe = AddressProbe::new(&host, ip, &shared.session, &shared.tls, &shared.connector, &fanout, transcript);
+    probe.recipient = check.recipient.clone();
     let deadline_hit = tokio::time::timeout(shared.deadline, probe.run()).await.is_err();
     if deadline_hit {
         probe.transcript.event(&format!("deadline of {} s reached", shared.deadline.as_secs()));
     }
-    let _ = tx.send(CheckEvent::AddressDone {
-        mx,
-        ip,
+    let summary = AddressSummary {
         duration_ms: probe.transcript.elapsed_ms(),
         connections: probe.connections,
         error: probe.error.take(),
+        protocol_error: probe.protocol_error.take(),
         deadline_hit,
+        queued_ms: millis(queued),
         transcript: std::mem::take(&mut probe.transcript).finish(),
-    });
+    };
+    fanout.done(summary).await;
 }
 
 fn millis(d: Duration) -> u64 {

@@ -1,13 +1,16 @@
-//! The SSRF guard: which addresses mxray refuses to connect to unless told otherwise.
+//! The SSRF guard: which addresses mxray refuses to connect to unless told otherwise. It is applied
+//! by [`super::net::Guarded`], the connector every engine connection goes through.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// The non-public range an address belongs to, or `None` for a public address.
+/// The non-public range an address belongs to, or `None` for a public address. IPv6 is allowed only
+/// in global unicast (2000::/3) outside the special-purpose blocks, so IPv4-mapped and -translated
+/// forms and blocks assigned in future are closed by default.
 pub fn non_public_range(ip: IpAddr) -> Option<&'static str> {
     match ip {
         IpAddr::V4(v4) => v4_range(v4),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4_range(v4).map(|_| "IPv4-mapped non-public"),
+            Some(_) => Some("IPv4-mapped"),
             None => v6_range(v6),
         },
     }
@@ -49,7 +52,9 @@ fn v6_range(ip: Ipv6Addr) -> Option<&'static str> {
         0x0064 if s[1] == 0xff9b => "NAT64",
         0x2002 => "6to4",
         0 if s[1..6] == [0, 0, 0, 0, 0] => "IPv4-compatible (deprecated)",
-        _ => return None,
+        0 if s[1..4] == [0, 0, 0] && s[4] == 0xffff => "IPv4-translated (SIIT)",
+        0x2000..=0x3fff => return None,
+        _ => "not global unicast",
     })
 }
 
@@ -85,6 +90,12 @@ mod tests {
             "::ffff:10.0.0.1",
             "64:ff9b::1",
             "3fff::1",
+            // Outside global unicast, or IPv4 in IPv6 clothing (a public IPv4 is asked for as A).
+            "::ffff:1.1.1.1",
+            "::ffff:0:1.1.1.1",
+            "4000::1",
+            "100::1",
+            "5f00::1",
         ] {
             assert!(non_public_range(ip.parse().unwrap()).is_some(), "{ip} should be blocked");
         }
@@ -92,15 +103,7 @@ mod tests {
 
     #[test]
     fn allows_public_addresses() {
-        for ip in [
-            "1.1.1.1",
-            "8.8.8.8",
-            "172.32.0.1",
-            "100.128.0.1",
-            "2a00:1450:4001:80b::201a",
-            "2606:4700::1111",
-            "::ffff:1.1.1.1",
-        ] {
+        for ip in ["1.1.1.1", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2a00:1450:4001:80b::201a", "2606:4700::1111"] {
             assert_eq!(non_public_range(ip.parse().unwrap()), None, "{ip} should be allowed");
         }
     }

@@ -7,9 +7,11 @@ pub mod clock;
 pub mod connection;
 pub mod dns;
 pub mod engine;
+pub mod fanout;
 pub mod guard;
 pub mod net;
 pub mod options;
+pub mod relay;
 pub mod session;
 pub mod tls;
 pub mod transcript;
@@ -72,10 +74,12 @@ pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine,
         relay_recipient: mailbox("--relay-recipient", &options.relay_recipient)?,
         step_timeout: options.step_timeout(),
         port: options.smtp_port,
-        allow_private_targets: options.allow_private_targets,
     };
     let dns = dns::HickoryDns::new(options.resolver, options.step_timeout().min(std::time::Duration::from_secs(5)))?;
     let tls = tls::TlsContext::new(options.ca_file.as_deref())?;
     let max = usize::try_from(options.max_connections).unwrap_or(usize::MAX);
-    Ok(Arc::new(Prober::new(dns, net::TcpConnector, tls, session, max, options.deadline())))
+    let connector = net::Guarded::new(net::TcpConnector, options.allow_private_targets);
+    let engine = Prober::new(dns, connector, tls, session, max, options.deadline())
+        .with_check_connections(usize::try_from(options.max_check_connections).unwrap_or(usize::MAX));
+    Ok(Arc::new(engine))
 }

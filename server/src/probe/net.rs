@@ -2,9 +2,24 @@
 
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
+
+use super::guard::non_public_range;
+
+/// The guard refused the address: it is not public and private targets are not allowed.
+#[derive(Debug, thiserror::Error)]
+#[error("not connecting: the address is a {range} address")]
+pub struct BlockedTarget {
+    /// Which non-public range.
+    pub range: &'static str,
+}
+
+/// This machine has no route to the address (e.g. no IPv6): a limit of the tester, not of the target.
+#[derive(Debug, thiserror::Error)]
+#[error("this machine has no route to {0}")]
+pub struct NoRouteHere(pub IpAddr);
 
 /// Opens byte streams to mail servers.
 pub trait Connector: Send + Sync + 'static {
@@ -22,8 +37,82 @@ impl Connector for TcpConnector {
     type Stream = TcpStream;
 
     async fn connect(&self, addr: SocketAddr) -> io::Result<TcpStream> {
-        let stream = TcpStream::connect(addr).await?;
+        let stream = match TcpStream::connect(addr).await {
+            Ok(stream) => stream,
+            Err(e) if no_local_route(&e, addr) => return Err(io::Error::new(e.kind(), NoRouteHere(addr.ip()))),
+            Err(e) => return Err(e),
+        };
         stream.set_nodelay(true)?;
         Ok(stream)
+    }
+}
+
+/// After an "unreachable" error: true when this machine itself has no route (a UDP `connect` only
+/// looks up the route and sends nothing), false when the network said so.
+fn no_local_route(error: &io::Error, addr: SocketAddr) -> bool {
+    use io::ErrorKind::{AddrNotAvailable, HostUnreachable, NetworkUnreachable};
+    if !matches!(error.kind(), NetworkUnreachable | HostUnreachable | AddrNotAvailable) {
+        return false;
+    }
+    let any: IpAddr = if addr.is_ipv4() { Ipv4Addr::UNSPECIFIED.into() } else { Ipv6Addr::UNSPECIFIED.into() };
+    UdpSocket::bind((any, 0)).and_then(|socket| socket.connect(addr)).is_err()
+}
+
+/// Every connection of the engine passes here: non-public addresses are refused before a socket is
+/// made, unless private targets are allowed (tests, self-hosting).
+#[derive(Clone, Debug, Default)]
+pub struct Guarded<C> {
+    inner: C,
+    allow_private_targets: bool,
+}
+
+impl<C> Guarded<C> {
+    /// Guards `inner`; `allow_private_targets` opens loopback, private and the other special ranges.
+    pub fn new(inner: C, allow_private_targets: bool) -> Self {
+        Guarded { inner, allow_private_targets }
+    }
+}
+
+impl<C: Connector> Connector for Guarded<C> {
+    type Stream = C::Stream;
+
+    async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Stream> {
+        if !self.allow_private_targets {
+            if let Some(range) = non_public_range(addr.ip()) {
+                return Err(io::Error::new(io::ErrorKind::PermissionDenied, BlockedTarget { range }));
+            }
+        }
+        self.inner.connect(addr).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Default)]
+    struct Counting(AtomicUsize);
+
+    impl Connector for Counting {
+        type Stream = tokio::io::DuplexStream;
+        async fn connect(&self, _: SocketAddr) -> io::Result<Self::Stream> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(tokio::io::duplex(8).0)
+        }
+    }
+
+    #[tokio::test]
+    async fn the_guard_refuses_before_the_inner_connector_is_asked() {
+        let guarded = Guarded::new(Counting::default(), false);
+        let error = guarded.connect("10.0.0.25:25".parse().unwrap()).await.unwrap_err();
+        let blocked = error.get_ref().and_then(|e| e.downcast_ref::<BlockedTarget>()).expect("typed refusal");
+        assert_eq!(blocked.range, "private");
+        assert!(guarded.connect("[::ffff:8.8.8.8]:25".parse().unwrap()).await.is_err());
+        assert_eq!(guarded.inner.0.load(Ordering::SeqCst), 0);
+        assert!(guarded.connect("8.8.8.8:25".parse().unwrap()).await.is_ok());
+        let open = Guarded::new(Counting::default(), true);
+        assert!(open.connect("127.0.0.1:25".parse().unwrap()).await.is_ok());
+        assert_eq!((guarded.inner.0.load(Ordering::SeqCst), open.inner.0.load(Ordering::SeqCst)), (1, 1));
     }
 }

@@ -37,6 +37,9 @@ pub struct ProbeOptions {
     /// Most TCP connections open at once over all checks of this process.
     #[arg(long, env = "MXRAY_MAX_CONNECTIONS", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_connections: u64,
+    /// Most TCP connections one check may hold at once (a domain with many addresses waits its turn).
+    #[arg(long, env = "MXRAY_MAX_CHECK_CONNECTIONS", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_check_connections: u64,
 }
 
 impl ProbeOptions {

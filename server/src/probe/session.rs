@@ -1,24 +1,26 @@
 //! The SMTP dialogue at one address: connect, greeting, EHLO, STARTTLS, TLS, EHLO again, relay
 //! probe, RSET, QUIT. Never DATA. At most two connections: a second, plaintext one only when TLS
 //! broke after STARTTLS, so the relay probe still runs.
+//!
+//! Reply discipline: each command accepts only its own codes (greeting 220, EHLO/HELO 250,
+//! STARTTLS 220, MAIL 250, RCPT 250/251/252) and nothing unread may wait when a command is sent.
+//! Anything else is recorded as the protocol error it is and ends the dialogue: never a pass.
 
 use app::report::{
-    BannerReport, EhloReport, RelayOutcome, RelayReport, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport,
+    BannerReport, EhloReport, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport, StartTlsOutcome,
+    StartTlsReport, TcpOutcome, TcpReport, TlsFailure,
 };
-use app::{CheckEvent, StepResult};
-use std::io::ErrorKind;
+use app::StepResult;
+use std::io::{self, ErrorKind};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::sync::{mpsc::UnboundedSender, OwnedSemaphorePermit, Semaphore};
 
-use super::certificate;
-use super::clock::now_unix;
 use super::connection::{SessionError, SmtpConnection};
-use super::guard::non_public_range;
-use super::net::Connector;
-use super::tls::TlsContext;
+use super::fanout::Fanout;
+use super::net::{BlockedTarget, Connector, NoRouteHere};
+use super::relay::{classify, RelayStage};
+use super::tls::{usable_server_name, TlsContext};
 use super::transcript::Transcript;
 use super::wire::{detect_software, parse_ehlo, Reply};
 
@@ -35,8 +37,6 @@ pub struct SessionConfig {
     pub step_timeout: Duration,
     /// SMTP port.
     pub port: u16,
-    /// Connect to non-public addresses too.
-    pub allow_private_targets: bool,
 }
 
 /// Fallbacks when the configured recipient is inside the tested domain.
@@ -58,11 +58,9 @@ impl SessionConfig {
     }
 }
 
-/// The probe of one address: its state, its transcript and where its events go.
+/// The probe of one address: its state, its transcript and where its results go.
 pub struct AddressProbe<'a, C: Connector> {
-    /// Index of the MX host in the plan.
-    pub mx: usize,
-    /// The MX host name (SNI and certificate name).
+    /// The MX host name used for SNI.
     pub host: &'a str,
     /// The address.
     pub ip: IpAddr,
@@ -70,56 +68,50 @@ pub struct AddressProbe<'a, C: Connector> {
     pub config: &'a SessionConfig,
     /// Roots and crypto provider.
     pub tls: &'a TlsContext,
-    /// How TCP connections are made.
+    /// How TCP connections are made (the SSRF guard sits in it).
     pub connector: &'a C,
-    /// Global bound on open connections.
-    pub permits: Arc<Semaphore>,
-    /// Event channel.
-    pub events: UnboundedSender<CheckEvent>,
+    /// Where results go: every MX host that lists the address.
+    pub sink: &'a Fanout,
     /// Everything said so far.
     pub transcript: Transcript,
     /// Connections opened.
     pub connections: u8,
     /// Why the session ended early, when no step result says it.
     pub error: Option<String>,
+    /// The reply that broke the exchange, when one did.
+    pub protocol_error: Option<ProtocolError>,
     /// `RCPT TO` of the relay probe, outside the tested domain.
     pub recipient: String,
-    permit: Option<OwnedSemaphorePermit>,
 }
 
 impl<'a, C: Connector> AddressProbe<'a, C> {
     /// A probe that has done nothing yet.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        mx: usize,
         host: &'a str,
         ip: IpAddr,
         config: &'a SessionConfig,
         tls: &'a TlsContext,
         connector: &'a C,
-        permits: Arc<Semaphore>,
-        events: UnboundedSender<CheckEvent>,
+        sink: &'a Fanout,
+        transcript: Transcript,
     ) -> Self {
         AddressProbe {
-            mx,
             host,
             ip,
             config,
             tls,
             connector,
-            permits,
-            events,
-            transcript: Transcript::new(),
+            sink,
+            transcript,
             connections: 0,
             error: None,
+            protocol_error: None,
             recipient: config.relay_recipient.clone(),
-            permit: None,
         }
     }
 
-    fn emit(&self, step: StepResult) {
-        // A closed channel means the client left; the check task is being dropped anyway.
-        let _ = self.events.send(CheckEvent::Step { mx: self.mx, ip: self.ip, step });
+    async fn emit(&self, step: StepResult) {
+        self.sink.step(step).await;
     }
 
     fn fail(&mut self, what: &str, error: impl std::fmt::Display) {
@@ -128,39 +120,55 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         self.error.get_or_insert(text);
     }
 
+    /// Records why `command` failed: an unrequested reply is a protocol error, the rest a broken session.
+    fn broke(&mut self, command: &str, error: SessionError) {
+        match error {
+            SessionError::Unsolicited { data } => self.violation(command, data, true),
+            other => self.fail(command, other),
+        }
+    }
+
+    /// Records a reply that breaks the exchange; the dialogue stops after it.
+    fn violation(&mut self, command: &str, reply: String, unsolicited: bool) {
+        let what = if unsolicited { "reply nobody asked for" } else { "reply code not allowed" };
+        self.transcript.event(&format!("protocol error after {command}: {what}: {reply}"));
+        self.protocol_error.get_or_insert(ProtocolError { command: command.to_owned(), reply, unsolicited });
+    }
+
     /// Runs every step. Cancel-safe: whatever finished was already emitted.
     pub async fn run(&mut self) {
-        if !self.config.allow_private_targets {
-            if let Some(range) = non_public_range(self.ip) {
-                self.transcript.event(&format!("not connecting: {} is a {range} address", self.ip));
-                self.emit(StepResult::Tcp(TcpReport {
-                    outcome: TcpOutcome::Blocked,
-                    connect_ms: None,
-                    detail: Some(range.to_owned()),
-                    port: self.config.port,
-                }));
-                return;
-            }
-        }
         let Some(mut conn) = self.connect(true).await else { return };
         if !self.greet(&mut conn, true).await {
             return;
         }
-        let Some(ehlo) = self.ehlo(&mut conn, false).await else { return };
+        let Some(ehlo) = self.ehlo(&mut conn, false).await else { return self.quit(conn).await };
         if !ehlo.offers("STARTTLS") {
-            self.emit(StepResult::Starttls(starttls(false, StartTlsOutcome::NotOffered, None)));
+            self.emit(StepResult::Starttls(starttls(false, StartTlsOutcome::NotOffered, None))).await;
+            return self.relay_and_quit(conn, false).await;
+        }
+        if let Err(reason) = usable_server_name(self.host) {
+            self.transcript.event(&reason);
+            self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::NotTestable, Some(reason)))).await;
             return self.relay_and_quit(conn, false).await;
         }
         let reply = match conn.command("STARTTLS", &mut self.transcript).await {
             Ok(reply) => reply,
             Err(e) => {
-                self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::Rejected, Some(e.to_string()))));
-                return self.fail("STARTTLS", e);
+                self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::Rejected, Some(e.to_string())))).await;
+                return self.broke("STARTTLS", e);
             }
         };
-        if reply.code != 220 {
-            self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::Rejected, Some(reply.summary()))));
-            return self.relay_and_quit(conn, false).await;
+        match reply.code {
+            220 => {}
+            400..=599 => {
+                self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::Rejected, Some(reply.summary())))).await;
+                return self.relay_and_quit(conn, false).await;
+            }
+            _ => {
+                self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::Rejected, Some(reply.summary())))).await;
+                self.violation("STARTTLS", reply.summary(), false);
+                return self.quit(conn).await;
+            }
         }
         let (stream, early_bytes) = conn.into_stream();
         if early_bytes > 0 {
@@ -168,7 +176,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             self.transcript.event(&error);
             let mut report = starttls(true, StartTlsOutcome::HandshakeFailed, Some(error));
             report.pipelined_plaintext = true;
-            self.emit(StepResult::Starttls(report));
+            self.emit(StepResult::Starttls(report)).await;
             drop(stream);
             return self.relay_on_fresh_connection().await;
         }
@@ -179,13 +187,14 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     async fn upgrade(&mut self, stream: C::Stream) {
         self.transcript.event(&format!("TLS handshake (SNI {})", self.host));
         let (result, chain) = self.tls.handshake(stream, self.host, self.config.step_timeout).await;
-        let certificate = certificate::judge(self.tls, &chain, self.host, now_unix());
         match result {
             Err(error) => {
                 self.transcript.event(&format!("TLS handshake failed: {error}"));
-                self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::HandshakeFailed, Some(error))));
-                if let Some(c) = certificate {
-                    self.emit(StepResult::Certificate(c));
+                let mut report = starttls(true, StartTlsOutcome::HandshakeFailed, Some(error.message));
+                report.failure = Some(error.kind);
+                self.emit(StepResult::Starttls(report)).await;
+                if !chain.is_empty() {
+                    self.sink.certificate(&chain).await;
                 }
                 self.relay_on_fresh_connection().await;
             }
@@ -202,13 +211,13 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                     kx_group: f.kx_group,
                     handshake_ms: Some(f.handshake_ms),
                     ..starttls(true, StartTlsOutcome::Ok, None)
-                }));
-                if let Some(c) = certificate {
-                    self.emit(StepResult::Certificate(c));
-                }
+                }))
+                .await;
+                self.sink.certificate(&chain).await;
                 let mut conn = SmtpConnection::new(session.stream, self.config.step_timeout);
-                if self.ehlo(&mut conn, true).await.is_some() {
-                    self.relay_and_quit(conn, true).await;
+                match self.ehlo(&mut conn, true).await {
+                    Some(_) => self.relay_and_quit(conn, true).await,
+                    None => self.quit(conn).await,
                 }
             }
         }
@@ -218,28 +227,36 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     async fn relay_on_fresh_connection(&mut self) {
         self.transcript.event("new plaintext connection for the relay probe");
         let Some(mut conn) = self.connect(false).await else { return };
-        if self.greet(&mut conn, false).await && self.ehlo(&mut conn, false).await.is_some() {
-            self.relay_and_quit(conn, false).await;
+        if !self.greet(&mut conn, false).await {
+            return;
+        }
+        match self.ehlo(&mut conn, false).await {
+            Some(_) => self.relay_and_quit(conn, false).await,
+            None => self.quit(conn).await,
         }
     }
 
     async fn connect(&mut self, first: bool) -> Option<SmtpConnection<C::Stream>> {
         let addr = SocketAddr::new(self.ip, self.config.port);
-        self.permit = None;
-        self.permit = Arc::clone(&self.permits).acquire_owned().await.ok();
-        self.connections += 1;
         self.transcript.event(&format!("connecting to {addr}"));
         let started = Instant::now();
         let limit = self.config.step_timeout;
         let (outcome, detail, stream) = match tokio::time::timeout(limit, self.connector.connect(addr)).await {
             Ok(Ok(stream)) => (TcpOutcome::Connected, None, Some(stream)),
-            Ok(Err(e)) => (connect_outcome(e.kind()), Some(e.to_string()), None),
+            Ok(Err(e)) => {
+                let (outcome, detail) = connect_failure(&e);
+                (outcome, Some(detail), None)
+            }
             Err(_) => (TcpOutcome::Timeout, Some(format!("no answer within {} s", limit.as_secs())), None),
         };
+        if outcome != TcpOutcome::Blocked {
+            self.connections += 1;
+        }
         let connect_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.transcript.event(&match &detail {
-            None => format!("connected in {connect_ms} ms"),
-            Some(d) => format!("connect failed: {d}"),
+        self.transcript.event(&match (&detail, outcome) {
+            (None, _) => format!("connected in {connect_ms} ms"),
+            (Some(range), TcpOutcome::Blocked) => format!("not connecting: {} is a {range} address", self.ip),
+            (Some(d), _) => format!("connect failed: {d}"),
         });
         if first {
             let connect_ms = stream.is_some().then_some(connect_ms);
@@ -248,7 +265,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                 connect_ms,
                 detail: detail.clone(),
                 port: self.config.port,
-            }));
+            }))
+            .await;
         } else if let Some(d) = detail {
             self.fail("second connection", d);
         }
@@ -277,7 +295,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                     elapsed_ms,
                     error: Some(e.to_string()),
                 },
-            }));
+            }))
+            .await;
         } else if !ready {
             let what = reply.as_ref().map(Reply::summary).unwrap_or_else(|e| e.to_string());
             self.fail("second connection greeting", what);
@@ -294,93 +313,154 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         conn: &mut SmtpConnection<S>,
         in_tls: bool,
     ) -> Option<EhloReport> {
-        let report = self.ehlo_report(conn).await;
+        let command = if in_tls { "EHLO inside TLS" } else { "EHLO" };
+        let report = match self.ehlo_report(conn).await {
+            Ok(report) => report,
+            Err(e) => {
+                self.broke(if self.connections > 1 && !in_tls { "second connection EHLO" } else { command }, e);
+                return None;
+            }
+        };
         let fresh_plaintext = !in_tls && self.connections > 1;
         if !fresh_plaintext {
-            self.emit(if in_tls { StepResult::EhloTls(report.clone()) } else { StepResult::Ehlo(report.clone()) });
+            self.emit(if in_tls { StepResult::EhloTls(report.clone()) } else { StepResult::Ehlo(report.clone()) })
+                .await;
         }
-        if report.code.is_some_and(|c| (200..300).contains(&c)) {
-            Some(report)
-        } else {
-            if fresh_plaintext || in_tls {
-                self.fail(
-                    if in_tls { "EHLO inside TLS" } else { "second connection EHLO" },
-                    report.error.clone().unwrap_or_default(),
-                );
+        if report.code == Some(250) {
+            return Some(report);
+        }
+        let reply = report.error.clone().unwrap_or_default();
+        match report.code {
+            Some(400..=599) if fresh_plaintext || in_tls => {
+                self.fail(if in_tls { command } else { "second connection EHLO" }, reply)
             }
-            None
+            Some(400..=599) => {}
+            _ => self.violation(if report.helo_fallback { "HELO" } else { command }, reply, false),
         }
+        None
     }
 
-    async fn ehlo_report<S: AsyncRead + AsyncWrite + Unpin>(&mut self, conn: &mut SmtpConnection<S>) -> EhloReport {
-        let failed = |code: Option<u16>, error: String, helo_fallback: bool| EhloReport {
-            code,
+    /// The EHLO (or HELO) exchange. `Err` only when no reply arrived or an unrequested one waited.
+    async fn ehlo_report<S: AsyncRead + AsyncWrite + Unpin>(
+        &mut self,
+        conn: &mut SmtpConnection<S>,
+    ) -> Result<EhloReport, SessionError> {
+        let failed = |r: &Reply, helo_fallback: bool| EhloReport {
+            code: Some(r.code),
             host: String::new(),
             extensions: Vec::new(),
             size_limit: None,
             helo_fallback,
-            error: Some(error),
+            error: Some(r.summary()),
         };
-        let reply = match conn.command(&format!("EHLO {}", self.config.helo_name), &mut self.transcript).await {
-            Ok(r) => r,
-            Err(e) => return failed(None, e.to_string(), false),
-        };
-        if reply.is_positive() {
+        let reply = conn.command(&format!("EHLO {}", self.config.helo_name), &mut self.transcript).await?;
+        if reply.code == 250 {
             let (host, extensions, size_limit) = parse_ehlo(&reply);
-            return EhloReport {
-                code: Some(reply.code),
-                host,
-                extensions,
-                size_limit,
-                helo_fallback: false,
-                error: None,
-            };
+            return Ok(EhloReport { code: Some(250), host, extensions, size_limit, helo_fallback: false, error: None });
         }
-        if reply.is_transient() {
-            return failed(Some(reply.code), reply.summary(), false);
+        // Only a permanent refusal means "no ESMTP here"; 4xx and stray codes end the session.
+        if !(500..600).contains(&reply.code) {
+            return Ok(failed(&reply, false));
         }
-        match conn.command(&format!("HELO {}", self.config.helo_name), &mut self.transcript).await {
-            Ok(r) if r.is_positive() => {
-                let (host, _, _) = parse_ehlo(&r);
-                EhloReport {
-                    code: Some(r.code),
-                    host,
-                    extensions: Vec::new(),
-                    size_limit: None,
-                    helo_fallback: true,
-                    error: None,
+        let reply = conn.command(&format!("HELO {}", self.config.helo_name), &mut self.transcript).await?;
+        if reply.code != 250 {
+            return Ok(failed(&reply, true));
+        }
+        let (host, _, _) = parse_ehlo(&reply);
+        Ok(EhloReport {
+            code: Some(250),
+            host,
+            extensions: Vec::new(),
+            size_limit: None,
+            helo_fallback: true,
+            error: None,
+        })
+    }
+
+    /// The relay probe, then `RSET` and `QUIT`. Never `DATA`. A rejection about something other than
+    /// relaying (sender, HELO, client, recipient, greylisting) gets one more try in the same session with
+    /// the null sender, which every server must accept (RFC 5321 §4.5.5).
+    async fn relay_and_quit<S: AsyncRead + AsyncWrite + Unpin>(&mut self, mut conn: SmtpConnection<S>, over_tls: bool) {
+        let recipient = self.recipient.clone();
+        let sender = self.config.relay_sender.clone();
+        let (first, mut alive) = self.relay_attempt(&mut conn, &sender, &recipient).await;
+        let mut attempts = vec![first];
+        if alive && attempts[0].reason.is_about_something_else() {
+            match conn.command("RSET", &mut self.transcript).await {
+                Ok(r) if r.code == 250 => {
+                    let (second, still) = self.relay_attempt(&mut conn, "", &recipient).await;
+                    attempts.push(second);
+                    alive = still;
+                }
+                Ok(r) => {
+                    self.violation("RSET", r.summary(), false);
+                    alive = false;
+                }
+                Err(e) => {
+                    self.broke("RSET", e);
+                    alive = false;
                 }
             }
-            Ok(r) => failed(Some(r.code), r.summary(), true),
-            Err(e) => failed(None, e.to_string(), true),
+        }
+        self.emit(StepResult::OpenRelay(relay_report(sender, recipient, over_tls, attempts))).await;
+        if alive {
+            self.quit(conn).await;
         }
     }
 
-    /// `MAIL FROM`, `RCPT TO` to the outside recipient, then `RSET` and `QUIT`. Never `DATA`.
-    async fn relay_and_quit<S: AsyncRead + AsyncWrite + Unpin>(&mut self, mut conn: SmtpConnection<S>, over_tls: bool) {
-        let (sender, recipient) = (self.config.relay_sender.clone(), self.recipient.clone());
-        let mut report = RelayReport {
-            outcome: RelayOutcome::Inconclusive,
-            mail_from: None,
-            rcpt_to: None,
-            sender: sender.clone(),
-            recipient: recipient.clone(),
-            over_tls,
+    /// One `MAIL FROM` + `RCPT TO`; the attempt and whether the session can go on.
+    async fn relay_attempt<S: AsyncRead + AsyncWrite + Unpin>(
+        &mut self,
+        conn: &mut SmtpConnection<S>,
+        sender: &str,
+        recipient: &str,
+    ) -> (RelayAttempt, bool) {
+        let mut attempt =
+            RelayAttempt { sender: sender.to_owned(), mail_from: None, rcpt_to: None, reason: RelayReason::NoReply };
+        let mail = format!("MAIL FROM:<{sender}>");
+        let Some(code) = self.relay_command(conn, RelayStage::Mail, &mail, &mut attempt).await else {
+            return (attempt, false);
         };
-        let mail = match conn.command(&format!("MAIL FROM:<{sender}>"), &mut self.transcript).await {
-            Ok(r) => r,
-            Err(e) => return self.fail("MAIL FROM", e),
-        };
-        report.mail_from = Some(mail.summary());
-        if mail.is_positive() {
-            let rcpt = match conn.command(&format!("RCPT TO:<{recipient}>"), &mut self.transcript).await {
-                Ok(r) => r,
-                Err(e) => return self.fail("RCPT TO", e),
-            };
-            report.rcpt_to = Some(rcpt.summary());
-            report.outcome = relay_outcome(&rcpt);
+        if attempt.reason != RelayReason::Accepted {
+            return (attempt, code != 421);
         }
-        self.emit(StepResult::OpenRelay(report));
+        let rcpt = format!("RCPT TO:<{recipient}>");
+        let alive = self.relay_command(conn, RelayStage::Rcpt, &rcpt, &mut attempt).await.is_some_and(|c| c != 421);
+        (attempt, alive)
+    }
+
+    /// Sends one command of a relay attempt and records its reply and meaning in `attempt`. The reply
+    /// code, or `None` when the dialogue cannot go on (no reply, or a protocol error).
+    async fn relay_command<S: AsyncRead + AsyncWrite + Unpin>(
+        &mut self,
+        conn: &mut SmtpConnection<S>,
+        stage: RelayStage,
+        line: &str,
+        attempt: &mut RelayAttempt,
+    ) -> Option<u16> {
+        let command = if stage == RelayStage::Mail { "MAIL FROM" } else { "RCPT TO" };
+        let reply = match conn.command(line, &mut self.transcript).await {
+            Ok(reply) => reply,
+            Err(e) => {
+                if matches!(e, SessionError::Unsolicited { .. }) {
+                    attempt.reason = RelayReason::ProtocolError;
+                }
+                self.broke(command, e);
+                return None;
+            }
+        };
+        attempt.reason = classify(&reply, stage);
+        let field = if stage == RelayStage::Mail { &mut attempt.mail_from } else { &mut attempt.rcpt_to };
+        *field = Some(reply.summary());
+        if attempt.reason == RelayReason::ProtocolError {
+            self.violation(command, reply.summary(), false);
+            return None;
+        }
+        Some(reply.code)
+    }
+
+    /// `RSET` and `QUIT`, errors only noted.
+    async fn quit<S: AsyncRead + AsyncWrite + Unpin>(&mut self, mut conn: SmtpConnection<S>) {
         for command in ["RSET", "QUIT"] {
             if let Err(e) = conn.command(command, &mut self.transcript).await {
                 if !matches!(e, SessionError::Closed) {
@@ -392,24 +472,49 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     }
 }
 
-/// 2xx at RCPT means the server took mail for a foreign domain; 5xx refused it; 4xx tells nothing.
-fn relay_outcome(rcpt: &Reply) -> RelayOutcome {
-    match rcpt.code {
-        200..=299 => RelayOutcome::Accepted,
-        500..=599 => RelayOutcome::Refused,
+/// The relay verdict from the attempts (the last one decides): accepted at RCPT is an open relay;
+/// only a refusal about relaying (or a permanent refusal of the null sender's try that states no
+/// reason) is "refused"; everything else is inconclusive, with its reason.
+fn relay_report(sender: String, recipient: String, over_tls: bool, attempts: Vec<RelayAttempt>) -> RelayReport {
+    let last = attempts.last().cloned();
+    let reason = last.as_ref().map(|a| a.reason);
+    let outcome = match reason {
+        Some(RelayReason::Accepted | RelayReason::AcceptedUnverified) => RelayOutcome::Accepted,
+        Some(RelayReason::RelayDenied) => RelayOutcome::Refused,
+        Some(RelayReason::RefusedUnstated) if attempts.len() > 1 => RelayOutcome::Refused,
         _ => RelayOutcome::Inconclusive,
+    };
+    RelayReport {
+        outcome,
+        mail_from: last.as_ref().and_then(|a| a.mail_from.clone()),
+        rcpt_to: last.and_then(|a| a.rcpt_to),
+        sender,
+        recipient,
+        over_tls,
+        reason,
+        attempts,
     }
 }
 
-fn connect_outcome(kind: ErrorKind) -> TcpOutcome {
-    match kind {
+/// The outcome and detail of a failed connect; the guard's refusal and a missing local route are
+/// told apart from a failure at the other end.
+fn connect_failure(error: &io::Error) -> (TcpOutcome, String) {
+    let inner = error.get_ref();
+    if let Some(blocked) = inner.and_then(|e| e.downcast_ref::<BlockedTarget>()) {
+        return (TcpOutcome::Blocked, blocked.range.to_owned());
+    }
+    if let Some(no_route) = inner.and_then(|e| e.downcast_ref::<NoRouteHere>()) {
+        return (TcpOutcome::NoRoute, no_route.to_string());
+    }
+    let outcome = match error.kind() {
         ErrorKind::ConnectionRefused => TcpOutcome::Refused,
         ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable | ErrorKind::AddrNotAvailable => {
             TcpOutcome::Unreachable
         }
         ErrorKind::TimedOut => TcpOutcome::Timeout,
         _ => TcpOutcome::Error,
-    }
+    };
+    (outcome, error.to_string())
 }
 
 fn starttls(offered: bool, outcome: StartTlsOutcome, error: Option<String>) -> StartTlsReport {
@@ -422,6 +527,7 @@ fn starttls(offered: bool, outcome: StartTlsOutcome, error: Option<String>) -> S
         handshake_ms: None,
         error,
         pipelined_plaintext: false,
+        failure: None::<TlsFailure>,
     }
 }
 
@@ -437,7 +543,6 @@ mod tests {
             relay_recipient: "relay-test@example.net".into(),
             step_timeout: Duration::from_secs(1),
             port: 25,
-            allow_private_targets: false,
         };
         assert_eq!(config.recipient_outside("mail.example"), "relay-test@example.net");
         assert_eq!(config.recipient_outside("example.net"), "relay-test@example.org");

@@ -12,10 +12,34 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
+use app::report::TlsFailure;
+
 use super::ProbeError;
 
+/// A failed handshake: what kind of failure, and the error as rustls or the socket put it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandshakeError {
+    /// The kind, as far as the server's answer tells.
+    pub kind: TlsFailure,
+    /// The error text.
+    pub message: String,
+}
+
+impl std::fmt::Display for HandshakeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Checks that the MX name can be sent as SNI and matched against certificates.
+pub fn usable_server_name(host: &str) -> Result<(), String> {
+    ServerName::try_from(host.to_owned())
+        .map(|_| ())
+        .map_err(|e| format!("the MX name {host:?} is not a valid TLS server name ({e})"))
+}
+
 /// The crypto provider and the trusted roots, built once per engine.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct TlsContext {
     /// The one crypto provider (ring).
     pub provider: Arc<CryptoProvider>,
@@ -48,7 +72,7 @@ impl TlsContext {
         stream: S,
         host: &str,
         limit: Duration,
-    ) -> (Result<TlsSession<S>, String>, Vec<CertificateDer<'static>>)
+    ) -> (Result<TlsSession<S>, HandshakeError>, Vec<CertificateDer<'static>>)
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
@@ -64,22 +88,26 @@ impl TlsContext {
         host: &str,
         limit: Duration,
         recorder: Arc<ChainRecorder>,
-    ) -> Result<TlsSession<S>, String>
+    ) -> Result<TlsSession<S>, HandshakeError>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
+        let other = |message: String| HandshakeError { kind: TlsFailure::Other, message };
         let config = ClientConfig::builder_with_provider(self.provider.clone())
             .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
+            .map_err(|e| other(e.to_string()))?
             .dangerous()
             .with_custom_certificate_verifier(recorder)
             .with_no_client_auth();
-        let name = ServerName::try_from(host.to_owned()).map_err(|e| format!("bad server name {host}: {e}"))?;
+        let name = ServerName::try_from(host.to_owned()).map_err(|e| other(format!("bad server name {host}: {e}")))?;
         let started = Instant::now();
         let handshake = TlsConnector::from(Arc::new(config)).connect(name, stream);
         let stream = match tokio::time::timeout(limit, handshake).await {
-            Err(_) => return Err(format!("no handshake within {} s", limit.as_secs())),
-            Ok(Err(e)) => return Err(e.to_string()),
+            Err(_) => {
+                let message = format!("no handshake within {} s", limit.as_secs());
+                return Err(HandshakeError { kind: TlsFailure::Timeout, message });
+            }
+            Ok(Err(e)) => return Err(HandshakeError { kind: failure_kind(&e), message: e.to_string() }),
             Ok(Ok(s)) => s,
         };
         let conn = stream.get_ref().1;
@@ -90,6 +118,34 @@ impl TlsContext {
             handshake_ms: started.elapsed().as_millis().try_into().unwrap_or(u64::MAX),
         };
         Ok(TlsSession { stream, facts })
+    }
+}
+
+/// What a handshake error says about the server: the alert it sent, or what rustls saw in its hello.
+fn failure_kind(error: &std::io::Error) -> TlsFailure {
+    use rustls::{AlertDescription as A, Error as E, PeerIncompatible as I, PeerMisbehaved as M};
+    let Some(tls) = error.get_ref().and_then(|e| e.downcast_ref::<E>()) else {
+        return match error.kind() {
+            std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => TlsFailure::Closed,
+            _ => TlsFailure::Other,
+        };
+    };
+    match tls {
+        E::AlertReceived(A::ProtocolVersion)
+        | E::PeerIncompatible(I::ServerDoesNotSupportTls12Or13 | I::ServerTlsVersionIsDisabledByOurConfig) => {
+            TlsFailure::LegacyVersionOnly
+        }
+        E::AlertReceived(A::HandshakeFailure | A::InsufficientSecurity)
+        | E::PeerIncompatible(I::NoCipherSuitesInCommon | I::NoKxGroupsInCommon)
+        | E::PeerMisbehaved(M::SelectedUnofferedCipherSuite | M::SelectedUnofferedKxGroup) => {
+            TlsFailure::NoSharedCipher
+        }
+        E::AlertReceived(_) => TlsFailure::Alert,
+        E::InvalidMessage(_) | E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => {
+            TlsFailure::NotTls
+        }
+        E::InvalidCertificate(rustls::CertificateError::BadSignature) | E::DecryptError => TlsFailure::BadSignature,
+        _ => TlsFailure::Other,
     }
 }
 

@@ -7,7 +7,7 @@ use app::{normalize, CheckEvent, Report};
 use futures::StreamExt;
 use mxray_testkit::{FakeSmtp, Scenario, TestCa};
 use server::probe::dns::{HostAddresses, LookupError, MailDns, MxRecord};
-use server::probe::net::{Connector, TcpConnector};
+use server::probe::net::{Connector, Guarded, TcpConnector};
 use server::probe::session::SessionConfig;
 use server::probe::tls::TlsContext;
 use server::probe::Prober;
@@ -41,7 +41,8 @@ impl MailDns for StaticDns {
     }
 }
 
-/// Connects planned addresses to where the fake servers really listen, and counts connections.
+/// Connects planned addresses to where the fake servers really listen, and counts connections. An
+/// address it does not map is an error, never a connection to the real address.
 #[derive(Clone, Default)]
 pub struct MappedConnector {
     pub map: HashMap<IpAddr, SocketAddr>,
@@ -51,8 +52,10 @@ pub struct MappedConnector {
 impl Connector for MappedConnector {
     type Stream = tokio::net::TcpStream;
     async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Stream> {
+        let Some(target) = self.map.get(&addr.ip()).copied() else {
+            return Err(io::Error::other(format!("test connector: {addr} is not mapped to a loopback listener")));
+        };
         self.opened.fetch_add(1, Ordering::SeqCst);
-        let target = self.map.get(&addr.ip()).copied().unwrap_or(addr);
         TcpConnector.connect(target).await
     }
 }
@@ -103,13 +106,14 @@ impl Lab {
         self.servers.len() - 1
     }
 
-    pub fn engine(&self, limits: Limits, allow_private: bool) -> Prober<StaticDns, MappedConnector> {
+    /// The engine over this lab; the SSRF guard sits in front of the mapped connector as in production.
+    pub fn engine(&self, limits: Limits, allow_private: bool) -> Prober<StaticDns, Guarded<MappedConnector>> {
         let tls = TlsContext::new(Some(&self.ca_file)).expect("TLS context");
         Prober::new(
             self.dns.clone(),
-            self.connector.clone(),
+            Guarded::new(self.connector.clone(), allow_private),
             tls,
-            session_config(limits.step, 25, allow_private),
+            session_config(limits.step, 25),
             64,
             limits.deadline,
         )
@@ -127,14 +131,13 @@ impl Drop for Lab {
     }
 }
 
-pub fn session_config(step: Duration, port: u16, allow_private_targets: bool) -> SessionConfig {
+pub fn session_config(step: Duration, port: u16) -> SessionConfig {
     SessionConfig {
         helo_name: "probe.mxray.test".into(),
         relay_sender: "relay-probe@mxray.test".into(),
         relay_recipient: "relay-test@example.net".into(),
         step_timeout: step,
         port,
-        allow_private_targets,
     }
 }
 

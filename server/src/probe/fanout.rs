@@ -1,0 +1,133 @@
+//! One probed address, several MX names: the results of the one session go to every MX host that
+//! lists the address. A host whose lookup finishes after the probe began gets everything so far
+//! replayed, so no host waits for a second session to the same server.
+
+use app::report::ProtocolError;
+use app::{CheckEvent, StepResult};
+use rustls::pki_types::CertificateDer;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use tokio::sync::mpsc::Sender;
+
+use super::certificate;
+use super::clock::now_unix;
+use super::tls::TlsContext;
+
+/// How a finished address is summed up (the `address_done` event without the MX index).
+#[derive(Clone, Debug)]
+pub struct AddressSummary {
+    /// Wall time at the address.
+    pub duration_ms: u64,
+    /// Every line exchanged.
+    pub transcript: Vec<app::report::TranscriptLine>,
+    /// The deadline ended the session.
+    pub deadline_hit: bool,
+    /// TCP connections opened.
+    pub connections: u8,
+    /// Why the session ended early.
+    pub error: Option<String>,
+    /// The reply that broke the exchange.
+    pub protocol_error: Option<ProtocolError>,
+    /// Time spent waiting for a connection slot.
+    pub queued_ms: u64,
+}
+
+/// What happened at the address so far, kept for hosts that subscribe late.
+#[derive(Clone, Debug)]
+enum Record {
+    Step(StepResult),
+    Chain(Vec<CertificateDer<'static>>),
+    Done(AddressSummary),
+}
+
+/// The MX hosts (index and name) listing one address, and the events sent for it so far.
+#[derive(Debug, Default)]
+struct Subscribers {
+    hosts: Vec<(usize, String)>,
+    history: Vec<Record>,
+}
+
+/// Sends one address's results to every MX host that lists it.
+pub struct Fanout {
+    ip: IpAddr,
+    tls: TlsContext,
+    events: Sender<CheckEvent>,
+    state: Mutex<Subscribers>,
+}
+
+impl Fanout {
+    /// A fan-out for `ip` with no host yet.
+    pub fn new(ip: IpAddr, tls: TlsContext, events: Sender<CheckEvent>) -> Self {
+        Fanout { ip, tls, events, state: Mutex::default() }
+    }
+
+    /// Adds MX host `mx` (named `host`) and sends it everything recorded so far.
+    pub async fn subscribe(&self, mx: usize, host: &str) {
+        let (first, replay) = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.hosts.push((mx, host.to_owned()));
+            (state.hosts[0].1.clone(), state.history.clone())
+        };
+        for record in replay {
+            self.send_to(mx, host, &first, &record).await;
+        }
+    }
+
+    /// Records a result and sends it to every subscribed host.
+    async fn publish(&self, record: Record) {
+        let hosts = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.history.push(record.clone());
+            state.hosts.clone()
+        };
+        let first = hosts.first().map(|(_, h)| h.clone()).unwrap_or_default();
+        for (mx, host) in &hosts {
+            self.send_to(*mx, host, &first, &record).await;
+        }
+    }
+
+    /// One step finished.
+    pub async fn step(&self, step: StepResult) {
+        self.publish(Record::Step(step)).await;
+    }
+
+    /// The chain the server presented; each host gets it judged against its own name.
+    pub async fn certificate(&self, chain: &[CertificateDer<'static>]) {
+        self.publish(Record::Chain(chain.to_vec())).await;
+    }
+
+    /// The address is done.
+    pub async fn done(&self, summary: AddressSummary) {
+        self.publish(Record::Done(summary)).await;
+    }
+
+    /// One record as the event for host `mx`. The chain is judged against that host's own name; the
+    /// transcript goes to the host whose name the session used, the others point there.
+    async fn send_to(&self, mx: usize, host: &str, probed_as: &str, record: &Record) {
+        let ip = self.ip;
+        let event = match record {
+            Record::Step(step) => CheckEvent::Step { mx, ip, step: step.clone() },
+            Record::Chain(chain) => match certificate::judge(&self.tls, chain, host, now_unix()) {
+                Some(c) => CheckEvent::Step { mx, ip, step: StepResult::Certificate(c) },
+                None => return,
+            },
+            Record::Done(s) => {
+                let shared = host != probed_as;
+                CheckEvent::AddressDone {
+                    mx,
+                    ip,
+                    duration_ms: s.duration_ms,
+                    transcript: if shared { Vec::new() } else { s.transcript.clone() },
+                    deadline_hit: s.deadline_hit,
+                    connections: if shared { 0 } else { s.connections },
+                    error: s.error.clone(),
+                    protocol_error: s.protocol_error.clone(),
+                    queued_ms: s.queued_ms,
+                    same_server_as: shared.then(|| probed_as.to_owned()),
+                }
+            }
+        };
+        // A closed channel means the client left; the check task is being dropped anyway.
+        let _ = self.events.send(event).await;
+    }
+}

@@ -1,0 +1,297 @@
+//! What a reply to the relay probe means. Pure: the reply's code, its RFC 3463 enhanced status code
+//! and its wording decide whether the server refused to relay, accepted, or rejected the probe for a
+//! reason that says nothing about relaying (sender, HELO name, client address, recipient,
+//! greylisting). Only a refusal about relaying may read as "not an open relay".
+
+use app::report::RelayReason;
+
+use super::wire::Reply;
+
+/// The command whose reply is judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RelayStage {
+    /// `MAIL FROM`.
+    Mail,
+    /// `RCPT TO` with the outside recipient.
+    Rcpt,
+}
+
+/// Wordings that refuse relaying, from Postfix, Exim, Sendmail, Exchange, qmail, Courier, Kerio,
+/// MDaemon, hMailServer and friends (matched in lower case, with `<addresses>` removed).
+const RELAY_DENIED: &[&str] = &[
+    "relay access denied",
+    "relaying denied",
+    "relay denied",
+    "relay not permitted",
+    "relaying not permitted",
+    "not permitted to relay",
+    "relay not allowed",
+    "relaying not allowed",
+    "relaying is not allowed",
+    "relaying to",
+    "unable to relay",
+    "cannot relay",
+    "can't relay",
+    "we do not relay",
+    "no relaying",
+    "relaying prohibited",
+    "relay prohibited",
+    "relaying disallowed",
+    "not allowed to relay",
+    "rcpthosts",
+    "user not local",
+    "not a local domain",
+    "not accepting mail for",
+    "non-accepted domain",
+    "delivery is not allowed to this address",
+    "i cannot deliver mail for",
+];
+
+/// Wordings that ask for authentication first: without it, no relaying.
+const AUTH_REQUIRED: &[&str] =
+    &["authentication required", "must authenticate", "not authenticated", "authentication is required"];
+
+const GREYLISTED: &[&str] = &["greylist", "graylist", "grey-list", "gray-list", "grey list", "gray list"];
+
+const SENDER: &[&str] = &[
+    "sender address rejected",
+    "sender verify failed",
+    "sender verification",
+    "verification failed for",
+    "sender rejected",
+    "sender domain",
+    "domain of sender",
+    "unverified sender",
+    "sender address",
+    "invalid sender",
+    "unknown sender",
+    "null sender",
+    "bounce address",
+    "reverse-path",
+    "return path",
+    "spf",
+    "dmarc",
+];
+
+const HELO: &[&str] = &["helo", "ehlo"];
+
+const CLIENT: &[&str] = &[
+    "client host rejected",
+    "client host",
+    "client address",
+    "blocked using",
+    "listed at",
+    "listed on",
+    "listed in",
+    "blacklist",
+    "blocklist",
+    "block list",
+    "black list",
+    "dnsbl",
+    "rbl",
+    "spamhaus",
+    "spamcop",
+    "barracuda",
+    "your ip",
+    "ip address",
+    "reverse dns",
+    "reverse hostname",
+    "rdns",
+    "ptr record",
+    "cannot find your hostname",
+    "reputation",
+    "too many connections",
+    "rate limit",
+];
+
+const RECIPIENT: &[&str] = &[
+    "recipient address rejected",
+    "user unknown",
+    "unknown user",
+    "no such user",
+    "mailbox unavailable",
+    "mailbox not found",
+    "does not exist",
+    "address rejected",
+    "unrouteable",
+    "unroutable",
+    "domain not found",
+    "does not accept mail",
+    "recipient rejected",
+    "invalid recipient",
+];
+
+/// What the reply means. `Reply` codes outside 200–599 never reach here (the parser rejects them).
+pub fn classify(reply: &Reply, stage: RelayStage) -> RelayReason {
+    match (stage, reply.code) {
+        (RelayStage::Mail, 250) | (RelayStage::Rcpt, 250 | 251) => return RelayReason::Accepted,
+        (RelayStage::Rcpt, 252) => return RelayReason::AcceptedUnverified,
+        (_, 421) => return RelayReason::Temporary,
+        (_, code) if code < 400 => return RelayReason::ProtocolError,
+        _ => {}
+    }
+    let text = wording(reply);
+    let has = |list: &[&str]| list.iter().any(|w| text.contains(w));
+    let enhanced = enhanced_code(reply);
+    let permanent = reply.code >= 500;
+    // Greylisting first: postgrey says "Recipient address rejected: Greylisted".
+    if has(GREYLISTED) {
+        return RelayReason::Greylisted;
+    }
+    if has(RELAY_DENIED) || matches!(enhanced, Some((_, 7, 54 | 57))) || reply.code == 551 {
+        return RelayReason::RelayDenied;
+    }
+    // Exchange Online's edge: "550 5.4.1 Recipient address rejected: Access denied".
+    if matches!(enhanced, Some((_, 4, 1))) && text.contains("access denied") {
+        return RelayReason::RelayDenied;
+    }
+    if has(HELO) {
+        return RelayReason::HeloRejected;
+    }
+    if has(CLIENT) || matches!(enhanced, Some((_, 7, 25))) {
+        return RelayReason::ClientRejected;
+    }
+    if has(SENDER) || matches!(enhanced, Some((_, 1, 7 | 8) | (_, 7, 23 | 26 | 27))) {
+        return RelayReason::SenderRejected;
+    }
+    if text.contains("starttls") || text.contains("tls required") || text.contains("encryption required") {
+        return RelayReason::TlsRequired;
+    }
+    if has(AUTH_REQUIRED) || reply.code == 530 || (matches!(enhanced, Some((_, 7, 0))) && text.contains("auth")) {
+        return RelayReason::RelayDenied;
+    }
+    if stage == RelayStage::Rcpt && (has(RECIPIENT) || matches!(enhanced, Some((_, 1, 1 | 2 | 3 | 6 | 10) | (_, 4, 4))))
+    {
+        return RelayReason::RecipientRejected;
+    }
+    match (stage, enhanced, permanent) {
+        // x.7.1 "delivery not authorised" without another reason: the relay family.
+        (RelayStage::Rcpt, Some((_, 7, 1)), _) => RelayReason::RelayDenied,
+        // A rejected MAIL FROM without another reason is about the sender.
+        (RelayStage::Mail, _, true) => RelayReason::SenderRejected,
+        (_, _, true) => RelayReason::RefusedUnstated,
+        (_, _, false) => RelayReason::Temporary,
+    }
+}
+
+/// The reply's text in lower case, without `<…>` addresses (the probe's own addresses contain
+/// "relay", which must not count as wording).
+fn wording(reply: &Reply) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in reply.text().chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The RFC 3463 enhanced status code at the start of the first line (`5.7.1` → (5, 7, 1)), when its
+/// class agrees with the reply code.
+pub fn enhanced_code(reply: &Reply) -> Option<(u16, u16, u16)> {
+    let first = reply.lines.first()?.split_whitespace().next()?;
+    let mut parts = first.split('.').map(|p| p.parse::<u16>().ok());
+    let (class, subject, detail) = (parts.next()??, parts.next()??, parts.next()??);
+    (parts.next().is_none() && class == reply.code / 100 && subject <= 7 && detail <= 999)
+        .then_some((class, subject, detail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use RelayReason::*;
+
+    fn reply(line: &str) -> Reply {
+        let (code, text) = line.split_at(3);
+        Reply { code: code.parse().unwrap(), lines: vec![text.trim_start_matches([' ', '-']).to_owned()] }
+    }
+
+    #[test]
+    fn rcpt_replies_from_real_servers() {
+        let cases: &[(&str, RelayReason)] = &[
+            // Postfix: defer_unauth_destination (Debian's default) and reject_unauth_destination.
+            ("454 4.7.1 <relay-test@example.net>: Relay access denied", RelayDenied),
+            ("554 5.7.1 <relay-test@example.net>: Relay access denied", RelayDenied),
+            // Exim's default ACL, Sendmail, Exchange, qmail, Courier, Kerio, MDaemon.
+            ("550 relay not permitted", RelayDenied),
+            ("550 5.7.1 <relay-test@example.net>... Relaying denied", RelayDenied),
+            ("550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain", RelayDenied),
+            ("550 5.7.1 Unable to relay", RelayDenied),
+            ("550 5.4.1 Recipient address rejected: Access denied. AS(201806281)", RelayDenied),
+            ("553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", RelayDenied),
+            ("513 Relaying denied.", RelayDenied),
+            ("550 5.7.1 Relaying to <relay-test@example.net> denied", RelayDenied),
+            ("551 5.7.1 User not local; please try <forward-path>", RelayDenied),
+            ("530 5.7.0 Authentication required", RelayDenied),
+            ("550 5.7.57 Client was not authenticated to send anonymous mail", RelayDenied),
+            ("554 5.7.1 Delivery not authorized", RelayDenied),
+            // Accepted.
+            ("250 2.1.5 Ok", Accepted),
+            ("251 2.1.5 User not local; will forward", Accepted),
+            ("252 2.1.5 Cannot VRFY user, but will accept message", AcceptedUnverified),
+            // About something else.
+            ("450 4.1.8 <relay-probe@mxray.invalid>: Sender address rejected: Domain not found", SenderRejected),
+            ("550-Verification failed for <relay-probe@mxray.invalid>", SenderRejected),
+            ("553 5.1.8 <relay-probe@mxray.invalid>... Domain of sender address does not exist", SenderRejected),
+            ("550 5.7.1 <relay-probe@mxray.invalid>: Sender address rejected: Access denied", SenderRejected),
+            ("550 5.7.27 Sender address has null MX", SenderRejected),
+            ("504 5.5.2 <mxray.invalid>: Helo command rejected: need fully-qualified hostname", HeloRejected),
+            ("450 4.7.1 <mxray.invalid>: Helo command rejected: Host not found", HeloRejected),
+            ("450 4.7.1 Client host rejected: cannot find your hostname, [192.0.2.1]", ClientRejected),
+            ("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", ClientRejected),
+            ("550 5.7.25 The sending IP has no PTR", ClientRejected),
+            ("450 4.2.0 <relay-test@example.net>: Recipient address rejected: Greylisted, see postgrey", Greylisted),
+            ("451 4.7.1 Greylisting in action, please come back later", Greylisted),
+            ("556 5.1.10 <relay-test@example.net>: Recipient address rejected: Domain example.net does not accept mail (nullMX)", RecipientRejected),
+            ("550 5.1.1 <relay-test@example.net>: Recipient address rejected: User unknown", RecipientRejected),
+            ("450 4.1.2 <relay-test@example.net>: Recipient address rejected: Domain not found", RecipientRejected),
+            ("421 4.7.0 mx.example.com Error: too many errors", Temporary),
+            ("451 4.3.0 Temporary lookup failure", Temporary),
+            ("550 Go away", RefusedUnstated),
+            // Codes RCPT does not allow.
+            ("220 mx.example.com ESMTP", ProtocolError),
+            ("354 End data with <CR><LF>.<CR><LF>", ProtocolError),
+        ];
+        for (line, want) in cases {
+            assert_eq!(classify(&reply(line), RelayStage::Rcpt), *want, "{line}");
+        }
+    }
+
+    #[test]
+    fn mail_from_replies() {
+        let cases: &[(&str, RelayReason)] = &[
+            ("250 2.1.0 Ok", Accepted),
+            ("251 2.1.0 Ok", ProtocolError),
+            ("550 5.1.8 Sender domain must resolve", SenderRejected),
+            ("553 5.1.7 Bad sender address syntax", SenderRejected),
+            ("501 5.5.4 Syntax error", SenderRejected),
+            ("530 5.7.0 Must issue a STARTTLS command first", TlsRequired),
+            ("530 5.7.0 Authentication required", RelayDenied),
+            ("554 5.7.1 Client host [192.0.2.1] blocked using b.barracudacentral.org", ClientRejected),
+            ("452 4.3.1 Insufficient system storage", Temporary),
+            ("250 2.0.0 Ok: queued", Accepted),
+        ];
+        for (line, want) in cases {
+            assert_eq!(classify(&reply(line), RelayStage::Mail), *want, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_probe_addresses_do_not_count_as_wording() {
+        // "relay-probe" and "relay-test" sit inside angle brackets; only the rest counts.
+        let r = reply("550 <relay-test@example.net>... <relay-probe@mxray.invalid> no");
+        assert_eq!(classify(&r, RelayStage::Rcpt), RefusedUnstated);
+    }
+
+    #[test]
+    fn enhanced_codes_must_match_the_reply_class() {
+        assert_eq!(enhanced_code(&reply("554 5.7.1 Relay access denied")), Some((5, 7, 1)));
+        assert_eq!(enhanced_code(&reply("454 5.7.1 mismatched class")), None);
+        assert_eq!(enhanced_code(&reply("550 relay not permitted")), None);
+        assert_eq!(enhanced_code(&reply("550 5.7.1.2 four parts")), None);
+    }
+}
