@@ -357,3 +357,28 @@ async fn every_address_of_every_host_is_probed_concurrently() {
     assert_eq!(report.mx[0].addresses[1].family, app::report::Family::Ipv6);
     assert!(matches!(events.last(), Some(app::CheckEvent::Done { .. })));
 }
+
+#[tokio::test]
+async fn a_not_yet_valid_certificate_is_its_own_critical_fact() {
+    let (a, _) = probe(|lab| Scenario::good(HOST, lab.ca.not_yet_valid(&[HOST]))).await;
+    let cert = a.certificate.as_ref().unwrap();
+    assert!(cert.not_yet_valid && !cert.expired && cert.trusted && cert.hostname_matches, "{cert:?}");
+    let f = a.findings.iter().find(|f| f.code == "certificate_not_yet_valid").expect("not-yet-valid finding");
+    assert_eq!(f.severity, Severity::Critical);
+    assert!(!codes(&a).contains(&"certificate_expired"));
+}
+
+#[tokio::test]
+async fn an_expired_intermediate_and_a_missing_one_are_named() {
+    let (a, _) = probe(|lab| Scenario::good(HOST, lab.ca.with_expired_intermediate(&[HOST]))).await;
+    let cert = a.certificate.as_ref().unwrap();
+    assert!(!cert.expired && cert.chain[1].expired && cert.trusted, "{cert:?}");
+    let f = a.findings.iter().find(|f| f.code == "certificate_intermediate_expired").expect("named");
+    assert!(f.detail.contains("CN=mxray test expired intermediate"), "{}", f.detail);
+
+    let (a, _) = probe(|lab| Scenario::good(HOST, lab.ca.without_intermediate(&[HOST]))).await;
+    let cert = a.certificate.as_ref().unwrap();
+    assert!(!cert.trusted && !cert.self_signed && cert.chain.len() == 1, "{cert:?}");
+    assert_eq!(cert.unknown_issuer.as_deref(), Some("CN=mxray test intermediate"));
+    assert!(codes(&a).contains(&"certificate_untrusted"));
+}

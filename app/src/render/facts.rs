@@ -47,6 +47,12 @@ pub enum CertVerdict {
     ExpiresSoon,
     /// Out of date.
     Expired,
+    /// Validity has not begun.
+    NotYetValid,
+    /// An intermediate sent with the leaf is expired or not yet valid.
+    IntermediateOutOfDate,
+    /// The leaf could not be read.
+    Unreadable,
     /// Does not name the MX host.
     NameMismatch,
     /// Signed by itself.
@@ -61,6 +67,9 @@ labels!(CertVerdict, "The verdict in words.", {
     Valid => ("valid", "gültig"),
     ExpiresSoon => ("expires soon", "läuft bald ab"),
     Expired => ("expired", "abgelaufen"),
+    NotYetValid => ("not yet valid", "noch nicht gültig"),
+    IntermediateOutOfDate => ("intermediate out of date", "Zwischenzertifikat ungültig"),
+    Unreadable => ("unreadable", "nicht lesbar"),
     NameMismatch => ("wrong name", "falscher Name"),
     SelfSigned => ("self-signed", "selbst signiert"),
     Untrusted => ("not trusted", "nicht vertrauenswürdig"),
@@ -84,7 +93,10 @@ pub fn step_state(a: &AddressReport, step: Step) -> StepState {
         },
         Step::Certificate => a.certificate.as_ref().map_or(missing, |c| {
             StepState::Certificate(match c {
+                c if c.parse_error.is_some() => CertVerdict::Unreadable,
                 c if c.expired => CertVerdict::Expired,
+                c if c.not_yet_valid => CertVerdict::NotYetValid,
+                _ if step_mark(a, step) == Mark::Critical => CertVerdict::IntermediateOutOfDate,
                 c if !c.hostname_matches => CertVerdict::NameMismatch,
                 c if c.self_signed => CertVerdict::SelfSigned,
                 c if !c.trusted => CertVerdict::Untrusted,
@@ -284,6 +296,31 @@ mod tests {
         assert_eq!(step_state(a, Step::Banner).label(Lang::De), "220 bereit");
         assert_eq!(verdict(&r, Lang::En), (Severity::Warning, "Mail to example.com works, with 1 warning.".into()));
         assert_eq!(verdict(&r, Lang::De).1, "Mail an example.com funktioniert, mit 1 Warnung.");
+    }
+
+    #[test]
+    fn certificate_edge_cases_are_named_where_the_facts_are_shown() {
+        let mut r = build(&[Host { name: "mx1.example.com", addrs: vec![good_addr("192.0.2.10")] }]);
+        fn cert(r: &mut Report) -> &mut crate::report::CertificateReport {
+            r.mx[0].addresses[0].certificate.as_mut().unwrap()
+        }
+        let state = |r: &Report| step_state(&r.mx[0].addresses[0], Step::Certificate);
+        cert(&mut r).chain[1].expired = true;
+        assert_eq!(state(&r), StepState::Certificate(CertVerdict::IntermediateOutOfDate));
+        assert_eq!(state(&r).label(Lang::En), "intermediate out of date");
+        cert(&mut r).not_yet_valid = true;
+        assert_eq!(state(&r).label(Lang::De), "noch nicht gültig");
+        let out = text::render(&r, Lang::En, text::TextOptions::default());
+        assert_eq!(out.matches("Not yet valid").count(), 1, "{out}");
+        assert_eq!(out.matches("Expired").count(), 2, "leaf: no; intermediate: yes; {out}");
+
+        cert(&mut r).unknown_issuer = Some("CN=Some Private CA".into());
+        cert(&mut r).parse_error = Some("Parsing Error: bad DER".into());
+        cert(&mut r).chain.clear();
+        assert_eq!(state(&r), StepState::Certificate(CertVerdict::Unreadable));
+        let out = html::render(&r, Lang::En);
+        assert!(out.contains("Parsing Error: bad DER") && out.contains("CN=Some Private CA"), "{out}");
+        assert!(!out.contains("Days until expiry"), "dates of an unreadable leaf are not shown");
     }
 
     #[test]

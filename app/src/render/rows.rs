@@ -187,9 +187,14 @@ fn judgement(rows: Rows, c: &CertificateReport) -> Rows {
         Some(e) if !c.trusted => rows.add(Text::Trusted, format!("{} ({e})", Text::No.get(lang))),
         _ => rows.yes_no(Text::Trusted, c.trusted),
     };
-    rows.yes_no(Text::HostnameMatches, c.hostname_matches)
-        .yes_no(Text::SelfSigned, c.self_signed)
+    let rows =
+        rows.opt(Text::UnknownIssuer, c.unknown_issuer.as_deref()).yes_no(Text::HostnameMatches, c.hostname_matches);
+    if let Some(e) = &c.parse_error {
+        return rows.add(Text::Unreadable, e);
+    }
+    rows.yes_no(Text::SelfSigned, c.self_signed)
         .yes_no(Text::Expired, c.expired)
+        .flag(Text::NotYetValid, c.not_yet_valid)
         .add(Text::DaysUntilExpiry, c.days_until_expiry.to_string())
 }
 
@@ -208,6 +213,8 @@ fn certificate(rows: Rows, c: &CertificateInfo, days: Option<i64>) -> Rows {
         .add(Text::Serial, &c.serial)
         .add(Text::ValidFrom, timestamp(&c.not_before))
         .add(Text::ValidUntil, until)
+        .flag(Text::Expired, c.expired)
+        .flag(Text::NotYetValid, c.not_yet_valid)
         .add(Text::San, c.san.join(", "))
         .add(Text::Key, key)
         .add(Text::SignatureAlgorithm, &c.signature_algorithm)
