@@ -34,8 +34,10 @@ pub enum SessionError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
     /// The server sent something before a command asked for it.
-    #[error("the server sent a reply nobody asked for: {data:?}")]
+    #[error("after {after}, the server sent a reply nobody asked for: {data:?}")]
     Unsolicited {
+        /// The last command before it (its verb), or `greeting`.
+        after: String,
         /// The first unrequested line (or bytes), as received.
         data: String,
     },
@@ -48,12 +50,20 @@ pub struct SmtpConnection<S> {
     buf: Vec<u8>,
     received: usize,
     step_timeout: Duration,
+    last_verb: Option<String>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> SmtpConnection<S> {
     /// Wraps a connected stream; every reply must arrive whole within `step_timeout`.
     pub fn new(stream: S, step_timeout: Duration) -> Self {
-        SmtpConnection { stream, buf: Vec::new(), received: 0, step_timeout }
+        SmtpConnection { stream, buf: Vec::new(), received: 0, step_timeout, last_verb: None }
+    }
+
+    /// The same connection continued after `verb` on another layer (TLS after STARTTLS), so an
+    /// unrequested reply is reported as coming after it.
+    pub fn continued_after(mut self, verb: &str) -> Self {
+        self.last_verb = Some(verb.to_owned());
+        self
     }
 
     /// Reads one complete reply, recording each line.
@@ -108,6 +118,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> SmtpConnection<S> {
     /// Sends one command line (CRLF added), recording it.
     pub async fn send(&mut self, line: &str, transcript: &mut Transcript) -> Result<(), SessionError> {
         transcript.push(Direction::Client, line);
+        self.last_verb = line.split([' ', ':']).next().map(str::to_owned);
         let limit = self.step_timeout;
         let write = async {
             self.stream.write_all(format!("{line}\r\n").as_bytes()).await?;
@@ -121,7 +132,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> SmtpConnection<S> {
     /// nobody asked for would otherwise be taken as this command's reply, and every later one shifts.
     pub async fn command(&mut self, line: &str, transcript: &mut Transcript) -> Result<Reply, SessionError> {
         if let Some(data) = self.unsolicited(transcript).await {
-            return Err(SessionError::Unsolicited { data });
+            let after = self.last_verb.clone().unwrap_or_else(|| "greeting".to_owned());
+            return Err(SessionError::Unsolicited { after, data });
         }
         self.send(line, transcript).await?;
         self.read_reply(transcript).await

@@ -123,7 +123,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     /// Records why `command` failed: an unrequested reply is a protocol error, the rest a broken session.
     fn broke(&mut self, command: &str, error: SessionError) {
         match error {
-            SessionError::Unsolicited { data } => self.violation(command, data, true),
+            SessionError::Unsolicited { after, data } => self.violation(&after, data, true),
             other => self.fail(command, other),
         }
     }
@@ -214,7 +214,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                 }))
                 .await;
                 self.sink.certificate(&chain).await;
-                let mut conn = SmtpConnection::new(session.stream, self.config.step_timeout);
+                let mut conn =
+                    SmtpConnection::new(session.stream, self.config.step_timeout).continued_after("STARTTLS");
                 match self.ehlo(&mut conn, true).await {
                     Some(_) => self.relay_and_quit(conn, true).await,
                     None => self.quit(conn).await,
@@ -403,7 +404,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             }
         }
         self.emit(StepResult::OpenRelay(relay_report(sender, recipient, over_tls, attempts))).await;
-        if alive {
+        if alive || self.protocol_error.is_some() {
             self.quit(conn).await;
         }
     }
@@ -459,8 +460,13 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         Some(reply.code)
     }
 
-    /// `RSET` and `QUIT`, errors only noted.
+    /// `RSET` and `QUIT`, errors only noted. After a protocol error replies no longer pair with
+    /// commands, so only `QUIT` goes out, without waiting.
     async fn quit<S: AsyncRead + AsyncWrite + Unpin>(&mut self, mut conn: SmtpConnection<S>) {
+        if self.protocol_error.is_some() {
+            let _ = conn.send("QUIT", &mut self.transcript).await;
+            return;
+        }
         for command in ["RSET", "QUIT"] {
             if let Err(e) = conn.command(command, &mut self.transcript).await {
                 if !matches!(e, SessionError::Closed) {

@@ -42,6 +42,8 @@ pub enum StartTls {
     Broken,
     /// Offered, `220` and an extra reply in the same packet (plaintext injection), then TLS.
     Inject(Identity),
+    /// Offered, `220`, then these bytes in answer to the ClientHello (a TLS alert, an old ServerHello).
+    Raw(Vec<u8>),
 }
 
 /// A fake mail server's behaviour.
@@ -64,6 +66,17 @@ pub struct Scenario {
     pub starttls: StartTls,
     /// Reply to `RCPT TO`.
     pub rcpt_reply: String,
+    /// Replies that override the defaults, by verb (`MAIL`, `RCPT`, `EHLO`, …): the n-th command with
+    /// that verb gets the n-th reply listed for it, the last one once they run out.
+    pub replies: Vec<(&'static str, String)>,
+    /// Sent after the greeting, after this pause, as a separate write (a reply nobody asked for).
+    pub after_greeting: Option<(Duration, String)>,
+    /// Sent unasked right after the TLS handshake (a second greeting inside TLS).
+    pub tls_greeting: Option<String>,
+    /// After a normal greeting, answers every command with the largest reply the client accepts
+    /// line by line: 128 lines of 2048 bytes, mostly control bytes. One reply is more than the
+    /// client's 256 KiB per connection, so it hits that cap.
+    pub flood_replies: bool,
 }
 
 impl Scenario {
@@ -80,6 +93,10 @@ impl Scenario {
             ehlo_refused: false,
             starttls: StartTls::Tls(identity),
             rcpt_reply: "554 5.7.1 <relay-test@example.net>: Relay access denied".to_owned(),
+            replies: Vec::new(),
+            after_greeting: None,
+            tls_greeting: None,
+            flood_replies: false,
         }
     }
 
@@ -172,16 +189,34 @@ async fn session(stream: tokio::net::TcpStream, scenario: Arc<Scenario>, log: Ar
     if !greeted {
         return;
     }
-    let Some(plain) = dialogue(stream, &scenario, &log, false).await else { return };
+    if let Some((pause, text)) = &scenario.after_greeting {
+        tokio::time::sleep(*pause).await;
+        if stream.write_all(format!("{text}\r\n").as_bytes()).await.is_err() {
+            return;
+        }
+    }
+    let Some(mut plain) = dialogue(stream, &scenario, &log, false).await else { return };
     let identity = match &scenario.starttls {
         StartTls::Tls(id) | StartTls::Inject(id) => id.clone(),
+        StartTls::Raw(bytes) => {
+            let mut hello = [0u8; 4096];
+            if tokio::io::AsyncReadExt::read(&mut plain, &mut hello).await.is_ok() {
+                let _ = plain.write_all(bytes).await;
+            }
+            return;
+        }
         _ => return,
     };
     let config = ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .and_then(|b| b.with_no_client_auth().with_single_cert(identity.chain, identity.key));
     let Ok(config) = config else { return };
-    if let Ok(tls) = TlsAcceptor::from(Arc::new(config)).accept(plain).await {
+    if let Ok(mut tls) = TlsAcceptor::from(Arc::new(config)).accept(plain).await {
+        if let Some(text) = &scenario.tls_greeting {
+            if tls.write_all(format!("{text}\r\n").as_bytes()).await.is_err() {
+                return;
+            }
+        }
         dialogue(tls, &scenario, &log, true).await;
     }
 }
@@ -195,6 +230,7 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
 ) -> Option<S> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     loop {
         line.clear();
         if reader.read_line(&mut line).await.ok()? == 0 {
@@ -205,6 +241,21 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
             l.push(command.clone());
         }
         let verb = command.split([' ', ':']).next().unwrap_or_default().to_ascii_uppercase();
+        if scenario.flood_replies {
+            reader.get_mut().write_all(&flood_reply()).await.ok()?;
+            continue;
+        }
+        let scripted: Vec<&String> = scenario.replies.iter().filter(|(v, _)| *v == verb).map(|(_, r)| r).collect();
+        let nth = seen.entry(verb.clone()).or_default();
+        let reply = scripted.get(*nth).or(scripted.last()).copied();
+        *nth += 1;
+        if let Some(reply) = reply {
+            reader.get_mut().write_all(format!("{reply}\r\n").as_bytes()).await.ok()?;
+            if verb == "QUIT" {
+                return None;
+            }
+            continue;
+        }
         let reply = match verb.as_str() {
             "EHLO" if scenario.ehlo_refused => "502 5.5.2 Error: command not recognized".to_owned(),
             "EHLO" => ehlo_reply(scenario, in_tls),
@@ -228,7 +279,7 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
                     let _ = reader.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\n250 injected\r\n").await;
                     return Some(reader.into_inner());
                 }
-                StartTls::Tls(_) => {
+                StartTls::Tls(_) | StartTls::Raw(_) => {
                     reader.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\n").await.ok()?;
                     return Some(reader.into_inner());
                 }
@@ -237,6 +288,19 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
         };
         reader.get_mut().write_all(format!("{reply}\r\n").as_bytes()).await.ok()?;
     }
+}
+
+/// 128 reply lines of 2048 bytes each (`250-`/`250 ` and 2044 bytes of 0x01–0x1f without LF and CR).
+fn flood_reply() -> Vec<u8> {
+    let controls: Vec<u8> = (1u8..0x20).filter(|b| *b != b'\n' && *b != b'\r').collect();
+    let text: Vec<u8> = controls.iter().copied().cycle().take(2044).collect();
+    let mut reply = Vec::with_capacity(128 * 2050);
+    for i in 0..128 {
+        reply.extend_from_slice(if i == 127 { b"250 " } else { b"250-" });
+        reply.extend_from_slice(&text);
+        reply.extend_from_slice(b"\r\n");
+    }
+    reply
 }
 
 fn ehlo_reply(scenario: &Scenario, in_tls: bool) -> String {

@@ -1,0 +1,464 @@
+//! Verdicts a postmaster can trust: what real servers answer at each step, and the outcome each
+//! answer must give. One table of fake servers (scenario data), one expected verdict per row.
+
+mod common;
+
+use app::report::{AddressReport, Direction, Mark, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome};
+use app::{Report, Severity};
+use common::{Lab, Limits};
+use mxray_testkit::{Greeting, Scenario, StartTls};
+use std::time::Duration;
+
+const HOST: &str = "mx.example.com";
+const DOMAIN: &str = "example.com";
+const IP: &str = "192.0.2.10";
+
+/// A good plaintext server (STARTTLS not offered) whose replies are overridden per verb.
+fn server(replies: &[(&'static str, &str)]) -> Scenario {
+    let mut s = Scenario::plaintext(HOST);
+    s.replies = replies.iter().map(|(v, r)| (*v, (*r).to_owned())).collect();
+    s
+}
+
+async fn probe(scenario: Scenario) -> (Report, Lab) {
+    let mut lab = Lab::new();
+    lab.mx(DOMAIN, 10, HOST, IP, scenario).await;
+    let (report, _) = lab.check(DOMAIN).await;
+    assert!(report.complete);
+    (report, lab)
+}
+
+fn codes(a: &AddressReport) -> Vec<&str> {
+    a.findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+fn sent(lab: &Lab) -> Vec<String> {
+    lab.servers[0].commands()
+}
+
+fn never_data(lab: &Lab) {
+    let commands = sent(lab);
+    assert!(!commands.iter().any(|c| c.eq_ignore_ascii_case("DATA") || c.starts_with("BDAT")), "{commands:?}");
+}
+
+/// One relay case: the server's replies and the verdict they must give.
+struct RelayCase {
+    name: &'static str,
+    replies: &'static [(&'static str, &'static str)],
+    outcome: RelayOutcome,
+    reason: RelayReason,
+    attempts: usize,
+}
+
+const RELAY_CASES: &[RelayCase] = &[
+    RelayCase {
+        name: "Postfix default (defer_unauth_destination)",
+        replies: &[("RCPT", "454 4.7.1 <relay-test@example.net>: Relay access denied")],
+        outcome: RelayOutcome::Refused,
+        reason: RelayReason::RelayDenied,
+        attempts: 1,
+    },
+    RelayCase {
+        name: "Exim default ACL",
+        replies: &[("RCPT", "550 relay not permitted")],
+        outcome: RelayOutcome::Refused,
+        reason: RelayReason::RelayDenied,
+        attempts: 1,
+    },
+    RelayCase {
+        name: "Exchange",
+        replies: &[("RCPT", "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain")],
+        outcome: RelayOutcome::Refused,
+        reason: RelayReason::RelayDenied,
+        attempts: 1,
+    },
+    RelayCase {
+        name: "open relay",
+        replies: &[("RCPT", "250 2.1.5 Ok")],
+        outcome: RelayOutcome::Accepted,
+        reason: RelayReason::Accepted,
+        attempts: 1,
+    },
+    RelayCase {
+        name: "252 accepts without verifying",
+        replies: &[("RCPT", "252 2.1.5 Cannot VRFY user, but will accept message")],
+        outcome: RelayOutcome::Accepted,
+        reason: RelayReason::AcceptedUnverified,
+        attempts: 1,
+    },
+    RelayCase {
+        name: "sender domain check, then the null sender is refused relaying",
+        replies: &[
+            ("RCPT", "450 4.1.8 <relay-probe@mxray.test>: Sender address rejected: Domain not found"),
+            ("RCPT", "454 4.7.1 <relay-test@example.net>: Relay access denied"),
+        ],
+        outcome: RelayOutcome::Refused,
+        reason: RelayReason::RelayDenied,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "sender verification, then the null sender is relayed: an open relay all the same",
+        replies: &[("RCPT", "550 5.1.7 <relay-probe@mxray.test>: Sender address rejected"), ("RCPT", "250 2.1.5 Ok")],
+        outcome: RelayOutcome::Accepted,
+        reason: RelayReason::Accepted,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "sender refused at MAIL, then relaying refused for the null sender",
+        replies: &[
+            ("MAIL", "553 5.1.8 <relay-probe@mxray.test>... Domain of sender address does not exist"),
+            ("MAIL", "250 2.1.0 Ok"),
+            ("RCPT", "550 5.7.1 <relay-test@example.net>... Relaying denied"),
+        ],
+        outcome: RelayOutcome::Refused,
+        reason: RelayReason::RelayDenied,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "every sender refused",
+        replies: &[("MAIL", "550 5.7.1 <relay-probe@mxray.test>: Sender address rejected: Access denied")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::SenderRejected,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "mxray's address on a blocklist",
+        replies: &[("RCPT", "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::ClientRejected,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "HELO name refused",
+        replies: &[("RCPT", "504 5.5.2 <probe.mxray.test>: Helo command rejected: need fully-qualified hostname")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::HeloRejected,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "greylisting",
+        replies: &[("RCPT", "450 4.2.0 <relay-test@example.net>: Recipient address rejected: Greylisted")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::Greylisted,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "a refusal without a reason, twice",
+        replies: &[("RCPT", "550 Go away")],
+        outcome: RelayOutcome::Refused,
+        reason: RelayReason::RefusedUnstated,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "421 at RCPT: the server closes, no retry",
+        replies: &[("RCPT", "421 4.7.0 mx.example.com Error: too many errors")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::Temporary,
+        attempts: 1,
+    },
+    RelayCase {
+        name: "RCPT answered with 354",
+        replies: &[("RCPT", "354 End data with <CR><LF>.<CR><LF>")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::ProtocolError,
+        attempts: 1,
+    },
+    RelayCase {
+        name: "MAIL answered with 220",
+        replies: &[("MAIL", "220 mx.example.com ESMTP")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::ProtocolError,
+        attempts: 1,
+    },
+];
+
+#[tokio::test]
+async fn each_relay_reply_gives_the_verdict_it_means() {
+    for case in RELAY_CASES {
+        let (report, lab) = probe(server(case.replies)).await;
+        let a = &report.mx[0].addresses[0];
+        let relay = a.open_relay.as_ref().unwrap_or_else(|| panic!("{}: no relay report", case.name));
+        assert_eq!(relay.outcome, case.outcome, "{}: {relay:?}", case.name);
+        assert_eq!(relay.reason, Some(case.reason), "{}", case.name);
+        assert_eq!(relay.attempts.len(), case.attempts, "{}: {:?}", case.name, relay.attempts);
+        let last = relay.attempts.last().unwrap();
+        assert_eq!((&relay.mail_from, &relay.rcpt_to), (&last.mail_from, &last.rcpt_to), "{}", case.name);
+        if case.attempts == 2 {
+            assert_eq!(relay.attempts[1].sender, "", "{}: the retry uses the null sender", case.name);
+            let commands = sent(&lab);
+            let retry = commands.iter().position(|c| c == "MAIL FROM:<>").expect("null sender sent");
+            assert_eq!(commands[retry - 1], "RSET", "{}: {commands:?}", case.name);
+        } else {
+            assert!(!sent(&lab).iter().any(|c| c == "MAIL FROM:<>"), "{}", case.name);
+        }
+        let mark = report.mx[0].status.open_relay;
+        match case.outcome {
+            RelayOutcome::Accepted => {
+                assert_eq!(mark, Mark::Critical, "{}", case.name);
+                assert!(codes(a).contains(&"open_relay"), "{}", case.name);
+            }
+            RelayOutcome::Refused => {
+                assert_eq!(mark, Mark::Ok, "{}", case.name);
+                assert!(codes(a).contains(&"relay_refused"), "{}", case.name);
+            }
+            _ => {
+                assert_eq!(mark, Mark::Inconclusive, "{}", case.name);
+                assert!(!codes(a).contains(&"relay_refused"), "{}: never 'not an open relay'", case.name);
+                let f = a.findings.iter().find(|f| f.code == "relay_inconclusive").expect("inconclusive finding");
+                assert_eq!(f.severity, Severity::Warning, "{}", case.name);
+            }
+        }
+        never_data(&lab);
+    }
+}
+
+#[tokio::test]
+async fn an_inconclusive_probe_says_how_to_get_a_real_answer() {
+    let (report, _) = probe(server(&[("MAIL", "550 5.1.8 Sender address rejected: Domain not found")])).await;
+    let f = report.mx[0].addresses[0].findings.iter().find(|f| f.code == "relay_inconclusive").unwrap();
+    assert!(f.detail.contains("sender"), "{}", f.detail);
+    assert!(f.remedy.contains("--relay-sender"), "{}", f.remedy);
+    let de = f.texts(app::Lang::De);
+    assert!(de.remedy.contains("--relay-sender"), "{}", de.remedy);
+}
+
+#[tokio::test]
+async fn two_greetings_in_one_packet_stop_the_dialogue_without_a_relay_verdict() {
+    let mut s = Scenario::plaintext(HOST);
+    s.greeting = Greeting::Reply(format!("220 {HOST} ESMTP\r\n220 {HOST} ESMTP again"));
+    s.rcpt_reply = "250 2.1.5 Ok".into();
+    let (report, lab) = probe(s).await;
+    let a = &report.mx[0].addresses[0];
+    assert!(a.open_relay.is_none() && a.ehlo.is_none(), "{a:?}");
+    let p = a.protocol_error.as_ref().expect("protocol error");
+    assert!(p.unsolicited && p.command == "greeting" && p.reply.contains("again"), "{p:?}");
+    assert_eq!(codes(a)[0], "unsolicited_reply");
+    assert_eq!(a.findings[0].severity, Severity::Critical);
+    assert_eq!(report.mx[0].status.open_relay, Mark::Inconclusive);
+    assert_eq!(report.worst_severity(), Severity::Critical);
+    // Nothing but a goodbye went out: no EHLO that could be answered by the stray greeting.
+    wait_for_commands(&lab, 1).await;
+    assert_eq!(sent(&lab), ["QUIT"]);
+}
+
+#[tokio::test]
+async fn a_late_second_greeting_is_not_taken_for_the_ehlo_reply() {
+    let mut s = Scenario::plaintext(HOST);
+    s.after_greeting = Some((Duration::from_millis(150), format!("220 {HOST} ESMTP again")));
+    s.rcpt_reply = "250 2.1.5 Ok".into();
+    let (report, _) = probe(s).await;
+    let a = &report.mx[0].addresses[0];
+    assert!(a.open_relay.is_none(), "{:?}", a.open_relay);
+    let p = a.protocol_error.as_ref().expect("protocol error");
+    // Either it was seen waiting before EHLO, or it came back as EHLO's "reply" with code 220.
+    assert!(p.reply.contains("again"), "{p:?}");
+    assert!(codes(a).contains(&"unsolicited_reply") || codes(a).contains(&"protocol_violation"), "{:?}", codes(a));
+    assert_ne!(report.mx[0].status.open_relay, Mark::Ok);
+    assert_ne!(report.mx[0].status.open_relay, Mark::Critical);
+}
+
+#[tokio::test]
+async fn ehlo_and_starttls_accept_only_their_own_codes() {
+    let (report, _) = probe(server(&[("EHLO", "220 mx.example.com hello")])).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!(a.ehlo.as_ref().unwrap().code, Some(220));
+    assert!(codes(a).contains(&"protocol_violation") && !codes(a).contains(&"helo_failed"), "{:?}", codes(a));
+    assert!(a.open_relay.is_none());
+    assert_eq!(report.mx[0].addresses[0].findings[0].severity, Severity::Critical);
+
+    let lab_ca = Lab::new();
+    let mut s = Scenario::good(HOST, lab_ca.ca.valid(&[HOST]));
+    s.replies = vec![("STARTTLS", "250 2.0.0 Ok".to_owned())];
+    let (report, lab) = probe(s).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!(a.starttls.as_ref().unwrap().outcome, StartTlsOutcome::Rejected);
+    let p = a.protocol_error.as_ref().unwrap();
+    assert_eq!((p.command.as_str(), p.unsolicited), ("STARTTLS", false));
+    assert!(a.open_relay.is_none());
+    assert!(!sent(&lab).iter().any(|c| c.starts_with("MAIL")));
+}
+
+#[tokio::test]
+async fn unrequested_replies_inside_tls_are_caught_before_ehlo() {
+    let mut lab = Lab::new();
+    let mut s = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+    s.tls_greeting = Some(format!("220 {HOST} ESMTP inside TLS"));
+    s.rcpt_reply = "250 2.1.5 Ok".into();
+    lab.mx(DOMAIN, 10, HOST, IP, s).await;
+    let (report, _) = lab.check(DOMAIN).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!(a.starttls.as_ref().unwrap().outcome, StartTlsOutcome::Ok);
+    let p = a.protocol_error.as_ref().expect("protocol error");
+    // Seen waiting before EHLO, or returned as EHLO's "reply" with code 220: either way no pass.
+    assert!(p.reply.contains("inside TLS"), "{p:?}");
+    assert!(a.ehlo_tls.as_ref().is_none_or(|e| e.code == Some(220)), "{:?}", a.ehlo_tls);
+    assert!(a.open_relay.is_none(), "the stray reply must not shift replies onto the relay probe");
+    assert_eq!(report.mx[0].status.open_relay, Mark::Inconclusive);
+}
+
+async fn wait_for_commands(lab: &Lab, n: usize) {
+    for _ in 0..50 {
+        if sent(lab).len() >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// TLS alerts as a server that cannot speak TLS 1.2/1.3 or shares no cipher sends them.
+fn alert(description: u8) -> Vec<u8> {
+    vec![0x15, 0x03, 0x01, 0x00, 0x02, 0x02, description]
+}
+
+#[tokio::test]
+async fn tls_failures_say_what_the_server_answered() {
+    let cases: &[(u8, &str)] = &[(70, "tls_legacy_only"), (40, "tls_no_shared_cipher"), (80, "tls_handshake_failed")];
+    for (description, code) in cases {
+        let mut s = Scenario::plaintext(HOST);
+        s.starttls = StartTls::Raw(alert(*description));
+        let (report, _) = probe(s).await;
+        let a = &report.mx[0].addresses[0];
+        assert_eq!(a.starttls.as_ref().unwrap().outcome, StartTlsOutcome::HandshakeFailed, "{code}");
+        assert!(codes(a).contains(code), "{code}: {:?}", codes(a));
+        // The relay probe still ran, on the one fresh plaintext connection.
+        assert_eq!(a.open_relay.as_ref().map(|r| r.outcome), Some(RelayOutcome::Refused), "{code}");
+        assert_eq!(a.connections, 2);
+    }
+}
+
+#[tokio::test]
+async fn an_address_under_two_mx_names_is_probed_once_and_shown_under_both() {
+    let mut lab = Lab::new();
+    let s = Scenario::good("mx1.example.com", lab.ca.valid(&["mx1.example.com"]));
+    lab.mx(DOMAIN, 10, "mx1.example.com", IP, s).await;
+    lab.dns.hosts.insert("mx2.example.com".into(), vec![IP.parse().unwrap()]);
+    if let Ok(records) = lab.dns.mx.get_mut(DOMAIN).unwrap() {
+        records.push(server::probe::dns::MxRecord { preference: 20, exchange: "mx2.example.com".into() });
+    }
+    let (report, _) = lab.check(DOMAIN).await;
+    assert_eq!(lab.servers[0].connections(), 1, "one session for both names");
+    let (first, second) = (&report.mx[0].addresses[0], &report.mx[1].addresses[0]);
+    assert_eq!(first.open_relay.as_ref().unwrap().outcome, RelayOutcome::Refused);
+    assert_eq!(second.open_relay, first.open_relay);
+    assert_eq!(second.starttls, first.starttls);
+    assert_eq!(second.same_server_as.as_deref(), Some("mx1.example.com"));
+    assert!(first.same_server_as.is_none() && !first.transcript.is_empty());
+    // The certificate is judged against each name: it names mx1 only.
+    assert!(first.certificate.as_ref().unwrap().hostname_matches);
+    assert!(!second.certificate.as_ref().unwrap().hostname_matches);
+    assert!(second.done && report.complete);
+}
+
+#[tokio::test]
+async fn nothing_tested_is_never_works() {
+    // Every address non-public: not contacted, and the verdict says that nothing was tested.
+    let mut lab = Lab::new();
+    lab.mx(DOMAIN, 10, HOST, "192.168.1.25", Scenario::plaintext(HOST)).await;
+    lab.mx(DOMAIN, 10, HOST, "10.0.0.25", Scenario::plaintext(HOST)).await;
+    let (report, _) = common::run(&lab.engine(Limits::default(), false), DOMAIN).await;
+    assert_eq!(lab.connector.opened.load(std::sync::atomic::Ordering::SeqCst), 0);
+    let domain: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(domain, ["nothing_tested"]);
+    assert_eq!(report.findings[0].severity, Severity::Critical);
+    assert!(report.findings[0].detail.contains("2 not public"), "{}", report.findings[0].detail);
+    assert_eq!(report.mx[0].findings[0].code, "mx_not_public");
+    assert_eq!(report.mx[0].addresses[0].connections, 0);
+    assert_eq!(report.worst_severity(), Severity::Critical);
+    let (_, sentence) = app::render::facts::verdict(&report, app::Lang::En);
+    assert!(!sentence.contains("works") && !sentence.contains("No problems"), "{sentence}");
+}
+
+/// A connector for an address family this machine cannot route (as without IPv6).
+struct NoRoute;
+
+impl server::probe::net::Connector for NoRoute {
+    type Stream = tokio::net::TcpStream;
+    async fn connect(&self, addr: std::net::SocketAddr) -> std::io::Result<Self::Stream> {
+        let kind = std::io::ErrorKind::NetworkUnreachable;
+        Err(std::io::Error::new(kind, server::probe::net::NoRouteHere(addr.ip())))
+    }
+}
+
+#[tokio::test]
+async fn no_route_from_here_is_not_testable_not_closed() {
+    let mut dns = common::StaticDns::default();
+    dns.mx.insert(DOMAIN.into(), Ok(vec![server::probe::dns::MxRecord { preference: 10, exchange: HOST.into() }]));
+    dns.hosts.insert(HOST.into(), vec!["2001:db8::25".parse().unwrap()]);
+    let tls = server::probe::tls::TlsContext::new(None).unwrap();
+    let config = common::session_config(Duration::from_secs(2), 25);
+    let engine = server::probe::Prober::new(dns, NoRoute, tls, config, 4, Duration::from_secs(5));
+    let (report, _) = common::run(&engine, DOMAIN).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!(a.tcp.as_ref().unwrap().outcome, TcpOutcome::NoRoute);
+    assert_eq!(codes(a), ["no_route_from_here"]);
+    assert_eq!(a.findings[0].severity, Severity::Info);
+    assert!(!codes(a).contains(&"port25_unreachable"));
+    assert_eq!(report.mx[0].status.reachable, Mark::Inconclusive);
+    assert_eq!(report.findings[0].code, "nothing_tested");
+}
+
+#[tokio::test]
+async fn a_null_mx_beside_other_mx_is_a_finding_and_the_others_are_probed() {
+    let mut lab = Lab::new();
+    lab.mx(DOMAIN, 10, HOST, IP, Scenario::plaintext(HOST)).await;
+    if let Ok(records) = lab.dns.mx.get_mut(DOMAIN).unwrap() {
+        records.push(server::probe::dns::MxRecord { preference: 0, exchange: String::new() });
+    }
+    let (report, _) = lab.check(DOMAIN).await;
+    assert_eq!(report.mx.len(), 1);
+    assert!(report.findings.iter().any(|f| f.code == "null_mx_with_other_mx" && f.severity == Severity::Warning));
+    assert_eq!(report.mx[0].status.reachable, Mark::Ok);
+}
+
+#[tokio::test]
+async fn waiting_for_a_connection_slot_does_not_eat_the_deadline() {
+    let mut lab = Lab::new();
+    for i in 0..3 {
+        let mut s = Scenario::plaintext(HOST);
+        s.greeting_delay = Duration::from_millis(400);
+        lab.mx(DOMAIN, 10, HOST, &format!("192.0.2.{}", 20 + i), s).await;
+    }
+    let tls = server::probe::tls::TlsContext::new(Some(&lab.ca_file)).unwrap();
+    // One connection at a time, 700 ms per address: queued addresses wait 400–900 ms first.
+    let engine = server::probe::Prober::new(
+        lab.dns.clone(),
+        lab.connector.clone(),
+        tls,
+        common::session_config(Duration::from_secs(2), 25),
+        1,
+        Duration::from_millis(700),
+    );
+    let (report, _) = common::run(&engine, DOMAIN).await;
+    let addresses = &report.mx[0].addresses;
+    assert!(
+        addresses.iter().all(|a| !a.deadline_hit),
+        "{:?}",
+        addresses.iter().map(|a| a.deadline_hit).collect::<Vec<_>>()
+    );
+    assert!(addresses.iter().all(|a| a.open_relay.as_ref().is_some_and(|r| r.outcome == RelayOutcome::Refused)));
+    let queued = addresses.iter().filter(|a| a.queued_ms >= 300).count();
+    assert_eq!(queued, 2, "{:?}", addresses.iter().map(|a| a.queued_ms).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn one_check_holds_at_most_its_own_share_of_connections() {
+    let mut lab = Lab::new();
+    for i in 0..4 {
+        let mut s = Scenario::plaintext(HOST);
+        s.greeting_delay = Duration::from_millis(300);
+        lab.mx(DOMAIN, 10, HOST, &format!("192.0.2.{}", 30 + i), s).await;
+    }
+    let queued = |report: &Report| -> Vec<u64> { report.mx[0].addresses.iter().map(|a| a.queued_ms).collect() };
+    // Two slots for four addresses that each take 300 ms: two of them wait for a slot.
+    let (capped, _) = common::run(&lab.engine(Limits::default(), true).with_check_connections(2), DOMAIN).await;
+    assert_eq!(queued(&capped).iter().filter(|q| **q >= 250).count(), 2, "{:?}", queued(&capped));
+    // The default share (eight) leaves four addresses waiting for nothing; the global pool is 64.
+    let (free, _) = common::run(&lab.engine(Limits::default(), true), DOMAIN).await;
+    assert!(queued(&free).iter().all(|q| *q < 250), "{:?}", queued(&free));
+    for report in [capped, free] {
+        assert!(report.mx[0]
+            .addresses
+            .iter()
+            .all(|a| a.open_relay.as_ref().is_some_and(|r| r.outcome == RelayOutcome::Refused)));
+    }
+}
