@@ -1,23 +1,109 @@
 //! The record of everything said at one address, with millisecond offsets.
+//!
+//! Bounded three ways, so a flooding server costs a fixed amount of memory and report: at most
+//! [`MAX_LINES`] lines and [`MAX_BYTES`] bytes of text per address, and at most what a
+//! [`TranscriptBudget`] shared by all addresses of one check has left. Bytes are counted after
+//! escaping (a control byte grows to up to six), and only what is kept is escaped. The line that
+//! crosses a byte cap is cut; everything after it is only counted, and [`Transcript::finish`] closes
+//! with a note saying how much was not kept.
 
 use app::report::{Direction, TranscriptLine};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Most transcript lines kept per address; the rest is counted, not stored.
-const MAX_LINES: usize = 1000;
+pub const MAX_LINES: usize = 1000;
+/// Most bytes of (escaped) transcript text kept per address.
+pub const MAX_BYTES: usize = 64 * 1024;
+/// Bytes of transcript text all addresses of one check may keep together (see [`TranscriptBudget`]).
+pub const MAX_CHECK_BYTES: usize = 1024 * 1024;
+/// A line crossing a byte cap is cut when at least this much of it fits, else dropped whole.
+const MIN_CUT: usize = 64;
+
+/// Bytes of transcript text that all addresses of one check may still keep, shared between their
+/// transcripts (`Arc`): one flooding address cannot make a check's report larger than this.
+#[derive(Debug)]
+pub struct TranscriptBudget {
+    total: usize,
+    remaining: AtomicUsize,
+}
+
+impl TranscriptBudget {
+    /// A budget of `bytes` bytes of transcript text.
+    pub fn new(bytes: usize) -> Self {
+        TranscriptBudget { total: bytes, remaining: AtomicUsize::new(bytes) }
+    }
+
+    /// The budget of one check, [`MAX_CHECK_BYTES`], ready to share.
+    pub fn per_check() -> Arc<Self> {
+        Arc::new(Self::new(MAX_CHECK_BYTES))
+    }
+
+    /// Bytes still available.
+    pub fn remaining(&self) -> usize {
+        self.remaining.load(Ordering::Relaxed)
+    }
+
+    /// Bytes the budget started with.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// Takes up to `want` bytes; returns how many were granted.
+    fn take(&self, want: usize) -> usize {
+        let granted = |left: usize| want.min(left);
+        self.remaining
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| Some(left - granted(left)))
+            .map_or(0, granted)
+    }
+
+    /// Returns bytes taken but not used.
+    fn give_back(&self, bytes: usize) {
+        if bytes > 0 {
+            self.remaining.fetch_add(bytes, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Which cap stopped the transcript.
+#[derive(Debug, Clone, Copy)]
+enum Cut {
+    Lines,
+    Bytes,
+    Check,
+}
 
 /// Lines sent and received at one address, timed from its first connect attempt.
 #[derive(Debug)]
 pub struct Transcript {
     start: Instant,
     lines: Vec<TranscriptLine>,
-    dropped: usize,
+    bytes: usize,
+    budget: Option<Arc<TranscriptBudget>>,
+    cut: Option<Cut>,
+    dropped_lines: usize,
+    dropped_bytes: usize,
 }
 
 impl Transcript {
-    /// An empty transcript starting now.
+    /// An empty transcript starting now, with the per-address caps but no check budget.
     pub fn new() -> Self {
-        Transcript { start: Instant::now(), lines: Vec::new(), dropped: 0 }
+        Transcript {
+            start: Instant::now(),
+            lines: Vec::new(),
+            bytes: 0,
+            budget: None,
+            cut: None,
+            dropped_lines: 0,
+            dropped_bytes: 0,
+        }
+    }
+
+    /// An empty transcript starting now whose text also comes out of `budget`, shared with the
+    /// other addresses of the same check.
+    pub fn with_budget(budget: Arc<TranscriptBudget>) -> Self {
+        Transcript { budget: Some(budget), ..Self::new() }
     }
 
     /// Milliseconds since the start.
@@ -25,13 +111,38 @@ impl Transcript {
         self.start.elapsed().as_millis().try_into().unwrap_or(u64::MAX)
     }
 
-    /// Records a line (non-printable bytes escaped).
+    /// Bytes of text kept so far.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Records a line (non-printable bytes escaped), as far as the caps allow.
     pub fn push(&mut self, dir: Direction, text: &str) {
-        if self.lines.len() >= MAX_LINES {
-            self.dropped += 1;
+        let need = escaped_len(text);
+        if self.cut.is_none() && self.lines.len() >= MAX_LINES {
+            self.cut = Some(Cut::Lines);
+        }
+        if self.cut.is_some() {
+            self.drop_line(need);
             return;
         }
-        let text = printable(text);
+        let want = need.min(MAX_BYTES - self.bytes);
+        let granted = self.budget.as_ref().map_or(want, |b| b.take(want));
+        let text = if granted == need {
+            printable(text, need)
+        } else {
+            self.cut = Some(if granted < want { Cut::Check } else { Cut::Bytes });
+            if granted < MIN_CUT {
+                self.give_back(granted);
+                self.drop_line(need);
+                return;
+            }
+            let kept = printable(text, granted);
+            self.give_back(granted - kept.len());
+            self.dropped_bytes += need - kept.len();
+            kept
+        };
+        self.bytes += text.len();
         self.lines.push(TranscriptLine { at_ms: self.elapsed_ms(), dir, text });
     }
 
@@ -40,14 +151,39 @@ impl Transcript {
         self.push(Direction::Event, text);
     }
 
-    /// The lines, with a closing note when some were dropped.
+    /// The lines, with a closing note when the caps kept some out, e.g.
+    /// `transcript cut at 64 KiB: 412 more lines (1.3 MiB) not kept`.
     pub fn finish(mut self) -> Vec<TranscriptLine> {
-        if self.dropped > 0 {
+        if let Some(cut) = self.cut {
+            let at = match cut {
+                Cut::Lines => format!("{MAX_LINES} lines"),
+                Cut::Bytes => size(MAX_BYTES),
+                Cut::Check => {
+                    let total = self.budget.as_ref().map_or(0, |b| b.total());
+                    format!("{} (all addresses together may keep {})", size(self.bytes), size(total))
+                }
+            };
+            let rest = match self.dropped_lines {
+                0 => format!("the rest of the last line ({})", size(self.dropped_bytes)),
+                1 => format!("1 more line ({})", size(self.dropped_bytes)),
+                n => format!("{n} more lines ({})", size(self.dropped_bytes)),
+            };
             let at_ms = self.elapsed_ms();
-            let text = format!("{} more lines not kept", self.dropped);
+            let text = format!("transcript cut at {at}: {rest} not kept");
             self.lines.push(TranscriptLine { at_ms, dir: Direction::Event, text });
         }
         self.lines
+    }
+
+    fn drop_line(&mut self, bytes: usize) {
+        self.dropped_lines += 1;
+        self.dropped_bytes += bytes;
+    }
+
+    fn give_back(&self, bytes: usize) {
+        if let Some(budget) = &self.budget {
+            budget.give_back(bytes);
+        }
     }
 }
 
@@ -57,15 +193,154 @@ impl Default for Transcript {
     }
 }
 
-/// Escapes control characters only, so umlauts in banners stay readable.
-fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// A control character's escape, or `None` when it is kept as it is.
+fn escape(c: char) -> Option<std::char::EscapeDefault> {
+    c.is_control().then(|| c.escape_default())
+}
+
+/// Length of `text` once escaped, without building it.
+fn escaped_len(text: &str) -> usize {
+    text.chars().map(|c| escape(c).map_or(c.len_utf8(), |e| e.len())).sum()
+}
+
+/// Escapes control characters only, so umlauts in banners stay readable; stops before `limit`
+/// bytes, never inside an escape or a character.
+fn printable(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(limit);
     for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
+        match escape(c) {
+            Some(e) if out.len() + e.len() <= limit => out.extend(e),
+            None if out.len() + c.len_utf8() <= limit => out.push(c),
+            _ => break,
         }
     }
     out
+}
+
+/// `900 B`, `64 KiB`, `1.3 MiB`: one decimal, dropped when zero.
+fn size(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    let (unit, name) = match bytes {
+        b if b < KIB => return format!("{b} B"),
+        b if b < KIB * KIB => (KIB, "KiB"),
+        _ => (KIB * KIB, "MiB"),
+    };
+    let tenths = (bytes * 10 + unit / 2) / unit;
+    match tenths % 10 {
+        0 => format!("{} {name}", tenths / 10),
+        d => format!("{}.{d} {name}", tenths / 10),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(lines: &[TranscriptLine]) -> usize {
+        lines.iter().map(|l| l.text.len()).sum()
+    }
+
+    #[test]
+    fn escapes_controls_and_keeps_umlauts() {
+        let mut t = Transcript::new();
+        t.push(Direction::Server, "220 mx.bäckerei.de\tready\x01\x1f");
+        let lines = t.finish();
+        assert_eq!(lines[0].text, "220 mx.bäckerei.de\\tready\\u{1}\\u{1f}");
+        assert_eq!(escaped_len("220 mx.bäckerei.de\tready\x01\x1f"), lines[0].text.len());
+    }
+
+    #[test]
+    fn control_bytes_reach_the_byte_cap_after_escaping() {
+        // 1000 raw bytes become 5000 escaped ones: 13 whole lines fit in 64 KiB, the 14th is cut to
+        // 107 escapes (535 bytes), the remaining 6 lines are only counted.
+        let flood = "\x01".repeat(1000);
+        let mut t = Transcript::new();
+        for _ in 0..20 {
+            t.push(Direction::Server, &flood);
+        }
+        assert_eq!(t.bytes(), 13 * 5000 + 535);
+        let lines = t.finish();
+        assert_eq!(lines.len(), 15);
+        assert_eq!(lines[13].text, "\\u{1}".repeat(107));
+        assert_eq!(texts(&lines[..14]), 65_535);
+        // 4465 bytes of the cut line and 6 × 5000: 34,465 bytes = 33.66 KiB.
+        assert_eq!(lines[14].text, "transcript cut at 64 KiB: 6 more lines (33.7 KiB) not kept");
+        assert_eq!(lines[14].dir, Direction::Event);
+    }
+
+    #[test]
+    fn a_huge_line_costs_no_more_than_the_cap() {
+        let mut t = Transcript::new();
+        t.push(Direction::Server, &"\x1f".repeat(1 << 20));
+        let lines = t.finish();
+        assert!(lines[0].text.capacity() <= MAX_BYTES, "{}", lines[0].text.capacity());
+        assert_eq!(lines[0].text.len(), MAX_BYTES / 6 * 6);
+        assert_eq!(lines[1].text, "transcript cut at 64 KiB: the rest of the last line (5.9 MiB) not kept");
+    }
+
+    #[test]
+    fn the_line_cap_still_holds() {
+        let mut t = Transcript::new();
+        for _ in 0..MAX_LINES + 5 {
+            t.push(Direction::Client, "QUIT");
+        }
+        let lines = t.finish();
+        assert_eq!(lines.len(), MAX_LINES + 1);
+        assert_eq!(lines[MAX_LINES].text, "transcript cut at 1000 lines: 5 more lines (20 B) not kept");
+        let mut t = Transcript::new();
+        t.event("connected");
+        assert_eq!(t.finish().len(), 1, "no note when nothing was dropped");
+    }
+
+    #[test]
+    fn two_transcripts_share_one_check_budget() {
+        let budget = Arc::new(TranscriptBudget::new(10_000));
+        let mut first = Transcript::with_budget(Arc::clone(&budget));
+        let mut second = Transcript::with_budget(Arc::clone(&budget));
+        let line = "a".repeat(3000);
+        for _ in 0..3 {
+            first.push(Direction::Server, &line);
+        }
+        assert_eq!(budget.remaining(), 1000);
+        second.push(Direction::Server, &line);
+        second.push(Direction::Server, &line);
+        assert_eq!(budget.remaining(), 0);
+        // A line too short to be worth cutting is dropped whole and takes nothing.
+        first.push(Direction::Client, "QUIT");
+        let (first, second) = (first.finish(), second.finish());
+        assert_eq!(texts(&first[..3]) + texts(&second[..1]), 10_000);
+        assert_eq!(second[0].text.len(), 1000);
+        assert_eq!(
+            second[1].text,
+            "transcript cut at 1000 B (all addresses together may keep 9.8 KiB): 1 more line (4.9 KiB) not kept"
+        );
+        assert_eq!(
+            first[3].text,
+            "transcript cut at 8.8 KiB (all addresses together may keep 9.8 KiB): 1 more line (4 B) not kept"
+        );
+        assert_eq!(budget.remaining(), 0);
+    }
+
+    #[test]
+    fn a_dropped_line_gives_its_share_back() {
+        let budget = Arc::new(TranscriptBudget::new(MIN_CUT - 1));
+        let mut t = Transcript::with_budget(Arc::clone(&budget));
+        t.push(Direction::Server, &"x".repeat(MIN_CUT));
+        assert_eq!(budget.remaining(), MIN_CUT - 1);
+        let mut other = Transcript::with_budget(Arc::clone(&budget));
+        other.push(Direction::Client, "EHLO a");
+        assert_eq!(budget.remaining(), MIN_CUT - 1 - 6);
+        assert_eq!(
+            t.finish()[0].text,
+            "transcript cut at 0 B (all addresses together may keep 63 B): 1 more line (64 B) not kept"
+        );
+    }
+
+    #[test]
+    fn sizes_read_well() {
+        let cases = [(0, "0 B"), (1023, "1023 B"), (1024, "1 KiB"), (65_536, "64 KiB"), (1_363_149, "1.3 MiB")];
+        for (bytes, want) in cases {
+            assert_eq!(size(bytes), want);
+        }
+    }
 }
