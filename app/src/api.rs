@@ -34,6 +34,13 @@ pub enum Problem {
         /// Seconds until the next check is allowed.
         retry_after_secs: u64,
     },
+    /// This client already runs as many checks at once as one client may.
+    TooManyChecks {
+        /// The per-client cap.
+        limit: u32,
+        /// Seconds after which a retry is sensible.
+        retry_after_secs: u64,
+    },
     /// The server runs as many checks as it allows at once.
     Busy {
         /// Seconds after which a retry is sensible.
@@ -60,6 +67,16 @@ impl Problem {
                 lang,
                 format!("Too many checks from your address. Please wait {s} s and try again."),
                 format!("Zu viele Prüfungen von Ihrer Adresse. Bitte {s} s warten und es dann erneut versuchen."),
+            ),
+            Problem::TooManyChecks { limit: 1, .. } => pick(
+                lang,
+                "This address already runs a check; wait for it to finish.".to_owned(),
+                "Von dieser Adresse läuft schon eine Prüfung; bitte warten, bis sie fertig ist.".to_owned(),
+            ),
+            Problem::TooManyChecks { limit: n, .. } => pick(
+                lang,
+                format!("This address already runs {n} checks; wait for one to finish."),
+                format!("Von dieser Adresse laufen schon {n} Prüfungen; bitte warten, bis eine fertig ist."),
             ),
             Problem::Busy { retry_after_secs: s } => pick(
                 lang,
@@ -140,7 +157,7 @@ pub mod ssr {
         pub fn status(&self) -> StatusCode {
             match self {
                 Problem::InvalidInput { .. } => StatusCode::BAD_REQUEST,
-                Problem::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+                Problem::RateLimited { .. } | Problem::TooManyChecks { .. } => StatusCode::TOO_MANY_REQUESTS,
                 Problem::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
                 Problem::Network { .. } => StatusCode::BAD_GATEWAY,
                 Problem::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
@@ -150,9 +167,9 @@ pub mod ssr {
         /// The `Retry-After` value in seconds, when a retry makes sense.
         pub fn retry_after(&self) -> Option<u64> {
             match self {
-                Problem::RateLimited { retry_after_secs } | Problem::Busy { retry_after_secs } => {
-                    Some(*retry_after_secs)
-                }
+                Problem::RateLimited { retry_after_secs }
+                | Problem::Busy { retry_after_secs }
+                | Problem::TooManyChecks { retry_after_secs, .. } => Some(*retry_after_secs),
                 _ => None,
             }
         }

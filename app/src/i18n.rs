@@ -206,6 +206,20 @@ pub enum Text {
     RcptToReply,
     /// The probe ran inside TLS.
     OverTls,
+    /// What the deciding relay reply means.
+    ReplyMeaning,
+    /// One relay attempt (followed by its number).
+    Attempt,
+    /// The null sender `<>`.
+    NullSender,
+    /// Kind of TLS failure.
+    FailureKind,
+    /// Time waited for a connection slot.
+    Queued,
+    /// The address was probed under another MX name.
+    SameServerAs,
+    /// The reply that broke the exchange.
+    ProtocolErrorRow,
     /// Yes.
     Yes,
     /// No.
@@ -398,6 +412,13 @@ impl Text {
             MailFromReply => ("Reply to MAIL FROM", "Antwort auf MAIL FROM"),
             RcptToReply => ("Reply to RCPT TO", "Antwort auf RCPT TO"),
             OverTls => ("Inside TLS", "Innerhalb von TLS"),
+            ReplyMeaning => ("What the reply means", "Bedeutung der Antwort"),
+            Attempt => ("Attempt", "Versuch"),
+            NullSender => ("<> (null sender)", "<> (leerer Absender)"),
+            FailureKind => ("Kind of failure", "Art des Fehlers"),
+            Queued => ("Waited for a connection slot", "Wartezeit auf einen Verbindungsplatz"),
+            SameServerAs => ("Same server as (probed once)", "Derselbe Server wie (einmal getestet)"),
+            ProtocolErrorRow => ("Protocol error", "Protokollfehler"),
             Yes => ("yes", "ja"),
             No => ("no", "nein"),
             Time => ("Time", "Zeit"),
@@ -637,3 +658,30 @@ mod tests {
         assert_eq!(Lang::from_accept_language(""), Lang::En);
     }
 }
+
+labels!(crate::report::RelayReason, "What a relay reply means, in words.", {
+    Accepted => ("accepted for the outside recipient", "für den externen Empfänger angenommen"),
+    AcceptedUnverified => ("accepted without verifying (252)", "ohne Prüfung angenommen (252)"),
+    RelayDenied => ("relaying refused", "Relaying abgelehnt"),
+    RefusedUnstated => ("refused without a stated reason", "ohne genannten Grund abgelehnt"),
+    SenderRejected => ("sender rejected", "Absender abgelehnt"),
+    HeloRejected => ("HELO name rejected", "HELO-Name abgelehnt"),
+    ClientRejected => ("mxray's address rejected", "Adresse von mxray abgelehnt"),
+    RecipientRejected => ("recipient rejected", "Empfänger abgelehnt"),
+    Greylisted => ("greylisted", "Greylisting"),
+    TlsRequired => ("TLS required first", "TLS zuerst verlangt"),
+    Temporary => ("temporary failure", "vorübergehender Fehler"),
+    ProtocolError => ("reply code not allowed here", "Antwortcode hier nicht erlaubt"),
+    NoReply => ("no valid reply", "keine gültige Antwort"),
+});
+
+labels!(crate::report::TlsFailure, "The kind of TLS failure in words.", {
+    LegacyVersionOnly => ("only TLS versions older than 1.2", "nur TLS-Versionen älter als 1.2"),
+    NoSharedCipher => ("no cipher suite or group in common", "keine gemeinsame Cipher-Suite oder Gruppe"),
+    Alert => ("TLS alert from the server", "TLS-Alert vom Server"),
+    NotTls => ("the answer is not TLS", "die Antwort ist kein TLS"),
+    Closed => ("connection closed during the handshake", "Verbindung im Handshake geschlossen"),
+    Timeout => ("no handshake in time", "kein Handshake in der Zeit"),
+    BadSignature => ("handshake signature does not verify", "Handshake-Signatur ungültig"),
+    Other => ("other", "anderer"),
+});

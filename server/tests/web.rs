@@ -287,7 +287,7 @@ async fn forty_checks_from_one_address_leave_room_for_another() {
         assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"));
         let body = json(res).await;
         assert_eq!(body["code"], "too_many_checks");
-        assert_eq!(body["error"], "this address already runs 2 checks; wait for one to finish");
+        assert_eq!(body["error"], "This address already runs 2 checks; wait for one to finish.");
         assert_eq!((body["limit"].as_u64(), body["retry_after_secs"].as_u64()), (Some(2), Some(10)));
     }
 

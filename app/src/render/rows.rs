@@ -99,7 +99,10 @@ pub fn address_rows(a: &AddressReport, lang: Lang) -> Vec<Row> {
         .add(Text::AddressDuration, duration(a.duration_ms, lang))
         .add(Text::Connections, a.connections.to_string())
         .flag(Text::DeadlineReached, a.deadline_hit)
+        .opt(Text::Queued, (a.queued_ms > 0).then(|| ms(a.queued_ms)))
+        .opt(Text::SameServerAs, a.same_server_as.as_deref())
         .opt(Text::SessionEnded, a.error.as_deref())
+        .opt(Text::ProtocolErrorRow, a.protocol_error.as_ref().map(|p| format!("{}: {}", p.command, p.reply)))
         .rows
 }
 
@@ -178,6 +181,7 @@ fn tls(rows: Rows, s: &StartTlsReport) -> Rows {
         .opt(Text::KeyExchange, s.kx_group.as_deref())
         .opt(Text::HandshakeTime, s.handshake_ms.map(ms))
         .opt(Text::Error, s.error.as_deref())
+        .opt(Text::FailureKind, s.failure.map(|f| f.label(lang)))
         .flag(Text::PlaintextInjection, s.pipelined_plaintext)
 }
 
@@ -224,12 +228,22 @@ fn certificate(rows: Rows, c: &CertificateInfo, days: Option<i64>) -> Rows {
 fn relay(rows: Rows, r: &RelayReport) -> Rows {
     let lang = rows.lang;
     let addresses = !r.sender.is_empty() || !r.recipient.is_empty();
-    rows.add(Text::Outcome, r.outcome.label(lang))
+    let rows = rows
+        .add(Text::Outcome, r.outcome.label(lang))
         .opt(Text::Sender, addresses.then_some(&r.sender))
         .opt(Text::Recipient, addresses.then_some(&r.recipient))
         .opt(Text::MailFromReply, r.mail_from.as_deref())
         .opt(Text::RcptToReply, r.rcpt_to.as_deref())
-        .yes_no(Text::OverTls, r.over_tls)
+        .opt(Text::ReplyMeaning, r.reason.map(|m| m.label(lang)))
+        .yes_no(Text::OverTls, r.over_tls);
+    // With a retry, every attempt: which sender, what came back, what it meant.
+    let attempts = if r.attempts.len() > 1 { r.attempts.as_slice() } else { &[] };
+    attempts.iter().enumerate().fold(rows, |rows, (i, a)| {
+        let sender = if a.sender.is_empty() { Text::NullSender.get(lang).to_owned() } else { a.sender.clone() };
+        let replies = [a.mail_from.as_deref(), a.rcpt_to.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+        let value = format!("{sender}: {} ({})", replies.join(" / "), a.reason.label(lang));
+        rows.raw(format!("{} {}", Text::Attempt.get(lang), i + 1), value)
+    })
 }
 
 /// Days from the check until a certificate's end of validity, when both dates can be read.

@@ -5,10 +5,8 @@
 use app::api::Problem;
 use axum::body::{Body, BodyDataStream, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
@@ -252,29 +250,14 @@ impl Bucket {
 }
 
 impl IntoResponse for Refusal {
-    /// 503 `busy` and 429 `rate_limited` as the shared [`Problem`] bodies; 429 `too_many_checks`
-    /// in the same shape: `{"error":"…","code":"too_many_checks","limit":2,"retry_after_secs":10}`.
+    /// 503 `busy`, 429 `rate_limited` and 429 `too_many_checks` as the shared [`Problem`] bodies,
+    /// e.g. `{"error":"…","code":"too_many_checks","limit":2,"retry_after_secs":10}`.
     fn into_response(self) -> Response {
-        let limit = match self {
-            Refusal::Busy => return problem_response(Problem::Busy { retry_after_secs: BUSY_RETRY_SECS }),
-            Refusal::RateLimited { retry_after_secs } => {
-                return problem_response(Problem::RateLimited { retry_after_secs })
-            }
-            Refusal::TooManyChecks { limit } => limit,
-        };
-        let error = match limit {
-            1 => "this address already runs a check; wait for it to finish".to_owned(),
-            n => format!("this address already runs {n} checks; wait for one to finish"),
-        };
-        let body = serde_json::json!({
-            "error": error,
-            "code": "too_many_checks",
-            "limit": limit,
-            "retry_after_secs": BUSY_RETRY_SECS,
-        });
-        let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(BUSY_RETRY_SECS));
-        response
+        problem_response(match self {
+            Refusal::Busy => Problem::Busy { retry_after_secs: BUSY_RETRY_SECS },
+            Refusal::RateLimited { retry_after_secs } => Problem::RateLimited { retry_after_secs },
+            Refusal::TooManyChecks { limit } => Problem::TooManyChecks { limit, retry_after_secs: BUSY_RETRY_SECS },
+        })
     }
 }
 
