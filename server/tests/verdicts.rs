@@ -310,20 +310,68 @@ fn alert(description: u8) -> Vec<u8> {
     vec![0x15, 0x03, 0x01, 0x00, 0x02, 0x02, description]
 }
 
+/// A TLS 1.0 ServerHello (legacy version 0x0301, TLS_RSA_WITH_AES_128_CBC_SHA, no extensions), as a
+/// server that speaks nothing newer answers.
+fn tls10_server_hello() -> Vec<u8> {
+    let mut body = vec![0x03, 0x01];
+    body.extend([0x42; 32]);
+    body.extend([0x00, 0x00, 0x2f, 0x00]);
+    let mut handshake = vec![0x02, 0x00, 0x00, u8::try_from(body.len()).unwrap()];
+    handshake.extend(body);
+    let mut record = vec![0x16, 0x03, 0x01, 0x00, u8::try_from(handshake.len()).unwrap()];
+    record.extend(handshake);
+    record
+}
+
 #[tokio::test]
 async fn tls_failures_say_what_the_server_answered() {
-    let cases: &[(u8, &str)] = &[(70, "tls_legacy_only"), (40, "tls_no_shared_cipher"), (80, "tls_handshake_failed")];
-    for (description, code) in cases {
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (alert(70), "tls_legacy_only"),
+        (tls10_server_hello(), "tls_legacy_only"),
+        (alert(40), "tls_no_shared_cipher"),
+        (alert(80), "tls_handshake_failed"),
+    ];
+    for (answer, code) in cases {
         let mut s = Scenario::plaintext(HOST);
-        s.starttls = StartTls::Raw(alert(*description));
+        s.starttls = StartTls::Raw(answer);
         let (report, _) = probe(s).await;
         let a = &report.mx[0].addresses[0];
         assert_eq!(a.starttls.as_ref().unwrap().outcome, StartTlsOutcome::HandshakeFailed, "{code}");
-        assert!(codes(a).contains(code), "{code}: {:?}", codes(a));
+        assert!(codes(a).contains(&code), "{code}: {:?} {:?}", codes(a), a.starttls);
         // The relay probe still ran, on the one fresh plaintext connection.
         assert_eq!(a.open_relay.as_ref().map(|r| r.outcome), Some(RelayOutcome::Refused), "{code}");
         assert_eq!(a.connections, 2);
     }
+}
+
+#[tokio::test]
+async fn an_mx_name_that_cannot_be_a_tls_server_name_is_not_testable_not_broken() {
+    let host = "mx.example.123";
+    let mut lab = Lab::new();
+    lab.mx(DOMAIN, 10, host, IP, Scenario::good(host, lab.ca.valid(&[HOST]))).await;
+    let (report, lab) = (lab.check(DOMAIN).await.0, lab);
+    let a = &report.mx[0].addresses[0];
+    let tls = a.starttls.as_ref().unwrap();
+    assert_eq!((tls.offered, tls.outcome), (true, StartTlsOutcome::NotTestable));
+    assert!(tls.error.as_deref().unwrap().contains("not a valid TLS server name"));
+    assert!(codes(a).contains(&"tls_not_testable") && !codes(a).contains(&"tls_handshake_failed"));
+    assert_eq!(report.mx[0].status.starttls, Mark::Inconclusive);
+    assert_eq!(a.open_relay.as_ref().map(|r| (r.outcome, r.over_tls)), Some((RelayOutcome::Refused, false)));
+    assert!(!sent(&lab).iter().any(|c| c == "STARTTLS"));
+}
+
+#[tokio::test]
+async fn a_host_is_probed_as_soon_as_its_own_addresses_are_known() {
+    let mut lab = Lab::new();
+    lab.mx(DOMAIN, 10, "fast.example.com", "192.0.2.41", Scenario::plaintext("fast.example.com")).await;
+    lab.mx(DOMAIN, 20, "slow.example.com", "192.0.2.42", Scenario::plaintext("slow.example.com")).await;
+    lab.dns.delays.insert("slow.example.com".into(), Duration::from_millis(600));
+    let (report, events) = lab.check(DOMAIN).await;
+    let position = |want: &dyn Fn(&app::CheckEvent) -> bool| events.iter().position(want).unwrap();
+    let fast_done = position(&|e| matches!(e, app::CheckEvent::AddressDone { mx: 0, .. }));
+    let slow_known = position(&|e| matches!(e, app::CheckEvent::HostResolved { mx: 1, .. }));
+    assert!(fast_done < slow_known, "the fast host waited for the slow lookup: {events:#?}");
+    assert!(report.mx.iter().all(|h| h.status.reachable == Mark::Ok && !h.resolving));
 }
 
 #[tokio::test]

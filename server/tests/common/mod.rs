@@ -24,6 +24,8 @@ use std::time::Duration;
 pub struct StaticDns {
     pub mx: HashMap<String, Result<Vec<MxRecord>, LookupError>>,
     pub hosts: HashMap<String, Vec<IpAddr>>,
+    /// How long the address lookup of a host takes.
+    pub delays: HashMap<String, Duration>,
 }
 
 impl MailDns for StaticDns {
@@ -31,6 +33,9 @@ impl MailDns for StaticDns {
         self.mx.get(domain).cloned().unwrap_or(Err(LookupError::NxDomain))
     }
     async fn addresses(&self, host: &str) -> Result<HostAddresses, LookupError> {
+        if let Some(delay) = self.delays.get(host) {
+            tokio::time::sleep(*delay).await;
+        }
         match self.hosts.get(host) {
             Some(ips) => Ok(HostAddresses { cname: None, ips: ips.clone() }),
             None => Err(LookupError::NxDomain),
