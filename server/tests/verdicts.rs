@@ -510,3 +510,28 @@ async fn one_check_holds_at_most_its_own_share_of_connections() {
             .all(|a| a.open_relay.as_ref().is_some_and(|r| r.outcome == RelayOutcome::Refused)));
     }
 }
+
+#[tokio::test]
+async fn a_flooding_greeting_and_ehlo_reply_stay_small_in_the_report() {
+    // Within every reply cap (2 KiB lines, 128 lines), yet 250 KiB of control bytes per reply.
+    let junk = "\u{1}".repeat(2000);
+    let flood = |code: u16| -> String {
+        let mut lines: Vec<String> = (0..127).map(|i| format!("{code}-K{i}{junk}")).collect();
+        lines.push(format!("{code} end"));
+        lines.join("\r\n")
+    };
+    let mut lab = Lab::new();
+    for i in 0..8 {
+        let mut s = Scenario::plaintext(HOST);
+        s.greeting = Greeting::Reply(flood(220));
+        s.replies = vec![("EHLO", flood(250))];
+        lab.mx(DOMAIN, 10, HOST, &format!("192.0.2.{}", 50 + i), s).await;
+    }
+    let (report, _) = lab.check(DOMAIN).await;
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(json.len() <= 1024 * 1024, "report of {} bytes", json.len());
+    for a in &report.mx[0].addresses {
+        assert!(a.banner.as_ref().unwrap().text.len() <= 1024);
+        assert!(a.ehlo.as_ref().is_none_or(|e| e.extensions.len() <= 64));
+    }
+}

@@ -148,12 +148,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> SmtpConnection<S> {
             let stream = &mut self.stream;
             let polled = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut *stream).poll_read(cx, &mut ready))).await;
             if matches!(polled, Poll::Ready(Ok(()))) {
+                // Counted against the byte cap like any read; past it, the next read ends the session.
                 self.received += ready.filled().len();
                 self.buf.extend_from_slice(ready.filled());
             }
         }
         if self.buf.is_empty() {
             return None;
+        }
+        if self.received > MAX_SESSION_BYTES {
+            return Some(format!("more than {MAX_SESSION_BYTES} bytes"));
         }
         let end = self.buf.iter().position(|b| *b == b'\n').unwrap_or(self.buf.len()).min(MAX_LINE);
         let line = String::from_utf8_lossy(&self.buf[..end]).trim_end_matches('\r').to_owned();

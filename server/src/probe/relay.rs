@@ -165,8 +165,9 @@ pub fn classify(reply: &Reply, stage: RelayStage) -> RelayReason {
         return RelayReason::RecipientRejected;
     }
     match (stage, enhanced, permanent) {
-        // x.7.1 "delivery not authorised" without another reason: the relay family.
-        (RelayStage::Rcpt, Some((_, 7, 1)), _) => RelayReason::RelayDenied,
+        // A permanent x.7.1 "delivery not authorised" without another reason: the relay family. A
+        // temporary one without relay wording is a policy service asking to come back later.
+        (RelayStage::Rcpt, Some((_, 7, 1)), true) => RelayReason::RelayDenied,
         // A rejected MAIL FROM without another reason is about the sender.
         (RelayStage::Mail, _, true) => RelayReason::SenderRejected,
         (_, _, true) => RelayReason::RefusedUnstated,
@@ -229,6 +230,7 @@ mod tests {
             ("530 5.7.0 Authentication required", RelayDenied),
             ("550 5.7.57 Client was not authenticated to send anonymous mail", RelayDenied),
             ("554 5.7.1 Delivery not authorized", RelayDenied),
+            ("450 4.7.1 Try again later", Temporary),
             // Accepted.
             ("250 2.1.5 Ok", Accepted),
             ("251 2.1.5 User not local; will forward", Accepted),

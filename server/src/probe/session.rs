@@ -284,8 +284,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             self.emit(StepResult::Banner(match &reply {
                 Ok(r) => BannerReport {
                     code: Some(r.code),
-                    text: r.text(),
-                    software: detect_software(&r.text()),
+                    text: r.field_text(),
+                    software: detect_software(&r.field_text()),
                     elapsed_ms,
                     error: None,
                 },

@@ -8,6 +8,8 @@
 //! with a note saying how much was not kept.
 
 use app::report::{Direction, TranscriptLine};
+
+use super::wire::{escaped_len, printable};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -191,30 +193,6 @@ impl Default for Transcript {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// A control character's escape, or `None` when it is kept as it is.
-fn escape(c: char) -> Option<std::char::EscapeDefault> {
-    c.is_control().then(|| c.escape_default())
-}
-
-/// Length of `text` once escaped, without building it.
-fn escaped_len(text: &str) -> usize {
-    text.chars().map(|c| escape(c).map_or(c.len_utf8(), |e| e.len())).sum()
-}
-
-/// Escapes control characters only, so umlauts in banners stay readable; stops before `limit`
-/// bytes, never inside an escape or a character.
-fn printable(text: &str, limit: usize) -> String {
-    let mut out = String::with_capacity(limit);
-    for c in text.chars() {
-        match escape(c) {
-            Some(e) if out.len() + e.len() <= limit => out.extend(e),
-            None if out.len() + c.len_utf8() <= limit => out.push(c),
-            _ => break,
-        }
-    }
-    out
 }
 
 /// `900 B`, `64 KiB`, `1.3 MiB`: one decimal, dropped when zero.

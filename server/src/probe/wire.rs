@@ -10,6 +10,14 @@ use app::report::{Extension, Software};
 pub const MAX_LINE: usize = 2048;
 /// Most lines in one reply.
 pub const MAX_REPLY_LINES: usize = 128;
+/// Most reply text kept in a report field (banner text, EHLO host), after escaping.
+pub const MAX_FIELD: usize = 1024;
+/// Most EHLO extensions kept; a server offering more is flooding.
+pub const MAX_EXTENSIONS: usize = 64;
+/// Most bytes of one EHLO keyword or parameter kept, after escaping.
+const MAX_WORD: usize = 128;
+/// Most parameters kept per EHLO extension.
+const MAX_PARAMS: usize = 16;
 
 /// Why bytes are not a valid SMTP reply.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -58,10 +66,10 @@ impl Reply {
         self.lines.join("\n")
     }
 
-    /// The first line as it came, e.g. `250 2.1.0 Ok`.
+    /// The first line as it came, e.g. `250 2.1.0 Ok` (controls escaped, at most [`MAX_FIELD`] bytes).
     pub fn summary(&self) -> String {
         match self.lines.first() {
-            Some(l) if !l.is_empty() => format!("{} {l}", self.code),
+            Some(l) if !l.is_empty() => printable(&format!("{} {l}", self.code), MAX_FIELD),
             _ => self.code.to_string(),
         }
     }
@@ -126,21 +134,57 @@ fn parse_line(line: &str) -> Result<(u16, bool, &str), WireError> {
     }
 }
 
-/// The parts of an EHLO reply: the server's name and its extensions.
+/// The parts of an EHLO reply: the server's name and its extensions, control characters escaped and
+/// bounded (a flooding server's reply stays within the caps but must not fill the report).
 pub fn parse_ehlo(reply: &Reply) -> (String, Vec<Extension>, Option<u64>) {
-    let host = reply.lines.first().and_then(|l| l.split_whitespace().next()).unwrap_or_default().to_owned();
+    let word = |w: &str| printable(w, MAX_WORD);
+    let host = reply.lines.first().and_then(|l| l.split_whitespace().next()).map(word).unwrap_or_default();
     let extensions: Vec<Extension> = reply
         .lines
         .iter()
         .skip(1)
+        .take(MAX_EXTENSIONS)
         .filter_map(|line| {
             let mut words = line.split_whitespace();
-            let keyword = words.next()?.to_ascii_uppercase();
-            Some(Extension { keyword, params: words.map(str::to_owned).collect() })
+            let keyword = word(words.next()?).to_ascii_uppercase();
+            Some(Extension { keyword, params: words.take(MAX_PARAMS).map(word).collect() })
         })
         .collect();
     let size = extensions.iter().find(|e| e.keyword == "SIZE").and_then(|e| e.params.first()?.parse().ok());
     (host, extensions, size)
+}
+
+impl Reply {
+    /// The text for a report field: lines joined by newlines, controls escaped, at most [`MAX_FIELD`]
+    /// bytes (the transcript keeps the rest, within its own caps).
+    pub fn field_text(&self) -> String {
+        printable(&self.text(), MAX_FIELD)
+    }
+}
+
+/// A control character's escape, or `None` when it is kept as it is (newlines too: they separate
+/// reply lines in a field).
+fn escape(c: char) -> Option<std::char::EscapeDefault> {
+    (c.is_control() && c != '\n').then(|| c.escape_default())
+}
+
+/// Length of `text` once escaped, without building it.
+pub fn escaped_len(text: &str) -> usize {
+    text.chars().map(|c| escape(c).map_or(c.len_utf8(), |e| e.len())).sum()
+}
+
+/// Escapes control characters only, so umlauts in banners stay readable; stops before `limit`
+/// bytes, never inside an escape or a character.
+pub fn printable(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(limit.min(text.len() * 2));
+    for c in text.chars() {
+        match escape(c) {
+            Some(e) if out.len() + e.len() <= limit => out.extend(e),
+            None if out.len() + c.len_utf8() <= limit => out.push(c),
+            _ => break,
+        }
+    }
+    out
 }
 
 /// Known MTAs: a word to look for in the banner and the product name it means.
@@ -231,6 +275,24 @@ mod tests {
         assert_eq!(parse(&[&long]), Err(WireError::LineTooLong));
         let many: Vec<&str> = std::iter::repeat_n("250-x", MAX_REPLY_LINES + 1).collect();
         assert_eq!(parse(&many), Err(WireError::TooManyLines));
+    }
+
+    #[test]
+    fn a_flooding_ehlo_reply_is_bounded_in_the_report() {
+        let junk = "\x01".repeat(1000);
+        let mut lines = vec![format!("250-mx{junk}")];
+        lines.extend((0..126).map(|i| format!("250-K{i} {junk} {junk}")));
+        lines.push("250 SIZE 1000".into());
+        let r = parse(&lines.iter().map(String::as_str).collect::<Vec<_>>()).unwrap().unwrap();
+        let (host, ext, _) = parse_ehlo(&r);
+        assert_eq!(ext.len(), MAX_EXTENSIONS);
+        assert!(host.len() <= MAX_WORD && host.starts_with("mx\\u{1}"), "{host}");
+        let stored: usize = ext.iter().map(|e| e.keyword.len() + e.params.iter().map(String::len).sum::<usize>()).sum();
+        assert!(stored <= MAX_EXTENSIONS * MAX_WORD * 3, "{stored}");
+        let banner = Reply { code: 220, lines: vec![junk.clone(); 100] };
+        // 170 whole escapes of six bytes; never half an escape.
+        assert_eq!(banner.field_text().len(), 1020);
+        assert_eq!(Reply { code: 220, lines: vec!["a\tb".into(), "c".into()] }.field_text(), "a\\tb\nc");
     }
 
     #[test]
