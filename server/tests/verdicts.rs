@@ -535,3 +535,20 @@ async fn a_flooding_greeting_and_ehlo_reply_stay_small_in_the_report() {
         assert!(a.ehlo.as_ref().is_none_or(|e| e.extensions.len() <= 64));
     }
 }
+
+#[tokio::test]
+async fn an_ip_literal_mx_target_and_one_without_address_are_each_named() {
+    let mut lab = Lab::new();
+    lab.mx(DOMAIN, 10, HOST, IP, Scenario::plaintext(HOST)).await;
+    if let Ok(records) = lab.dns.mx.get_mut(DOMAIN).unwrap() {
+        records.push(server::probe::dns::MxRecord { preference: 20, exchange: "192.0.2.77".into() });
+        records.push(server::probe::dns::MxRecord { preference: 30, exchange: "gone.example.com".into() });
+    }
+    let (report, _) = lab.check(DOMAIN).await;
+    let host_codes = |i: usize| report.mx[i].findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>();
+    assert_eq!(report.mx[1].host, "192.0.2.77");
+    assert!(host_codes(1).contains(&"mx_is_ip_literal") && host_codes(1).contains(&"mx_host_no_address"));
+    assert_eq!(host_codes(2), ["mx_host_no_address"]);
+    assert_eq!(report.mx[2].status.reachable, Mark::Critical);
+    assert_eq!(report.mx[0].status.reachable, Mark::Ok);
+}
