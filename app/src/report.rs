@@ -498,7 +498,7 @@ pub enum RelayReason {
     AcceptedUnverified,
     /// Refused because relaying is not allowed (x.7.1 family, "Relay access denied", auth required, …).
     RelayDenied,
-    /// A permanent refusal that names no reason.
+    /// A permanent refusal that names no reason about the probe (or only "no such recipient here").
     RefusedUnstated,
     /// The probe's sender was rejected (x.1.7, x.1.8, "Sender address rejected", sender verify, …).
     SenderRejected,
@@ -506,7 +506,7 @@ pub enum RelayReason {
     HeloRejected,
     /// mxray's own address was rejected (blocklist, reverse DNS, "Client host rejected", …).
     ClientRejected,
-    /// The outside recipient or its domain was rejected (unknown user, domain not found, null MX).
+    /// The outside recipient's domain was rejected as unable to take mail (not found, null MX).
     RecipientRejected,
     /// Greylisting: come back later.
     Greylisted,

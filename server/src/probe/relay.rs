@@ -104,21 +104,18 @@ const CLIENT: &[&str] = &[
     "rate limit",
 ];
 
-const RECIPIENT: &[&str] = &[
-    "recipient address rejected",
-    "user unknown",
-    "unknown user",
-    "no such user",
-    "mailbox unavailable",
-    "mailbox not found",
-    "does not exist",
-    "address rejected",
-    "unrouteable",
-    "unroutable",
+/// The outside recipient's domain cannot take mail (does not resolve, null MX): says nothing about
+/// relaying. A refusal of the recipient itself ("User unknown", OpenSMTPD's "Invalid recipient") is
+/// the server declining an address it does not serve, which is how a non-relay answers.
+const RECIPIENT_DOMAIN: &[&str] = &[
     "domain not found",
     "does not accept mail",
-    "recipient rejected",
-    "invalid recipient",
+    "nullmx",
+    "null mx",
+    "unrouteable",
+    "unroutable",
+    "no mx",
+    "recipient domain",
 ];
 
 /// What the reply means. `Reply` codes outside 200–599 never reach here (the parser rejects them).
@@ -160,8 +157,7 @@ pub fn classify(reply: &Reply, stage: RelayStage) -> RelayReason {
     if has(AUTH_REQUIRED) || reply.code == 530 || (matches!(enhanced, Some((_, 7, 0))) && text.contains("auth")) {
         return RelayReason::RelayDenied;
     }
-    if stage == RelayStage::Rcpt && (has(RECIPIENT) || matches!(enhanced, Some((_, 1, 1 | 2 | 3 | 6 | 10) | (_, 4, 4))))
-    {
+    if stage == RelayStage::Rcpt && (has(RECIPIENT_DOMAIN) || matches!(enhanced, Some((_, 1, 2 | 10) | (_, 4, 4)))) {
         return RelayReason::RecipientRejected;
     }
     match (stage, enhanced, permanent) {
@@ -249,7 +245,8 @@ mod tests {
             ("450 4.2.0 <relay-test@example.net>: Recipient address rejected: Greylisted, see postgrey", Greylisted),
             ("451 4.7.1 Greylisting in action, please come back later", Greylisted),
             ("556 5.1.10 <relay-test@example.net>: Recipient address rejected: Domain example.net does not accept mail (nullMX)", RecipientRejected),
-            ("550 5.1.1 <relay-test@example.net>: Recipient address rejected: User unknown", RecipientRejected),
+            ("550 5.1.1 <relay-test@example.net>: Recipient address rejected: User unknown", RefusedUnstated),
+            ("550 Invalid recipient: <relay-test@example.net>", RefusedUnstated),
             ("450 4.1.2 <relay-test@example.net>: Recipient address rejected: Domain not found", RecipientRejected),
             ("421 4.7.0 mx.example.com Error: too many errors", Temporary),
             ("451 4.3.0 Temporary lookup failure", Temporary),
