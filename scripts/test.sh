@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine and runs every test: formatting, unit and integration tests
-# (fake mail servers, loopback DNS, Debian's Postfix as a real peer) and the browser tests.
+# (fake mail servers, loopback DNS, private Postfix instances as real peers), the native release
+# binary against a loopback test world, and the browser tests.
 source "$(dirname "$0")/lib/toolchain.sh"
 ensure_leptos_tools
 ensure_browser
@@ -9,12 +10,21 @@ cd "$ROOT"
 log "cargo fmt --check"
 cargo fmt --all -- --check
 
-log "Postfix on 127.0.0.2:25 as a real peer"
-MXRAY_TEST_POSTFIX="$(bash scripts/postfix-peer.sh)"
-export MXRAY_TEST_POSTFIX
+log "private Postfix instances on 127.0.0.2-6 as real peers (scripts/postfix-peer.sh)"
+# Their own configuration, queue and log under PEERS; the system's Postfix and /etc are untouched.
+PEERS="$(mktemp -d "${TMPDIR:-/tmp}/mxray-peers.XXXXXX")"
+trap 'bash scripts/postfix-peer.sh stop "$PEERS"' EXIT
+MXRAY_PEER_OWNER=$$ bash scripts/postfix-peer.sh start "$PEERS" >/dev/null
+MXRAY_TEST_POSTFIX="$(cat "$PEERS/peers")"
+# The Postfix tests fail instead of skipping when the peers are missing.
+export MXRAY_TEST_POSTFIX MXRAY_REQUIRE_POSTFIX=1
 
 log "cargo test (app, server, testkit)"
 cargo test --workspace --exclude frontend
+bash scripts/postfix-peer.sh stop "$PEERS"
+
+log "cargo build --release at the root, then mxray check against loopback (scripts/smoke-cli.sh)"
+bash scripts/smoke-cli.sh
 
 log "WASM build of the shared crate"
 cargo check -p frontend --target wasm32-unknown-unknown

@@ -136,13 +136,15 @@ pub fn normalize(input: &str) -> Result<NormalizedInput, InputError> {
 /// IDN to A-label by UTS-46 as the WHATWG URL standard applies it, which is what the idna crate
 /// implements and what every browser's URL parser does. The page asks the browser, so the WASM
 /// does not carry idna's Unicode tables (about 57 KB gzipped); the server checks again with idna.
+/// Chosen by the target, not by the `hydrate` feature: `cargo build` at the workspace root turns that
+/// feature on in the native build too (feature unification), where a browser call would panic.
 fn to_ascii(name: &str) -> Result<String, InputError> {
-    #[cfg(feature = "hydrate")]
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     {
         let url = web_sys::Url::new(&format!("http://{name}/")).map_err(|_| InputError::InvalidIdn)?;
         Ok(url.hostname())
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
     idna::domain_to_ascii(name).map_err(|_| InputError::InvalidIdn)
 }
 

@@ -163,28 +163,28 @@ fn report_key(id: &str) -> String {
 }
 
 /// The browser's `localStorage`.
-#[cfg(feature = "hydrate")]
+#[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
 #[derive(Debug)]
 pub struct LocalStorage(web_sys::Storage);
 
 /// No storage outside the browser: [`LocalStorage::open`] finds none.
-#[cfg(not(feature = "hydrate"))]
+#[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
 #[derive(Debug)]
 pub enum LocalStorage {}
 
 impl LocalStorage {
     /// The shelf in this browser's `localStorage`, if the browser allows it.
     pub fn open() -> Option<Shelf<LocalStorage>> {
-        #[cfg(feature = "hydrate")]
+        #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
         {
             web_sys::window()?.local_storage().ok().flatten().map(|s| Shelf::new(LocalStorage(s)))
         }
-        #[cfg(not(feature = "hydrate"))]
+        #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
         None
     }
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
 impl KeyValue for LocalStorage {
     fn get(&self, key: &str) -> Option<String> {
         self.0.get_item(key).ok().flatten()
@@ -205,7 +205,7 @@ impl KeyValue for LocalStorage {
     }
 }
 
-#[cfg(not(feature = "hydrate"))]
+#[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
 impl KeyValue for LocalStorage {
     fn get(&self, _: &str) -> Option<String> {
         match *self {}

@@ -14,18 +14,18 @@ pub fn lang_cookie(lang: Lang) -> String {
 /// The language the server rendered the page in (`<html lang>`); the server knows it otherwise.
 #[cfg(not(feature = "ssr"))]
 pub fn document_lang() -> Option<Lang> {
-    #[cfg(feature = "hydrate")]
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     {
         let root = web_sys::window()?.document()?.document_element()?;
         Lang::from_tag(&root.get_attribute("lang")?)
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
     None
 }
 
 /// Marks the document with a language and remembers the choice for a year.
 pub fn remember_lang(lang: Lang) {
-    #[cfg(feature = "hydrate")]
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     {
         use wasm_bindgen::JsCast;
         let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
@@ -36,24 +36,24 @@ pub fn remember_lang(lang: Lang) {
             let _ = html.set_cookie(&lang_cookie(lang));
         }
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
     let _ = lang;
 }
 
 /// Shows `path` in the address bar without navigating (the shareable `/check/{domain}`).
 pub fn show_path(path: &str) {
-    #[cfg(feature = "hydrate")]
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
     let _ = path;
 }
 
 /// The window's path and query string (without `?`).
 #[cfg(not(feature = "ssr"))]
 pub fn location() -> (String, Option<String>) {
-    #[cfg(feature = "hydrate")]
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     if let Some(location) = web_sys::window().map(|w| w.location()) {
         let path = location.pathname().unwrap_or_else(|_| "/".into());
         let query = location.search().ok().and_then(|q| q.strip_prefix('?').map(str::to_owned));
@@ -64,10 +64,10 @@ pub fn location() -> (String, Option<String>) {
 
 /// Sets the document title (the server renders the first one).
 pub fn set_title(title: &str) {
-    #[cfg(feature = "hydrate")]
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         document.set_title(title);
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
     let _ = title;
 }

@@ -16,7 +16,7 @@ pub struct PickedFile {
 
 /// Why a file could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // only the browser reads files
+#[cfg_attr(not(all(target_arch = "wasm32", feature = "hydrate")), allow(dead_code))] // only the browser reads files
 pub enum ReadError {
     /// Larger than the largest file read as a report (16 MiB).
     TooLarge,
@@ -26,37 +26,37 @@ pub enum ReadError {
 
 /// Offers `contents` as a download named `name`.
 pub fn download(name: &str, mime: &str, contents: &str) {
-    #[cfg(feature = "hydrate")]
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     if let Err(e) = web::download(name, mime, contents) {
         leptos::logging::warn!("download of {name} failed: {e:?}");
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
     let _ = (name, mime, contents);
 }
 
 /// Reads the file chosen in the `<input type="file">` that fired `ev` and empties the input (so
 /// choosing the same file again fires again).
 pub fn read_chosen(ev: &Event, then: Callback<PickedFile>) {
-    #[cfg(feature = "hydrate")]
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     {
         let input: web_sys::HtmlInputElement = leptos::prelude::event_target(ev);
         let file = input.files().and_then(|files| files.get(0));
         input.set_value("");
         web::read(file, then);
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
     let _ = (ev, then);
 }
 
 /// Reads the first file dropped with `ev`.
 pub fn read_dropped(ev: &DragEvent, then: Callback<PickedFile>) {
-    #[cfg(feature = "hydrate")]
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     web::read(ev.data_transfer().and_then(|d| d.files()).and_then(|files| files.get(0)), then);
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
     let _ = (ev, then);
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
 mod web {
     use leptos::prelude::{set_timeout, Callable, Callback};
     use leptos::task::spawn_local;

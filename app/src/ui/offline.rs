@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 /// Registers `/sw.js` for the whole site; browsers without service workers skip it.
 pub fn register_service_worker() {
-    #[cfg(feature = "hydrate")]
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     {
         let Some(navigator) = web_sys::window().map(|w| w.navigator()) else { return };
         // Absent on insecure origins and in some private modes.
@@ -24,11 +24,11 @@ pub fn register_service_worker() {
 
 /// Whether the browser thinks it is online (always true on the server).
 pub fn is_online() -> bool {
-    #[cfg(feature = "hydrate")]
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     {
         web_sys::window().is_none_or(|w| w.navigator().on_line())
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
     true
 }
 
