@@ -18,13 +18,23 @@
 #   sender  127.0.0.4  the default relay policy + smtpd_sender_restrictions = reject_unknown_sender_domain
 #   open    127.0.0.5  an open relay: mynetworks = 127.0.0.0/8 (the probe connects from loopback)
 #   helo    127.0.0.6  the default relay policy + smtpd_helo_required and the HELO name checks
+# and Exim 4 beside them (the Debian packages conflict, so Exim is not installed: the
+# exim4-daemon-light package is fetched with apt-get download and unpacked into .tools/exim), each
+# run from its own configuration file with `exim -C FILE -bdf` in a private mount namespace
+# (unshare -m) where /etc/passwd, /etc/group and /etc/resolv.conf are copies from DIR bind-mounted
+# over the real ones for that process only (Exim wants a Debian-exim user; its DNS goes to the
+# NXDOMAIN server). No STARTTLS. Exim's ACL as in its default configuration:
+#   exim         127.0.0.7  "require message = relay not permitted, domains = +local_domains : …"
+#   exim-verify  127.0.0.8  the same after "require verify = sender"
 # Port 25, or 10025 / 20025 when something (say a system Postfix on all addresses) holds port 25.
-# Installs postfix (debconf "No configuration": the package writes no main.cf and starts nothing)
-# and openssl when missing. Needs root.
+# Installs postfix (debconf "No configuration": the package writes no main.cf and starts nothing),
+# openssl and Exim's libraries when missing. Needs root.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 DNS_IP=127.0.0.9
 INSTANCES=(strict:127.0.0.2 debian:127.0.0.3 sender:127.0.0.4 open:127.0.0.5 helo:127.0.0.6)
+EXIM_INSTANCES=(exim:127.0.0.7 exim-verify:127.0.0.8)
+EXIM_HOME="$(dirname "$HERE")/.tools/exim"
 DEFAULT_RELAY="permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination"
 
 die() { printf 'postfix-peer: %s\n' "$*" >&2; exit 1; }
@@ -55,7 +65,7 @@ listening() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 greets() {
   local line
   for _ in $(seq 1 50); do
-    if exec 3<>"/dev/tcp/$1/$2" 2>/dev/null; then
+    if { exec 3<>"/dev/tcp/$1/$2"; } 2>/dev/null; then
       line=""
       IFS= read -r -t 5 line <&3 || true
       printf 'QUIT\r\n' >&3 2>/dev/null || true
@@ -70,7 +80,7 @@ greets() {
 }
 
 stop() {
-  local dir="$1" conf pid
+  local dir="$1" conf pid pidfile
   [ -d "$dir" ] || return 0
   for conf in "$dir"/*/conf; do
     [ -f "$conf/main.cf" ] || continue
@@ -78,10 +88,14 @@ stop() {
       postfix -c "$conf" stop >/dev/null 2>&1 || postfix -c "$conf" abort >/dev/null 2>&1 || true
     fi
   done
-  if [ -f "$dir/dns.pid" ]; then
-    pid="$(cat "$dir/dns.pid")"
-    kill "$pid" 2>/dev/null || true
-  fi
+  # The DNS server and the Exim daemons (each pid checked to still be ours before it is signalled).
+  for pidfile in "$dir"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    pid="$(cat "$pidfile")"
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qE 'nxdomain-dns|exim'; then
+      kill "$pid" 2>/dev/null || true
+    fi
+  done
   # postfix stop returns once master has been told; wait until it has let go of its queue.
   for conf in "$dir"/*/conf; do
     [ -f "$conf/main.cf" ] || continue
@@ -121,6 +135,104 @@ start_dns() {
     sleep 0.1
   done
   die "the local DNS server did not start on $DNS_IP:53/udp: $(cat "$dir/dns.log")"
+}
+
+# Exim's binary from Debian's package, unpacked (not installed: it conflicts with postfix).
+ensure_exim() {
+  local libs=(libc6 libcrypt1 libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0)
+  local missing=() pkg tmp
+  for pkg in "${libs[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; } \
+      || die "could not install Exim's libraries: ${missing[*]}"
+  fi
+  [ -x "$EXIM_HOME/usr/sbin/exim4" ] && return 0
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && { apt-get download exim4-daemon-light >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && apt-get download exim4-daemon-light >/dev/null; }; }) \
+    || { rm -rf "$tmp"; die "apt-get download exim4-daemon-light failed"; }
+  mkdir -p "$EXIM_HOME"
+  dpkg -x "$tmp"/exim4-daemon-light_*.deb "$EXIM_HOME"
+  rm -rf "$tmp"
+  [ -x "$EXIM_HOME/usr/sbin/exim4" ] || die "exim4-daemon-light holds no usr/sbin/exim4"
+}
+
+# One Exim instance: NAME IP PORT DIR
+start_exim() {
+  local name="$1" ip="$2" port="$3" dir="$4"
+  local base="$dir/$name" uid=65534 gid=65534
+  mkdir -p "$base/spool" "$base/log"
+  # The binary runs as the user Debian-exim (compiled in); a machine without Exim has none, so
+  # Exim's own copy of /etc/passwd names nobody's ids Debian-exim.
+  cp /etc/passwd "$base/passwd"
+  cp /etc/group "$base/group"
+  if getent passwd Debian-exim >/dev/null; then
+    uid="$(id -u Debian-exim)"
+    gid="$(id -g Debian-exim)"
+  else
+    echo "Debian-exim:x:$uid:$gid:Exim (mxray test peer):/nonexistent:/usr/sbin/nologin" >>"$base/passwd"
+    echo "Debian-exim:x:$gid:" >>"$base/group"
+  fi
+  printf 'nameserver %s\noptions attempts:1 timeout:1\n' "$DNS_IP" >"$base/resolv.conf"
+  chown "$uid:$gid" "$base/spool" "$base/log"
+  cat >"$base/exim.conf" <<CF
+# Private mxray test instance "$name" (scripts/postfix-peer.sh); nothing here is the system's.
+primary_hostname = mx.exim.test
+qualify_domain = exim.test
+domainlist local_domains = exim.test
+domainlist relay_to_domains =
+hostlist relay_from_hosts =
+spool_directory = $base/spool
+log_file_path = $base/log/%slog
+pid_file_path = $base/exim.pid
+local_interfaces = <; $ip
+daemon_smtp_ports = $port
+host_lookup =
+rfc1413_hosts =
+tls_advertise_hosts =
+never_users = root
+keep_environment =
+acl_smtp_rcpt = acl_check_rcpt
+
+begin acl
+acl_check_rcpt:
+  accept hosts = :
+.ifdef SENDER_VERIFY
+  require verify = sender
+.endif
+  accept domains = +local_domains
+  require message = relay not permitted
+          domains = +local_domains : +relay_to_domains
+  accept
+
+begin routers
+dnslookup:
+  driver = dnslookup
+  domains = ! +local_domains
+  transport = nowhere
+  no_more
+local:
+  driver = accept
+  domains = +local_domains
+  transport = nowhere
+
+begin transports
+# Nothing is ever delivered (the probe never sends DATA); if it were, it would go to /dev/null.
+nowhere:
+  driver = appendfile
+  file = /dev/null
+CF
+  cat >"$base/run.sh" <<RUN
+set -e
+mount --bind "$base/passwd" /etc/passwd
+mount --bind "$base/group" /etc/group
+mount --bind "$base/resolv.conf" /etc/resolv.conf
+exec "$EXIM_HOME/usr/sbin/exim4" -C "$base/exim.conf" $([ "$name" = exim-verify ] && echo -DSENDER_VERIFY) -bdf
+RUN
+  unshare --mount --propagation private sh "$base/run.sh" >"$base/daemon.log" 2>&1 </dev/null &
+  echo $! >"$dir/$name.pid"
+  greets "$ip" "$port" || die "exim $name does not greet on $ip:$port: $(cat "$base/daemon.log" "$base/log/"* 2>/dev/null)"
 }
 
 # One instance: NAME IP PORT DIR
@@ -204,12 +316,13 @@ start() {
   echo "${MXRAY_PEER_OWNER:-$PPID}" >"$dir/owner"
   stop_stale "$dir"
   install_missing
+  ensure_exim
   for p in 25 10025 20025; do
     ok=1
-    for entry in "${INSTANCES[@]}"; do listening "${entry#*:}" "$p" && ok=""; done
+    for entry in "${INSTANCES[@]}" "${EXIM_INSTANCES[@]}"; do listening "${entry#*:}" "$p" && ok=""; done
     [ -n "$ok" ] && { port="$p"; break; }
   done
-  [ -n "$port" ] || die "ports 25, 10025 and 20025 are all taken on 127.0.0.2-6"
+  [ -n "$port" ] || die "ports 25, 10025 and 20025 are all taken on 127.0.0.2-8"
   [ "$port" = 25 ] || echo "postfix-peer: port 25 is taken on loopback; the peers use port $port" >&2
   mkdir -p "$dir/tls"
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=postfix-peer.mxray.invalid" \
@@ -222,8 +335,13 @@ start() {
     pids+=($!)
     peers+=("${entry%%:*}=${entry#*:}:$port")
   done
+  for entry in "${EXIM_INSTANCES[@]}"; do
+    start_exim "${entry%%:*}" "${entry#*:}" "$port" "$dir" &
+    pids+=($!)
+    peers+=("${entry%%:*}=${entry#*:}:$port")
+  done
   for p in "${pids[@]}"; do wait "$p" || failed=1; done
-  [ -z "$failed" ] || die "not every Postfix instance started (see above); nothing is left running once stop runs"
+  [ -z "$failed" ] || die "not every instance started (see above); nothing is left running once stop runs"
   (IFS=,; echo "${peers[*]}") >"$dir/peers"
   cat "$dir/peers"
 }

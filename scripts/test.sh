@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine and runs every test: formatting, unit and integration tests
-# (fake mail servers, loopback DNS, private Postfix instances as real peers), the native release
+# (fake mail servers, loopback DNS, private Postfix and Exim instances as real peers), the native release
 # binary against a loopback test world, and the browser tests.
 source "$(dirname "$0")/lib/toolchain.sh"
 ensure_leptos_tools
@@ -10,8 +10,8 @@ cd "$ROOT"
 log "cargo fmt --check"
 cargo fmt --all -- --check
 
-log "private Postfix instances on 127.0.0.2-6 as real peers (scripts/postfix-peer.sh)"
-# Their own configuration, queue and log under PEERS; the system's Postfix and /etc are untouched.
+log "private Postfix (127.0.0.2-6) and Exim (127.0.0.7-8) instances as real peers (scripts/postfix-peer.sh)"
+# Their own configuration, queue and log under PEERS; the system's mail server and /etc are untouched.
 PEERS="$(mktemp -d "${TMPDIR:-/tmp}/mxray-peers.XXXXXX")"
 trap 'bash scripts/postfix-peer.sh stop "$PEERS"' EXIT
 MXRAY_PEER_OWNER=$$ bash scripts/postfix-peer.sh start "$PEERS" >/dev/null

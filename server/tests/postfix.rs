@@ -14,6 +14,12 @@
 //! - open (`mynetworks = 127.0.0.0/8`): `250 2.1.5 Ok`
 //! - helo (`reject_non_fqdn_helo_hostname`, HELO `probe`):
 //!   `504 5.5.2 <probe>: Helo command rejected: need fully-qualified hostname`, for every sender
+//!
+//! Exim 4 runs beside them as a second real peer (same list, same script; Exim 4.96):
+//! - exim (the ACL of Exim's default configuration): `550 relay not permitted`
+//! - exim-verify (`require verify = sender` first):
+//!   `550-Verification failed for <sender>` / `550-Unrouteable address` / `550 Sender verify failed`;
+//!   with `MAIL FROM:<>`: `550 relay not permitted`
 
 mod common;
 
@@ -199,5 +205,41 @@ async fn postfix_helo_check_says_nothing_about_relaying() {
     let relay = relay(&a);
     assert_eq!(relay.rcpt_to.as_deref(), Some(reply));
     assert_eq!(relay.outcome, RelayOutcome::Inconclusive, "{relay:?}");
+    assert_polite(&a);
+}
+
+/// Exim's default ACL refuses relaying with a bare `550 relay not permitted`.
+#[tokio::test]
+async fn exim_refuses_relaying() {
+    let Some(addr) = peer("exim") else { return };
+    let a = check(addr, |_| {}).await;
+    let banner = a.banner.as_ref().unwrap();
+    assert_eq!(banner.software.as_ref().map(|s| s.name.as_str()), Some("Exim"), "{}", banner.text);
+    let relay = relay(&a);
+    assert_eq!(relay.rcpt_to.as_deref(), Some("550 relay not permitted"));
+    assert_eq!(relay.outcome, RelayOutcome::Refused, "{relay:?}");
+    assert_polite(&a);
+}
+
+/// Exim's sender verification (`require verify = sender`) refuses the probe's unroutable sender at
+/// RCPT with a three-line 550; the null sender then meets the relay policy.
+#[tokio::test]
+async fn exim_sender_verification_is_retried_with_the_null_sender() {
+    let Some(addr) = peer("exim-verify") else { return };
+    let a = check(addr, |c| c.relay_sender = "relay-probe@mxray.invalid".into()).await;
+    let received = received(&a);
+    for line in [
+        "550-Verification failed for <relay-probe@mxray.invalid>",
+        "550-Unrouteable address",
+        "550 Sender verify failed",
+    ] {
+        assert!(received.contains(&line), "{line:?} missing: {:?}", a.transcript);
+    }
+    let sent = sent(&a);
+    let from = sent.iter().position(|c| *c == "MAIL FROM:<relay-probe@mxray.invalid>").expect("MAIL FROM");
+    assert_eq!(sent[from + 2..from + 4], ["RSET", "MAIL FROM:<>"], "{:?}", a.transcript);
+    let relay = relay(&a);
+    assert_eq!(relay.rcpt_to.as_deref(), Some("550 relay not permitted"));
+    assert_eq!(relay.outcome, RelayOutcome::Refused, "{relay:?}");
     assert_polite(&a);
 }
