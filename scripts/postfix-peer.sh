@@ -31,6 +31,7 @@
 # openssl and Exim's libraries when missing. Needs root.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
+export PATH="/usr/sbin:/sbin:$PATH"
 DNS_IP=127.0.0.9
 INSTANCES=(strict:127.0.0.2 debian:127.0.0.3 sender:127.0.0.4 open:127.0.0.5 helo:127.0.0.6)
 EXIM_INSTANCES=(exim:127.0.0.7 exim-verify:127.0.0.8)
@@ -119,7 +120,9 @@ stop_stale() {
 install_missing() {
   if ! command -v postfix >/dev/null || ! command -v openssl >/dev/null; then
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix openssl >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix openssl >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix openssl >/dev/null; } \
+      || die "could not install postfix and openssl"
   fi
   getent passwd postfix >/dev/null && getent group postdrop >/dev/null \
     || die "the postfix package did not create the postfix user and postdrop group"
