@@ -161,6 +161,9 @@ fn planned(host: &str, preference: u16, found: Result<HostAddresses, LookupError
         Ok(HostAddresses { cname, ips }) => (cname, ips, None),
         Err(e) => (None, Vec::new(), Some(e.to_string())),
     };
+    // One entry per address, whatever the resolver returned: each is probed and shown once per host.
+    let mut seen = std::collections::HashSet::new();
+    ips.retain(|ip| seen.insert(*ip));
     let skipped = ips.len().saturating_sub(MAX_ADDRESSES);
     ips.truncate(MAX_ADDRESSES);
     PlannedHost {
@@ -263,7 +266,6 @@ impl MailDns for HickoryDns {
                 Err(e) => errors.push(lookup_error(&e)),
             }
         }
-        found.ips.dedup();
         if found.ips.is_empty() {
             if let Some(e) = errors.into_iter().find(|e| *e != LookupError::NoRecords) {
                 return Err(e);
@@ -340,7 +342,7 @@ mod tests {
         let mut dns = TableDns::default();
         dns.mx.insert("null.example", Ok(vec![mx(0, "")]));
         dns.mx.insert("implicit.example", Err(LookupError::NoRecords));
-        dns.hosts.insert("implicit.example".into(), ips(&["192.0.2.7"]));
+        dns.hosts.insert("implicit.example".into(), ips(&["192.0.2.7", "192.0.2.7"]));
         dns.mx.insert("empty.example", Err(LookupError::NoRecords));
         dns.hosts.insert("empty.example".into(), Err(LookupError::NoRecords));
         dns.mx.insert("broken.example", Err(LookupError::Failed("SERVFAIL".into())));
@@ -348,6 +350,7 @@ mod tests {
         assert_eq!(resolve(&dns, "null.example").await.mx_source, MxSource::NullMx);
         let implicit = resolve(&dns, "implicit.example").await;
         assert_eq!((implicit.mx_source, implicit.hosts[0].host.as_str()), (MxSource::Implicit, "implicit.example"));
+        assert_eq!(implicit.hosts[0].addresses.len(), 1, "a repeated address is listed once");
         assert_eq!(resolve(&dns, "empty.example").await.error, Some(DnsFailure::NoRecords));
         assert_eq!(resolve(&dns, "gone.example").await.error, Some(DnsFailure::Nxdomain));
         assert!(matches!(resolve(&dns, "broken.example").await.error, Some(DnsFailure::Failed { .. })));
