@@ -20,25 +20,8 @@ if [ ! -x "$HERE/node_modules/.bin/playwright" ]; then
 fi
 
 cd "$ROOT"
-cargo build --quiet -p mxray-testkit --bin mxray-fixtures
-WORK="$(mktemp -d)"
-WORLD_OUT="$WORK/world.json"
-target/debug/mxray-fixtures --dns "$DNS" --smtp-port "$SMTP_PORT" --ca-out "$WORK/ca.pem" >"$WORLD_OUT" &
-WORLD_PID=$!
-cleanup() {
-  kill "$WORLD_PID" 2>/dev/null || true
-  wait "$WORLD_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-for _ in $(seq 1 100); do
-  [ -s "$WORLD_OUT" ] && break
-  kill -0 "$WORLD_PID" 2>/dev/null || { echo "mxray-fixtures exited early" >&2; exit 1; }
-  sleep 0.1
-done
-CA_FILE="$(sed -n 's/.*"ca_file":"\([^"]*\)".*/\1/p' "$WORLD_OUT" | head -n1)"
-[ -n "$CA_FILE" ] || { echo "mxray-fixtures printed no ca_file: $(cat "$WORLD_OUT")" >&2; exit 1; }
+source "$ROOT/scripts/lib/fixtures.sh"
+start_fixtures "$DNS" "$SMTP_PORT"
 
 export MXRAY_RESOLVER="$DNS"
 export MXRAY_ALLOW_PRIVATE_TARGETS=true

@@ -14,23 +14,8 @@ SMTP_PORT="${MXRAY_SMOKE_SMTP_PORT:-2535}"
 cd "$ROOT"
 
 cargo build --release
-cargo build --quiet -p mxray-testkit --bin mxray-fixtures
-WORK="$(mktemp -d)"
-target/debug/mxray-fixtures --dns "$DNS" --smtp-port "$SMTP_PORT" --ca-out "$WORK/ca.pem" --slow-secs 0 \
-  >"$WORK/world.json" &
-WORLD_PID=$!
-cleanup() {
-  kill "$WORLD_PID" 2>/dev/null || true
-  wait "$WORLD_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-for _ in $(seq 1 100); do
-  [ -s "$WORK/world.json" ] && break
-  kill -0 "$WORLD_PID" 2>/dev/null || { echo "smoke-cli: mxray-fixtures exited early" >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$WORK/world.json" ] || { echo "smoke-cli: mxray-fixtures printed nothing" >&2; exit 1; }
+source "$ROOT/scripts/lib/fixtures.sh"
+start_fixtures "$DNS" "$SMTP_PORT" --slow-secs 0
 
 failed=0
 # check INPUT EXPECTED_CODES...: runs the release binary and judges what it did.
@@ -38,7 +23,7 @@ check() {
   local input="$1" code=0
   shift
   target/release/mxray check "$input" --json --resolver "$DNS" --allow-private-targets \
-    --smtp-port "$SMTP_PORT" --ca-file "$WORK/ca.pem" --step-timeout-secs 10 --deadline-secs 30 \
+    --smtp-port "$SMTP_PORT" --ca-file "$CA_FILE" --step-timeout-secs 10 --deadline-secs 30 \
     >"$WORK/out.json" 2>"$WORK/err.txt" || code=$?
   local why=""
   if grep -q 'panicked' "$WORK/err.txt"; then
