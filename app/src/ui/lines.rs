@@ -47,3 +47,51 @@ mod tests {
         assert_eq!(std::str::from_utf8(&lines[0]).unwrap(), "{\"t\":\"Grüße\"}");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+
+    /// The lines a whole stream holds: everything up to its last `\n`, split there, blank lines
+    /// dropped (the rest is an unfinished line).
+    fn lines_of(stream: &[u8]) -> Vec<Vec<u8>> {
+        let Some(end) = stream.iter().rposition(|b| *b == b'\n') else { return Vec::new() };
+        stream[..end].split(|b| *b == b'\n').filter(|l| !l.trim_ascii().is_empty()).map(<[u8]>::to_vec).collect()
+    }
+
+    /// NDJSON as the server streams it, with multi-byte text, blank lines, CRs and stray bytes.
+    fn stream() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            4 => "[a-z{}\":,0-9 ]{0,12}".prop_map(String::into_bytes),
+            2 => prop::sample::select(vec!["ü", "€", "😀", "Grüße", "\u{10ffff}"]).prop_map(|s| s.as_bytes().to_vec()),
+            3 => prop::sample::select(vec![&b"\n"[..], b"\r\n", b"\n\n", b" \n", b"\t"]).prop_map(<[u8]>::to_vec),
+            1 => prop::collection::vec(any::<u8>(), 0..4),
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// However a stream is cut into chunks (inside a multi-byte character too), the buffer
+        /// yields the same lines as the whole stream, and is empty exactly when the stream ends
+        /// with `\n`.
+        #[test]
+        fn any_chunking_yields_the_same_lines(stream in stream(), cuts in prop::collection::vec(any::<Index>(), 0..12)) {
+            let mut at: Vec<usize> = cuts.iter().map(|i| i.index(stream.len() + 1)).collect();
+            at.extend([0, stream.len()]);
+            at.sort_unstable();
+            at.dedup();
+            let mut buffer = LineBuffer::default();
+            let mut got = Vec::new();
+            for w in at.windows(2) {
+                got.extend(buffer.push(&stream[w[0]..w[1]]));
+            }
+            prop_assert_eq!(&got, &lines_of(&stream));
+            prop_assert!(got.iter().all(|l| !l.contains(&b'\n')));
+            prop_assert_eq!(buffer.is_empty(), stream.is_empty() || stream.ends_with(b"\n"));
+        }
+    }
+}
