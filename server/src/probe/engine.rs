@@ -3,6 +3,7 @@
 
 use app::engine::Engine;
 use app::{CheckEvent, NormalizedInput, PlannedHost};
+use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -154,7 +155,7 @@ async fn start_probes<'a, D: MailDns, C: Connector>(
     check: &'a CheckContext<'a, D, C>,
     tx: &Sender<CheckEvent>,
     fanouts: &mut HashMap<IpAddr, Arc<Fanout>>,
-    probes: &mut FuturesUnordered<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>>,
+    probes: &mut FuturesUnordered<BoxFuture<'a, ()>>,
     mx: usize,
     host: &PlannedHost,
 ) {
@@ -166,7 +167,7 @@ async fn start_probes<'a, D: MailDns, C: Connector>(
         let fanout = Arc::new(Fanout::new(*ip, check.shared.tls.clone(), tx.clone()));
         fanout.subscribe(mx, &host.host).await;
         fanouts.insert(*ip, Arc::clone(&fanout));
-        probes.push(Box::pin(probe_address(check, fanout, host.host.clone(), *ip)));
+        probes.push(probe_address(check, fanout, host.host.clone(), *ip).boxed());
     }
 }
 

@@ -314,15 +314,20 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         conn: &mut SmtpConnection<S>,
         in_tls: bool,
     ) -> Option<EhloReport> {
-        let command = if in_tls { "EHLO inside TLS" } else { "EHLO" };
+        // The first plaintext EHLO is a step of its own; a failure elsewhere only ends the session.
+        let fresh_plaintext = !in_tls && self.connections > 1;
+        let command = match (in_tls, fresh_plaintext) {
+            (true, _) => "EHLO inside TLS",
+            (false, true) => "second connection EHLO",
+            (false, false) => "EHLO",
+        };
         let report = match self.ehlo_report(conn).await {
             Ok(report) => report,
             Err(e) => {
-                self.broke(if self.connections > 1 && !in_tls { "second connection EHLO" } else { command }, e);
+                self.broke(command, e);
                 return None;
             }
         };
-        let fresh_plaintext = !in_tls && self.connections > 1;
         if !fresh_plaintext {
             self.emit(if in_tls { StepResult::EhloTls(report.clone()) } else { StepResult::Ehlo(report.clone()) })
                 .await;
@@ -332,9 +337,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         }
         let reply = report.error.clone().unwrap_or_default();
         match report.code {
-            Some(400..=599) if fresh_plaintext || in_tls => {
-                self.fail(if in_tls { command } else { "second connection EHLO" }, reply)
-            }
+            Some(400..=599) if fresh_plaintext || in_tls => self.fail(command, reply),
             Some(400..=599) => {}
             _ => self.violation(if report.helo_fallback { "HELO" } else { command }, reply, false),
         }
