@@ -610,6 +610,38 @@ impl FindingKind {
     }
 }
 
+/// What an inconclusive relay reply was about, and how to get a real answer (English).
+fn relay_reason_en(reason: Option<crate::report::RelayReason>) -> (&'static str, &'static str) {
+    use crate::report::RelayReason::*;
+    match reason {
+        Some(SenderRejected) => ("the server rejected the probe's sender, the null sender included", "Run mxray with --relay-sender set to an address at a real domain you control (and --helo-name set to this host's name)."),
+        Some(HeloRejected) => ("the server rejected the probe's HELO name", "Run mxray with --helo-name set to this host's real, resolvable name."),
+        Some(ClientRejected) => ("the server rejected the address mxray connects from (blocklist or reverse DNS)", "Run mxray from a host with a clean address and a reverse DNS name."),
+        Some(RecipientRejected) => ("the server rejected the outside recipient's domain as unable to take mail", "Run mxray with --relay-recipient set to a real mailbox at a domain outside the tested one that receives mail."),
+        Some(Greylisted) => ("the server greylists new senders", "Run the test again in a few minutes, once the greylisting delay has passed."),
+        Some(ProtocolError) => ("the reply code is not allowed for the command", "Check the mail server and any SMTP proxy in front of it."),
+        Some(TlsRequired) => ("the server takes mail only over TLS, and the probe ran in plaintext because TLS failed", "Fix the TLS problem reported above; the relay probe then runs inside TLS."),
+        Some(NoReply) => ("no valid reply came", "Run the test again; check the server's logs for the session."),
+        Some(Temporary | RefusedUnstated | RelayDenied | Accepted | AcceptedUnverified) | None => ("a temporary failure", "Run the test again later; greylisting and rate limits give temporary answers."),
+    }
+}
+
+/// What an inconclusive relay reply was about, and how to get a real answer (German).
+fn relay_reason_de(reason: Option<crate::report::RelayReason>) -> (&'static str, &'static str) {
+    use crate::report::RelayReason::*;
+    match reason {
+        Some(SenderRejected) => ("der Server lehnte den Absender des Tests ab, auch den leeren Absender", "mxray mit --relay-sender auf eine Adresse einer echten, eigenen Domain starten (und --helo-name auf den Namen dieses Hosts)."),
+        Some(HeloRejected) => ("der Server lehnte den HELO-Namen des Tests ab", "mxray mit --helo-name auf den echten, auflösbaren Namen dieses Hosts starten."),
+        Some(ClientRejected) => ("der Server lehnte die Adresse ab, von der mxray kommt (Blockliste oder Reverse-DNS)", "mxray von einem Host mit sauberer Adresse und Reverse-DNS-Namen starten."),
+        Some(RecipientRejected) => ("der Server lehnte die Domain des externen Empfängers als nicht zustellbar ab", "mxray mit --relay-recipient auf ein echtes Postfach einer Domain außerhalb der getesteten starten, die Mail empfängt."),
+        Some(Greylisted) => ("der Server nutzt Greylisting für neue Absender", "Den Test in einigen Minuten wiederholen, wenn die Greylisting-Frist vorbei ist."),
+        Some(ProtocolError) => ("der Antwortcode ist für das Kommando nicht erlaubt", "Den Mailserver und SMTP-Proxys davor prüfen."),
+        Some(TlsRequired) => ("der Server nimmt Mail nur über TLS an, und der Test lief im Klartext, weil TLS scheiterte", "Das oben gemeldete TLS-Problem beheben; dann läuft der Relay-Test innerhalb von TLS."),
+        Some(NoReply) => ("es kam keine gültige Antwort", "Den Test wiederholen; die Logs des Servers zu der Sitzung prüfen."),
+        Some(Temporary | RefusedUnstated | RelayDenied | Accepted | AcceptedUnverified) | None => ("ein vorübergehender Fehler", "Den Test später wiederholen; Greylisting und Ratenbegrenzungen geben vorübergehende Antworten."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -695,37 +727,5 @@ mod tests {
             .texts(Lang::En)
             .remedy
             .contains("firewall"));
-    }
-}
-
-/// What an inconclusive relay reply was about, and how to get a real answer (English).
-fn relay_reason_en(reason: Option<crate::report::RelayReason>) -> (&'static str, &'static str) {
-    use crate::report::RelayReason::*;
-    match reason {
-        Some(SenderRejected) => ("the server rejected the probe's sender, the null sender included", "Run mxray with --relay-sender set to an address at a real domain you control (and --helo-name set to this host's name)."),
-        Some(HeloRejected) => ("the server rejected the probe's HELO name", "Run mxray with --helo-name set to this host's real, resolvable name."),
-        Some(ClientRejected) => ("the server rejected the address mxray connects from (blocklist or reverse DNS)", "Run mxray from a host with a clean address and a reverse DNS name."),
-        Some(RecipientRejected) => ("the server rejected the outside recipient's domain as unable to take mail", "Run mxray with --relay-recipient set to a real mailbox at a domain outside the tested one that receives mail."),
-        Some(Greylisted) => ("the server greylists new senders", "Run the test again in a few minutes, once the greylisting delay has passed."),
-        Some(ProtocolError) => ("the reply code is not allowed for the command", "Check the mail server and any SMTP proxy in front of it."),
-        Some(TlsRequired) => ("the server takes mail only over TLS, and the probe ran in plaintext because TLS failed", "Fix the TLS problem reported above; the relay probe then runs inside TLS."),
-        Some(NoReply) => ("no valid reply came", "Run the test again; check the server's logs for the session."),
-        Some(Temporary | RefusedUnstated | RelayDenied | Accepted | AcceptedUnverified) | None => ("a temporary failure", "Run the test again later; greylisting and rate limits give temporary answers."),
-    }
-}
-
-/// What an inconclusive relay reply was about, and how to get a real answer (German).
-fn relay_reason_de(reason: Option<crate::report::RelayReason>) -> (&'static str, &'static str) {
-    use crate::report::RelayReason::*;
-    match reason {
-        Some(SenderRejected) => ("der Server lehnte den Absender des Tests ab, auch den leeren Absender", "mxray mit --relay-sender auf eine Adresse einer echten, eigenen Domain starten (und --helo-name auf den Namen dieses Hosts)."),
-        Some(HeloRejected) => ("der Server lehnte den HELO-Namen des Tests ab", "mxray mit --helo-name auf den echten, auflösbaren Namen dieses Hosts starten."),
-        Some(ClientRejected) => ("der Server lehnte die Adresse ab, von der mxray kommt (Blockliste oder Reverse-DNS)", "mxray von einem Host mit sauberer Adresse und Reverse-DNS-Namen starten."),
-        Some(RecipientRejected) => ("der Server lehnte die Domain des externen Empfängers als nicht zustellbar ab", "mxray mit --relay-recipient auf ein echtes Postfach einer Domain außerhalb der getesteten starten, die Mail empfängt."),
-        Some(Greylisted) => ("der Server nutzt Greylisting für neue Absender", "Den Test in einigen Minuten wiederholen, wenn die Greylisting-Frist vorbei ist."),
-        Some(ProtocolError) => ("der Antwortcode ist für das Kommando nicht erlaubt", "Den Mailserver und SMTP-Proxys davor prüfen."),
-        Some(TlsRequired) => ("der Server nimmt Mail nur über TLS an, und der Test lief im Klartext, weil TLS scheiterte", "Das oben gemeldete TLS-Problem beheben; dann läuft der Relay-Test innerhalb von TLS."),
-        Some(NoReply) => ("es kam keine gültige Antwort", "Den Test wiederholen; die Logs des Servers zu der Sitzung prüfen."),
-        Some(Temporary | RefusedUnstated | RelayDenied | Accepted | AcceptedUnverified) | None => ("ein vorübergehender Fehler", "Den Test später wiederholen; Greylisting und Ratenbegrenzungen geben vorübergehende Antworten."),
     }
 }

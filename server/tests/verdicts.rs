@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::report::{AddressReport, Direction, Mark, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome};
+use app::report::{AddressReport, Mark, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome};
 use app::{Report, Severity};
 use common::{Lab, Limits};
 use mxray_testkit::{Greeting, Scenario, StartTls};
