@@ -53,10 +53,12 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
         Step::Banner => match &a.banner {
             None => unknown,
             Some(b) if b.code == Some(READY) => Mark::Ok,
+            Some(b) if b.refuses_tester.is_some() => Mark::Inconclusive,
             Some(_) => Mark::Critical,
         },
         Step::Ehlo => match &a.ehlo {
             None => unknown,
+            Some(e) if e.code != Some(250) && e.refuses_tester.is_some() => Mark::Inconclusive,
             Some(e) if e.code != Some(250) => Mark::Critical,
             Some(e) if e.helo_fallback => Mark::Warning,
             Some(_) => Mark::Ok,
@@ -182,19 +184,26 @@ pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
             out.push(FindingKind::NothingTested {
                 blocked: count(TcpOutcome::Blocked),
                 no_route: count(TcpOutcome::NoRoute),
+                refused: addresses().filter(|a| refused_tester(a)).count(),
             });
         }
     }
     out
 }
 
-/// True when mxray tried to reach the address: not refused by the guard, routable from here, and
-/// finished (a deadline before the connect still counts as a try).
+/// True when mxray could try the address: not refused by the guard, routable from here, not
+/// turned away at the greeting for mxray's own address, and finished (a deadline before the connect
+/// still counts as a try).
 fn attempted(a: &AddressReport) -> bool {
     match &a.tcp {
-        Some(t) => !matches!(t.outcome, TcpOutcome::Blocked | TcpOutcome::NoRoute),
+        Some(t) => !matches!(t.outcome, TcpOutcome::Blocked | TcpOutcome::NoRoute) && !refused_tester(a),
         None => a.done,
     }
+}
+
+/// The greeting refused mxray itself (its address), not senders in general.
+fn refused_tester(a: &AddressReport) -> bool {
+    a.banner.as_ref().is_some_and(|b| b.code != Some(READY) && b.refuses_tester.is_some())
 }
 
 /// Findings about one host (DNS facts).
@@ -254,7 +263,15 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
                     out.push(FindingKind::BannerLeaksVersion { software: version.0, version: version.1 });
                 }
             }
-            Some(_) => out.push(FindingKind::BannerNotReady { ip: ip.clone(), reply: b.text.clone() }),
+            Some(_) => out.push(match b.refuses_tester {
+                Some(reason) => FindingKind::TesterRefused {
+                    ip: ip.clone(),
+                    step: "greeting".into(),
+                    reply: b.text.clone(),
+                    reason,
+                },
+                None => FindingKind::BannerNotReady { ip: ip.clone(), reply: b.text.clone() },
+            }),
             None => out.push(FindingKind::BannerMissing {
                 ip: ip.clone(),
                 reason: b.error.clone().unwrap_or_else(|| b.text.clone()),
@@ -268,7 +285,10 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
             // Other codes are protocol violations, reported as such below.
             None | Some(400..=599) => {
                 let reply = e.error.clone().unwrap_or_else(|| e.host.clone());
-                out.push(FindingKind::HeloFailed { ip: ip.clone(), reply });
+                out.push(match e.refuses_tester {
+                    Some(reason) => FindingKind::TesterRefused { ip: ip.clone(), step: "EHLO".into(), reply, reason },
+                    None => FindingKind::HeloFailed { ip: ip.clone(), reply },
+                });
             }
             Some(_) => {}
         }

@@ -301,12 +301,26 @@ pub enum FindingKind {
         /// The reply.
         reply: String,
     },
-    /// No address of the domain could be contacted at all (non-public, or no route from here).
+    /// No address of the domain could be tested (non-public, no route from here, or mxray refused).
     NothingTested {
         /// Addresses not contacted because they are not public.
         blocked: usize,
         /// Addresses this machine has no route to.
         no_route: usize,
+        /// Addresses that refused mxray's own address or HELO name.
+        #[serde(default)]
+        refused: usize,
+    },
+    /// The server refused mxray itself (its address or HELO name), not senders in general.
+    TesterRefused {
+        /// Address.
+        ip: String,
+        /// `greeting` or `EHLO`.
+        step: String,
+        /// The reply.
+        reply: String,
+        /// What the refusal names (client address or HELO name).
+        reason: crate::report::RelayReason,
     },
     /// Every address of the MX host is non-public.
     MxNotPublic {
@@ -381,6 +395,7 @@ impl FindingKind {
             | CertificateUnreadable { .. }
             | CertificateWeakKey { .. }
             | SessionAborted { .. }
+            | TesterRefused { .. }
             | RelayInconclusive { .. }
             | NullMxWithOtherMx
             | DeadlineReached { .. } => Severity::Warning,
@@ -458,6 +473,7 @@ impl FindingKind {
             UnsolicitedReply { .. } => "unsolicited_reply",
             ProtocolViolation { .. } => "protocol_violation",
             NothingTested { .. } => "nothing_tested",
+            TesterRefused { .. } => "tester_refused",
             MxNotPublic { .. } => "mx_not_public",
             NullMxWithOtherMx => "null_mx_with_other_mx",
             NoRouteFromHere { .. } => "no_route_from_here",
@@ -538,7 +554,15 @@ impl FindingKind {
             }
             UnsolicitedReply { ip, after, data } => s("The server sent replies nobody asked for", format!("After {after}, {ip} sent \"{data}\" before mxray said anything more. Replies would pair with the wrong commands, so mxray stopped and gives no relay verdict."), "Check the server and anything in front of it (proxy, firewall SMTP inspection, load balancer): every reply must answer exactly one command."),
             ProtocolViolation { ip, command, reply } => s("Reply code not allowed for the command", format!("{ip} answered {command} with \"{reply}\", a code that command does not allow (RFC 5321 §4.3.2)."), "Check the mail server and any SMTP proxy in front of it; senders treat such replies as errors."),
-            NothingTested { blocked, no_route } => s("Mail delivery could not be tested", format!("No address of any MX host could be contacted: {blocked} not public, {no_route} not reachable from the machine running mxray. Nothing here shows that mail to this domain can be delivered."), "Publish public addresses for the MX hosts; if they are public and this machine lacks IPv6, run mxray from a host with IPv6."),
+            NothingTested { blocked, no_route, refused } => s("Mail delivery could not be tested", format!("No address of any MX host could be tested: {blocked} not public, {no_route} not reachable from the machine running mxray, {refused} refused mxray itself. Nothing here shows that mail to this domain can be delivered."), "Publish public addresses for the MX hosts; if they are public, run mxray from a host with IPv6, a clean address and reverse DNS."),
+            TesterRefused { ip, step, reply, reason } => {
+                let (whom, remedy) = if *reason == crate::report::RelayReason::HeloRejected {
+                    ("mxray's HELO name", "Run mxray with --helo-name set to this host's real, resolvable name.")
+                } else {
+                    ("the address mxray connects from (blocklist or reverse DNS)", "Run mxray from a host whose address is on no blocklist and has a reverse DNS name; check your own senders against the same lists.")
+                };
+                s("The server refused mxray, not senders in general", format!("{ip} answered the {step} with \"{reply}\": it refused {whom}, so the rest could not be tested from here."), remedy)
+            }
             MxNotPublic { host } => s("MX host has only non-public addresses", format!("Every address of {host} is private, loopback or otherwise not routed on the Internet; mxray did not connect, and no sender on the Internet can."), "Point the MX record at a host with public A/AAAA records; keep internal addresses in internal DNS only."),
             NullMxWithOtherMx => s("Null MX next to other MX records", "The domain publishes a null MX (MX 0 .) and other MX records; RFC 7505 says a null MX must be the only one, and senders differ: some bounce, some deliver, some delay.".into(), "Remove the null MX if the domain receives mail, or remove the other MX records if it does not."),
             NoRouteFromHere { ip, detail } => s("Not testable from here", format!("The machine running mxray has no route to {ip} ({detail}); this says nothing about the server."), "Run the check from a host with connectivity for this address family (usually IPv6)."),
@@ -597,7 +621,15 @@ impl FindingKind {
             }
             UnsolicitedReply { ip, after, data } => s("Der Server sandte unverlangte Antworten", format!("Nach {after} sandte {ip} \"{data}\", bevor mxray weitersprach. Antworten würden falschen Kommandos zugeordnet, daher brach mxray ab und gibt kein Relay-Urteil."), "Den Server und alles davor prüfen (Proxy, SMTP-Inspektion der Firewall, Load Balancer): jede Antwort muss genau ein Kommando beantworten."),
             ProtocolViolation { ip, command, reply } => s("Antwortcode für das Kommando nicht erlaubt", format!("{ip} beantwortete {command} mit \"{reply}\", einem Code, den dieses Kommando nicht zulässt (RFC 5321 §4.3.2)."), "Den Mailserver und SMTP-Proxys davor prüfen; Absender werten solche Antworten als Fehler."),
-            NothingTested { blocked, no_route } => s("Zustellung ließ sich nicht testen", format!("Keine Adresse eines MX-Hosts ließ sich kontaktieren: {blocked} nicht öffentlich, {no_route} vom Rechner mit mxray aus nicht erreichbar. Nichts hier zeigt, dass Mail an diese Domain zugestellt werden kann."), "Öffentliche Adressen für die MX-Hosts veröffentlichen; sind sie öffentlich und fehlt diesem Rechner IPv6, mxray von einem Host mit IPv6 aus starten."),
+            NothingTested { blocked, no_route, refused } => s("Zustellung ließ sich nicht testen", format!("Keine Adresse eines MX-Hosts ließ sich testen: {blocked} nicht öffentlich, {no_route} vom Rechner mit mxray aus nicht erreichbar, {refused} lehnten mxray selbst ab. Nichts hier zeigt, dass Mail an diese Domain zugestellt werden kann."), "Öffentliche Adressen für die MX-Hosts veröffentlichen; sind sie öffentlich, mxray von einem Host mit IPv6, sauberer Adresse und Reverse-DNS aus starten."),
+            TesterRefused { ip, step, reply, reason } => {
+                let (whom, remedy) = if *reason == crate::report::RelayReason::HeloRejected {
+                    ("den HELO-Namen von mxray", "mxray mit --helo-name auf den echten, auflösbaren Namen dieses Hosts starten.")
+                } else {
+                    ("die Adresse, von der mxray kommt (Blockliste oder Reverse-DNS)", "mxray von einem Host starten, dessen Adresse auf keiner Blockliste steht und einen Reverse-DNS-Namen hat; die eigenen Absender gegen dieselben Listen prüfen.")
+                };
+                s("Der Server lehnte mxray ab, nicht Absender allgemein", format!("{ip} beantwortete {step} mit \"{reply}\": er lehnte {whom} ab, der Rest ließ sich von hier nicht testen."), remedy)
+            }
             MxNotPublic { host } => s("MX-Host hat nur nicht öffentliche Adressen", format!("Jede Adresse von {host} ist privat, Loopback oder sonst im Internet nicht geroutet; mxray hat sich nicht verbunden, und kein Absender im Internet kann es."), "Den MX-Eintrag auf einen Host mit öffentlichen A/AAAA-Einträgen zeigen lassen; interne Adressen nur im internen DNS führen."),
             NullMxWithOtherMx => s("Null-MX neben anderen MX-Einträgen", "Die Domain veröffentlicht einen Null-MX (MX 0 .) und weitere MX-Einträge; laut RFC 7505 muss ein Null-MX der einzige sein, und Absender verhalten sich unterschiedlich: manche weisen ab, manche stellen zu, manche verzögern.".into(), "Den Null-MX entfernen, wenn die Domain Mail empfängt, sonst die anderen MX-Einträge."),
             NoRouteFromHere { ip, detail } => s("Von hier aus nicht testbar", format!("Der Rechner mit mxray hat keine Route zu {ip} ({detail}); das sagt nichts über den Server."), "Den Test von einem Host mit Verbindung für diese Adressfamilie (meist IPv6) starten."),

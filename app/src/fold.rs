@@ -201,6 +201,7 @@ mod tests {
                 software: Some(Software { name: "Postfix".into(), version: None }),
                 elapsed_ms: 2,
                 error: None,
+                refuses_tester: None,
             })),
             step(StepResult::Ehlo(EhloReport {
                 code: Some(250),
@@ -209,6 +210,7 @@ mod tests {
                 size_limit: None,
                 helo_fallback: false,
                 error: None,
+                refuses_tester: None,
             })),
             step(StepResult::Starttls(StartTlsReport {
                 offered: false,

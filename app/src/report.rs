@@ -301,6 +301,9 @@ pub struct BannerReport {
     /// Why the greeting is missing or invalid (silence, garbage, overflow).
     #[serde(default)]
     pub error: Option<String>,
+    /// A refusal that names mxray's own address or HELO name rather than the server's state.
+    #[serde(default)]
+    pub refuses_tester: Option<RelayReason>,
 }
 
 /// A recognised MTA.
@@ -313,7 +316,7 @@ pub struct Software {
 }
 
 /// The EHLO (or HELO) reply.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EhloReport {
     /// Reply code; absent when no valid reply arrived.
     pub code: Option<u16>,
@@ -329,6 +332,9 @@ pub struct EhloReport {
     /// Why the reply is missing or invalid.
     #[serde(default)]
     pub error: Option<String>,
+    /// A refusal that names mxray's own address or HELO name rather than the server's state.
+    #[serde(default)]
+    pub refuses_tester: Option<RelayReason>,
 }
 
 impl EhloReport {

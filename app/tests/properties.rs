@@ -186,7 +186,14 @@ fn tcp() -> BoxedStrategy<TcpReport> {
 fn banner() -> BoxedStrategy<BannerReport> {
     let software = prop::option::of((text(), opt_text()).prop_map(|(name, version)| Software { name, version }));
     (prop::option::of(any::<u16>()), text(), software, num(), opt_text())
-        .prop_map(|(code, text, software, elapsed_ms, error)| BannerReport { code, text, software, elapsed_ms, error })
+        .prop_map(|(code, text, software, elapsed_ms, error)| BannerReport {
+            code,
+            text,
+            software,
+            elapsed_ms,
+            error,
+            refuses_tester: None,
+        })
         .boxed()
 }
 
@@ -212,6 +219,7 @@ fn ehlo() -> BoxedStrategy<EhloReport> {
             size_limit,
             helo_fallback,
             error,
+            refuses_tester: None,
         })
         .boxed()
 }

@@ -552,3 +552,37 @@ async fn an_ip_literal_mx_target_and_one_without_address_are_each_named() {
     assert_eq!(report.mx[2].status.reachable, Mark::Critical);
     assert_eq!(report.mx[0].status.reachable, Mark::Ok);
 }
+
+#[tokio::test]
+async fn a_server_that_refuses_mxray_itself_is_not_called_broken() {
+    // mxray's own address on a blocklist at the greeting: not "the server refuses sessions".
+    let mut s = Scenario::plaintext(HOST);
+    s.greeting =
+        Greeting::Reply("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org".into());
+    let (report, _) = probe(s).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!(codes(a), ["tester_refused"]);
+    assert_eq!(a.findings[0].severity, Severity::Warning);
+    assert!(a.findings[0].remedy.contains("blocklist"), "{}", a.findings[0].remedy);
+    assert_eq!(report.mx[0].status.reachable, Mark::Inconclusive);
+    let domain: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(domain, ["nothing_tested"], "still no 'works': nothing was tested");
+    assert!(report.findings[0].detail.contains("1 refused mxray itself"), "{}", report.findings[0].detail);
+
+    // mxray's HELO name refused at EHLO and HELO: not "neither EHLO nor HELO accepted".
+    let helo = "550 5.7.1 <probe.mxray.test>: Helo command rejected: Host not found";
+    let (report, _) = probe(server(&[("EHLO", helo), ("HELO", helo)])).await;
+    let a = &report.mx[0].addresses[0];
+    assert!(codes(a).contains(&"tester_refused") && !codes(a).contains(&"helo_failed"), "{:?}", codes(a));
+    let f = a.findings.iter().find(|f| f.code == "tester_refused").unwrap();
+    assert!(f.remedy.contains("--helo-name"), "{}", f.remedy);
+    assert_eq!(report.mx[0].status.open_relay, Mark::Inconclusive);
+    assert_eq!(report.mx[0].status.reachable, Mark::Ok);
+
+    // A plain refusal of service stays critical.
+    let mut s = Scenario::plaintext(HOST);
+    s.greeting = Greeting::Reply("554 5.3.2 mx.example.com Service currently unavailable".into());
+    let (report, _) = probe(s).await;
+    assert_eq!(codes(&report.mx[0].addresses[0]), ["banner_not_ready"]);
+    assert_eq!(report.findings[0].code, "no_reachable_mx");
+}

@@ -146,6 +146,7 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         size_limit: Some(10_240_000),
         helo_fallback: false,
         error: None,
+        refuses_tester: None,
     };
     let mut steps = vec![
         StepResult::Tcp(TcpReport { outcome: TcpOutcome::Connected, connect_ms: Some(12), detail: None, port: 25 }),
@@ -155,6 +156,7 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
             software: Some(Software { name: "Postfix".into(), version: Some("3.7.1".into()) }),
             elapsed_ms: 30,
             error: None,
+            refuses_tester: None,
         }),
         StepResult::Ehlo(ehlo.clone()),
         StepResult::Starttls(StartTlsReport {

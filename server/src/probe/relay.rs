@@ -187,6 +187,24 @@ fn wording(reply: &Reply) -> String {
     out
 }
 
+/// Whether a refused greeting or EHLO/HELO names the tester rather than the server: mxray's own
+/// address (blocklist, reverse DNS) or its HELO name. Such a refusal says nothing about how the server
+/// treats other senders, so it must not read as "the server refuses sessions".
+pub fn refuses_the_tester(reply: &Reply) -> Option<RelayReason> {
+    if reply.code < 400 {
+        return None;
+    }
+    let text = wording(reply);
+    let has = |list: &[&str]| list.iter().any(|w| text.contains(w));
+    if has(CLIENT) || matches!(enhanced_code(reply), Some((_, 7, 25))) {
+        Some(RelayReason::ClientRejected)
+    } else if has(HELO) {
+        Some(RelayReason::HeloRejected)
+    } else {
+        None
+    }
+}
+
 /// The RFC 3463 enhanced status code at the start of the first line (`5.7.1` → (5, 7, 1)), when its
 /// class agrees with the reply code.
 pub fn enhanced_code(reply: &Reply) -> Option<(u16, u16, u16)> {
@@ -284,6 +302,24 @@ mod tests {
         // "relay-probe" and "relay-test" sit inside angle brackets; only the rest counts.
         let r = reply("550 <relay-test@example.net>... <relay-probe@mxray.invalid> no");
         assert_eq!(classify(&r, RelayStage::Rcpt), RefusedUnstated);
+    }
+
+    #[test]
+    fn refusals_that_name_the_tester() {
+        let cases: &[(&str, Option<RelayReason>)] = &[
+            (
+                "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+                Some(ClientRejected),
+            ),
+            ("550 5.7.25 The sending IP has no PTR", Some(ClientRejected)),
+            ("550 5.7.1 <mxray.invalid>: Helo command rejected: Host not found", Some(HeloRejected)),
+            ("554 5.3.2 mx.example.com Service currently unavailable", None),
+            ("421 4.3.2 Service not available, closing channel", None),
+            ("220 mx.example.com ESMTP", None),
+        ];
+        for (line, want) in cases {
+            assert_eq!(refuses_the_tester(&reply(line)), *want, "{line}");
+        }
     }
 
     #[test]

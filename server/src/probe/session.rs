@@ -19,7 +19,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use super::connection::{SessionError, SmtpConnection};
 use super::fanout::Fanout;
 use super::net::{BlockedTarget, Connector, NoRouteHere};
-use super::relay::{classify, RelayStage};
+use super::relay::{classify, refuses_the_tester, RelayStage};
 use super::tls::{usable_server_name, TlsContext};
 use super::transcript::Transcript;
 use super::wire::{detect_software, parse_ehlo, Reply};
@@ -288,6 +288,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                     software: detect_software(&r.field_text()),
                     elapsed_ms,
                     error: None,
+                    refuses_tester: refuses_the_tester(r),
                 },
                 Err(e) => BannerReport {
                     code: None,
@@ -295,6 +296,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                     software: None,
                     elapsed_ms,
                     error: Some(e.to_string()),
+                    refuses_tester: None,
                 },
             }))
             .await;
@@ -356,11 +358,20 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             size_limit: None,
             helo_fallback,
             error: Some(r.summary()),
+            refuses_tester: refuses_the_tester(r),
         };
         let reply = conn.command(&format!("EHLO {}", self.config.helo_name), &mut self.transcript).await?;
         if reply.code == 250 {
             let (host, extensions, size_limit) = parse_ehlo(&reply);
-            return Ok(EhloReport { code: Some(250), host, extensions, size_limit, helo_fallback: false, error: None });
+            let helo_fallback = false;
+            return Ok(EhloReport {
+                code: Some(250),
+                host,
+                extensions,
+                size_limit,
+                helo_fallback,
+                ..Default::default()
+            });
         }
         // Only a permanent refusal means "no ESMTP here"; 4xx and stray codes end the session.
         if !(500..600).contains(&reply.code) {
@@ -371,14 +382,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             return Ok(failed(&reply, true));
         }
         let (host, _, _) = parse_ehlo(&reply);
-        Ok(EhloReport {
-            code: Some(250),
-            host,
-            extensions: Vec::new(),
-            size_limit: None,
-            helo_fallback: true,
-            error: None,
-        })
+        Ok(EhloReport { code: Some(250), host, helo_fallback: true, ..Default::default() })
     }
 
     /// The relay probe, then `RSET` and `QUIT`. Never `DATA`. A rejection about something other than
