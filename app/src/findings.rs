@@ -628,6 +628,7 @@ impl FindingKind {
                 } else {
                     ("die Adresse, von der mxray kommt (Blockliste oder Reverse-DNS)", "mxray von einem Host starten, dessen Adresse auf keiner Blockliste steht und einen Reverse-DNS-Namen hat; die eigenen Absender gegen dieselben Listen prüfen.")
                 };
+                let step = if step == "greeting" { "die Begrüßung" } else { step.as_str() };
                 s("Der Server lehnte mxray ab, nicht Absender allgemein", format!("{ip} beantwortete {step} mit \"{reply}\": er lehnte {whom} ab, der Rest ließ sich von hier nicht testen."), remedy)
             }
             MxNotPublic { host } => s("MX-Host hat nur nicht öffentliche Adressen", format!("Jede Adresse von {host} ist privat, Loopback oder sonst im Internet nicht geroutet; mxray hat sich nicht verbunden, und kein Absender im Internet kann es."), "Den MX-Eintrag auf einen Host mit öffentlichen A/AAAA-Einträgen zeigen lassen; interne Adressen nur im internen DNS führen."),
