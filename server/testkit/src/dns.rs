@@ -76,6 +76,7 @@ impl ZoneServer {
             zone.origin.clone(),
             ZoneType::Primary,
             AxfrPolicy::Deny,
+            None,
         );
         for record in zone.records {
             handler.upsert_mut(record, 1);
