@@ -80,6 +80,23 @@ pub enum CheckEvent {
         /// The host with its addresses.
         host: PlannedHost,
     },
+    /// The domain's transport-security policies (MTA-STS, TLS-RPT); comes once, before `done`.
+    Policies {
+        /// What the policy check found.
+        policies: crate::policy::PolicyReport,
+    },
+    /// DANE facts of one MX host: its TLSA records and the DNSSEC status of its lookups.
+    HostDane {
+        /// Index of the host in `Resolved::hosts`.
+        mx: usize,
+        /// What was found.
+        dane: crate::dane::HostDane,
+    },
+    /// The DNSSEC status of the domain's MX answer.
+    MxDnssec {
+        /// What validation said.
+        check: crate::dane::DnssecCheck,
+    },
     /// Nothing new; keeps proxies from closing a quiet stream.
     Heartbeat,
     /// The check is over.
@@ -127,4 +144,12 @@ pub enum StepResult {
     EhloTls(EhloReport),
     /// Open-relay probe.
     OpenRelay(RelayReport),
+    /// The extra connection with a ClientHello of at most TLS 1.1.
+    LegacyTls(crate::depth::LegacyTlsProbe),
+    /// PTR names and their forward confirmation.
+    ReverseDns(crate::depth::ReverseDns),
+    /// Blocklist answers, one per configured zone.
+    Dnsbl(Vec<crate::depth::DnsblResult>),
+    /// DANE: the presented chain against the host's TLSA records.
+    Dane(crate::dane::AddressDane),
 }

@@ -20,6 +20,7 @@ impl Report {
             findings: Vec::new(),
             dns: DnsReport::default(),
             complete: false,
+            policies: None,
         }
     }
 
@@ -70,7 +71,10 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
             if entry.host != host.host {
                 return;
             }
+            // DANE facts may arrive before the host's addresses; keep them.
+            let dane = entry.dane.take();
             *entry = planned_host(host);
+            entry.dane = dane;
             refresh_host(entry);
         }
         CheckEvent::Step { mx, ip, step } => {
@@ -82,6 +86,12 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
                 StepResult::Certificate(c) => a.certificate = Some(c),
                 StepResult::EhloTls(e) => a.ehlo_tls = Some(e),
                 StepResult::OpenRelay(r) => a.open_relay = Some(r),
+                StepResult::LegacyTls(p) => {
+                    a.tls_versions = Some(crate::depth::TlsVersions { legacy: Some(p), ..Default::default() })
+                }
+                StepResult::ReverseDns(r) => a.reverse_dns = Some(r),
+                StepResult::Dnsbl(d) => a.dnsbl = d,
+                StepResult::Dane(d) => a.dane = Some(d),
             });
         }
         CheckEvent::AddressDone {
@@ -108,12 +118,20 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
                 a.done = true;
             });
         }
+        CheckEvent::Policies { policies } => report.policies = Some(policies.clone()),
+        CheckEvent::HostDane { mx, dane } => {
+            let Some(host) = report.mx.get_mut(*mx) else { return };
+            host.dane = Some(dane.clone());
+            refresh_host(host);
+        }
+        CheckEvent::MxDnssec { check } => report.dns.mx_dnssec = Some(check.clone()),
         CheckEvent::Heartbeat => return,
         CheckEvent::Done { duration_ms } => {
             report.duration_ms = *duration_ms;
             report.complete = true;
         }
     }
+    crate::policy::refresh(report);
     report.findings = findings(assess::domain_findings(report));
 }
 
@@ -129,6 +147,7 @@ fn planned_host(p: &crate::event::PlannedHost) -> MxHost {
         address_error: p.address_error.clone(),
         addresses_skipped: p.addresses_skipped,
         resolving: p.resolving,
+        dane: None,
     }
 }
 
@@ -137,6 +156,7 @@ fn with_address(report: &mut Report, mx: usize, ip: &std::net::IpAddr, update: i
     let Some(host) = report.mx.get_mut(mx) else { return };
     let Some(address) = host.addresses.iter_mut().find(|a| a.ip == *ip) else { return };
     update(address);
+    crate::depth::refresh_tls_versions(address);
     address.findings = findings(assess::address_findings(address, &host.host));
     refresh_host(host);
 }

@@ -4,6 +4,9 @@
 
 pub mod api;
 pub mod assess;
+pub mod depth;
+mod depth_texts;
+pub mod dane;
 pub mod diff;
 #[cfg(feature = "ssr")]
 pub mod engine;
@@ -12,6 +15,7 @@ pub mod findings;
 pub mod fold;
 pub mod i18n;
 pub mod input;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod storage;

@@ -34,6 +34,9 @@ pub struct Report {
     /// True once every address has finished.
     #[serde(default)]
     pub complete: bool,
+    /// MTA-STS and TLS-RPT (absent until the policy check reports, and in older reports).
+    #[serde(default)]
+    pub policies: Option<crate::policy::PolicyReport>,
 }
 
 /// How the list of mail hosts was obtained.
@@ -66,6 +69,9 @@ pub struct DnsReport {
     /// A null MX (`MX 0 .`) is published next to other MX records.
     #[serde(default)]
     pub null_mx_mixed: bool,
+    /// DNSSEC status of the MX answer (absent when not checked).
+    #[serde(default)]
+    pub mx_dnssec: Option<crate::dane::DnssecCheck>,
 }
 
 /// Why a DNS lookup produced no usable answer.
@@ -108,6 +114,9 @@ pub struct MxHost {
     /// The host's addresses are still being looked up.
     #[serde(default)]
     pub resolving: bool,
+    /// DANE: the host's TLSA records and the DNSSEC status of its lookups (absent when not checked).
+    #[serde(default)]
+    pub dane: Option<crate::dane::HostDane>,
 }
 
 /// The four one-glance marks of a mail host.
@@ -213,6 +222,18 @@ pub struct AddressReport {
     /// The reply that broke the SMTP exchange, when one did (the dialogue stopped there).
     #[serde(default)]
     pub protocol_error: Option<ProtocolError>,
+    /// TLS versions accepted, refused and not tested (main handshake plus one legacy probe).
+    #[serde(default)]
+    pub tls_versions: Option<crate::depth::TlsVersions>,
+    /// PTR names of the address and their forward confirmation.
+    #[serde(default)]
+    pub reverse_dns: Option<crate::depth::ReverseDns>,
+    /// Blocklist answers, one per configured zone (empty when none is configured).
+    #[serde(default)]
+    pub dnsbl: Vec<crate::depth::DnsblResult>,
+    /// DANE: whether the chain presented here matches the host's TLSA records.
+    #[serde(default)]
+    pub dane: Option<crate::dane::AddressDane>,
 }
 
 /// A reply that broke the exchange: a code the command does not allow, or a reply nobody asked for.
@@ -249,6 +270,10 @@ impl AddressReport {
             same_server_as: None,
             error: None,
             protocol_error: None,
+            tls_versions: None,
+            reverse_dns: None,
+            dnsbl: Vec::new(),
+            dane: None,
         }
     }
 }

@@ -1,0 +1,160 @@
+//! DANE for SMTP (RFC 7672, RFC 6698) and the DNSSEC status of lookups: the report's types and the
+//! rules that decide which TLSA records count.
+
+use serde::{Deserialize, Serialize};
+
+/// What DNSSEC validation said about an answer (RFC 4035 §4.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DnssecStatus {
+    /// Signed, and the signatures chain up to a trust anchor.
+    Secure,
+    /// Provably unsigned: a signed parent proves there is no DS for the zone.
+    Insecure,
+    /// Signed, but the signatures or the chain to the anchor fail.
+    Bogus,
+    /// Not known: the lookup failed or validation could not decide.
+    Unknown,
+}
+
+/// The DNSSEC status of one lookup, with why it is unknown or bogus.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnssecCheck {
+    /// The status.
+    pub status: DnssecStatus,
+    /// The resolver's words, when the status is not plain.
+    #[serde(default)]
+    pub detail: Option<String>,
+}
+
+/// One TLSA record (RFC 6698 §2.1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsaRecord {
+    /// Certificate usage: 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE.
+    pub usage: u8,
+    /// Selector: 0 full certificate, 1 SubjectPublicKeyInfo.
+    pub selector: u8,
+    /// Matching type: 0 exact, 1 SHA-256, 2 SHA-512.
+    pub matching: u8,
+    /// Certificate association data, lower-case hex.
+    pub data: String,
+}
+
+impl TlsaRecord {
+    /// True when SMTP senders use it: usage 2 or 3 with a known selector and matching type
+    /// (RFC 7672 §3.1.3: usages 0 and 1 are not for SMTP).
+    pub fn usable(&self) -> bool {
+        matches!(self.usage, 2 | 3) && self.selector <= 1 && self.matching <= 2
+    }
+
+    /// The record in presentation form, e.g. `3 1 1 ab12…`.
+    pub fn presentation(&self) -> String {
+        format!("{} {} {} {}", self.usage, self.selector, self.matching, self.data)
+    }
+}
+
+/// The TLSA records of one MX host (`_25._tcp.{host}`) and the DNSSEC status of its lookups.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostDane {
+    /// The name looked up, e.g. `_25._tcp.mx.example.com`.
+    pub name: String,
+    /// DNSSEC status of the TLSA answer (or of the proof that there is none).
+    pub tlsa: DnssecCheck,
+    /// The TLSA records as published (empty when there are none or the lookup failed).
+    #[serde(default)]
+    pub records: Vec<TlsaRecord>,
+    /// DNSSEC status of the host's A/AAAA answers.
+    #[serde(default)]
+    pub addresses: Option<DnssecCheck>,
+}
+
+impl HostDane {
+    /// True when DANE is in force for the host: a secure TLSA set with a usable record (RFC 7672 §2.2).
+    pub fn in_force(&self) -> bool {
+        self.tlsa.status == DnssecStatus::Secure && self.records.iter().any(TlsaRecord::usable)
+    }
+
+    /// The records SMTP senders do not use (usage 0/1, unknown selector or matching type).
+    pub fn unusable(&self) -> impl Iterator<Item = &TlsaRecord> {
+        self.records.iter().filter(|r| !r.usable())
+    }
+}
+
+/// What the chain one address presented means for DANE senders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DaneOutcome {
+    /// A usable TLSA record matched the chain the address presented.
+    Matched,
+    /// DANE is in force, but no usable record matches the chain: DANE senders will not deliver.
+    NoMatch,
+    /// DANE is in force, but no TLS session was established: DANE senders will not deliver.
+    NoTls,
+    /// DANE is not in force for the host (no secure, usable TLSA records).
+    NotApplicable,
+    /// Could not be judged (see `detail`).
+    NotTested,
+}
+
+/// The DANE verdict for one address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressDane {
+    /// The verdict.
+    pub outcome: DaneOutcome,
+    /// The record that matched.
+    #[serde(default)]
+    pub matched: Option<TlsaRecord>,
+    /// Position in the presented chain of the certificate it matched (0 = the server's own).
+    #[serde(default)]
+    pub depth: Option<usize>,
+    /// Why it did not match or was not tested.
+    #[serde(default)]
+    pub detail: Option<String>,
+}
+
+impl AddressDane {
+    /// A verdict with a reason and no match.
+    pub fn without_match(outcome: DaneOutcome, detail: impl Into<String>) -> Self {
+        AddressDane { outcome, matched: None, depth: None, detail: Some(detail.into()) }
+    }
+
+    /// True when a DANE-EE (usage 3) record matched: the certificate's names, dates and issuer do
+    /// not matter to DANE senders (RFC 7672 §3.1.1).
+    pub fn ee_matched(&self) -> bool {
+        self.outcome == DaneOutcome::Matched && self.matched.as_ref().is_some_and(|r| r.usage == 3)
+    }
+
+    /// True when a DANE-TA (usage 2) record matched: the chain is trusted through the DNS, the
+    /// name and dates still count (RFC 7672 §3.1.2).
+    pub fn ta_matched(&self) -> bool {
+        self.outcome == DaneOutcome::Matched && self.matched.as_ref().is_some_and(|r| r.usage == 2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(usage: u8, selector: u8, matching: u8) -> TlsaRecord {
+        TlsaRecord { usage, selector, matching, data: "ab".into() }
+    }
+
+    #[test]
+    fn only_secure_usable_records_put_dane_in_force() {
+        let check = |status| DnssecCheck { status, detail: None };
+        let mut host = HostDane {
+            name: "_25._tcp.mx.example".into(),
+            tlsa: check(DnssecStatus::Secure),
+            records: vec![record(1, 1, 1), record(3, 1, 1)],
+            addresses: None,
+        };
+        assert!(host.in_force());
+        assert_eq!(host.unusable().count(), 1);
+        host.tlsa = check(DnssecStatus::Insecure);
+        assert!(!host.in_force(), "an unsigned TLSA set is ignored");
+        host.tlsa = check(DnssecStatus::Secure);
+        host.records = vec![record(0, 0, 1), record(3, 2, 1), record(2, 0, 3)];
+        assert!(!host.in_force(), "usages 0/1 and unknown parameters do not count");
+        assert_eq!(record(3, 1, 1).presentation(), "3 1 1 ab");
+    }
+}
