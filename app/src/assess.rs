@@ -173,6 +173,7 @@ pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
     if r.dns.null_mx_mixed {
         out.push(FindingKind::NullMxWithOtherMx);
     }
+    out.extend(crate::policy::findings(r));
     let addresses = || r.mx.iter().flat_map(|h| h.addresses.iter());
     let reachable = addresses().any(|a| step_mark(a, Step::Banner) == Mark::Ok);
     if r.complete && !reachable && addresses().next().is_some() {
@@ -303,7 +304,9 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
             StartTlsOutcome::NotOffered => out.push(FindingKind::StartTlsNotOffered { ip: ip.clone() }),
             StartTlsOutcome::Rejected => out.push(FindingKind::StartTlsRejected { ip: ip.clone(), reply: error }),
             StartTlsOutcome::HandshakeFailed => out.push(match s.failure {
-                Some(TlsFailure::LegacyVersionOnly) => FindingKind::TlsLegacyOnly { ip: ip.clone(), error },
+                Some(TlsFailure::LegacyVersionOnly) => {
+                    FindingKind::TlsLegacyOnly { ip: ip.clone(), error, versions: crate::depth::legacy_accepted(a) }
+                }
                 Some(TlsFailure::NoSharedCipher) => FindingKind::TlsNoSharedCipher { ip: ip.clone(), error },
                 _ => FindingKind::TlsHandshakeFailed { ip: ip.clone(), error },
             }),
@@ -315,6 +318,7 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
         }
     }
     out.extend(certificate_findings(a, host));
+    out.extend(crate::depth::findings(a));
     if let Some(r) = &a.open_relay {
         let reply = r.rcpt_to.clone().or_else(|| r.mail_from.clone()).unwrap_or_default();
         match r.outcome {

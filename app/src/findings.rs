@@ -349,6 +349,75 @@ pub enum FindingKind {
         ip: String,
         /// What the server answered.
         error: String,
+        /// The legacy versions the extra connection saw accepted (empty when it learned none).
+        #[serde(default)]
+        versions: Vec<String>,
+    },
+    /// The server accepts TLS 1.0 or 1.1 (RFC 8996) besides TLS 1.2/1.3.
+    TlsLegacyAccepted {
+        /// Address.
+        ip: String,
+        /// The legacy versions accepted, e.g. `TLSv1.0`.
+        versions: Vec<String>,
+    },
+    /// Whether TLS 1.0/1.1 are accepted could not be tested.
+    TlsLegacyNotTested {
+        /// Address.
+        ip: String,
+        /// Why.
+        reason: String,
+    },
+    /// The address has no PTR record.
+    PtrMissing {
+        /// Address.
+        ip: String,
+        /// The resolver's answer.
+        detail: String,
+    },
+    /// No PTR name of the address resolves back to it (no FCrDNS).
+    PtrNotConfirmed {
+        /// Address.
+        ip: String,
+        /// The PTR names.
+        names: String,
+    },
+    /// The reverse DNS could not be looked up.
+    ReverseDnsNotTested {
+        /// Address.
+        ip: String,
+        /// Why.
+        reason: String,
+    },
+    /// The greeting or EHLO names another host than the PTR.
+    NameNotPtr {
+        /// Address.
+        ip: String,
+        /// `greeting` or `EHLO`.
+        step: String,
+        /// The name announced there.
+        name: String,
+        /// The PTR names.
+        ptr: String,
+    },
+    /// The address is on a blocklist.
+    DnsblListed {
+        /// Address.
+        ip: String,
+        /// The blocklist zone.
+        zone: String,
+        /// The return codes.
+        codes: String,
+        /// The TXT reason.
+        reason: String,
+    },
+    /// A blocklist could not be asked.
+    DnsblNotTested {
+        /// Address.
+        ip: String,
+        /// The blocklist zone.
+        zone: String,
+        /// Why.
+        reason: String,
     },
     /// The server accepts none of the offered cipher suites or groups.
     TlsNoSharedCipher {
@@ -369,6 +438,100 @@ pub enum FindingKind {
         /// Address.
         ip: String,
     },
+    /// The domain publishes no MTA-STS record.
+    MtaStsMissing,
+    /// A policy TXT lookup failed.
+    PolicyLookupFailed {
+        /// The name looked up.
+        name: String,
+        /// Resolver error.
+        detail: String,
+    },
+    /// Several `v=STSv1` records.
+    MtaStsRecordMultiple {
+        /// How many.
+        count: usize,
+    },
+    /// The `v=STSv1` record is malformed.
+    MtaStsRecordMalformed {
+        /// The record.
+        record: String,
+        /// What is wrong.
+        problem: crate::policy::RecordProblem,
+    },
+    /// The policy file could not be fetched.
+    MtaStsPolicyUnavailable {
+        /// The URL.
+        url: String,
+        /// Why.
+        error: crate::policy::FetchError,
+    },
+    /// The policy file is not valid.
+    MtaStsPolicyInvalid {
+        /// What is wrong.
+        problems: Vec<crate::policy::PolicyProblem>,
+    },
+    /// An MX host matches none of the policy's patterns.
+    MtaStsMxNotListed {
+        /// The host.
+        host: String,
+        /// The patterns.
+        patterns: String,
+        /// The policy mode.
+        mode: crate::policy::StsMode,
+    },
+    /// An MX host's TLS fails the policy (no STARTTLS, or a certificate not valid for its name).
+    MtaStsMxTlsInvalid {
+        /// The host.
+        host: String,
+        /// The failing address.
+        ip: String,
+        /// How it fails.
+        failure: crate::policy::TlsPolicyFailure,
+        /// The policy mode.
+        mode: crate::policy::StsMode,
+    },
+    /// The policy's mode is `none`.
+    MtaStsModeNone,
+    /// Testing mode, every MX passes.
+    MtaStsTesting {
+        /// MX hosts judged.
+        hosts: usize,
+    },
+    /// `max_age` under a day.
+    MtaStsMaxAgeShort {
+        /// The value in seconds.
+        max_age: u64,
+    },
+    /// Enforce mode, every MX passes: protected against downgrade.
+    MtaStsProtected {
+        /// MX hosts judged.
+        hosts: usize,
+    },
+    /// MTA-STS (or DANE) without a TLS-RPT record.
+    TlsRptMissing {
+        /// The domain.
+        domain: String,
+    },
+    /// Several `v=TLSRPTv1` records.
+    TlsRptRecordMultiple {
+        /// How many.
+        count: usize,
+    },
+    /// The `v=TLSRPTv1` record is malformed.
+    TlsRptRecordMalformed {
+        /// The record.
+        record: String,
+        /// What is wrong.
+        problem: crate::policy::RecordProblem,
+    },
+    /// A TLS-RPT report target has the wrong form.
+    TlsRptBadTarget {
+        /// The URI.
+        uri: String,
+        /// What is wrong.
+        problem: crate::policy::TargetProblem,
+    },
 }
 
 impl FindingKind {
@@ -376,6 +539,24 @@ impl FindingKind {
     pub fn severity(&self) -> Severity {
         use FindingKind::*;
         match self {
+            MtaStsMxNotListed { mode, .. } | MtaStsMxTlsInvalid { mode, .. } => match mode {
+                crate::policy::StsMode::Enforce => Severity::Critical,
+                _ => Severity::Warning,
+            },
+            MtaStsProtected { .. } => Severity::Ok,
+            MtaStsMissing
+            | PolicyLookupFailed { .. }
+            | MtaStsModeNone
+            | MtaStsTesting { .. }
+            | MtaStsMaxAgeShort { .. }
+            | TlsRptMissing { .. } => Severity::Info,
+            MtaStsRecordMultiple { .. }
+            | MtaStsRecordMalformed { .. }
+            | MtaStsPolicyUnavailable { .. }
+            | MtaStsPolicyInvalid { .. }
+            | TlsRptRecordMultiple { .. }
+            | TlsRptRecordMalformed { .. }
+            | TlsRptBadTarget { .. } => Severity::Warning,
             TlsOk { .. } | CertificateValid { .. } | RelayRefused { .. } => Severity::Ok,
             NullMx
             | MxHostsCapped { .. }
@@ -383,7 +564,11 @@ impl FindingKind {
             | BannerLeaksVersion { .. }
             | NoIpv6 { .. }
             | NoRouteFromHere { .. }
-            | TlsNotTestable { .. } => Severity::Info,
+            | TlsNotTestable { .. }
+            | TlsLegacyNotTested { .. }
+            | ReverseDnsNotTested { .. }
+            | NameNotPtr { .. }
+            | DnsblNotTested { .. } => Severity::Info,
             ImplicitMx
             | MxIsCname { .. }
             | TargetBlocked { .. }
@@ -398,7 +583,12 @@ impl FindingKind {
             | TesterRefused { .. }
             | RelayInconclusive { .. }
             | NullMxWithOtherMx
-            | DeadlineReached { .. } => Severity::Warning,
+            | DeadlineReached { .. }
+            | TlsLegacyAccepted { .. }
+            | PtrMissing { .. }
+            | PtrNotConfirmed { .. }
+            // A listing hurts the mail this host sends; mail to it still arrives: not critical.
+            | DnsblListed { .. } => Severity::Warning,
             DomainNotFound
             | NoMailRecords
             | DnsFailed { .. }
@@ -479,9 +669,33 @@ impl FindingKind {
             NoRouteFromHere { .. } => "no_route_from_here",
             TlsNotTestable { .. } => "tls_not_testable",
             TlsLegacyOnly { .. } => "tls_legacy_only",
+            TlsLegacyAccepted { .. } => "tls_legacy_accepted",
+            TlsLegacyNotTested { .. } => "tls_legacy_not_tested",
+            PtrMissing { .. } => "ptr_missing",
+            PtrNotConfirmed { .. } => "ptr_not_confirmed",
+            ReverseDnsNotTested { .. } => "reverse_dns_not_tested",
+            NameNotPtr { .. } => "name_not_ptr",
+            DnsblListed { .. } => "dnsbl_listed",
+            DnsblNotTested { .. } => "dnsbl_not_tested",
             TlsNoSharedCipher { .. } => "tls_no_shared_cipher",
             SessionAborted { .. } => "session_aborted",
             DeadlineReached { .. } => "deadline_reached",
+            MtaStsMissing => "mta_sts_missing",
+            PolicyLookupFailed { .. } => "policy_lookup_failed",
+            MtaStsRecordMultiple { .. } => "mta_sts_record_multiple",
+            MtaStsRecordMalformed { .. } => "mta_sts_record_malformed",
+            MtaStsPolicyUnavailable { .. } => "mta_sts_policy_unavailable",
+            MtaStsPolicyInvalid { .. } => "mta_sts_policy_invalid",
+            MtaStsMxNotListed { .. } => "mta_sts_mx_not_listed",
+            MtaStsMxTlsInvalid { .. } => "mta_sts_mx_tls_invalid",
+            MtaStsModeNone => "mta_sts_mode_none",
+            MtaStsTesting { .. } => "mta_sts_testing",
+            MtaStsMaxAgeShort { .. } => "mta_sts_max_age_short",
+            MtaStsProtected { .. } => "mta_sts_protected",
+            TlsRptMissing { .. } => "tls_rpt_missing",
+            TlsRptRecordMultiple { .. } => "tls_rpt_record_multiple",
+            TlsRptRecordMalformed { .. } => "tls_rpt_record_malformed",
+            TlsRptBadTarget { .. } => "tls_rpt_bad_target",
         }
     }
 
@@ -567,10 +781,40 @@ impl FindingKind {
             NullMxWithOtherMx => s("Null MX next to other MX records", "The domain publishes a null MX (MX 0 .) and other MX records; RFC 7505 says a null MX must be the only one, and senders differ: some bounce, some deliver, some delay.".into(), "Remove the null MX if the domain receives mail, or remove the other MX records if it does not."),
             NoRouteFromHere { ip, detail } => s("Not testable from here", format!("The machine running mxray has no route to {ip} ({detail}); this says nothing about the server."), "Run the check from a host with connectivity for this address family (usually IPv6)."),
             TlsNotTestable { ip, reason } => s("STARTTLS could not be tested", format!("{ip} offers STARTTLS, but mxray could not test it: {reason}."), "Give the MX a plain host name (letters, digits, hyphens) so that certificates can name it."),
-            TlsLegacyOnly { ip, error } => s("Only outdated TLS versions", format!("{ip} speaks only TLS versions older than 1.2 ({error}); modern senders fall back to plaintext or do not deliver (RFC 8996 deprecates TLS 1.0 and 1.1)."), "Enable TLS 1.2 and 1.3 on the mail server (Postfix: smtpd_tls_protocols = >=TLSv1.2 with a current OpenSSL)."),
+            k @ (TlsLegacyOnly { .. }
+            | TlsLegacyAccepted { .. }
+            | TlsLegacyNotTested { .. }
+            | PtrMissing { .. }
+            | PtrNotConfirmed { .. }
+            | ReverseDnsNotTested { .. }
+            | NameNotPtr { .. }
+            | DnsblListed { .. }
+            | DnsblNotTested { .. }) => crate::depth_texts::english(k),
             TlsNoSharedCipher { ip, error } => s("No TLS cipher in common", format!("{ip} accepts none of the modern cipher suites or key exchange groups offered ({error})."), "Enable the ECDHE AEAD cipher suites (AES-GCM, ChaCha20-Poly1305) and the X25519/P-256 groups on the mail server."),
             SessionAborted { ip, reason } => s("The SMTP session broke off", format!("The session with {ip} ended early: {reason}."), "Check the server's logs for the session; a server should answer every command with a valid reply."),
             DeadlineReached { ip } => s("The server was too slow", format!("{ip} did not finish the session within the deadline."), "Check for tarpitting, overload or slow DNS lookups on the mail server."),
+            MtaStsMissing => s("No MTA-STS policy", "The domain publishes no _mta-sts TXT record, so senders use STARTTLS only opportunistically and anyone on the path can strip it; MTA-STS (RFC 8461) lets a domain demand TLS with a valid certificate.".into(), "Serve a policy at https://mta-sts.<domain>/.well-known/mta-sts.txt (version: STSv1, mode: testing, later enforce, one mx: line per MX host, max_age: 604800) and publish the TXT record _mta-sts.<domain> \"v=STSv1; id=<date>\"."),
+            PolicyLookupFailed { name, detail } => s("Policy record could not be looked up", format!("The TXT lookup of {name} failed ({detail}), so whether the policy exists is unknown."), "Check that the domain's name servers answer TXT queries for this name, then run the test again."),
+            MtaStsRecordMultiple { count } => s("Several MTA-STS records", format!("{count} TXT records at _mta-sts start with v=STSv1; RFC 8461 §3.1 tells senders to ignore MTA-STS entirely then."), "Keep exactly one record \"v=STSv1; id=…\" at _mta-sts and delete the others."),
+            MtaStsRecordMalformed { record, problem } => s("MTA-STS record malformed", format!("The record \"{record}\" is not valid: {}; senders ignore MTA-STS for the domain (RFC 8461 §3.1).", problem.text(Lang::En)), "Publish exactly \"v=STSv1; id=<1 to 32 letters or digits>\" and change the id whenever the policy changes."),
+            MtaStsPolicyUnavailable { url, error } => s("MTA-STS policy cannot be fetched", format!("{url}: {}. Senders that cannot fetch the policy act as if the domain had no MTA-STS (RFC 8461 §3.3).", error.text(Lang::En)), "Serve the policy at this URL over HTTPS with a certificate valid for the mta-sts host: status 200, Content-Type text/plain, no redirect, at most 64 KiB."),
+            MtaStsPolicyInvalid { problems } => s("MTA-STS policy invalid", format!("The policy file is not valid: {}; senders ignore it (RFC 8461 §3.2).", crate::policy::problems_text(problems, Lang::En)), "Write the policy as the lines version: STSv1, mode: enforce, testing or none, max_age: seconds up to 31557600, and one mx: line per MX host (a leading *. covers one label)."),
+            MtaStsMxNotListed { host, patterns, mode } => s("MX host not covered by the MTA-STS policy", match mode {
+                crate::policy::StsMode::Enforce => format!("{host} matches none of the policy's mx patterns ({patterns}); in enforce mode, senders that honour MTA-STS will not deliver to it."),
+                _ => format!("{host} matches none of the policy's mx patterns ({patterns}); in testing mode senders still deliver but report a failure, and enforce mode would stop delivery there."),
+            }, "Add an mx: line for this host to the policy and change the id in the _mta-sts record, or remove the MX record."),
+            MtaStsMxTlsInvalid { host, ip, failure, mode } => s("MX host fails the MTA-STS policy", match mode {
+                crate::policy::StsMode::Enforce => format!("{ip} of {host}: {}. MTA-STS demands STARTTLS with a certificate valid for the MX name; in enforce mode, senders that honour it will not deliver there.", failure.label(Lang::En)),
+                _ => format!("{ip} of {host}: {}. MTA-STS demands STARTTLS with a certificate valid for the MX name; in testing mode senders still deliver but report a failure.", failure.label(Lang::En)),
+            }, "Offer STARTTLS on every address with a certificate from a public CA that names the MX host, and send the full chain."),
+            MtaStsModeNone => s("MTA-STS policy withdrawn (mode none)", "The policy's mode is none: senders drop any MTA-STS policy they cached and deliver as without it.".into(), "Nothing to do if MTA-STS is being retired; otherwise set mode: testing, then enforce, and change the id in the _mta-sts record."),
+            MtaStsTesting { hosts } => s("MTA-STS in testing mode", format!("All {hosts} MX hosts match the policy and offer valid TLS, but in testing mode senders only report failures and still deliver over an unprotected connection."), "Switch the policy to mode: enforce and change the id in the _mta-sts record."),
+            MtaStsMaxAgeShort { max_age } => s("MTA-STS max_age is short", format!("max_age is {max_age} s; RFC 8461 expects days to weeks, so senders keep the policy between visits and a downgrade cannot simply wait for it to expire."), "Set max_age to 604800 (a week) or more, at most 31557600."),
+            MtaStsProtected { hosts } => s("Protected against STARTTLS downgrade (MTA-STS enforce)", format!("The policy is in enforce mode and all {hosts} MX hosts match it with valid certificates, so senders that honour MTA-STS refuse a stripped or redirected connection."), "Nothing to do; update the policy and its id before changing MX hosts or certificates."),
+            TlsRptMissing { domain } => s("No TLS-RPT record", format!("The domain uses MTA-STS or DANE but publishes no _smtp._tls.{domain} TXT record, so senders cannot report TLS failures (TLS-RPT, RFC 8460) and a broken policy goes unnoticed."), "Publish a TXT record _smtp._tls.<domain> \"v=TLSRPTv1; rua=mailto:tlsrpt@<domain>\" pointing at a mailbox that receives the daily reports."),
+            TlsRptRecordMultiple { count } => s("Several TLS-RPT records", format!("{count} TXT records at _smtp._tls start with v=TLSRPTv1; senders ignore them all (RFC 8460 §3)."), "Keep exactly one record \"v=TLSRPTv1; rua=…\" and delete the others."),
+            TlsRptRecordMalformed { record, problem } => s("TLS-RPT record malformed", format!("The record \"{record}\" is not valid: {}; senders send no TLS reports (RFC 8460 §3).", problem.text(Lang::En)), "Publish \"v=TLSRPTv1; rua=mailto:address@your-domain\" (several targets separated by commas)."),
+            TlsRptBadTarget { uri, problem } => s("TLS-RPT report target unusable", format!("The rua target \"{uri}\": {}; senders cannot deliver reports there (RFC 8460 §3).", problem.label(Lang::En)), "Use targets of the form mailto:local@domain or https://host/path."),
         }
     }
 
@@ -635,10 +879,40 @@ impl FindingKind {
             NullMxWithOtherMx => s("Null-MX neben anderen MX-Einträgen", "Die Domain veröffentlicht einen Null-MX (MX 0 .) und weitere MX-Einträge; laut RFC 7505 muss ein Null-MX der einzige sein, und Absender verhalten sich unterschiedlich: manche weisen ab, manche stellen zu, manche verzögern.".into(), "Den Null-MX entfernen, wenn die Domain Mail empfängt, sonst die anderen MX-Einträge."),
             NoRouteFromHere { ip, detail } => s("Von hier aus nicht testbar", format!("Der Rechner mit mxray hat keine Route zu {ip} ({detail}); das sagt nichts über den Server."), "Den Test von einem Host mit Verbindung für diese Adressfamilie (meist IPv6) starten."),
             TlsNotTestable { ip, reason } => s("STARTTLS ließ sich nicht testen", format!("{ip} bietet STARTTLS an, mxray konnte es aber nicht testen: {reason}."), "Dem MX einen einfachen Hostnamen (Buchstaben, Ziffern, Bindestriche) geben, damit Zertifikate ihn nennen können."),
-            TlsLegacyOnly { ip, error } => s("Nur veraltete TLS-Versionen", format!("{ip} spricht nur TLS-Versionen älter als 1.2 ({error}); moderne Absender weichen auf Klartext aus oder stellen nicht zu (RFC 8996 erklärt TLS 1.0 und 1.1 für veraltet)."), "TLS 1.2 und 1.3 am Mailserver aktivieren (Postfix: smtpd_tls_protocols = >=TLSv1.2 mit aktuellem OpenSSL)."),
+            k @ (TlsLegacyOnly { .. }
+            | TlsLegacyAccepted { .. }
+            | TlsLegacyNotTested { .. }
+            | PtrMissing { .. }
+            | PtrNotConfirmed { .. }
+            | ReverseDnsNotTested { .. }
+            | NameNotPtr { .. }
+            | DnsblListed { .. }
+            | DnsblNotTested { .. }) => crate::depth_texts::german(k),
             TlsNoSharedCipher { ip, error } => s("Keine gemeinsame TLS-Cipher", format!("{ip} akzeptiert keine der angebotenen modernen Cipher-Suites oder Schlüsselaustausch-Gruppen ({error})."), "Die ECDHE-AEAD-Cipher-Suites (AES-GCM, ChaCha20-Poly1305) und die Gruppen X25519/P-256 am Mailserver aktivieren."),
             SessionAborted { ip, reason } => s("Die SMTP-Sitzung brach ab", format!("Die Sitzung mit {ip} endete vorzeitig: {reason}."), "Die Logs des Servers zu dieser Sitzung prüfen; ein Server sollte jedes Kommando gültig beantworten."),
             DeadlineReached { ip } => s("Der Server war zu langsam", format!("{ip} beendete die Sitzung nicht innerhalb der Frist."), "Auf Tarpitting, Überlast oder langsame DNS-Abfragen am Mailserver prüfen."),
+            MtaStsMissing => s("Keine MTA-STS-Policy", "Die Domain veröffentlicht keinen _mta-sts-TXT-Eintrag; Absender nutzen STARTTLS nur opportunistisch, und jeder auf dem Weg kann es entfernen. MTA-STS (RFC 8461) lässt eine Domain TLS mit gültigem Zertifikat verlangen.".into(), "Eine Policy unter https://mta-sts.<domain>/.well-known/mta-sts.txt ausliefern (version: STSv1, mode: testing, später enforce, eine mx:-Zeile je MX-Host, max_age: 604800) und den TXT-Eintrag _mta-sts.<domain> \"v=STSv1; id=<Datum>\" veröffentlichen."),
+            PolicyLookupFailed { name, detail } => s("Policy-Eintrag ließ sich nicht abfragen", format!("Die TXT-Abfrage von {name} schlug fehl ({detail}); ob die Policy existiert, ist unbekannt."), "Prüfen, dass die Nameserver der Domain TXT-Abfragen für diesen Namen beantworten, dann den Test wiederholen."),
+            MtaStsRecordMultiple { count } => s("Mehrere MTA-STS-Einträge", format!("{count} TXT-Einträge unter _mta-sts beginnen mit v=STSv1; laut RFC 8461 §3.1 ignorieren Absender MTA-STS dann ganz."), "Genau einen Eintrag \"v=STSv1; id=…\" unter _mta-sts behalten und die anderen löschen."),
+            MtaStsRecordMalformed { record, problem } => s("MTA-STS-Eintrag fehlerhaft", format!("Der Eintrag \"{record}\" ist ungültig: {}; Absender ignorieren MTA-STS für die Domain (RFC 8461 §3.1).", problem.text(Lang::De)), "Genau \"v=STSv1; id=<1 bis 32 Buchstaben oder Ziffern>\" veröffentlichen und die id bei jeder Änderung der Policy ändern."),
+            MtaStsPolicyUnavailable { url, error } => s("MTA-STS-Policy lässt sich nicht abrufen", format!("{url}: {}. Absender, die die Policy nicht abrufen können, verhalten sich, als hätte die Domain kein MTA-STS (RFC 8461 §3.3).", error.text(Lang::De)), "Die Policy unter dieser URL per HTTPS mit einem für den mta-sts-Host gültigen Zertifikat ausliefern: Status 200, Content-Type text/plain, keine Umleitung, höchstens 64 KiB."),
+            MtaStsPolicyInvalid { problems } => s("MTA-STS-Policy ungültig", format!("Die Policy-Datei ist ungültig: {}; Absender ignorieren sie (RFC 8461 §3.2).", crate::policy::problems_text(problems, Lang::De)), "Die Policy aus den Zeilen version: STSv1, mode: enforce, testing oder none, max_age: Sekunden bis 31557600 und einer mx:-Zeile je MX-Host schreiben (ein *. vorne deckt ein Label ab)."),
+            MtaStsMxNotListed { host, patterns, mode } => s("MX-Host nicht von der MTA-STS-Policy erfasst", match mode {
+                crate::policy::StsMode::Enforce => format!("{host} passt zu keinem mx-Muster der Policy ({patterns}); im Modus enforce stellen Absender, die MTA-STS beachten, dort nicht zu."),
+                _ => format!("{host} passt zu keinem mx-Muster der Policy ({patterns}); im Modus testing stellen Absender noch zu, melden aber einen Fehler, und enforce würde die Zustellung dort stoppen."),
+            }, "Eine mx:-Zeile für diesen Host in die Policy aufnehmen und die id im _mta-sts-Eintrag ändern, oder den MX-Eintrag entfernen."),
+            MtaStsMxTlsInvalid { host, ip, failure, mode } => s("MX-Host erfüllt die MTA-STS-Policy nicht", match mode {
+                crate::policy::StsMode::Enforce => format!("{ip} von {host}: {}. MTA-STS verlangt STARTTLS mit einem für den MX-Namen gültigen Zertifikat; im Modus enforce stellen Absender, die es beachten, dort nicht zu.", failure.label(Lang::De)),
+                _ => format!("{ip} von {host}: {}. MTA-STS verlangt STARTTLS mit einem für den MX-Namen gültigen Zertifikat; im Modus testing stellen Absender noch zu, melden aber einen Fehler.", failure.label(Lang::De)),
+            }, "STARTTLS auf jeder Adresse anbieten, mit einem Zertifikat einer öffentlichen CA, das den MX-Host nennt, und die ganze Kette senden."),
+            MtaStsModeNone => s("MTA-STS-Policy zurückgezogen (mode none)", "Der Modus der Policy ist none: Absender verwerfen eine zwischengespeicherte MTA-STS-Policy und stellen zu wie ohne.".into(), "Nichts zu tun, wenn MTA-STS abgeschaltet werden soll; sonst mode: testing, dann enforce setzen und die id im _mta-sts-Eintrag ändern."),
+            MtaStsTesting { hosts } => s("MTA-STS im Testmodus", format!("Alle {hosts} MX-Hosts passen zur Policy und bieten gültiges TLS, aber im Modus testing melden Absender Fehler nur und stellen weiter über ungeschützte Verbindungen zu."), "Die Policy auf mode: enforce umstellen und die id im _mta-sts-Eintrag ändern."),
+            MtaStsMaxAgeShort { max_age } => s("MTA-STS-max_age ist kurz", format!("max_age ist {max_age} s; RFC 8461 erwartet Tage bis Wochen, damit Absender die Policy zwischen zwei Zustellungen behalten und ein Downgrade nicht einfach ihr Ablaufen abwarten kann."), "max_age auf 604800 (eine Woche) oder mehr setzen, höchstens 31557600."),
+            MtaStsProtected { hosts } => s("Gegen STARTTLS-Downgrade geschützt (MTA-STS enforce)", format!("Die Policy steht auf enforce, und alle {hosts} MX-Hosts passen mit gültigen Zertifikaten dazu; Absender, die MTA-STS beachten, lehnen eine entfernte oder umgeleitete Verschlüsselung ab."), "Nichts zu tun; Policy und id anpassen, bevor sich MX-Hosts oder Zertifikate ändern."),
+            TlsRptMissing { domain } => s("Kein TLS-RPT-Eintrag", format!("Die Domain nutzt MTA-STS oder DANE, veröffentlicht aber keinen TXT-Eintrag _smtp._tls.{domain}; Absender können TLS-Fehler nicht melden (TLS-RPT, RFC 8460), und eine kaputte Policy bleibt unbemerkt."), "Einen TXT-Eintrag _smtp._tls.<domain> \"v=TLSRPTv1; rua=mailto:tlsrpt@<domain>\" mit einem Postfach veröffentlichen, das die täglichen Berichte empfängt."),
+            TlsRptRecordMultiple { count } => s("Mehrere TLS-RPT-Einträge", format!("{count} TXT-Einträge unter _smtp._tls beginnen mit v=TLSRPTv1; Absender ignorieren alle (RFC 8460 §3)."), "Genau einen Eintrag \"v=TLSRPTv1; rua=…\" behalten und die anderen löschen."),
+            TlsRptRecordMalformed { record, problem } => s("TLS-RPT-Eintrag fehlerhaft", format!("Der Eintrag \"{record}\" ist ungültig: {}; Absender senden keine TLS-Berichte (RFC 8460 §3).", problem.text(Lang::De)), "\"v=TLSRPTv1; rua=mailto:adresse@ihre-domain\" veröffentlichen (mehrere Ziele durch Kommas getrennt)."),
+            TlsRptBadTarget { uri, problem } => s("TLS-RPT-Berichtsziel unbrauchbar", format!("Das rua-Ziel \"{uri}\": {}; Absender können dorthin keine Berichte senden (RFC 8460 §3).", problem.label(Lang::De)), "Ziele der Form mailto:name@domain oder https://host/pfad verwenden."),
         }
     }
 }
