@@ -1,5 +1,7 @@
 //! Running a check from the page: call the streaming server function, cut the bytes into
 //! lines, parse each line as an event and fold it into the report signal with [`crate::fold`].
+//! That code (the request, the event parser, the fold) is a WASM chunk of its own when the build
+//! splits (see [`super::later`]), fetched right after hydration.
 
 use futures::StreamExt;
 use leptos::prelude::*;
@@ -48,7 +50,7 @@ impl CheckState {
         self.report.set(Some(Report::empty()));
         self.phase.set(Phase::Running);
         spawn_local(async move {
-            let outcome = self.stream(input, run).await;
+            let outcome = stream(self, input, run).await;
             if self.is_current(run) {
                 self.phase.set(match outcome {
                     Ok(()) => Phase::Done,
@@ -62,33 +64,41 @@ impl CheckState {
         self.run.get_value() == run
     }
 
-    /// Reads the stream to its end (or until a newer check starts), folding every event.
-    async fn stream(self, input: String, run: u64) -> Result<(), Problem> {
-        let stream = check_domain(input).await.map_err(|e| e.problem)?.into_inner();
-        let mut stream = std::pin::pin!(stream);
-        let mut lines = LineBuffer::default();
-        while let Some(chunk) = stream.next().await {
-            if !self.is_current(run) {
-                return Ok(());
-            }
-            let chunk = chunk.map_err(|e| e.problem)?;
-            // Unknown or malformed lines are skipped: newer servers may send new event types.
-            let events: Vec<CheckEvent> =
-                lines.push(&chunk).iter().filter_map(|line| serde_json::from_slice(line).ok()).collect();
-            if !events.is_empty() {
-                self.report.update(|report| {
-                    if let Some(report) = report {
-                        events.iter().for_each(|event| fold(report, event));
-                    }
-                });
-            }
+    /// Fetches the code that runs checks now, so that the first check does not wait for it.
+    pub fn prepare() {
+        #[cfg(mxray_split)]
+        spawn_local(__preload_stream());
+    }
+}
+
+/// Reads the stream of a check of `input` to its end (or until a newer check starts), folding
+/// every event into `state`.
+#[cfg_attr(mxray_split, lazy)]
+async fn stream(state: CheckState, input: String, run: u64) -> Result<(), Problem> {
+    let stream = check_domain(input).await.map_err(|e| e.problem)?.into_inner();
+    let mut stream = std::pin::pin!(stream);
+    let mut lines = LineBuffer::default();
+    while let Some(chunk) = stream.next().await {
+        if !state.is_current(run) {
+            return Ok(());
         }
-        let complete = self.report.with_untracked(|r| r.as_ref().is_some_and(|r| r.complete));
-        if complete && lines.is_empty() {
-            Ok(())
-        } else {
-            Err(Problem::Network { detail: "the stream ended before the check finished".into() })
+        let chunk = chunk.map_err(|e| e.problem)?;
+        // Unknown or malformed lines are skipped: newer servers may send new event types.
+        let events: Vec<CheckEvent> =
+            lines.push(&chunk).iter().filter_map(|line| serde_json::from_slice(line).ok()).collect();
+        if !events.is_empty() {
+            state.report.update(|report| {
+                if let Some(report) = report {
+                    events.iter().for_each(|event| fold(report, event));
+                }
+            });
         }
+    }
+    let complete = state.report.with_untracked(|r| r.as_ref().is_some_and(|r| r.complete));
+    if complete && lines.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::Network { detail: "the stream ended before the check finished".into() })
     }
 }
 

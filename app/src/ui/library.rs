@@ -4,15 +4,13 @@
 //! [`LibraryTools`] below them.
 
 use leptos::prelude::*;
-use leptos::reactive::computed::ScopedFuture;
-use std::future::Future;
-use std::pin::Pin;
 
 use super::browser;
 use super::check::{CheckState, Phase};
 use super::compare::Comparison;
 use super::export::ExportBar;
 use super::lang::{tr, use_lang};
+use super::later::once_interactive;
 use super::offline;
 use super::recent::KeptReports;
 use super::saved::{OpenReport, SavedMark};
@@ -228,38 +226,9 @@ pub fn LibraryTools(
     once_interactive(Box::new(move || Box::pin(tools(library))))
 }
 
-/// Makes a view, some time later.
-type Later = Box<dyn Fn() -> Pin<Box<dyn Future<Output = AnyView> + Send>> + Send + Sync>;
-
-/// Renders the view `load` makes once the page is interactive: without JavaScript none of this
-/// could work. Built with `cargo leptos --split`, the code behind each of these views is a WASM
-/// chunk of its own, loaded only then, so the page's own WASM stays small. (`load` is boxed so
-/// that both places share one copy of this code, and the view is awaited by hand: `Suspend`
-/// would add 3.6 KB gzip to the page's WASM.)
-fn once_interactive(load: Later) -> impl IntoView {
-    let view = StoredValue::new_local(None::<AnyView>);
-    let ready = Trigger::new();
-    let owner = Owner::current().unwrap_or_default();
-    // Effects run only in the browser, after hydration.
-    Effect::new(move |_| {
-        let later = load();
-        let shown = async move {
-            view.set_value(Some(later.await));
-            ready.notify();
-        };
-        // Built under this component (its contexts, its cleanup), observed by nothing.
-        leptos::task::spawn_local(owner.with(|| ScopedFuture::new_untracked(shown)));
-    });
-    // The view is taken once, when it is ready; nothing else wakes this closure.
-    move || {
-        ready.track();
-        view.try_update_value(Option::take).flatten()
-    }
-}
-
 /// The view of [`LibraryStatus`]; it also registers the service worker, follows the network
-/// state, and forgets a saved report's origin when a live check starts. A lazily loaded chunk when the build splits the WASM (the `mxray_split` cfg, set by
-/// `app/build.rs`), an ordinary function otherwise.
+/// state, and forgets a saved report's origin when a live check starts. A lazily loaded chunk
+/// when the build splits the WASM (see [`super::later`]), an ordinary function otherwise.
 #[cfg_attr(mxray_split, lazy)]
 async fn status(library: Library) -> AnyView {
     offline::register_service_worker();

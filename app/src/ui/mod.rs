@@ -13,6 +13,7 @@ mod findings;
 mod form;
 mod host;
 mod lang;
+mod later;
 mod library;
 mod lines;
 mod offline;

@@ -1,5 +1,6 @@
 //! Everything below the form: progress or verdict, the DNS answer as a sentence, one card per
-//! mail host and the findings.
+//! mail host and the findings. None of it is needed for the first paint (the form), so its code
+//! (the report views, the findings texts, the detail rows) loads right after hydration.
 
 use leptos::prelude::*;
 
@@ -7,6 +8,7 @@ use super::check::{CheckState, Phase};
 use super::findings::FindingsList;
 use super::host::HostCard;
 use super::lang::{tr, use_lang};
+use super::later::once_interactive;
 use crate::i18n::{pick, Text};
 use crate::render::facts::{duration, mx_source_sentence, severity_symbol, verdict};
 use crate::report::{MxSource, Report};
@@ -30,9 +32,28 @@ impl Progress {
     }
 }
 
-/// The results of the page's check.
+/// The results of the page's check, once the page is interactive.
 #[component]
 pub fn Results(
+    /// The check to show.
+    state: CheckState,
+) -> impl IntoView {
+    once_interactive(Box::new(move || {
+        CheckState::prepare();
+        Box::pin(results(state))
+    }))
+}
+
+/// The view of [`Results`]: a lazily loaded chunk when the build splits the WASM (see
+/// [`super::later`]), an ordinary function otherwise.
+#[cfg_attr(mxray_split, lazy)]
+async fn results(state: CheckState) -> AnyView {
+    view! { <ResultsView state /> }.into_any()
+}
+
+/// Status, DNS sentence, host cards and findings of `state`.
+#[component]
+fn ResultsView(
     /// The check to show.
     state: CheckState,
 ) -> impl IntoView {
