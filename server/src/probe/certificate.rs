@@ -51,9 +51,7 @@ pub fn judge(ctx: &TlsContext, chain: &[CertificateDer<'static>], host: &str, no
     let self_signed = leaf.subject().as_raw() == leaf.issuer().as_raw();
     // Judge the chain at a moment every certificate sent is valid (else the leaf), so dates and
     // trust stay separate facts: an expired leaf or intermediate still says whether its chain is trusted.
-    let windows = chain.iter().filter_map(|c| X509Certificate::from_der(c).ok()).map(|(_, c)| window(&c));
-    let all = windows.fold((not_before, not_after), |(f, t), (a, b)| (f.max(a), t.min(b)));
-    let chain_time = moment(all, now).or_else(|| moment((not_before, not_after), now)).unwrap_or(now);
+    let chain_time = chain_time(chain, (not_before, not_after), now);
     let trust = verify(ctx, parsed.as_ref(), chain, chain_time);
     let unknown_issuer = matches!(trust, Err(TlsError::InvalidCertificate(CertificateError::UnknownIssuer)))
         .then(|| chain_end(&infos))
@@ -87,6 +85,14 @@ fn verify(
         UnixTime::since_unix_epoch(Duration::from_secs(at.max(0).unsigned_abs())),
         ctx.provider.signature_verification_algorithms.all,
     )
+}
+
+/// A moment (Unix seconds) at which every certificate of `chain` is valid, else one at which the
+/// leaf (valid from `leaf.0` to `leaf.1`) is, else `now`: chain checks at it leave dates aside.
+pub(super) fn chain_time(chain: &[CertificateDer<'_>], leaf: (i64, i64), now: i64) -> i64 {
+    let windows = chain.iter().filter_map(|c| X509Certificate::from_der(c).ok()).map(|(_, c)| window(&c));
+    let all = windows.fold(leaf, |(f, t), (a, b)| (f.max(a), t.min(b)));
+    moment(all, now).or_else(|| moment(leaf, now)).unwrap_or(now)
 }
 
 /// A certificate's validity as Unix seconds.

@@ -7,7 +7,7 @@ use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfi
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::NetError;
 use hickory_resolver::proto::rr::RData;
-use hickory_resolver::TokioResolver;
+use hickory_resolver::{ResolverBuilder, TokioResolver};
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -59,6 +59,18 @@ pub trait MailDns: Send + Sync + 'static {
     fn addresses(&self, host: &str) -> impl Future<Output = Result<HostAddresses, LookupError>> + Send;
     /// Which resolver answers, for the report.
     fn label(&self) -> String;
+    /// TXT records of a name, each record's strings joined. The default answers "no records", for
+    /// test doubles that serve no TXT data.
+    fn txt(&self, name: &str) -> impl Future<Output = Result<Vec<String>, LookupError>> + Send {
+        let _ = name;
+        std::future::ready(Err(LookupError::NoRecords))
+    }
+    /// PTR names of an address (lower case, no trailing dot). The default says the lookup was not
+    /// made, for test doubles that serve no reverse zone: reported as "not tested", never as "no PTR".
+    fn ptr(&self, ip: IpAddr) -> impl Future<Output = Result<Vec<String>, LookupError>> + Send {
+        let _ = ip;
+        std::future::ready(Err(LookupError::Failed("this resolver does not look up PTR records".into())))
+    }
 }
 
 /// The MX answer, ready for the `resolved` event: MX hosts still to be looked up (`resolving`), or
@@ -84,7 +96,7 @@ impl MxPlan {
 }
 
 /// A lookup that gives up after `limit`.
-async fn bounded<T>(limit: Duration, lookup: impl Future<Output = Result<T, LookupError>>) -> Result<T, LookupError> {
+pub(crate) async fn bounded<T>(limit: Duration, lookup: impl Future<Output = Result<T, LookupError>>) -> Result<T, LookupError> {
     tokio::time::timeout(limit, lookup)
         .await
         .unwrap_or_else(|_| Err(LookupError::Failed(format!("no answer within {} s", limit.as_secs()))))
@@ -190,26 +202,32 @@ impl HickoryDns {
         options.timeout = timeout;
         options.attempts = 2;
         options.preserve_intermediates = true;
-        let (builder, label) = match server {
-            Some(addr) => {
-                let connections = [ConnectionConfig::udp(), ConnectionConfig::tcp()].map(|mut c| {
-                    c.port = addr.port();
-                    c
-                });
-                let ns = NameServerConfig::new(addr.ip(), true, connections.to_vec());
-                let config = ResolverConfig::from_name_servers(vec![ns]);
-                (TokioResolver::builder_with_config(config, TokioRuntimeProvider::default()), addr.to_string())
-            }
-            None => {
-                (TokioResolver::builder_tokio().map_err(|e| ProbeError::Resolver(e.to_string()))?, "system".to_owned())
-            }
-        };
+        let (builder, label) = resolver_builder(server)?;
         let resolver = builder.with_options(options).build().map_err(|e| ProbeError::Resolver(e.to_string()))?;
         Ok(HickoryDns { resolver, label })
     }
 }
 
-fn fqdn(name: &str) -> String {
+/// A resolver builder asking `server` (IP:PORT over UDP and TCP), or the system's resolvers when
+/// `None`, with the label the report shows for it.
+pub(super) fn resolver_builder(
+    server: Option<SocketAddr>,
+) -> Result<(ResolverBuilder<TokioRuntimeProvider>, String), ProbeError> {
+    Ok(match server {
+        Some(addr) => {
+            let connections = [ConnectionConfig::udp(), ConnectionConfig::tcp()].map(|mut c| {
+                c.port = addr.port();
+                c
+            });
+            let ns = NameServerConfig::new(addr.ip(), true, connections.to_vec());
+            let config = ResolverConfig::from_name_servers(vec![ns]);
+            (TokioResolver::builder_with_config(config, TokioRuntimeProvider::default()), addr.to_string())
+        }
+        None => (TokioResolver::builder_tokio().map_err(|e| ProbeError::Resolver(e.to_string()))?, "system".to_owned()),
+    })
+}
+
+pub(super) fn fqdn(name: &str) -> String {
     format!("{}.", name.trim_end_matches('.'))
 }
 
@@ -276,6 +294,39 @@ impl MailDns for HickoryDns {
 
     fn label(&self) -> String {
         self.label.clone()
+    }
+
+    async fn ptr(&self, ip: IpAddr) -> Result<Vec<String>, LookupError> {
+        let lookup = self.resolver.reverse_lookup(ip).await.map_err(|e| lookup_error(&e))?;
+        let names: Vec<String> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::PTR(name) => Some(bare(&name.0)),
+                _ => None,
+            })
+            .collect();
+        if names.is_empty() {
+            return Err(LookupError::NoRecords);
+        }
+        Ok(names)
+    }
+
+    async fn txt(&self, name: &str) -> Result<Vec<String>, LookupError> {
+        let lookup = self.resolver.txt_lookup(fqdn(name)).await.map_err(|e| lookup_error(&e))?;
+        // A record of several strings is one text (RFC 7208 §3.3 style), as both policy RFCs read it.
+        let records: Vec<String> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::TXT(txt) => Some(txt.txt_data.iter().map(|s| String::from_utf8_lossy(s)).collect()),
+                _ => None,
+            })
+            .collect();
+        if records.is_empty() {
+            return Err(LookupError::NoRecords);
+        }
+        Ok(records)
     }
 }
 

@@ -14,8 +14,13 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use super::clock::now_rfc3339;
+use super::depth::DepthChecks;
+use super::dane_check::{self, DaneRun};
 use super::dns::{plan_host, plan_mx, MailDns};
+use super::dnssec::Validator;
 use super::fanout::{AddressSummary, Fanout};
+use super::legacy_tls;
+use super::mta_sts::PolicyCheck;
 use super::net::Connector;
 use super::session::{AddressProbe, SessionConfig};
 use super::tls::TlsContext;
@@ -41,6 +46,9 @@ struct Shared<D, C> {
     permits: Arc<Semaphore>,
     check_connections: usize,
     deadline: Duration,
+    depth: DepthChecks,
+    /// The validating resolver for DANE and DNSSEC status; none: not checked.
+    dnssec: Option<Arc<Validator>>,
 }
 
 impl<D: MailDns, C: Connector> Prober<D, C> {
@@ -56,7 +64,33 @@ impl<D: MailDns, C: Connector> Prober<D, C> {
     ) -> Self {
         let permits = Arc::new(Semaphore::new(max_connections.max(1)));
         let check_connections = DEFAULT_CHECK_CONNECTIONS;
-        Prober { inner: Arc::new(Shared { dns, connector, tls, session, permits, check_connections, deadline }) }
+        Prober { inner: Arc::new(Shared {
+            dns,
+            connector,
+            tls,
+            session,
+            permits,
+            check_connections,
+            deadline,
+            depth: DepthChecks::default(),
+            dnssec: None,
+        }) }
+    }
+
+    /// Sets which depth checks run (legacy TLS, reverse DNS, blocklists); none by default.
+    pub fn with_depth(mut self, depth: DepthChecks) -> Self {
+        if let Some(shared) = Arc::get_mut(&mut self.inner) {
+            shared.depth = depth;
+        }
+        self
+    }
+
+    /// Checks DANE and the DNSSEC status of the lookups with this validating resolver.
+    pub fn with_dnssec(mut self, validator: Validator) -> Self {
+        if let Some(shared) = Arc::get_mut(&mut self.inner) {
+            shared.dnssec = Some(Arc::new(validator));
+        }
+        self
     }
 
     /// Sets how many connections one check may hold at once (at least one).
@@ -91,6 +125,7 @@ struct CheckContext<'a, D, C> {
     recipient: String,
     slots: Semaphore,
     budget: Arc<TranscriptBudget>,
+    dane: DaneRun,
 }
 
 async fn run_check<D: MailDns, C: Connector>(
@@ -108,6 +143,12 @@ async fn run_check<D: MailDns, C: Connector>(
         })
         .await;
     let limit = shared.session.step_timeout;
+    // Domain-level policies run beside the MX probing and report on their own; `done` waits for them.
+    let mut policies = AbortOnDrop(tokio::spawn(check_policies(Arc::clone(&shared), input.domain.clone(), tx.clone())));
+    // The MX answer's DNSSEC status comes from the validating resolver, beside the main lookup.
+    let mx_dnssec = shared.dnssec.clone().map(|v| {
+        AbortOnDrop(tokio::spawn(dane_check::mx_status(v, input.domain.clone(), limit, tx.clone())))
+    });
     let plan = plan_mx(&shared.dns, &input.domain, limit).await;
     let _ = tx
         .send(CheckEvent::Resolved {
@@ -123,6 +164,7 @@ async fn run_check<D: MailDns, C: Connector>(
         recipient: shared.session.recipient_outside(&input.domain),
         slots: Semaphore::new(shared.check_connections),
         budget: TranscriptBudget::per_check(),
+        dane: DaneRun::new(shared.dnssec.clone(), &plan.hosts, limit),
     };
     let dns = &shared.dns;
     let mut lookups: FuturesUnordered<_> = plan
@@ -133,7 +175,7 @@ async fn run_check<D: MailDns, C: Connector>(
         .map(|(mx, h)| async move { (mx, plan_host(dns, &h.host, h.preference, limit).await) })
         .collect();
     let mut fanouts: HashMap<IpAddr, Arc<Fanout>> = HashMap::new();
-    let mut probes = FuturesUnordered::new();
+    let mut probes: FuturesUnordered<BoxFuture<'_, ()>> = check.dane.host_lookups(&tx).map(FutureExt::boxed).collect();
     for (mx, host) in plan.hosts.iter().enumerate().filter(|(_, h)| !h.resolving) {
         start_probes(&check, &tx, &mut fanouts, &mut probes, mx, host).await;
     }
@@ -147,7 +189,24 @@ async fn run_check<D: MailDns, C: Connector>(
             else => break,
         }
     }
+    let _ = (&mut policies.0).await;
+    if let Some(mut task) = mx_dnssec {
+        let _ = (&mut task.0).await;
+    }
     let _ = tx.send(CheckEvent::Done { duration_ms: millis(started.elapsed()) }).await;
+}
+
+/// MTA-STS and TLS-RPT of the domain, as one `policies` event.
+async fn check_policies<D: MailDns, C: Connector>(shared: Arc<Shared<D, C>>, domain: String, tx: Sender<CheckEvent>) {
+    let check = PolicyCheck {
+        dns: &shared.dns,
+        connector: &shared.connector,
+        tls: &shared.tls,
+        limit: shared.session.step_timeout,
+        permits: &shared.permits,
+    };
+    let policies = check.run(&domain).await;
+    let _ = tx.send(CheckEvent::Policies { policies }).await;
 }
 
 /// Subscribes host `mx` to each of its addresses, starting a probe for every address not probed yet.
@@ -160,35 +219,66 @@ async fn start_probes<'a, D: MailDns, C: Connector>(
     host: &PlannedHost,
 ) {
     for ip in &host.addresses {
-        if let Some(fanout) = fanouts.get(ip) {
-            fanout.subscribe(mx, &host.host).await;
-            continue;
-        }
-        let fanout = Arc::new(Fanout::new(*ip, check.shared.tls.clone(), tx.clone()));
+        let fanout = match fanouts.get(ip) {
+            Some(fanout) => Arc::clone(fanout),
+            None => {
+                let fanout = Arc::new(Fanout::new(*ip, check.shared.tls.clone(), tx.clone()));
+                fanouts.insert(*ip, Arc::clone(&fanout));
+                probes.push(probe_address(check, Arc::clone(&fanout), host.host.clone(), *ip).boxed());
+                fanout
+            }
+        };
         fanout.subscribe(mx, &host.host).await;
-        fanouts.insert(*ip, Arc::clone(&fanout));
-        probes.push(probe_address(check, fanout, host.host.clone(), *ip).boxed());
+        // The address's DANE verdict under this host: its chain against this host's TLSA records.
+        let tx = tx.clone();
+        probes.push(async move { check.dane.address(mx, &fanout, &check.shared.tls, &tx).await }.boxed());
     }
 }
 
-/// One address: wait for a connection slot (not counted against the deadline), then the session
-/// within the deadline, then its summary.
-async fn probe_address<D, C: Connector>(check: &CheckContext<'_, D, C>, fanout: Arc<Fanout>, host: String, ip: IpAddr) {
+/// One address: its session and, beside it, its DNS depth checks; then its summary.
+async fn probe_address<D: MailDns, C: Connector>(
+    check: &CheckContext<'_, D, C>,
+    fanout: Arc<Fanout>,
+    host: String,
+    ip: IpAddr,
+) {
+    let shared = check.shared;
+    let lookups = shared.depth.lookups(&shared.dns, &fanout, ip, shared.session.step_timeout);
+    let (summary, ()) = tokio::join!(session(check, &fanout, host, ip), lookups);
+    if let Some(summary) = summary {
+        fanout.done(summary).await;
+    }
+}
+
+/// Waits for a connection slot (not counted against the deadline), then runs the session and the
+/// legacy TLS probe, one after the other in that slot, within the deadline.
+async fn session<D, C: Connector>(
+    check: &CheckContext<'_, D, C>,
+    fanout: &Fanout,
+    host: String,
+    ip: IpAddr,
+) -> Option<AddressSummary> {
     let shared = check.shared;
     let queued = Instant::now();
     // The check's own slot first, so a check waiting on its cap holds no global slot.
     let (Ok(_slot), Ok(_permit)) = (check.slots.acquire().await, Arc::clone(&shared.permits).acquire_owned().await)
     else {
-        return;
+        return None;
     };
     let queued = queued.elapsed();
     let mut transcript = Transcript::with_budget(Arc::clone(&check.budget));
     if queued >= QUEUED_NOTE {
         transcript.event(&format!("queued {} ms for a free connection slot", millis(queued)));
     }
-    let mut probe = AddressProbe::new(&host, ip, &shared.session, &shared.tls, &shared.connector, &fanout, transcript);
+    let mut probe = AddressProbe::new(&host, ip, &shared.session, &shared.tls, &shared.connector, fanout, transcript);
     probe.recipient = check.recipient.clone();
-    let deadline_hit = tokio::time::timeout(shared.deadline, probe.run()).await.is_err();
+    let run = async {
+        probe.run().await;
+        if shared.depth.legacy_tls {
+            legacy_tls::run(&mut probe).await;
+        }
+    };
+    let deadline_hit = tokio::time::timeout(shared.deadline, run).await.is_err();
     if deadline_hit {
         probe.transcript.event(&format!("deadline of {} s reached", shared.deadline.as_secs()));
     }
@@ -201,7 +291,7 @@ async fn probe_address<D, C: Connector>(check: &CheckContext<'_, D, C>, fanout: 
         queued_ms: millis(queued),
         transcript: std::mem::take(&mut probe.transcript).finish(),
     };
-    fanout.done(summary).await;
+    Some(summary)
 }
 
 fn millis(d: Duration) -> u64 {

@@ -8,8 +8,10 @@ use rustls::pki_types::CertificateDer;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use tokio::sync::mpsc::Sender;
+use tokio::sync::watch;
 
 use super::certificate;
+use super::dane::{step_presented, Presented};
 use super::clock::now_unix;
 use super::tls::TlsContext;
 
@@ -53,12 +55,31 @@ pub struct Fanout {
     tls: TlsContext,
     events: Sender<CheckEvent>,
     state: Mutex<Subscribers>,
+    /// What the address presented for DANE, once known (the first TLS outcome of the session).
+    presented: watch::Sender<Option<Presented>>,
 }
 
 impl Fanout {
     /// A fan-out for `ip` with no host yet.
     pub fn new(ip: IpAddr, tls: TlsContext, events: Sender<CheckEvent>) -> Self {
-        Fanout { ip, tls, events, state: Mutex::default() }
+        Fanout { ip, tls, events, state: Mutex::default(), presented: watch::Sender::new(None) }
+    }
+
+    /// The address.
+    pub fn ip(&self) -> IpAddr {
+        self.ip
+    }
+
+    /// Waits until it is known what the address presented for DANE: a chain, no TLS, or nothing.
+    pub async fn presented(&self) -> Presented {
+        let mut seen = self.presented.subscribe();
+        let result = seen.wait_for(Option::is_some).await.map(|p| p.clone());
+        result.ok().flatten().unwrap_or_else(|| Presented::NotReached("the session ended".into()))
+    }
+
+    /// Records what the address presented, unless something was already recorded.
+    fn present(&self, what: Presented) {
+        self.presented.send_if_modified(|p| p.is_none() && p.replace(what).is_none());
     }
 
     /// Adds MX host `mx` (named `host`) and sends it everything recorded so far.
@@ -86,18 +107,33 @@ impl Fanout {
         }
     }
 
+    /// The STARTTLS step's result at this address, when it ran (the legacy TLS probe follows it).
+    pub fn starttls(&self) -> Option<app::report::StartTlsReport> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.history.iter().rev().find_map(|r| match r {
+            Record::Step(StepResult::Starttls(s)) => Some(s.clone()),
+            _ => None,
+        })
+    }
+
     /// One step finished.
     pub async fn step(&self, step: StepResult) {
+        if let Some(without_chain) = step_presented(&step) {
+            self.present(without_chain);
+        }
         self.publish(Record::Step(step)).await;
     }
 
     /// The chain the server presented; each host gets it judged against its own name.
     pub async fn certificate(&self, chain: &[CertificateDer<'static>]) {
+        self.present(Presented::Chain(chain.to_vec()));
         self.publish(Record::Chain(chain.to_vec())).await;
     }
 
     /// The address is done.
     pub async fn done(&self, summary: AddressSummary) {
+        let why = summary.error.clone().unwrap_or_else(|| "the session ended before STARTTLS".into());
+        self.present(Presented::NotReached(why));
         self.publish(Record::Done(summary)).await;
     }
 

@@ -5,15 +5,26 @@
 pub mod certificate;
 pub mod clock;
 pub mod connection;
+pub mod dane;
+pub mod dane_check;
+pub mod depth;
 pub mod dns;
+pub mod dnsbl;
+pub mod dnssec;
 pub mod engine;
 pub mod fanout;
 pub mod guard;
+pub mod https;
+pub mod legacy_tls;
+pub mod mta_sts;
 pub mod net;
 pub mod options;
+pub mod policy_record;
 pub mod relay;
+pub mod reverse;
 pub mod session;
 pub mod tls;
+pub mod tls_rpt;
 pub mod transcript;
 pub mod wire;
 
@@ -30,6 +41,9 @@ pub enum ProbeError {
     /// The extra CA file cannot be used.
     #[error("cannot use CA file {0}: {1}")]
     CaFile(PathBuf, String),
+    /// The DNSSEC trust anchor file cannot be used.
+    #[error("cannot use DNSSEC trust anchor file {0}: {1}")]
+    TrustAnchor(PathBuf, String),
     /// The resolver cannot be set up.
     #[error("cannot set up the DNS resolver: {0}")]
     Resolver(String),
@@ -66,6 +80,24 @@ fn helo_name(value: &str) -> Result<String, ProbeError> {
     })
 }
 
+/// Checks the blocklist zones: host names (the normaliser's rules), at most [`dnsbl::MAX_ZONES`],
+/// each once; empty entries (`--dnsbl ''`) are skipped.
+fn dnsbl_zones(values: &[String]) -> Result<Vec<String>, ProbeError> {
+    let mut zones: Vec<String> = Vec::new();
+    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        let bad = |reason: String| ProbeError::BadOption { option: "--dnsbl", value: value.to_owned(), reason };
+        let zone = app::normalize(value).map_err(|e| bad(e.to_string()))?.domain;
+        if !zones.contains(&zone) {
+            zones.push(zone);
+        }
+    }
+    if zones.len() > dnsbl::MAX_ZONES {
+        let reason = format!("at most {} zones", dnsbl::MAX_ZONES);
+        return Err(ProbeError::BadOption { option: "--dnsbl", value: values.join(","), reason });
+    }
+    Ok(zones)
+}
+
 /// Builds the real engine (hickory DNS, TCP, ring TLS) from the options.
 pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine, ProbeError> {
     let session = session::SessionConfig {
@@ -80,6 +112,7 @@ pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine,
     let max = usize::try_from(options.max_connections).unwrap_or(usize::MAX);
     let connector = net::Guarded::new(net::TcpConnector, options.allow_private_targets);
     let engine = Prober::new(dns, connector, tls, session, max, options.deadline())
-        .with_check_connections(usize::try_from(options.max_check_connections).unwrap_or(usize::MAX));
+        .with_check_connections(usize::try_from(options.max_check_connections).unwrap_or(usize::MAX))
+        .with_depth(depth::DepthChecks::all(dnsbl_zones(&options.dnsbl)?));
     Ok(Arc::new(engine))
 }

@@ -1,0 +1,279 @@
+//! DNSSEC-validating lookups for DANE: a second hickory resolver that validates (ring provider),
+//! with the built-in root anchors plus `--dnssec-trust-anchor`. It runs beside the main lookups,
+//! never in front of them, so a slow or broken chain of trust delays no probe.
+
+use app::dane::{DnssecCheck, DnssecStatus, TlsaRecord};
+use hickory_resolver::config::ResolverOpts;
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::dnssec::{Algorithm, Proof, PublicKeyBuf, TrustAnchors};
+use hickory_resolver::proto::rr::{LowerName, Name, RData, Record, RecordType};
+use hickory_resolver::TokioResolver;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::dns::{fqdn, resolver_builder};
+use super::ProbeError;
+
+/// Why a trust anchor file cannot be used.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AnchorError {
+    /// A line is not a DNSKEY record in zone-file form.
+    #[error("line {line}: {reason}")]
+    Line {
+        /// 1-based line number where the record starts.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Nothing usable in the file.
+    #[error("no DNSKEY record in the file")]
+    Empty,
+}
+
+/// One parsed anchor: the zone it is for and its key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Anchor {
+    zone: Name,
+    algorithm: u8,
+    key: Vec<u8>,
+}
+
+/// Parses DNSKEY records in zone-file form (`owner [TTL] [IN] DNSKEY flags 3 algorithm base64`,
+/// parentheses and `;` comments allowed). DS records are refused with a reason: hickory trusts keys,
+/// not digests, and a DS alone cannot be checked without fetching the zone's keys unvalidated.
+fn parse_anchors(text: &str) -> Result<Vec<Anchor>, AnchorError> {
+    let mut anchors = Vec::new();
+    for (line, record) in records(text) {
+        let bad = |reason: String| AnchorError::Line { line, reason };
+        let mut fields = record.split_whitespace();
+        let owner = fields.next().ok_or_else(|| bad("empty record".into()))?;
+        let zone = Name::from_str(&fqdn(owner)).map_err(|e| bad(format!("bad owner name {owner:?}: {e}")))?;
+        let kind = fields
+            .by_ref()
+            .find(|f| !f.chars().all(|c| c.is_ascii_digit()) && !f.eq_ignore_ascii_case("IN"))
+            .ok_or_else(|| bad("no record type".into()))?;
+        if kind.eq_ignore_ascii_case("DS") {
+            return Err(bad("DS records are not supported as anchors; give the zone's DNSKEY records".into()));
+        }
+        if !kind.eq_ignore_ascii_case("DNSKEY") {
+            return Err(bad(format!("{kind} is not DNSKEY")));
+        }
+        let numbers: Vec<&str> = fields.by_ref().take(3).collect();
+        let [_flags, protocol, algorithm] = numbers.as_slice() else {
+            return Err(bad("a DNSKEY needs flags, protocol, algorithm and key".into()));
+        };
+        if *protocol != "3" {
+            return Err(bad(format!("protocol {protocol} is not 3")));
+        }
+        let algorithm: u8 = algorithm.parse().map_err(|_| bad(format!("algorithm {algorithm:?} is not a number")))?;
+        let key = data_encoding::BASE64
+            .decode(fields.collect::<String>().as_bytes())
+            .map_err(|e| bad(format!("the key is not base64: {e}")))?;
+        if key.is_empty() {
+            return Err(bad("the key is empty".into()));
+        }
+        anchors.push(Anchor { zone, algorithm, key });
+    }
+    if anchors.is_empty() {
+        return Err(AnchorError::Empty);
+    }
+    Ok(anchors)
+}
+
+/// The file's records with the line each starts on: comments dropped, parenthesised continuations joined.
+fn records(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    let mut depth = 0usize;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.split(';').next().unwrap_or_default();
+        depth += line.matches('(').count();
+        depth = depth.saturating_sub(line.matches(')').count());
+        let clean = line.replace(['(', ')'], " ");
+        let (start, mut joined) = open.take().unwrap_or((i + 1, String::new()));
+        joined.push(' ');
+        joined.push_str(&clean);
+        if depth > 0 {
+            open = Some((start, joined));
+        } else if !joined.trim().is_empty() {
+            out.push((start, joined.trim().to_owned()));
+        }
+    }
+    out.extend(open.filter(|(_, r)| !r.trim().is_empty()));
+    out
+}
+
+/// The validating resolver and what it answers.
+pub struct Validator {
+    resolver: TokioResolver,
+}
+
+/// The TLSA records of a name and the DNSSEC status of the answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsaAnswer {
+    /// Status of the records (or of the proof that there are none).
+    pub check: DnssecCheck,
+    /// The records (empty when none exist or the lookup failed).
+    pub records: Vec<TlsaRecord>,
+}
+
+impl Validator {
+    /// A validating resolver asking `server` (or the system's resolvers), trusting the root anchors
+    /// and the DNSKEY records in `anchors`.
+    pub fn new(server: Option<SocketAddr>, timeout: Duration, anchors: Option<&Path>) -> Result<Self, ProbeError> {
+        let mut trust = TrustAnchors::default();
+        if let Some(path) = anchors {
+            let bad = |reason: String| ProbeError::TrustAnchor(path.to_owned(), reason);
+            let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+            for anchor in parse_anchors(&text).map_err(|e| bad(e.to_string()))? {
+                let key = PublicKeyBuf::new(anchor.key, Algorithm::from_u8(anchor.algorithm));
+                trust.insert_with_name(&key, LowerName::new(&anchor.zone));
+            }
+        }
+        let mut options = ResolverOpts::default();
+        options.timeout = timeout;
+        options.attempts = 2;
+        options.validate = true;
+        let (builder, _) = resolver_builder(server)?;
+        let resolver = builder
+            .with_options(options)
+            .with_trust_anchor(Arc::new(trust))
+            .build()
+            .map_err(|e| ProbeError::Resolver(e.to_string()))?;
+        Ok(Validator { resolver })
+    }
+
+    /// The TLSA records at `_25._tcp.{host}` (RFC 7672 §2.2) with their DNSSEC status.
+    pub async fn tlsa(&self, host: &str) -> TlsaAnswer {
+        let (check, answers) = self.validated(&tlsa_name(host), RecordType::TLSA).await;
+        let records = answers
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::TLSA(t) => Some(TlsaRecord {
+                    usage: t.cert_usage.into(),
+                    selector: t.selector.into(),
+                    matching: t.matching.into(),
+                    data: t.cert_data.iter().map(|b| format!("{b:02x}")).collect(),
+                }),
+                _ => None,
+            })
+            .collect();
+        TlsaAnswer { check, records }
+    }
+
+    /// The DNSSEC status of `name`'s records of one type (present or provably absent).
+    pub async fn status(&self, name: &str, record_type: RecordType) -> DnssecCheck {
+        self.validated(&fqdn(name), record_type).await.0
+    }
+
+    /// The DNSSEC status of a host's A and AAAA answers: the weaker of the two.
+    pub async fn address_status(&self, host: &str) -> DnssecCheck {
+        let (v4, v6) = tokio::join!(self.status(host, RecordType::A), self.status(host, RecordType::AAAA));
+        weaker(v4, v6)
+    }
+
+    /// One validated lookup: its status and its answer records of the asked type.
+    async fn validated(&self, name: &str, record_type: RecordType) -> (DnssecCheck, Vec<Record>) {
+        let check = |status, detail: Option<String>| DnssecCheck { status, detail };
+        match self.resolver.lookup(name, record_type).await {
+            Ok(lookup) => {
+                let answers: Vec<Record> =
+                    lookup.answers().iter().filter(|r| r.record_type() == record_type).cloned().collect();
+                let proof = answers.iter().map(|r| r.proof).min().unwrap_or(Proof::Indeterminate);
+                (check(status_of(proof), None), answers)
+            }
+            Err(e) => (denial(&e), Vec::new()),
+        }
+    }
+}
+
+/// `_25._tcp.{host}.`
+pub fn tlsa_name(host: &str) -> String {
+    fqdn(&format!("_25._tcp.{}", host.trim_end_matches('.')))
+}
+
+fn status_of(proof: Proof) -> DnssecStatus {
+    match proof {
+        Proof::Secure => DnssecStatus::Secure,
+        Proof::Insecure => DnssecStatus::Insecure,
+        Proof::Bogus => DnssecStatus::Bogus,
+        Proof::Indeterminate => DnssecStatus::Unknown,
+    }
+}
+
+/// The status a failed lookup carries: a validated denial (no such records), a bogus answer, or
+/// a failure that leaves the status unknown.
+fn denial(error: &NetError) -> DnssecCheck {
+    let (status, detail) = match error {
+        NetError::Dns(DnsError::DnssecBogus) => (DnssecStatus::Bogus, Some(error.to_string())),
+        NetError::Dns(DnsError::Nsec { proof, .. }) => (status_of(*proof), Some(error.to_string())),
+        NetError::Dns(DnsError::NoRecordsFound(none)) => {
+            let proofs = none.authorities.iter().flat_map(|a| a.iter()).map(|r| r.proof);
+            // A denial counts as secure when its NSEC/NSEC3 proof validated, else by its weakest part.
+            let status = match proofs.min() {
+                Some(p) => status_of(p),
+                None => DnssecStatus::Unknown,
+            };
+            (status, None)
+        }
+        other => (DnssecStatus::Unknown, Some(other.to_string())),
+    };
+    DnssecCheck { status, detail }
+}
+
+/// The weaker of two checks (bogus < unknown < insecure < secure).
+pub fn weaker(a: DnssecCheck, b: DnssecCheck) -> DnssecCheck {
+    let rank = |s: DnssecStatus| match s {
+        DnssecStatus::Bogus => 0,
+        DnssecStatus::Unknown => 1,
+        DnssecStatus::Insecure => 2,
+        DnssecStatus::Secure => 3,
+    };
+    if rank(b.status) < rank(a.status) {
+        b
+    } else {
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==";
+
+    #[test]
+    fn reads_dnskey_anchors_in_zone_file_form() {
+        let text = format!(
+            "; test anchors\nexample.test. 3600 IN DNSKEY 257 3 13 {KEY}\nother.test. DNSKEY 256 3 13 (\n  {} ; first half\n  {} )\n",
+            &KEY[..40],
+            &KEY[40..]
+        );
+        let anchors = parse_anchors(&text).unwrap();
+        assert_eq!(anchors.len(), 2);
+        assert_eq!(anchors[0].zone, Name::from_str("example.test.").unwrap());
+        assert_eq!((anchors[0].algorithm, anchors[0].key.len()), (13, 64));
+        assert_eq!(anchors[1].key, anchors[0].key, "a record split by parentheses is joined");
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_trust() {
+        let ds = "example.test. IN DS 12345 13 2 0123456789abcdef";
+        assert!(matches!(parse_anchors(ds), Err(AnchorError::Line { line: 1, reason }) if reason.contains("DS")));
+        assert_eq!(parse_anchors("; nothing\n\n"), Err(AnchorError::Empty));
+        assert!(parse_anchors("example.test. IN DNSKEY 257 3 13 not*base64").is_err());
+        assert!(parse_anchors("example.test. IN DNSKEY 257 2 13 AAAA").is_err());
+        assert!(parse_anchors("example.test. IN A 192.0.2.1").is_err());
+    }
+
+    #[test]
+    fn the_weaker_status_wins() {
+        let c = |status| DnssecCheck { status, detail: None };
+        assert_eq!(weaker(c(DnssecStatus::Secure), c(DnssecStatus::Insecure)).status, DnssecStatus::Insecure);
+        assert_eq!(weaker(c(DnssecStatus::Unknown), c(DnssecStatus::Bogus)).status, DnssecStatus::Bogus);
+        assert_eq!(tlsa_name("MX.example.test."), "_25._tcp.MX.example.test.");
+    }
+}
