@@ -929,7 +929,8 @@ fn relay_reason_en(reason: Option<crate::report::RelayReason>) -> (&'static str,
         Some(ProtocolError) => ("the reply code is not allowed for the command", "Check the mail server and any SMTP proxy in front of it."),
         Some(TlsRequired) => ("the server takes mail only over TLS, and the probe ran in plaintext because TLS failed", "Fix the TLS problem reported above; the relay probe then runs inside TLS."),
         Some(NoReply) => ("no valid reply came", "Run the test again; check the server's logs for the session."),
-        Some(Temporary | RefusedUnstated | RelayDenied | Accepted | AcceptedUnverified) | None => ("a temporary failure", "Run the test again later; greylisting and rate limits give temporary answers."),
+        Some(RelayDenied) => ("the server refused the sender before any recipient was named (it wants authentication for all mail), so no outside recipient was tried", "If this host is an MX it must take MAIL FROM without authentication on port 25 (RFC 5321); if it only takes submissions, list another host as MX."),
+        Some(Temporary | RefusedUnstated | Accepted | AcceptedUnverified) | None => ("a temporary failure", "Run the test again later; greylisting and rate limits give temporary answers."),
     }
 }
 
@@ -945,7 +946,8 @@ fn relay_reason_de(reason: Option<crate::report::RelayReason>) -> (&'static str,
         Some(ProtocolError) => ("der Antwortcode ist für das Kommando nicht erlaubt", "Den Mailserver und SMTP-Proxys davor prüfen."),
         Some(TlsRequired) => ("der Server nimmt Mail nur über TLS an, und der Test lief im Klartext, weil TLS scheiterte", "Das oben gemeldete TLS-Problem beheben; dann läuft der Relay-Test innerhalb von TLS."),
         Some(NoReply) => ("es kam keine gültige Antwort", "Den Test wiederholen; die Logs des Servers zu der Sitzung prüfen."),
-        Some(Temporary | RefusedUnstated | RelayDenied | Accepted | AcceptedUnverified) | None => ("ein vorübergehender Fehler", "Den Test später wiederholen; Greylisting und Ratenbegrenzungen geben vorübergehende Antworten."),
+        Some(RelayDenied) => ("der Server lehnte den Absender ab, bevor ein Empfänger genannt war (er verlangt für jede Mail eine Anmeldung), daher wurde kein externer Empfänger versucht", "Ist dieser Host ein MX, muss er MAIL FROM ohne Anmeldung auf Port 25 annehmen (RFC 5321); nimmt er nur Einlieferungen an, einen anderen Host als MX eintragen."),
+        Some(Temporary | RefusedUnstated | Accepted | AcceptedUnverified) | None => ("ein vorübergehender Fehler", "Den Test später wiederholen; Greylisting und Ratenbegrenzungen geben vorübergehende Antworten."),
     }
 }
 

@@ -4,9 +4,9 @@ mod common;
 
 use app::report::{AddressReport, Direction, Mark, RelayOutcome, StartTlsOutcome, TcpOutcome};
 use app::Severity;
-use common::{Lab, Limits};
+use common::{after_goodbye, Lab, Limits};
 use mxray_testkit::ca::self_signed;
-use mxray_testkit::{Greeting, Scenario, StartTls};
+use mxray_testkit::{Greeting, LatencyProxy, Scenario, StartTls};
 use std::time::Duration;
 
 const HOST: &str = "mx.example.com";
@@ -64,7 +64,7 @@ async fn a_good_server_passes_every_step() {
     assert!(relay.rcpt_to.as_deref().unwrap().starts_with("554"));
     assert_eq!(codes(&a), ["tls_ok", "certificate_valid", "relay_refused"]);
     assert_eq!((a.connections, lab.servers[0].connections()), (1, 1));
-    let sent: Vec<String> = lab.servers[0].commands();
+    let sent: Vec<String> = after_goodbye(&lab.servers[0]).await;
     assert_eq!(
         sent,
         [
@@ -134,7 +134,7 @@ async fn an_open_relay_is_critical_and_data_is_never_sent() {
     assert_eq!(a.findings[0].severity, Severity::Critical);
     assert!(a.findings[0].remedy.contains("relay"));
     never_data(&lab);
-    assert_eq!(lab.servers[0].commands().last().map(String::as_str), Some("QUIT"));
+    assert_eq!(after_goodbye(&lab.servers[0]).await.last().map(String::as_str), Some("QUIT"));
 }
 
 #[tokio::test]
@@ -381,4 +381,35 @@ async fn an_expired_intermediate_and_a_missing_one_are_named() {
     assert!(!cert.trusted && !cert.self_signed && cert.chain.len() == 1, "{cert:?}");
     assert_eq!(cert.unknown_issuer.as_deref(), Some("CN=mxray test intermediate"));
     assert!(codes(&a).contains(&"certificate_untrusted"));
+}
+
+/// Round trips of one address with STARTTLS, TLS 1.3 and a refused relay probe, counted by a
+/// latency proxy (client flights that followed server data, plus the TCP handshake).
+async fn round_trips(extensions: &[&str]) -> (usize, AddressReport, Vec<String>) {
+    let mut lab = Lab::new();
+    let mut s = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+    s.extensions = extensions.iter().map(|e| (*e).to_owned()).collect();
+    lab.mx(DOMAIN, 10, HOST, IP, s).await;
+    let bind = "127.0.1.1:0".parse().unwrap();
+    let proxy = LatencyProxy::start(bind, lab.servers[0].addr, Duration::from_millis(20)).await.unwrap();
+    lab.connector.map.insert(IP.parse().unwrap(), proxy.addr);
+    let (report, _) = lab.check(DOMAIN).await;
+    let a = report.mx[0].addresses[0].clone();
+    assert_eq!(a.starttls.as_ref().unwrap().tls_version.as_deref(), Some("TLSv1.3"));
+    assert_eq!(a.open_relay.as_ref().map(|r| (r.outcome, r.over_tls)), Some((RelayOutcome::Refused, true)));
+    let sent = after_goodbye(&lab.servers[0]).await;
+    (proxy.round_trips(), a, sent)
+}
+
+#[tokio::test]
+async fn pipelining_takes_the_fewest_round_trips_and_lock_step_one_more() {
+    // Connect, greeting, EHLO, STARTTLS, TLS 1.3 handshake, EHLO, MAIL+RCPT; the goodbye is not awaited.
+    let (trips, a, sent) = round_trips(&["PIPELINING", "SIZE 10240000", "8BITMIME"]).await;
+    assert_eq!(trips, 7, "{:#?}", a.transcript);
+    let tail = &sent[3..];
+    assert_eq!(tail, ["MAIL FROM:<relay-probe@mxray.test>", "RCPT TO:<relay-test@example.net>", "RSET", "QUIT"]);
+    // Without PIPELINING each command waits for its reply, and the goodbye is QUIT alone.
+    let (trips, _, sent) = round_trips(&["SIZE 10240000", "8BITMIME"]).await;
+    assert_eq!(trips, 8);
+    assert_eq!(&sent[3..], ["MAIL FROM:<relay-probe@mxray.test>", "RCPT TO:<relay-test@example.net>", "QUIT"]);
 }

@@ -5,7 +5,7 @@ mod common;
 
 use app::report::{AddressReport, Mark, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome};
 use app::{Report, Severity};
-use common::{Lab, Limits};
+use common::{after_goodbye, Lab, Limits};
 use mxray_testkit::{Greeting, Scenario, StartTls};
 use std::time::Duration;
 
@@ -585,4 +585,78 @@ async fn a_server_that_refuses_mxray_itself_is_not_called_broken() {
     let (report, _) = probe(s).await;
     assert_eq!(codes(&report.mx[0].addresses[0]), ["banner_not_ready"]);
     assert_eq!(report.findings[0].code, "no_reachable_mx");
+}
+
+#[tokio::test]
+async fn an_open_relay_offering_chunking_sees_no_data_and_only_an_outside_recipient() {
+    // The tested domain is the configured recipient's own domain: the probe must pick another one.
+    let (domain, host) = ("example.net", "mx.example.net");
+    let mut lab = Lab::new();
+    let mut s = Scenario::good(host, lab.ca.valid(&[host]));
+    s.rcpt_reply = "250 2.1.5 Ok".into();
+    assert!(s.extensions.iter().any(|e| e == "CHUNKING") && s.extensions.iter().any(|e| e == "PIPELINING"));
+    lab.mx(domain, 10, host, IP, s).await;
+    let (report, _) = lab.check(domain).await;
+    let relay = report.mx[0].addresses[0].open_relay.clone().expect("relay report");
+    assert_eq!((relay.outcome, relay.recipient.as_str()), (RelayOutcome::Accepted, "relay-test@example.org"));
+    assert_eq!(report.mx[0].status.open_relay, Mark::Critical);
+    let sent = after_goodbye(&lab.servers[0]).await;
+    assert_eq!(
+        sent,
+        [
+            "EHLO probe.mxray.test",
+            "STARTTLS",
+            "EHLO probe.mxray.test",
+            "MAIL FROM:<relay-probe@mxray.test>",
+            "RCPT TO:<relay-test@example.org>",
+            "RSET",
+            "QUIT"
+        ]
+    );
+    let transcript = &report.mx[0].addresses[0].transcript;
+    assert!(transcript.iter().all(|l| !l.text.to_ascii_lowercase().contains("@example.net")), "{transcript:#?}");
+}
+
+#[tokio::test]
+async fn a_550_at_mail_from_is_inconclusive_whatever_its_wording() {
+    for refusal in ["550 5.7.1 <relay-probe@mxray.test>: Access denied", "550 5.7.1 Relaying denied"] {
+        // The RCPT that went out in the same write is answered 503: no transaction.
+        let (report, lab) = probe(server(&[("MAIL", refusal), ("RCPT", "250 2.1.5 Ok")])).await;
+        let a = &report.mx[0].addresses[0];
+        let relay = a.open_relay.as_ref().unwrap();
+        assert_eq!(relay.outcome, RelayOutcome::Inconclusive, "{refusal}: {relay:?}");
+        assert_eq!(relay.attempts.len(), 2, "{refusal}");
+        assert!(relay.attempts.iter().all(|t| t.rcpt_to.is_none()), "{refusal}: {:?}", relay.attempts);
+        assert_eq!(report.mx[0].status.open_relay, Mark::Inconclusive, "{refusal}");
+        assert!(!codes(a).contains(&"relay_refused") && !codes(a).contains(&"open_relay"), "{refusal}");
+        assert!(a.protocol_error.is_none(), "{refusal}: {:?}", a.protocol_error);
+        assert!(a.transcript.iter().any(|l| l.text.starts_with("503 ")), "{refusal}: the RCPT reply was read");
+        let sent = after_goodbye(&lab.servers[0]).await;
+        assert_eq!(
+            sent,
+            [
+                "EHLO probe.mxray.test",
+                "MAIL FROM:<relay-probe@mxray.test>",
+                "RCPT TO:<relay-test@example.net>",
+                "RSET",
+                "MAIL FROM:<>",
+                "RCPT TO:<relay-test@example.net>",
+                "RSET",
+                "QUIT"
+            ]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_recipient_accepted_without_a_transaction_is_a_protocol_error_not_a_verdict() {
+    let mut s = server(&[("MAIL", "530 5.7.0 Authentication required")]);
+    s.rcpt_without_mail = "250 2.1.5 Ok".into();
+    let (report, _) = probe(s).await;
+    let a = &report.mx[0].addresses[0];
+    let relay = a.open_relay.as_ref().unwrap();
+    assert_eq!((relay.outcome, relay.reason), (RelayOutcome::Inconclusive, Some(RelayReason::ProtocolError)));
+    let p = a.protocol_error.as_ref().expect("protocol error");
+    assert_eq!((p.command.as_str(), p.reply.as_str(), p.unsolicited), ("RCPT TO", "250 2.1.5 Ok", false));
+    assert!(codes(a).contains(&"protocol_violation"));
 }

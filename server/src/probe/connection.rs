@@ -115,43 +115,65 @@ impl<S: AsyncRead + AsyncWrite + Unpin> SmtpConnection<S> {
         }
     }
 
-    /// Sends one command line (CRLF added), recording it.
+    /// Sends one command line (CRLF added), recording it, without looking for unread replies (for
+    /// the goodbye after a protocol error, when replies no longer pair with commands).
     pub async fn send(&mut self, line: &str, transcript: &mut Transcript) -> Result<(), SessionError> {
-        transcript.push(Direction::Client, line);
-        self.last_verb = line.split([' ', ':']).next().map(str::to_owned);
+        self.write_lines(&[line], transcript).await
+    }
+
+    /// Sends a command and reads its reply. Refuses to send while anything unread is waiting: a reply
+    /// nobody asked for would otherwise be taken as this command's reply, and every later one shifts.
+    pub async fn command(&mut self, line: &str, transcript: &mut Transcript) -> Result<Reply, SessionError> {
+        self.send_group(&[line], transcript).await?;
+        self.read_reply(transcript).await
+    }
+
+    /// Sends commands in one write (an RFC 2920 command group when there are several), after checking
+    /// that nothing unread waits. Their replies come in the same order; the caller reads one per
+    /// command with [`SmtpConnection::read_reply`], so each reply still pairs with its command.
+    pub async fn send_group(&mut self, lines: &[&str], transcript: &mut Transcript) -> Result<(), SessionError> {
+        if let Some(data) = self.unsolicited(transcript).await {
+            let after = self.last_verb.clone().unwrap_or_else(|| "greeting".to_owned());
+            return Err(SessionError::Unsolicited { after, data });
+        }
+        self.write_lines(lines, transcript).await
+    }
+
+    async fn write_lines(&mut self, lines: &[&str], transcript: &mut Transcript) -> Result<(), SessionError> {
+        let mut bytes = Vec::new();
+        for line in lines {
+            transcript.push(Direction::Client, line);
+            self.last_verb = line.split([' ', ':']).next().map(str::to_owned);
+            bytes.extend_from_slice(line.as_bytes());
+            bytes.extend_from_slice(b"\r\n");
+        }
         let limit = self.step_timeout;
         let write = async {
-            self.stream.write_all(format!("{line}\r\n").as_bytes()).await?;
+            self.stream.write_all(&bytes).await?;
             self.stream.flush().await
         };
         timeout(limit, write).await.map_err(|_| SessionError::Timeout(limit))??;
         Ok(())
     }
 
-    /// Sends a command and reads its reply. Refuses to send while anything unread is waiting: a reply
-    /// nobody asked for would otherwise be taken as this command's reply, and every later one shifts.
-    pub async fn command(&mut self, line: &str, transcript: &mut Transcript) -> Result<Reply, SessionError> {
-        if let Some(data) = self.unsolicited(transcript).await {
-            let after = self.last_verb.clone().unwrap_or_else(|| "greeting".to_owned());
-            return Err(SessionError::Unsolicited { after, data });
+    /// Reads what the socket has ready right now, without waiting, into the buffer (counted against
+    /// the byte cap like any read).
+    async fn read_ready(&mut self) {
+        let mut chunk = [0u8; 4096];
+        let mut ready = ReadBuf::new(&mut chunk);
+        let stream = &mut self.stream;
+        let polled = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut *stream).poll_read(cx, &mut ready))).await;
+        if matches!(polled, Poll::Ready(Ok(()))) {
+            self.received += ready.filled().len();
+            self.buf.extend_from_slice(ready.filled());
         }
-        self.send(line, transcript).await?;
-        self.read_reply(transcript).await
     }
 
     /// What the server sent that no command asked for, looking without waiting: the read buffer, then
     /// whatever the socket has ready right now. The first line goes into the transcript.
     async fn unsolicited(&mut self, transcript: &mut Transcript) -> Option<String> {
         if self.buf.is_empty() {
-            let mut chunk = [0u8; 4096];
-            let mut ready = ReadBuf::new(&mut chunk);
-            let stream = &mut self.stream;
-            let polled = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut *stream).poll_read(cx, &mut ready))).await;
-            if matches!(polled, Poll::Ready(Ok(()))) {
-                // Counted against the byte cap like any read; past it, the next read ends the session.
-                self.received += ready.filled().len();
-                self.buf.extend_from_slice(ready.filled());
-            }
+            self.read_ready().await;
         }
         if self.buf.is_empty() {
             return None;
@@ -163,6 +185,34 @@ impl<S: AsyncRead + AsyncWrite + Unpin> SmtpConnection<S> {
         let line = String::from_utf8_lossy(&self.buf[..end]).trim_end_matches('\r').to_owned();
         transcript.push(Direction::Server, &line);
         Some(line)
+    }
+
+    /// Records the complete lines that already arrived, without waiting: the replies to commands
+    /// nobody waits for (`RSET`, `QUIT`) when they came in time.
+    pub async fn record_ready(&mut self, transcript: &mut Transcript) {
+        if self.received <= MAX_SESSION_BYTES {
+            self.read_ready().await;
+        }
+        while let Some(end) = self.buf.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = self.buf.drain(..=end).collect();
+            let text = String::from_utf8_lossy(&line[..line.len().min(MAX_LINE)]);
+            transcript.push(Direction::Server, text.trim_end_matches(['\r', '\n']));
+        }
+    }
+
+    /// Reads and drops whatever else comes until the server closes, at most `limit` and the byte cap,
+    /// so a server answering `QUIT` sees an orderly close rather than a reset.
+    pub async fn linger(mut self, limit: Duration) {
+        let drain = async {
+            let mut chunk = [0u8; 4096];
+            while self.received <= MAX_SESSION_BYTES {
+                match self.stream.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => self.received += n,
+                }
+            }
+        };
+        let _ = timeout(limit, drain).await;
     }
 
     /// Gives the stream back for a TLS handshake, with the number of bytes the server sent too early.

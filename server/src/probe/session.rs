@@ -39,6 +39,14 @@ pub struct SessionConfig {
     pub port: u16,
 }
 
+/// The longest a connection is kept open in the background after `QUIT`, for the server's reply.
+const LINGER: Duration = Duration::from_secs(2);
+
+/// A byte stream an SMTP session runs over (plain TCP or TLS); the goodbye outlives the session.
+pub trait SmtpStream: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+
+impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> SmtpStream for S {}
+
 /// Fallbacks when the configured recipient is inside the tested domain.
 const OUTSIDE_RECIPIENTS: [&str; 2] = ["relay-test@example.org", "relay-test@example.com"];
 
@@ -141,15 +149,16 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         if !self.greet(&mut conn, true).await {
             return;
         }
-        let Some(ehlo) = self.ehlo(&mut conn, false).await else { return self.quit(conn).await };
+        let Some(ehlo) = self.ehlo(&mut conn, false, None).await else { return self.quit(conn, false).await };
+        let pipelining = ehlo.offers("PIPELINING");
         if !ehlo.offers("STARTTLS") {
             self.emit(StepResult::Starttls(starttls(false, StartTlsOutcome::NotOffered, None))).await;
-            return self.relay_and_quit(conn, false).await;
+            return self.relay_and_quit(conn, false, pipelining).await;
         }
         if let Err(reason) = usable_server_name(self.host) {
             self.transcript.event(&reason);
             self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::NotTestable, Some(reason)))).await;
-            return self.relay_and_quit(conn, false).await;
+            return self.relay_and_quit(conn, false, pipelining).await;
         }
         let reply = match conn.command("STARTTLS", &mut self.transcript).await {
             Ok(reply) => reply,
@@ -162,12 +171,12 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             220 => {}
             400..=599 => {
                 self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::Rejected, Some(reply.summary())))).await;
-                return self.relay_and_quit(conn, false).await;
+                return self.relay_and_quit(conn, false, pipelining).await;
             }
             _ => {
                 self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::Rejected, Some(reply.summary())))).await;
                 self.violation("STARTTLS", reply.summary(), false);
-                return self.quit(conn).await;
+                return self.quit(conn, false).await;
             }
         }
         let (stream, early_bytes) = conn.into_stream();
@@ -199,6 +208,10 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                 self.relay_on_fresh_connection().await;
             }
             Ok(session) => {
+                // EHLO goes out the moment the handshake is done; the results are reported meanwhile.
+                let mut conn =
+                    SmtpConnection::new(session.stream, self.config.step_timeout).continued_after("STARTTLS");
+                let ehlo_sent = conn.send_group(&[&self.ehlo_line("EHLO")], &mut self.transcript).await;
                 let f = session.facts;
                 let names = [&f.version, &f.cipher_suite, &f.kx_group].map(|v| v.clone().unwrap_or_default());
                 self.transcript.event(&format!(
@@ -214,11 +227,9 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                 }))
                 .await;
                 self.sink.certificate(&chain).await;
-                let mut conn =
-                    SmtpConnection::new(session.stream, self.config.step_timeout).continued_after("STARTTLS");
-                match self.ehlo(&mut conn, true).await {
-                    Some(_) => self.relay_and_quit(conn, true).await,
-                    None => self.quit(conn).await,
+                match self.ehlo(&mut conn, true, Some(ehlo_sent)).await {
+                    Some(ehlo) => self.relay_and_quit(conn, true, ehlo.offers("PIPELINING")).await,
+                    None => self.quit(conn, false).await,
                 }
             }
         }
@@ -231,9 +242,9 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         if !self.greet(&mut conn, false).await {
             return;
         }
-        match self.ehlo(&mut conn, false).await {
-            Some(_) => self.relay_and_quit(conn, false).await,
-            None => self.quit(conn).await,
+        match self.ehlo(&mut conn, false, None).await {
+            Some(ehlo) => self.relay_and_quit(conn, false, ehlo.offers("PIPELINING")).await,
+            None => self.quit(conn, false).await,
         }
     }
 
@@ -275,7 +286,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     }
 
     /// Reads the greeting; true when it is 220.
-    async fn greet<S: AsyncRead + AsyncWrite + Unpin>(&mut self, conn: &mut SmtpConnection<S>, first: bool) -> bool {
+    async fn greet<S: SmtpStream>(&mut self, conn: &mut SmtpConnection<S>, first: bool) -> bool {
         let started = self.transcript.elapsed_ms();
         let reply = conn.read_reply(&mut self.transcript).await;
         let elapsed_ms = self.transcript.elapsed_ms().saturating_sub(started);
@@ -311,10 +322,11 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     }
 
     /// EHLO, with HELO when EHLO is refused. Emits the result for the first connection and for TLS.
-    async fn ehlo<S: AsyncRead + AsyncWrite + Unpin>(
+    async fn ehlo<S: SmtpStream>(
         &mut self,
         conn: &mut SmtpConnection<S>,
         in_tls: bool,
+        sent: Option<Result<(), SessionError>>,
     ) -> Option<EhloReport> {
         // The first plaintext EHLO is a step of its own; a failure elsewhere only ends the session.
         let fresh_plaintext = !in_tls && self.connections > 1;
@@ -323,7 +335,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             (false, true) => "second connection EHLO",
             (false, false) => "EHLO",
         };
-        let report = match self.ehlo_report(conn).await {
+        let report = match self.ehlo_report(conn, sent).await {
             Ok(report) => report,
             Err(e) => {
                 self.broke(command, e);
@@ -346,10 +358,17 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         None
     }
 
-    /// The EHLO (or HELO) exchange. `Err` only when no reply arrived or an unrequested one waited.
-    async fn ehlo_report<S: AsyncRead + AsyncWrite + Unpin>(
+    /// `EHLO name` or `HELO name`.
+    fn ehlo_line(&self, verb: &str) -> String {
+        format!("{verb} {}", self.config.helo_name)
+    }
+
+    /// The EHLO (or HELO) exchange; `sent` is the outcome of sending EHLO when that already happened.
+    /// `Err` only when no reply arrived or an unrequested one waited.
+    async fn ehlo_report<S: SmtpStream>(
         &mut self,
         conn: &mut SmtpConnection<S>,
+        sent: Option<Result<(), SessionError>>,
     ) -> Result<EhloReport, SessionError> {
         let failed = |r: &Reply, helo_fallback: bool| EhloReport {
             code: Some(r.code),
@@ -360,7 +379,11 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             error: Some(r.summary()),
             refuses_tester: refuses_the_tester(r),
         };
-        let reply = conn.command(&format!("EHLO {}", self.config.helo_name), &mut self.transcript).await?;
+        match sent {
+            Some(sent) => sent?,
+            None => conn.send_group(&[&self.ehlo_line("EHLO")], &mut self.transcript).await?,
+        }
+        let reply = conn.read_reply(&mut self.transcript).await?;
         if reply.code == 250 {
             let (host, extensions, size_limit) = parse_ehlo(&reply);
             let helo_fallback = false;
@@ -377,7 +400,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         if !(500..600).contains(&reply.code) {
             return Ok(failed(&reply, false));
         }
-        let reply = conn.command(&format!("HELO {}", self.config.helo_name), &mut self.transcript).await?;
+        let reply = conn.command(&self.ehlo_line("HELO"), &mut self.transcript).await?;
         if reply.code != 250 {
             return Ok(failed(&reply, true));
         }
@@ -386,68 +409,127 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     }
 
     /// The relay probe, then `RSET` and `QUIT`. Never `DATA`. A rejection about something other than
-    /// relaying (sender, HELO, client, recipient, greylisting) gets one more try in the same session with
-    /// the null sender, which every server must accept (RFC 5321 §4.5.5).
-    async fn relay_and_quit<S: AsyncRead + AsyncWrite + Unpin>(&mut self, mut conn: SmtpConnection<S>, over_tls: bool) {
+    /// relaying (sender, HELO, client, recipient, greylisting) or any refusal of `MAIL FROM` gets one
+    /// more try in the same session with the null sender, which every server must accept (RFC 5321
+    /// §4.5.5). With PIPELINING (RFC 2920)
+    /// each attempt is one write; the goodbye is sent before the verdict is reported and not waited for.
+    async fn relay_and_quit<S: SmtpStream>(&mut self, mut conn: SmtpConnection<S>, over_tls: bool, pipelining: bool) {
         let recipient = self.recipient.clone();
         let sender = self.config.relay_sender.clone();
-        let (first, mut alive) = self.relay_attempt(&mut conn, &sender, &recipient).await;
-        let mut attempts = vec![first];
-        if alive && attempts[0].reason.is_about_something_else() {
-            match conn.command("RSET", &mut self.transcript).await {
-                Ok(r) if r.code == 250 => {
-                    let (second, still) = self.relay_attempt(&mut conn, "", &recipient).await;
-                    attempts.push(second);
-                    alive = still;
-                }
-                Ok(r) => {
-                    self.violation("RSET", r.summary(), false);
-                    alive = false;
-                }
-                Err(e) => {
-                    self.broke("RSET", e);
-                    alive = false;
-                }
-            }
+        let (first, mut alive) = self.relay_attempt(&mut conn, &sender, &recipient, false, pipelining).await;
+        let mut attempts: Vec<RelayAttempt> = first.into_iter().collect();
+        // A refusal at MAIL FROM never reached the recipient, whatever it says: the null sender may.
+        if alive && (attempts[0].reason.is_about_something_else() || attempts[0].rcpt_to.is_none()) {
+            let (second, still) = self.relay_attempt(&mut conn, "", &recipient, true, pipelining).await;
+            attempts.extend(second);
+            alive = still;
+        }
+        if alive || self.protocol_error.is_some() {
+            self.goodbye(&mut conn, pipelining).await;
         }
         self.emit(StepResult::OpenRelay(relay_report(sender, recipient, over_tls, attempts))).await;
-        if alive || self.protocol_error.is_some() {
-            self.quit(conn).await;
-        }
+        self.close(conn).await;
     }
 
-    /// One `MAIL FROM` + `RCPT TO`; the attempt and whether the session can go on.
-    async fn relay_attempt<S: AsyncRead + AsyncWrite + Unpin>(
+    /// One `MAIL FROM` + `RCPT TO` (after `RSET` when `reset`): with PIPELINING all in one write, the
+    /// replies then read one per command in order; else lock-step. The attempt (none when `RSET` failed)
+    /// and whether the session can go on.
+    async fn relay_attempt<S: SmtpStream>(
         &mut self,
         conn: &mut SmtpConnection<S>,
         sender: &str,
         recipient: &str,
-    ) -> (RelayAttempt, bool) {
+        reset: bool,
+        pipelining: bool,
+    ) -> (Option<RelayAttempt>, bool) {
         let mut attempt =
             RelayAttempt { sender: sender.to_owned(), mail_from: None, rcpt_to: None, reason: RelayReason::NoReply };
-        let mail = format!("MAIL FROM:<{sender}>");
-        let Some(code) = self.relay_command(conn, RelayStage::Mail, &mail, &mut attempt).await else {
-            return (attempt, false);
+        let (mail, rcpt) = (format!("MAIL FROM:<{sender}>"), format!("RCPT TO:<{recipient}>"));
+        if pipelining {
+            let group: Vec<&str> = reset.then_some("RSET").into_iter().chain([mail.as_str(), rcpt.as_str()]).collect();
+            if let Err(e) = conn.send_group(&group, &mut self.transcript).await {
+                if reset {
+                    self.broke("RSET", e);
+                    return (None, false);
+                }
+                return (self.relay_reply(Err(e), RelayStage::Mail, &mut attempt).map(|_| attempt), false);
+            }
+        }
+        if reset {
+            let reply = self.exchange(conn, "RSET", pipelining).await;
+            match reply {
+                Ok(r) if r.code == 250 => {}
+                Ok(r) => {
+                    self.violation("RSET", r.summary(), false);
+                    return (None, false);
+                }
+                Err(e) => {
+                    self.broke("RSET", e);
+                    return (None, false);
+                }
+            }
+        }
+        let reply = self.exchange(conn, &mail, pipelining).await;
+        let Some(code) = self.relay_reply(reply, RelayStage::Mail, &mut attempt) else {
+            return (Some(attempt), false);
         };
         if attempt.reason != RelayReason::Accepted {
-            return (attempt, code != 421);
+            // 421 closes the session: nothing more comes. A pipelined RCPT still has its reply due.
+            let alive = code != 421 && (!pipelining || self.rcpt_without_transaction(conn, &mut attempt).await);
+            return (Some(attempt), alive);
         }
-        let rcpt = format!("RCPT TO:<{recipient}>");
-        let alive = self.relay_command(conn, RelayStage::Rcpt, &rcpt, &mut attempt).await.is_some_and(|c| c != 421);
-        (attempt, alive)
+        let reply = self.exchange(conn, &rcpt, pipelining).await;
+        let alive = self.relay_reply(reply, RelayStage::Rcpt, &mut attempt).is_some_and(|c| c != 421);
+        (Some(attempt), alive)
     }
 
-    /// Sends one command of a relay attempt and records its reply and meaning in `attempt`. The reply
-    /// code, or `None` when the dialogue cannot go on (no reply, or a protocol error).
-    async fn relay_command<S: AsyncRead + AsyncWrite + Unpin>(
+    /// The reply to `line`: already sent in a command group (`pipelined`), or sent now and awaited.
+    async fn exchange<S: SmtpStream>(
         &mut self,
         conn: &mut SmtpConnection<S>,
-        stage: RelayStage,
         line: &str,
+        pipelined: bool,
+    ) -> Result<Reply, SessionError> {
+        if pipelined {
+            conn.read_reply(&mut self.transcript).await
+        } else {
+            conn.command(line, &mut self.transcript).await
+        }
+    }
+
+    /// Reads the reply to a pipelined `RCPT TO` whose `MAIL FROM` was refused. Real servers answer 503
+    /// (no transaction) and the verdict stays with MAIL's reply; a positive reply is a protocol error
+    /// (RFC 5321 §3.3: RCPT needs a transaction) and leaves no verdict. True when the session can go on.
+    async fn rcpt_without_transaction<S: SmtpStream>(
+        &mut self,
+        conn: &mut SmtpConnection<S>,
+        attempt: &mut RelayAttempt,
+    ) -> bool {
+        match conn.read_reply(&mut self.transcript).await {
+            Ok(r) if r.code >= 400 => r.code != 421,
+            Ok(r) => {
+                attempt.rcpt_to = Some(r.summary());
+                attempt.reason = RelayReason::ProtocolError;
+                self.violation("RCPT TO", r.summary(), false);
+                false
+            }
+            Err(e) => {
+                self.broke("RCPT TO", e);
+                false
+            }
+        }
+    }
+
+    /// Records the reply of one command of a relay attempt and its meaning in `attempt`. The reply
+    /// code, or `None` when the dialogue cannot go on (no reply, or a protocol error).
+    fn relay_reply(
+        &mut self,
+        reply: Result<Reply, SessionError>,
+        stage: RelayStage,
         attempt: &mut RelayAttempt,
     ) -> Option<u16> {
         let command = if stage == RelayStage::Mail { "MAIL FROM" } else { "RCPT TO" };
-        let reply = match conn.command(line, &mut self.transcript).await {
+        let reply = match reply {
             Ok(reply) => reply,
             Err(e) => {
                 if matches!(e, SessionError::Unsolicited { .. }) {
@@ -467,34 +549,53 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         Some(reply.code)
     }
 
-    /// `RSET` and `QUIT`, errors only noted. After a protocol error replies no longer pair with
-    /// commands, so only `QUIT` goes out, without waiting.
-    async fn quit<S: AsyncRead + AsyncWrite + Unpin>(&mut self, mut conn: SmtpConnection<S>) {
-        if self.protocol_error.is_some() {
-            let _ = conn.send("QUIT", &mut self.transcript).await;
-            return;
-        }
-        for command in ["RSET", "QUIT"] {
-            if let Err(e) = conn.command(command, &mut self.transcript).await {
-                if !matches!(e, SessionError::Closed) {
-                    self.transcript.event(&format!("{command}: {e}"));
-                }
-                break;
+    /// Ends the session: `QUIT`, nothing awaited, errors only noted.
+    async fn quit<S: SmtpStream>(&mut self, mut conn: SmtpConnection<S>, pipelining: bool) {
+        self.goodbye(&mut conn, pipelining).await;
+        self.close(conn).await;
+    }
+
+    /// Sends the goodbye without waiting for its replies: with PIPELINING `RSET` and `QUIT` in one
+    /// write, else `QUIT` alone (a `RSET` right before `QUIT` changes nothing, and lock-step would cost
+    /// a round trip). After a protocol error replies no longer pair with commands, so only `QUIT`
+    /// goes out, without looking for unread replies.
+    async fn goodbye<S: SmtpStream>(&mut self, conn: &mut SmtpConnection<S>, pipelining: bool) {
+        let sent = if self.protocol_error.is_some() {
+            conn.send("QUIT", &mut self.transcript).await
+        } else if pipelining {
+            conn.send_group(&["RSET", "QUIT"], &mut self.transcript).await
+        } else {
+            conn.send_group(&["QUIT"], &mut self.transcript).await
+        };
+        match sent {
+            Ok(()) | Err(SessionError::Closed) => {}
+            Err(SessionError::Unsolicited { after, data }) => {
+                self.transcript.event(&format!("not saying goodbye: after {after}, unrequested {data:?}"))
             }
+            Err(e) => self.transcript.event(&format!("QUIT: {e}")),
         }
+    }
+
+    /// Records the replies that already arrived (the goodbye's, when they came in time) and leaves
+    /// the connection to close in the background, bounded, so the address is done without waiting.
+    async fn close<S: SmtpStream>(&mut self, mut conn: SmtpConnection<S>) {
+        conn.record_ready(&mut self.transcript).await;
+        tokio::spawn(conn.linger(self.config.step_timeout.min(LINGER)));
     }
 }
 
 /// The relay verdict from the attempts (the last one decides): accepted at RCPT is an open relay;
-/// only a refusal about relaying (or a permanent refusal of the null sender's try that states no
-/// reason) is "refused"; everything else is inconclusive, with its reason.
+/// only a refusal of the outside recipient about relaying (or a permanent refusal of the null
+/// sender's try that states no reason) is "refused"; everything else is inconclusive, with its
+/// reason. A refusal at `MAIL FROM`, whatever its wording, never named a recipient: inconclusive.
 fn relay_report(sender: String, recipient: String, over_tls: bool, attempts: Vec<RelayAttempt>) -> RelayReport {
     let last = attempts.last().cloned();
     let reason = last.as_ref().map(|a| a.reason);
+    let at_rcpt = last.as_ref().is_some_and(|a| a.rcpt_to.is_some());
     let outcome = match reason {
-        Some(RelayReason::Accepted | RelayReason::AcceptedUnverified) => RelayOutcome::Accepted,
-        Some(RelayReason::RelayDenied) => RelayOutcome::Refused,
-        Some(RelayReason::RefusedUnstated) if attempts.len() > 1 => RelayOutcome::Refused,
+        Some(RelayReason::Accepted | RelayReason::AcceptedUnverified) if at_rcpt => RelayOutcome::Accepted,
+        Some(RelayReason::RelayDenied) if at_rcpt => RelayOutcome::Refused,
+        Some(RelayReason::RefusedUnstated) if at_rcpt && attempts.len() > 1 => RelayOutcome::Refused,
         _ => RelayOutcome::Inconclusive,
     };
     RelayReport {

@@ -77,6 +77,9 @@ pub struct Scenario {
     /// line by line: 128 lines of 2048 bytes, mostly control bytes. One reply is more than the
     /// client's 256 KiB per connection, so it hits that cap.
     pub flood_replies: bool,
+    /// Reply to `RCPT TO` without a mail transaction (no accepted `MAIL FROM` since the last `RSET`):
+    /// real servers say `503 5.5.1 Error: need MAIL command`, a broken one may say anything.
+    pub rcpt_without_mail: String,
 }
 
 impl Scenario {
@@ -97,6 +100,7 @@ impl Scenario {
             after_greeting: None,
             tls_greeting: None,
             flood_replies: false,
+            rcpt_without_mail: "503 5.5.1 Error: need MAIL command".to_owned(),
         }
     }
 
@@ -231,6 +235,8 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // A mail transaction is open: MAIL FROM was accepted and no RSET came since.
+    let mut transaction = false;
     loop {
         line.clear();
         if reader.read_line(&mut line).await.ok()? == 0 {
@@ -245,11 +251,16 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
             reader.get_mut().write_all(&flood_reply()).await.ok()?;
             continue;
         }
+        if verb == "RCPT" && !transaction {
+            reader.get_mut().write_all(format!("{}\r\n", scenario.rcpt_without_mail).as_bytes()).await.ok()?;
+            continue;
+        }
         let scripted: Vec<&String> = scenario.replies.iter().filter(|(v, _)| *v == verb).map(|(_, r)| r).collect();
         let nth = seen.entry(verb.clone()).or_default();
         let reply = scripted.get(*nth).or(scripted.last()).copied();
         *nth += 1;
         if let Some(reply) = reply {
+            transaction = in_transaction(&verb, reply, transaction);
             reader.get_mut().write_all(format!("{reply}\r\n").as_bytes()).await.ok()?;
             if verb == "QUIT" {
                 return None;
@@ -286,7 +297,17 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
             },
             _ => "502 5.5.2 Error: command not recognized".to_owned(),
         };
+        transaction = in_transaction(&verb, &reply, transaction);
         reader.get_mut().write_all(format!("{reply}\r\n").as_bytes()).await.ok()?;
+    }
+}
+
+/// Whether a mail transaction is open after `verb` got `reply`.
+fn in_transaction(verb: &str, reply: &str, open: bool) -> bool {
+    match verb {
+        "MAIL" => reply.starts_with('2'),
+        "RSET" | "EHLO" | "HELO" | "STARTTLS" => false,
+        _ => open,
     }
 }
 

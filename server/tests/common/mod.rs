@@ -26,6 +26,10 @@ pub struct StaticDns {
     pub hosts: HashMap<String, Vec<IpAddr>>,
     /// How long the address lookup of a host takes.
     pub delays: HashMap<String, Duration>,
+    /// TXT records by name (absent: NXDOMAIN).
+    pub txt: HashMap<String, Vec<String>>,
+    /// PTR names by address (absent: NXDOMAIN).
+    pub ptr: HashMap<IpAddr, Vec<String>>,
 }
 
 impl MailDns for StaticDns {
@@ -43,6 +47,12 @@ impl MailDns for StaticDns {
     }
     fn label(&self) -> String {
         "static".into()
+    }
+    async fn txt(&self, name: &str) -> Result<Vec<String>, LookupError> {
+        self.txt.get(name).cloned().ok_or(LookupError::NxDomain)
+    }
+    async fn ptr(&self, ip: IpAddr) -> Result<Vec<String>, LookupError> {
+        self.ptr.get(&ip).cloned().ok_or(LookupError::NxDomain)
     }
 }
 
@@ -150,6 +160,18 @@ pub fn session_config(step: Duration, port: u16) -> SessionConfig {
 pub async fn run(engine: &impl Engine, domain: &str) -> (Report, Vec<CheckEvent>) {
     let events: Vec<CheckEvent> = engine.check(normalize(domain).expect("valid domain")).collect().await;
     (Report::from_events(&events), events)
+}
+
+/// The commands a server saw once mxray's goodbye reached it: mxray sends `QUIT` without waiting for
+/// the reply, so a check can end before the server has read it.
+pub async fn after_goodbye(server: &FakeSmtp) -> Vec<String> {
+    for _ in 0..200 {
+        if server.commands().last().is_some_and(|c| c == "QUIT") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.commands()
 }
 
 fn unique() -> usize {
