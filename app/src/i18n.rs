@@ -220,6 +220,36 @@ pub enum Text {
     SameServerAs,
     /// The reply that broke the exchange.
     ProtocolErrorRow,
+    /// The TLS versions section.
+    TlsVersions,
+    /// Versions accepted.
+    VersionsAccepted,
+    /// Versions refused.
+    VersionsRefused,
+    /// Versions neither seen accepted nor refused.
+    VersionsNotTested,
+    /// The extra connection with a TLS 1.1 ClientHello.
+    LegacyProbe,
+    /// The reverse DNS section.
+    ReverseDnsSection,
+    /// A PTR name.
+    Ptr,
+    /// The PTR name resolves back to the address.
+    ResolvesBack,
+    /// The host name in the greeting.
+    NameInGreeting,
+    /// The host name in the EHLO reply.
+    NameInEhlo,
+    /// The MX host name.
+    MxName,
+    /// The certificate names the PTR name.
+    PtrInCertificate,
+    /// Same as the PTR name.
+    SameAsPtr,
+    /// Differs from the PTR name.
+    OtherThanPtr,
+    /// The blocklist section.
+    Blocklists,
     /// Yes.
     Yes,
     /// No.
@@ -239,6 +269,12 @@ pub enum Text {
     DomainField,
     /// The button that starts a check.
     TestButton,
+    /// Summary of the form's fold with the less common choices.
+    Advanced,
+    /// Legend of the port choice.
+    PortsChoice,
+    /// What each port is for.
+    PortsHint,
     /// Shown until the mail hosts are known.
     Resolving,
     /// Summary of an address's folded details.
@@ -419,6 +455,21 @@ impl Text {
             Queued => ("Waited for a connection slot", "Wartezeit auf einen Verbindungsplatz"),
             SameServerAs => ("Same server as (probed once)", "Derselbe Server wie (einmal getestet)"),
             ProtocolErrorRow => ("Protocol error", "Protokollfehler"),
+            TlsVersions => ("TLS versions", "TLS-Versionen"),
+            VersionsAccepted => ("Accepted", "Angenommen"),
+            VersionsRefused => ("Refused", "Abgelehnt"),
+            VersionsNotTested => ("Not tested", "Nicht getestet"),
+            LegacyProbe => ("Extra connection (at most TLS 1.1)", "Zusätzliche Verbindung (höchstens TLS 1.1)"),
+            ReverseDnsSection => ("Reverse DNS and names", "Reverse-DNS und Namen"),
+            Ptr => ("PTR", "PTR"),
+            ResolvesBack => ("resolves back to the address", "löst zurück auf die Adresse auf"),
+            NameInGreeting => ("Name in the greeting", "Name in der Begrüßung"),
+            NameInEhlo => ("Name in EHLO", "Name bei EHLO"),
+            MxName => ("MX name", "MX-Name"),
+            PtrInCertificate => ("Certificate names the PTR", "Zertifikat nennt den PTR"),
+            SameAsPtr => ("same as the PTR", "wie der PTR"),
+            OtherThanPtr => ("not the PTR", "nicht der PTR"),
+            Blocklists => ("Blocklists", "Blocklisten"),
             Yes => ("yes", "ja"),
             No => ("no", "nein"),
             Time => ("Time", "Zeit"),
@@ -431,6 +482,12 @@ impl Text {
             ),
             DomainField => ("Domain or e-mail address", "Domain oder E-Mail-Adresse"),
             TestButton => ("Test", "Testen"),
+            Advanced => ("Advanced", "Erweitert"),
+            PortsChoice => ("Ports to test", "Zu testende Ports"),
+            PortsHint => (
+                "25: mail between servers (with the open-relay probe); 465: submission over implicit TLS; 587: submission with STARTTLS.",
+                "25: Mail zwischen Servern (mit Relay-Test); 465: Einlieferung über direktes TLS; 587: Einlieferung mit STARTTLS.",
+            ),
             Resolving => ("Looking up the mail hosts …", "Suche die Mailserver …"),
             AddressDetails => ("Details", "Details"),
             Language => ("Language", "Sprache"),

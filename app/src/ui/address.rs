@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use std::net::IpAddr;
 
+use super::aspects::AspectChips;
 use super::chip::Chip;
 use super::details::AddressDetails;
 use super::lang::{tr, use_lang};
@@ -66,6 +67,7 @@ pub fn AddressRow(
          <ul class="chips steps" aria-label=tr(Text::Steps)>
              {chips}
          </ul>
+         <AspectChips address />
          {blocked}
          <AddressDetails report address />
      </li>

@@ -46,9 +46,12 @@ pub fn Chip(
     /// The step, when the chip shows one (for `data-step`).
     #[prop(optional)]
     step: Option<Step>,
+    /// The aspect, when the chip shows one beyond the steps (for `data-aspect`, e.g. `dane`).
+    #[prop(optional)]
+    aspect: Option<&'static str>,
 ) -> impl IntoView {
     view! {
-        <li class="chip" data-step=step.map(step_id) data-mark=move || mark_id(mark.get())>
+        <li class="chip" data-step=step.map(step_id) data-aspect=aspect data-mark=move || mark_id(mark.get())>
             <span class="icon" aria-hidden="true">
                 {move || mark_symbol(mark.get())}
             </span>

@@ -1,5 +1,6 @@
-//! The domain field and the Test button. Input is checked in the browser with the same
-//! normaliser the server uses, and explained under the field before any request is made.
+//! The domain field, the Test button and the "Advanced" fold with the ports to test. Input is
+//! checked in the browser with the same normaliser the server uses, and explained under the field
+//! before any request is made.
 
 use leptos::prelude::*;
 
@@ -16,6 +17,8 @@ pub fn DomainForm(
     /// True while a check runs.
     #[prop(into)]
     busy: Signal<bool>,
+    /// The ports to test (never empty).
+    ports: RwSignal<Vec<u16>>,
     /// Show the problem with the text at once (e.g. an invalid `/check/{domain}`).
     #[prop(optional)]
     judged: bool,
@@ -75,6 +78,58 @@ pub fn DomainForm(
             <p id="domain-problem" class="field-problem" aria-live="polite">
                 {problem}
             </p>
+            <PortChoice ports />
         </form>
+    }
+}
+
+/// The ports the page offers: SMTP, submission over implicit TLS (RFC 8314), submission.
+pub const PORTS: [u16; 3] = [25, 465, 587];
+
+/// The "Advanced" fold: one checkbox per port. The last chosen port cannot be unchosen.
+#[component]
+fn PortChoice(
+    /// The chosen ports, in [`PORTS`] order.
+    ports: RwSignal<Vec<u16>>,
+) -> impl IntoView {
+    let boxes = PORTS
+        .into_iter()
+        .map(|port| {
+            let chosen = move || ports.with(|p| p.contains(&port));
+            let toggle = move |ev| {
+                let on = event_target_checked(&ev);
+                ports.update(|p| {
+                    p.retain(|q| *q != port);
+                    if on {
+                        p.push(port);
+                        p.sort_unstable();
+                    }
+                });
+            };
+            view! {
+                <label class="port">
+                    <input
+                        type="checkbox"
+                        name="ports"
+                        value=port
+                        checked=ports.with_untracked(|p| p.contains(&port))
+                        prop:checked=chosen
+                        disabled=move || chosen() && ports.with(|p| p.len() == 1)
+                        on:change=toggle
+                    />
+                    {port}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="advanced">
+            <summary>{tr(Text::Advanced)}</summary>
+            <fieldset class="ports">
+                <legend>{tr(Text::PortsChoice)}</legend>
+                {boxes}
+                <p class="hint">{tr(Text::PortsHint)}</p>
+            </fieldset>
+        </details>
     }
 }

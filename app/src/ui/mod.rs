@@ -2,6 +2,7 @@
 //! and a live diagnosis that fills in address by address, in English and German.
 
 mod address;
+mod aspects;
 mod browser;
 mod check;
 mod chip;
@@ -18,6 +19,7 @@ mod library;
 mod lines;
 mod offline;
 mod page;
+mod policy;
 mod recent;
 mod results;
 mod route;

@@ -22,6 +22,7 @@ pub fn CheckPage(
 ) -> impl IntoView {
     let lang = use_lang();
     let value = RwSignal::new(initial.clone());
+    let ports = RwSignal::new(vec![25]);
     let state = CheckState::new();
     let library = Library::new(state);
     let busy = Signal::derive(move || state.phase.get() == Phase::Running);
@@ -44,6 +45,7 @@ pub fn CheckPage(
             <p class="tagline">{tr(Text::Tagline)}</p>
             <DomainForm
                 value
+                ports
                 busy
                 judged=shared
                 on_check=move |input| {

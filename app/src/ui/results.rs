@@ -9,6 +9,7 @@ use super::findings::FindingsList;
 use super::host::HostCard;
 use super::lang::{tr, use_lang};
 use super::later::once_interactive;
+use super::policy::TransportSecurity;
 use crate::i18n::{pick, Text};
 use crate::render::facts::{duration, mx_source_sentence, severity_symbol, verdict};
 use crate::report::{MxSource, Report};
@@ -123,6 +124,7 @@ fn ResultsView(
      <section class="results" aria-label=tr(Text::Verdict)>
          <div class="status" role="status" aria-live="polite">{status}</div>
          {move || sentence.get().map(|s| view! { <p class="dns-sentence">{s}</p> })}
+         <TransportSecurity report />
          <div class="hosts" aria-live="polite" aria-busy=move || (state.phase.get() == Phase::Running).to_string()>
              <For each=move || hosts.get() key=|host: &(usize, String)| host.clone() let:host>
                  <HostCard report index=host.0 />
