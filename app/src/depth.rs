@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 use crate::findings::FindingKind;
+use crate::i18n::{pick, Lang};
 use crate::report::{AddressReport, StartTlsOutcome, TlsFailure};
 
 /// SSL 3.0, named only when a server picks it.
@@ -282,6 +283,18 @@ fn reverse_findings(a: &AddressReport, r: &ReverseDns, ip: &str) -> Vec<FindingK
     }
     out
 }
+
+crate::i18n::labels!(DnsblStatus, "The blocklist answer in words.", {
+    Listed => ("listed", "gelistet"),
+    NotListed => ("not listed", "nicht gelistet"),
+    Unknown => ("not tested", "nicht getestet"),
+});
+
+crate::i18n::labels!(LegacyOutcome, "The legacy probe's outcome in words.", {
+    Accepted => ("accepted", "angenommen"),
+    Refused => ("refused", "abgelehnt"),
+    NotTested => ("not tested", "nicht getestet"),
+});
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 //! step and per certificate — as plain (unescaped) text. Text and HTML only add markup and
 //! escaping around these, so they cannot drift apart.
 
+use crate::depth::{announced_name, DnsblResult, Forward, ReverseDns, ReverseFailure, TlsVersions};
 use crate::i18n::{pick, Lang, Text};
 use crate::report::{
     AddressReport, BannerReport, CertificateInfo, CertificateReport, EhloReport, MxHost, RelayReport, Report,
@@ -118,6 +119,9 @@ pub fn address_sections(a: &AddressReport, r: &Report, lang: Lang) -> Vec<Sectio
         (Text::CertificateCheck, a.certificate.as_ref().map(|c| judgement(rows(), c))),
         (Text::EhloAfterStartTls, a.ehlo_tls.as_ref().map(|e| ehlo(rows(), e))),
         (Text::RelayProbe, a.open_relay.as_ref().map(|r| relay(rows(), r))),
+        (Text::TlsVersions, a.tls_versions.as_ref().map(|v| tls_versions(rows(), v))),
+        (Text::ReverseDnsSection, a.reverse_dns.as_ref().map(|d| reverse_dns(rows(), a, d, mx_name(r, a)))),
+        (Text::Blocklists, (!a.dnsbl.is_empty()).then(|| blocklists(rows(), &a.dnsbl))),
     ];
     let mut out: Vec<Section> = steps
         .into_iter()
@@ -243,6 +247,80 @@ fn relay(rows: Rows, r: &RelayReport) -> Rows {
         let replies = [a.mail_from.as_deref(), a.rcpt_to.as_deref()].into_iter().flatten().collect::<Vec<_>>();
         let value = format!("{sender}: {} ({})", replies.join(" / "), a.reason.label(lang));
         rows.raw(format!("{} {}", Text::Attempt.get(lang), i + 1), value)
+    })
+}
+
+fn tls_versions(rows: Rows, v: &TlsVersions) -> Rows {
+    let lang = rows.lang;
+    let legacy = v.legacy.as_ref().map(|p| format!("{}: {}", p.outcome.label(lang), p.detail));
+    let join = |list: &[String]| (!list.is_empty()).then(|| list.join(", "));
+    rows.opt(Text::VersionsAccepted, join(&v.accepted))
+        .opt(Text::VersionsRefused, join(&v.refused))
+        .opt(Text::VersionsNotTested, join(&v.not_tested))
+        .opt(Text::LegacyProbe, legacy)
+}
+
+/// The MX host an address was listed under (the first, when several list it).
+fn mx_name<'r>(r: &'r Report, a: &AddressReport) -> Option<&'r str> {
+    r.mx.iter().find(|h| h.addresses.iter().any(|x| std::ptr::eq(x, a))).map(|h| h.host.as_str())
+}
+
+/// The PTR names with their forward check, then each other name the host goes by, beside the PTR.
+fn reverse_dns(rows: Rows, a: &AddressReport, d: &ReverseDns, mx: Option<&str>) -> Rows {
+    let lang = rows.lang;
+    let ptr = Text::Ptr.get(lang).to_owned();
+    let rows = match &d.error {
+        Some(ReverseFailure::NoPtr { detail }) => rows.raw(ptr.clone(), format!("{} ({detail})", Text::No.get(lang))),
+        Some(ReverseFailure::Failed { detail }) => {
+            rows.raw(ptr.clone(), format!("{} ({detail})", Text::VersionsNotTested.get(lang)))
+        }
+        None => d.names.iter().fold(rows, |rows, n| {
+            let addresses = n.addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            let back = match &n.forward {
+                Forward::Confirmed => Text::Yes.get(lang).to_owned(),
+                Forward::Mismatch { detail } => {
+                    format!("{} ({})", Text::No.get(lang), detail.clone().unwrap_or(addresses))
+                }
+                Forward::Failed { detail } => format!("{} ({detail})", Text::VersionsNotTested.get(lang)),
+            };
+            rows.raw(ptr.clone(), format!("{} — {}: {back}", n.name, Text::ResolvesBack.get(lang)))
+        }),
+    };
+    let beside = |name: String| {
+        let same = d.names.iter().any(|n| n.name == name);
+        let word = if same { Text::SameAsPtr } else { Text::OtherThanPtr };
+        match d.names.is_empty() {
+            true => name,
+            false => format!("{name} ({})", word.get(lang)),
+        }
+    };
+    let greeting = a.banner.as_ref().and_then(|b| announced_name(&b.text));
+    let ehlo = a.ehlo.as_ref().and_then(|e| announced_name(&e.host));
+    let in_certificate = a.certificate.as_ref().and_then(|c| c.chain.first()).filter(|_| !d.names.is_empty()).map(|leaf| {
+        d.names.iter().any(|n| leaf.san.iter().any(|s| s.eq_ignore_ascii_case(&n.name)))
+    });
+    let rows = rows
+        .opt(Text::MxName, mx.map(|m| beside(m.to_owned())))
+        .opt(Text::NameInGreeting, greeting.map(beside))
+        .opt(Text::NameInEhlo, ehlo.map(beside));
+    match in_certificate {
+        Some(yes) => rows.yes_no(Text::PtrInCertificate, yes),
+        None => rows,
+    }
+}
+
+/// One row per blocklist: its answer, the codes and the reason.
+fn blocklists(rows: Rows, results: &[DnsblResult]) -> Rows {
+    let lang = rows.lang;
+    results.iter().fold(rows, |rows, d| {
+        let mut value = d.status.label(lang).to_owned();
+        if !d.codes.is_empty() {
+            value.push_str(&format!(" ({})", d.codes.join(", ")));
+        }
+        for extra in d.reason.iter().chain(d.detail.iter()) {
+            value.push_str(&format!(": {extra}"));
+        }
+        rows.raw(d.zone.clone(), value)
     })
 }
 

@@ -111,7 +111,10 @@ pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine,
     let tls = tls::TlsContext::new(options.ca_file.as_deref())?;
     let max = usize::try_from(options.max_connections).unwrap_or(usize::MAX);
     let connector = net::Guarded::new(net::TcpConnector, options.allow_private_targets);
+    let timeout = options.step_timeout().min(std::time::Duration::from_secs(5));
+    let validator = dnssec::Validator::new(options.resolver, timeout, options.dnssec_trust_anchor.as_deref())?;
     let engine = Prober::new(dns, connector, tls, session, max, options.deadline())
+        .with_dnssec(validator)
         .with_check_connections(usize::try_from(options.max_check_connections).unwrap_or(usize::MAX))
         .with_depth(depth::DepthChecks::all(dnsbl_zones(&options.dnsbl)?));
     Ok(Arc::new(engine))

@@ -1,7 +1,7 @@
 //! A DNS zone served from loopback by hickory-server, so the real resolver path is tested.
 
 use hickory_server::net::runtime::TokioRuntimeProvider;
-use hickory_server::proto::rr::rdata::{A, AAAA, CNAME, MX, NS, SOA};
+use hickory_server::proto::rr::rdata::{A, AAAA, CNAME, MX, NS, PTR, SOA, TXT};
 use hickory_server::proto::rr::{LowerName, Name, RData, Record};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneType};
@@ -60,6 +60,17 @@ impl Zone {
     pub fn cname(self, owner: &str, target: &str) -> Self {
         self.add(owner, RData::CNAME(CNAME(name(target))))
     }
+
+    /// `reverse-name-of(ip) PTR target` (the zone must be the matching in-addr.arpa or ip6.arpa zone).
+    pub fn ptr(mut self, ip: IpAddr, target: &str) -> Self {
+        self.records.push(Record::from_rdata(Name::from(ip), TTL, RData::PTR(PTR(name(target)))));
+        self
+    }
+
+    /// `owner TXT "text"` (one string).
+    pub fn txt(self, owner: &str, text: &str) -> Self {
+        self.add(owner, RData::TXT(TXT::new(vec![text.to_owned()])))
+    }
 }
 
 /// A running DNS server for one zone (UDP and TCP on the same address).
@@ -72,17 +83,24 @@ pub struct ZoneServer {
 impl ZoneServer {
     /// Serves `zone` on `bind` (port 0 picks a free port).
     pub async fn start(bind: SocketAddr, zone: Zone) -> std::io::Result<Self> {
-        let mut handler = InMemoryZoneHandler::<TokioRuntimeProvider>::empty(
-            zone.origin.clone(),
-            ZoneType::Primary,
-            AxfrPolicy::Deny,
-            None,
-        );
-        for record in zone.records {
-            handler.upsert_mut(record, 1);
-        }
+        Self::start_zones(bind, vec![zone]).await
+    }
+
+    /// Serves several zones (e.g. a forward and a reverse zone) on `bind`.
+    pub async fn start_zones(bind: SocketAddr, zones: Vec<Zone>) -> std::io::Result<Self> {
         let mut catalog = Catalog::new();
-        catalog.upsert(LowerName::new(&zone.origin), vec![Arc::new(handler)]);
+        for zone in zones {
+            let mut handler = InMemoryZoneHandler::<TokioRuntimeProvider>::empty(
+                zone.origin.clone(),
+                ZoneType::Primary,
+                AxfrPolicy::Deny,
+                None,
+            );
+            for record in zone.records {
+                handler.upsert_mut(record, 1);
+            }
+            catalog.upsert(LowerName::new(&zone.origin), vec![Arc::new(handler)]);
+        }
         let udp = UdpSocket::bind(bind).await?;
         let addr = udp.local_addr()?;
         let tcp = TcpListener::bind(addr).await?;

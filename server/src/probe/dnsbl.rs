@@ -1,0 +1,136 @@
+//! DNS blocklists: each address asked in each configured zone (RFC 5782: reversed octets for IPv4,
+//! reversed nibbles for IPv6), an A answer in 127.0.0.0/8 meaning "listed" with the TXT record as
+//! the reason. Answers in 127.255.255.0/24 are the lists' error codes (Spamhaus: .252 typo in the
+//! zone, .254 query through a public or open resolver, .255 too many queries) and mean "unknown",
+//! never "listed"; so does any answer outside 127.0.0.0/8, a timeout or SERVFAIL. NXDOMAIN is "not
+//! listed". Off unless zones are configured.
+
+use app::depth::{DnsblResult, DnsblStatus};
+use futures::future::join_all;
+use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use super::dns::{bounded, LookupError, MailDns};
+
+/// Most zones one engine asks.
+pub const MAX_ZONES: usize = 10;
+/// Most TXT strings kept per listing, and most characters of each.
+const MAX_REASONS: usize = 4;
+const MAX_REASON_CHARS: usize = 300;
+
+/// The name to ask `zone` about `ip`: `4.3.2.1.zone` for 1.2.3.4, 32 nibbles for IPv6 (an
+/// IPv4-mapped IPv6 address is asked as the IPv4 address it carries).
+pub fn query_name(ip: IpAddr, zone: &str) -> String {
+    let zone = zone.trim_end_matches('.');
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, d] = v4.octets();
+            format!("{d}.{c}.{b}.{a}.{zone}")
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => query_name(IpAddr::V4(v4), zone),
+            None => {
+                let mut name = String::with_capacity(64 + zone.len());
+                for byte in v6.octets().iter().rev() {
+                    let _ = write!(name, "{:x}.{:x}.", byte & 0x0f, byte >> 4);
+                }
+                name + zone
+            }
+        },
+    }
+}
+
+/// What each zone says about `ip`, in the order of `zones`; the zones are asked at once.
+pub async fn check<D: MailDns>(dns: &D, ip: IpAddr, zones: &[String], limit: Duration) -> Vec<DnsblResult> {
+    join_all(zones.iter().map(|zone| ask(dns, ip, zone, limit))).await
+}
+
+async fn ask<D: MailDns>(dns: &D, ip: IpAddr, zone: &str, limit: Duration) -> DnsblResult {
+    let query = query_name(ip, zone);
+    let mut result = DnsblResult {
+        zone: zone.to_owned(),
+        query: query.clone(),
+        status: DnsblStatus::NotListed,
+        codes: Vec::new(),
+        reason: Vec::new(),
+        detail: None,
+    };
+    let codes: Vec<IpAddr> = match bounded(limit, dns.addresses(&query)).await {
+        Ok(found) => found.ips,
+        Err(LookupError::NxDomain | LookupError::NoRecords) => return result,
+        Err(LookupError::Failed(detail)) => {
+            result.status = DnsblStatus::Unknown;
+            result.detail = Some(format!("the lookup failed ({detail})"));
+            return result;
+        }
+    };
+    result.codes = codes.iter().take(8).map(IpAddr::to_string).collect();
+    let (status, detail) = judge(&codes);
+    (result.status, result.detail) = (status, detail);
+    if status == DnsblStatus::Listed {
+        // The reason is a courtesy: a listing stands without it.
+        if let Ok(texts) = bounded(limit, dns.txt(&query)).await {
+            result.reason =
+                texts.iter().take(MAX_REASONS).map(|t| t.chars().take(MAX_REASON_CHARS).collect()).collect();
+        }
+    }
+    result
+}
+
+/// The meaning of a list's A answers.
+pub fn judge(codes: &[IpAddr]) -> (DnsblStatus, Option<String>) {
+    let v4: Vec<Ipv4Addr> = codes
+        .iter()
+        .filter_map(|c| match c {
+            IpAddr::V4(v4) => Some(*v4),
+            IpAddr::V6(_) => None,
+        })
+        .collect();
+    if v4.is_empty() {
+        return (DnsblStatus::NotListed, None);
+    }
+    if let Some(code) = v4.iter().find(|c| c.octets()[..3] == [127, 255, 255]) {
+        let meaning = match code.octets()[3] {
+            252 => "the zone name is wrong (typing error)",
+            254 => "queries through public or open resolvers are refused",
+            255 => "too many queries",
+            _ => "the query was refused",
+        };
+        let detail = format!("the list answered {code}, an error code ({meaning}), not a listing");
+        return (DnsblStatus::Unknown, Some(detail));
+    }
+    if let Some(code) = v4.iter().find(|c| c.octets()[0] != 127) {
+        let detail = format!(
+            "the answer {code} lies outside 127.0.0.0/8, so it is no blocklist code (a wrong zone, or a resolver that rewrites NXDOMAIN)"
+        );
+        return (DnsblStatus::Unknown, Some(detail));
+    }
+    (DnsblStatus::Listed, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_names_reverse_octets_and_nibbles() {
+        assert_eq!(query_name("192.0.2.25".parse().unwrap(), "bl.example."), "25.2.0.192.bl.example");
+        let v6 = query_name("2001:db8::25".parse().unwrap(), "bl.example");
+        assert_eq!(v6, "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.example");
+        assert_eq!(query_name("::ffff:192.0.2.25".parse().unwrap(), "bl.example"), "25.2.0.192.bl.example");
+    }
+
+    #[test]
+    fn error_codes_are_never_listings() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(judge(&[ip("127.0.0.2")]).0, DnsblStatus::Listed);
+        assert_eq!(judge(&[ip("127.0.0.2"), ip("127.0.0.11")]).0, DnsblStatus::Listed);
+        for code in ["127.255.255.252", "127.255.255.254", "127.255.255.255", "127.255.255.1"] {
+            assert_eq!(judge(&[ip(code)]).0, DnsblStatus::Unknown, "{code}");
+        }
+        assert_eq!(judge(&[ip("127.0.0.2"), ip("127.255.255.254")]).0, DnsblStatus::Unknown);
+        assert_eq!(judge(&[ip("198.51.100.7")]).0, DnsblStatus::Unknown, "NXDOMAIN rewriting");
+        assert_eq!(judge(&[]).0, DnsblStatus::NotListed);
+    }
+}

@@ -1,0 +1,316 @@
+//! The depth checks end to end on loopback (127.0.2.x): legacy TLS against real OpenSSL servers
+//! (`openssl s_server`, spawned here) behind a small plaintext SMTP front that hands the socket over
+//! after STARTTLS; reverse DNS and blocklists through the real hickory resolver asking a
+//! hickory-server zone. `openssl` must be installed (the test command installs it): a missing
+//! binary fails these tests, it never skips them.
+
+use app::depth::{DnsblStatus, Forward, LegacyOutcome, ReverseFailure, TLS10, TLS11, TLS12, TLS13};
+use app::render::{render, Format};
+use app::report::{AddressReport, TlsFailure};
+use app::{Lang, Report, Severity};
+use common::{MappedConnector, StaticDns};
+use mxray_testkit::{FakeSmtp, Scenario, Zone, ZoneServer};
+use server::probe::depth::DepthChecks;
+use server::probe::dns::{HickoryDns, MailDns, MxRecord};
+use server::probe::net::Guarded;
+use server::probe::tls::TlsContext;
+use server::probe::Prober;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+mod common;
+
+fn ip(text: &str) -> IpAddr {
+    text.parse().unwrap()
+}
+
+fn codes(a: &AddressReport) -> Vec<&str> {
+    a.findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+/// An engine over `dns`, each planned address sent to its loopback listener, with `depth` on.
+fn engine<D: MailDns>(dns: D, map: &[(IpAddr, SocketAddr)], depth: DepthChecks) -> Prober<D, Guarded<MappedConnector>> {
+    let connector = MappedConnector { map: map.iter().copied().collect(), ..Default::default() };
+    let tls = TlsContext::new(None).expect("TLS context");
+    let config = common::session_config(Duration::from_secs(3), 25);
+    Prober::new(dns, Guarded::new(connector, true), tls, config, 8, Duration::from_secs(20)).with_depth(depth)
+}
+
+/// Plaintext fake mail servers on `listen`, greeting as `names`; the planned address each stands for.
+async fn servers(plan: &[(&str, &str, &str)]) -> (Vec<FakeSmtp>, Vec<(IpAddr, SocketAddr)>) {
+    let mut running = Vec::new();
+    let mut map = Vec::new();
+    for (planned, listen, name) in plan {
+        let server = FakeSmtp::start(listen, 0, Scenario::plaintext(name)).await.expect("fake server");
+        map.push((ip(planned), server.addr));
+        running.push(server);
+    }
+    (running, map)
+}
+
+async fn resolver(zones: Vec<Zone>) -> (ZoneServer, HickoryDns) {
+    let server = ZoneServer::start_zones("127.0.2.1:0".parse().unwrap(), zones).await.expect("DNS server");
+    let dns = HickoryDns::new(Some(server.addr), Duration::from_secs(2)).expect("resolver");
+    (server, dns)
+}
+
+#[tokio::test]
+async fn reverse_dns_matching_missing_and_not_confirmed() {
+    let forward = Zone::new("rev.test")
+        .mx("rev.test", 10, "mx.rev.test")
+        .address("mx.rev.test", ip("192.0.2.10"))
+        .address("mx.rev.test", ip("192.0.2.11"))
+        .address("mx.rev.test", ip("192.0.2.12"))
+        .address("mx.rev.test", ip("192.0.2.13"))
+        .address("other.rev.test", ip("198.51.100.7"))
+        .address("mx4.rev.test", ip("192.0.2.13"));
+    let reverse = Zone::new("2.0.192.in-addr.arpa")
+        .ptr(ip("192.0.2.10"), "mx.rev.test")
+        .ptr(ip("192.0.2.12"), "other.rev.test")
+        .ptr(ip("192.0.2.13"), "mx4.rev.test");
+    let (_dns_server, dns) = resolver(vec![forward, reverse]).await;
+    let (_servers, map) = servers(&[
+        ("192.0.2.10", "127.0.2.10", "mx.rev.test"),
+        ("192.0.2.11", "127.0.2.11", "mx.rev.test"),
+        ("192.0.2.12", "127.0.2.12", "other.rev.test"),
+        ("192.0.2.13", "127.0.2.13", "mail.rev.test"),
+    ])
+    .await;
+    let depth = DepthChecks { reverse_dns: true, ..Default::default() };
+    let (report, _) = common::run(&engine(dns, &map, depth), "rev.test").await;
+    let a = |n: usize| &report.mx[0].addresses[n];
+    let reverse = |n: usize| a(n).reverse_dns.clone().expect("reverse DNS looked up");
+
+    // Matching: the PTR resolves back, and the greeting names the same host.
+    let matching = reverse(0);
+    assert_eq!((matching.names[0].name.as_str(), &matching.names[0].forward), ("mx.rev.test", &Forward::Confirmed));
+    assert!(!codes(a(0)).iter().any(|c| c.contains("ptr")), "{:?}", codes(a(0)));
+
+    // Missing: NXDOMAIN for the reverse name is a definite "no PTR", a warning with a remedy.
+    assert!(matches!(reverse(1).error, Some(ReverseFailure::NoPtr { .. })), "{:?}", reverse(1));
+    let missing = a(1).findings.iter().find(|f| f.code == "ptr_missing").expect("ptr_missing");
+    assert_eq!(missing.severity, Severity::Warning);
+    assert!(missing.remedy.contains("PTR"), "{}", missing.remedy);
+
+    // Not confirmed: the PTR name points elsewhere.
+    let other = reverse(2);
+    assert_eq!(other.names[0].forward, Forward::Mismatch { detail: None });
+    assert_eq!(other.names[0].addresses, [ip("198.51.100.7")]);
+    let unconfirmed = a(2).findings.iter().find(|f| f.code == "ptr_not_confirmed").expect("ptr_not_confirmed");
+    assert_eq!(unconfirmed.severity, Severity::Warning);
+
+    // Confirmed, but the greeting names another host: worth knowing, not a delivery problem.
+    let named = a(3).findings.iter().find(|f| f.code == "name_not_ptr").expect("name_not_ptr");
+    assert_eq!(named.severity, Severity::Info);
+    assert!(named.detail.contains("mail.rev.test") && named.detail.contains("mx4.rev.test"), "{}", named.detail);
+
+    let text = render(&report, Format::Text, Lang::En, false);
+    assert!(text.contains("Reverse DNS and names") && text.contains("mx4.rev.test"), "{text}");
+    assert!(render(&report, Format::Html, Lang::De, false).contains("Reverse-DNS und Namen"));
+}
+
+#[tokio::test]
+async fn blocklists_listed_unlisted_refused_and_ipv6_nibbles() {
+    const NIBBLES: &str = "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.test";
+    let zone = Zone::new("test")
+        .mx("bl-check.test", 10, "mx.bl-check.test")
+        .address("mx.bl-check.test", ip("192.0.2.20"))
+        .address("mx.bl-check.test", ip("192.0.2.21"))
+        .address("mx.bl-check.test", ip("192.0.2.22"))
+        .address("mx.bl-check.test", ip("2001:db8::25"))
+        .address("20.2.0.192.bl.test", ip("127.0.0.2"))
+        .txt("20.2.0.192.bl.test", "Listed for spam, see https://bl.test/lookup?ip=192.0.2.20")
+        .address("22.2.0.192.bl.test", ip("127.255.255.254"))
+        .address(NIBBLES, ip("127.0.0.4"));
+    let (_dns_server, dns) = resolver(vec![zone]).await;
+    let (_servers, map) = servers(&[
+        ("192.0.2.20", "127.0.2.20", "mx.bl-check.test"),
+        ("192.0.2.21", "127.0.2.21", "mx.bl-check.test"),
+        ("192.0.2.22", "127.0.2.22", "mx.bl-check.test"),
+        ("2001:db8::25", "127.0.2.23", "mx.bl-check.test"),
+    ])
+    .await;
+    let depth = DepthChecks { dnsbl: vec!["bl.test".into(), "clean.test".into()], ..Default::default() };
+    let (report, _) = common::run(&engine(dns, &map, depth), "bl-check.test").await;
+    let a = |n: usize| &report.mx[0].addresses[n];
+    let status = |n: usize| a(n).dnsbl.iter().map(|d| d.status).collect::<Vec<_>>();
+
+    assert_eq!(status(0), [DnsblStatus::Listed, DnsblStatus::NotListed]);
+    let listed = &a(0).dnsbl[0];
+    assert_eq!((listed.query.as_str(), listed.codes.clone()), ("20.2.0.192.bl.test", vec!["127.0.0.2".to_owned()]));
+    assert!(listed.reason[0].contains("bl.test/lookup"), "{:?}", listed.reason);
+    let finding = a(0).findings.iter().find(|f| f.code == "dnsbl_listed").expect("dnsbl_listed");
+    assert_eq!(finding.severity, Severity::Warning);
+    assert!(finding.detail.contains("bl.test/lookup"), "{}", finding.detail);
+
+    assert_eq!(status(1), [DnsblStatus::NotListed, DnsblStatus::NotListed]);
+    assert!(!codes(a(1)).iter().any(|c| c.starts_with("dnsbl")), "{:?}", codes(a(1)));
+
+    // 127.255.255.254 is "query refused", never a listing.
+    assert_eq!(status(2)[0], DnsblStatus::Unknown);
+    let refused = a(2).findings.iter().find(|f| f.code == "dnsbl_not_tested").expect("dnsbl_not_tested");
+    assert_eq!(refused.severity, Severity::Info);
+    assert!(refused.detail.contains("127.255.255.254") && refused.detail.contains("not a listing"), "{}", refused.detail);
+    assert!(!codes(a(2)).contains(&"dnsbl_listed"));
+
+    assert_eq!((a(3).dnsbl[0].query.as_str(), a(3).dnsbl[0].status), (NIBBLES, DnsblStatus::Listed));
+
+    let text = render(&report, Format::Text, Lang::En, false);
+    assert!(text.contains("Blocklists") && text.contains("clean.test"), "{text}");
+}
+
+/// `openssl s_server` on `ip` with `versions` (its protocol flags), killed when dropped.
+struct OpenSsl {
+    child: Child,
+    addr: SocketAddr,
+    files: [PathBuf; 2],
+}
+
+impl OpenSsl {
+    fn start(listen: &str, host: &str, versions: &[&str]) -> OpenSsl {
+        let key = rcgen::generate_simple_self_signed(vec![host.to_owned()]).expect("certificate");
+        let stem = std::env::temp_dir().join(format!("mxray-legacy-{}-{listen}", std::process::id()));
+        let files = [stem.with_extension("crt"), stem.with_extension("key")];
+        std::fs::write(&files[0], key.cert.pem()).unwrap();
+        std::fs::write(&files[1], key.signing_key.serialize_pem()).unwrap();
+        let port = std::net::TcpListener::bind((listen, 0)).unwrap().local_addr().unwrap().port();
+        let addr = SocketAddr::new(ip(listen), port);
+        // SECLEVEL=0: OpenSSL 3 refuses TLS 1.0/1.1 at every higher level.
+        let child = Command::new("openssl")
+            .args(["s_server", "-accept", &addr.to_string(), "-quiet", "-rev", "-cipher", "DEFAULT@SECLEVEL=0"])
+            .arg("-cert")
+            .arg(&files[0])
+            .arg("-key")
+            .arg(&files[1])
+            .args(versions)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openssl must be installed for the legacy TLS tests");
+        let server = OpenSsl { child, addr, files };
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(addr).is_ok() {
+                return server;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        panic!("openssl s_server did not listen on {addr}");
+    }
+}
+
+impl Drop for OpenSsl {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        for file in &self.files {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
+/// A plaintext SMTP front on `listen` that offers STARTTLS and, after its 220, joins the client's
+/// socket to `tls` byte for byte (OpenSSL's s_server has no server-side STARTTLS).
+async fn smtp_front(listen: &str, tls: SocketAddr) -> SocketAddr {
+    let listener = TcpListener::bind((listen, 0)).await.expect("bind front");
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            tokio::spawn(front_session(client, tls));
+        }
+    });
+    addr
+}
+
+async fn front_session(client: TcpStream, tls: SocketAddr) -> std::io::Result<()> {
+    let mut client = BufReader::new(client);
+    client.get_mut().write_all(b"220 mx.legacy.test ESMTP front\r\n").await?;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if client.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let reply: &[u8] = match line.split_whitespace().next().unwrap_or("").to_ascii_uppercase().as_str() {
+            "EHLO" => b"250-mx.legacy.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n",
+            "HELO" | "MAIL" | "RSET" => b"250 2.0.0 Ok\r\n",
+            "RCPT" => b"554 5.7.1 <relay-test@example.net>: Relay access denied\r\n",
+            "QUIT" => return client.get_mut().write_all(b"221 2.0.0 Bye\r\n").await,
+            "STARTTLS" => {
+                client.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\n").await?;
+                assert!(client.buffer().is_empty(), "the client sent bytes before the 220");
+                let mut upstream = TcpStream::connect(tls).await?;
+                let _ = tokio::io::copy_bidirectional(&mut client.into_inner(), &mut upstream).await;
+                return Ok(());
+            }
+            _ => b"502 5.5.2 Error: command not recognized\r\n",
+        };
+        client.get_mut().write_all(reply).await?;
+    }
+}
+
+/// One MX on `front` (which joins STARTTLS to an OpenSSL server), legacy TLS probe on.
+async fn legacy_check(front: &str, openssl: &OpenSsl) -> Report {
+    let addr = smtp_front(front, openssl.addr).await;
+    let mut dns = StaticDns::default();
+    dns.mx.insert("legacy.test".into(), Ok(vec![MxRecord { preference: 10, exchange: "mx.legacy.test".into() }]));
+    dns.hosts.insert("mx.legacy.test".into(), vec![ip("192.0.2.30")]);
+    let depth = DepthChecks { legacy_tls: true, ..Default::default() };
+    common::run(&engine(dns, &[(ip("192.0.2.30"), addr)], depth), "legacy.test").await.0
+}
+
+fn versions(a: &AddressReport) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let v = a.tls_versions.clone().expect("tls_versions");
+    (v.accepted, v.refused, v.not_tested)
+}
+
+fn owned(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_server_that_speaks_only_tls_1_0_is_named_so() {
+    let openssl = OpenSsl::start("127.0.2.41", "mx.legacy.test", &["-tls1"]);
+    let report = legacy_check("127.0.2.31", &openssl).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!(a.starttls.as_ref().unwrap().failure, Some(TlsFailure::LegacyVersionOnly), "{:?}", a.starttls);
+    assert_eq!(versions(a), (owned(&[TLS10]), owned(&[TLS11, TLS12, TLS13]), vec![]));
+    let legacy = a.tls_versions.as_ref().unwrap().legacy.clone().unwrap();
+    assert_eq!((legacy.outcome, legacy.version.as_deref()), (LegacyOutcome::Accepted, Some(TLS10)));
+    let only = a.findings.iter().find(|f| f.code == "tls_legacy_only").expect("tls_legacy_only");
+    assert_eq!((only.title.as_str(), only.severity), ("Only TLS 1.0", Severity::Critical));
+    assert!(!codes(a).contains(&"tls_handshake_failed") && !codes(a).contains(&"tls_legacy_accepted"), "{:?}", codes(a));
+    // Main session, the plaintext relay probe after the failed handshake, and the legacy probe.
+    assert_eq!(a.connections, 3);
+    assert!(a.transcript.iter().any(|l| l.text.starts_with("legacy TLS probe: ServerHello TLSv1.0")), "{:?}", a.transcript);
+}
+
+#[tokio::test]
+async fn a_server_with_tls_1_0_to_1_3_shows_what_two_handshakes_can_show() {
+    let all = ["-min_protocol", "TLSv1", "-max_protocol", "TLSv1.3"];
+    let openssl = OpenSsl::start("127.0.2.42", "mx.legacy.test", &all);
+    let report = legacy_check("127.0.2.32", &openssl).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!(a.starttls.as_ref().unwrap().tls_version.as_deref(), Some(TLS13), "{:?}", a.starttls);
+    // The legacy hello offers up to 1.1, so the server shows 1.1; 1.0 and 1.2 were never offered alone.
+    assert_eq!(versions(a), (owned(&[TLS11, TLS13]), vec![], owned(&[TLS10, TLS12])));
+    let old = a.findings.iter().find(|f| f.code == "tls_legacy_accepted").expect("tls_legacy_accepted");
+    assert_eq!(old.severity, Severity::Warning);
+    assert!(old.detail.contains("TLS 1.0 was not tested"), "{}", old.detail);
+}
+
+#[tokio::test]
+async fn a_server_with_tls_1_2_and_up_refuses_the_legacy_hello() {
+    let openssl = OpenSsl::start("127.0.2.43", "mx.legacy.test", &["-min_protocol", "TLSv1.2"]);
+    let report = legacy_check("127.0.2.33", &openssl).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!(versions(a), (owned(&[TLS13]), owned(&[TLS10, TLS11]), owned(&[TLS12])));
+    assert_eq!(a.tls_versions.as_ref().unwrap().legacy.as_ref().unwrap().outcome, LegacyOutcome::Refused);
+    assert!(!codes(a).iter().any(|c| c.starts_with("tls_legacy")), "{:?}", codes(a));
+    let text = render(&report, Format::Text, Lang::En, false);
+    assert!(text.contains("TLS versions") && text.contains("TLSv1.0, TLSv1.1"), "{text}");
+}
