@@ -997,6 +997,22 @@ mod tests {
         "{\"code\":\"relay_inconclusive\",\"ip\":\"x\",\"reply\":\"x\"}",
         "{\"code\":\"session_aborted\",\"ip\":\"x\",\"reason\":\"x\"}",
         "{\"code\":\"deadline_reached\",\"ip\":\"x\"}",
+        "{\"code\":\"mta_sts_missing\"}",
+        "{\"code\":\"policy_lookup_failed\",\"name\":\"x\",\"detail\":\"x\"}",
+        "{\"code\":\"mta_sts_record_multiple\",\"count\":2}",
+        "{\"code\":\"mta_sts_record_malformed\",\"record\":\"x\",\"problem\":{\"kind\":\"missing_field\",\"name\":\"id\"}}",
+        "{\"code\":\"mta_sts_policy_unavailable\",\"url\":\"x\",\"error\":{\"kind\":\"status\",\"status\":404}}",
+        "{\"code\":\"mta_sts_policy_invalid\",\"problems\":[{\"kind\":\"no_mx\"}]}",
+        "{\"code\":\"mta_sts_mx_not_listed\",\"host\":\"x\",\"patterns\":\"x\",\"mode\":\"enforce\"}",
+        "{\"code\":\"mta_sts_mx_tls_invalid\",\"host\":\"x\",\"ip\":\"x\",\"failure\":\"wrong_name\",\"mode\":\"testing\"}",
+        "{\"code\":\"mta_sts_mode_none\"}",
+        "{\"code\":\"mta_sts_testing\",\"hosts\":1}",
+        "{\"code\":\"mta_sts_max_age_short\",\"max_age\":3600}",
+        "{\"code\":\"mta_sts_protected\",\"hosts\":1}",
+        "{\"code\":\"tls_rpt_missing\",\"domain\":\"x\"}",
+        "{\"code\":\"tls_rpt_record_multiple\",\"count\":2}",
+        "{\"code\":\"tls_rpt_record_malformed\",\"record\":\"x\",\"problem\":{\"kind\":\"bad_syntax\",\"near\":\"x\"}}",
+        "{\"code\":\"tls_rpt_bad_target\",\"uri\":\"x\",\"problem\":\"scheme\"}",
     ];
 
     #[test]
@@ -1005,7 +1021,7 @@ mod tests {
             let kind: FindingKind = serde_json::from_str(json).expect(json);
             assert_eq!(serde_json::to_value(&kind).unwrap()["code"], kind.code(), "{json}");
         }
-        assert_eq!(CODES_SAMPLE.len(), 40, "one sample per kind");
+        assert_eq!(CODES_SAMPLE.len(), 56, "one sample per kind");
     }
 
     #[test]

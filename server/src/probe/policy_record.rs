@@ -1,0 +1,139 @@
+//! The TXT records of the two policy standards share one shape — a version tag, then `;`-separated
+//! `name=value` fields (RFC 8461 §3.1, RFC 8460 §3) — and one selection rule: records of other
+//! versions are discarded, and anything but exactly one valid record means "no policy".
+
+use app::policy::{PolicyRecord, RecordProblem};
+
+use super::dns::LookupError;
+
+/// Picks the record of `version` among a name's TXT records and parses it with `parse`.
+pub fn select<T>(
+    lookup: Result<Vec<String>, LookupError>,
+    version: &str,
+    parse: impl Fn(&str) -> Result<T, RecordProblem>,
+) -> (PolicyRecord, Option<T>) {
+    let records = match lookup {
+        Ok(records) => records,
+        Err(LookupError::NxDomain | LookupError::NoRecords) => return (PolicyRecord::Absent, None),
+        Err(LookupError::Failed(detail)) => return (PolicyRecord::LookupFailed { detail }, None),
+    };
+    let mut ours: Vec<String> = records.into_iter().filter(|r| r.starts_with(version)).collect();
+    match ours.len() {
+        0 => (PolicyRecord::Absent, None),
+        1 => {
+            let record = ours.remove(0);
+            match parse(&record) {
+                Ok(parsed) => (PolicyRecord::Valid { record }, Some(parsed)),
+                Err(problem) => (PolicyRecord::Malformed { record, problem }, None),
+            }
+        }
+        _ => (PolicyRecord::Multiple { records: ours }, None),
+    }
+}
+
+/// The `name=value` fields after `version` (whitespace around `;` allowed, one trailing `;`
+/// allowed), values trimmed. Field names are checked; values are the caller's business.
+pub fn fields<'a>(record: &'a str, version: &str) -> Result<Vec<(&'a str, &'a str)>, RecordProblem> {
+    let rest = record.strip_prefix(version).unwrap_or(record);
+    let mut parts = rest.split(';');
+    let head = parts.next().unwrap_or_default();
+    if !head.trim_matches(WSP).is_empty() {
+        return Err(RecordProblem::BadSyntax { near: shorten(record) });
+    }
+    let parts: Vec<&str> = parts.map(|p| p.trim_matches(WSP)).collect();
+    let mut out = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        if part.is_empty() && i + 1 == parts.len() {
+            break;
+        }
+        let Some((name, value)) = part.split_once('=') else {
+            return Err(RecordProblem::BadSyntax { near: shorten(part) });
+        };
+        if !field_name(name) {
+            return Err(RecordProblem::BadSyntax { near: shorten(part) });
+        }
+        out.push((name, value.trim_matches(WSP)));
+    }
+    Ok(out)
+}
+
+/// The one value of a required field.
+pub fn required<'a>(fields: &[(&str, &'a str)], name: &str) -> Result<&'a str, RecordProblem> {
+    let mut values = fields.iter().filter(|(n, _)| *n == name).map(|(_, v)| *v);
+    match (values.next(), values.next()) {
+        (None, _) => Err(RecordProblem::MissingField { name: name.to_owned() }),
+        (Some(_), Some(_)) => Err(RecordProblem::DuplicateField { name: name.to_owned() }),
+        (Some(value), None) => Ok(value),
+    }
+}
+
+/// Space and tab, the WSP of the RFCs' grammars.
+pub const WSP: &[char] = &[' ', '\t'];
+
+/// `(ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")`, the field and key names of both RFCs.
+pub fn field_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.len() <= 32
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// A host name in LDH form: labels of letters, digits and inner hyphens, 1 to 63 characters each.
+pub fn is_hostname(name: &str) -> bool {
+    let label = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    !name.is_empty() && name.len() <= 253 && name.split('.').all(label)
+}
+
+/// A value as shown in a problem: at most 80 characters.
+pub fn shorten(s: &str) -> String {
+    match s.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(record: &str) -> Result<String, RecordProblem> {
+        Ok(required(&fields(record, "v=STSv1")?, "id")?.to_owned())
+    }
+
+    #[test]
+    fn fields_follow_the_grammar() {
+        assert_eq!(fields("v=STSv1; id=1;", "v=STSv1").unwrap(), [("id", "1")]);
+        assert_eq!(fields("v=STSv1 ;id=1 ; x-y=z", "v=STSv1").unwrap(), [("id", "1"), ("x-y", "z")]);
+        assert_eq!(fields("v=STSv1x; id=1", "v=STSv1"), Err(RecordProblem::BadSyntax { near: "v=STSv1x; id=1".into() }));
+        assert_eq!(fields("v=STSv1; id", "v=STSv1"), Err(RecordProblem::BadSyntax { near: "id".into() }));
+        assert_eq!(fields("v=STSv1;; id=1", "v=STSv1"), Err(RecordProblem::BadSyntax { near: "".into() }));
+        assert_eq!(id("v=STSv1"), Err(RecordProblem::MissingField { name: "id".into() }));
+        assert_eq!(id("v=STSv1; id=1; id=2"), Err(RecordProblem::DuplicateField { name: "id".into() }));
+    }
+
+    #[test]
+    fn only_one_record_of_the_version_counts() {
+        let txt = |r: &[&str]| Ok(r.iter().map(|s| s.to_string()).collect());
+        assert_eq!(select(txt(&["v=spf1 -all"]), "v=STSv1", id), (PolicyRecord::Absent, None));
+        let (record, parsed) = select(txt(&["v=spf1 -all", "v=STSv1; id=42"]), "v=STSv1", id);
+        assert_eq!((record, parsed.as_deref()), (PolicyRecord::Valid { record: "v=STSv1; id=42".into() }, Some("42")));
+        let (record, _) = select(txt(&["v=STSv1; id=1", "v=STSv1; id=2"]), "v=STSv1", id);
+        assert!(matches!(record, PolicyRecord::Multiple { records } if records.len() == 2));
+        let (record, _) = select(Err(LookupError::Failed("timeout".into())), "v=STSv1", id);
+        assert_eq!(record, PolicyRecord::LookupFailed { detail: "timeout".into() });
+        assert_eq!(select(Err(LookupError::NxDomain), "v=STSv1", id).0, PolicyRecord::Absent);
+    }
+
+    #[test]
+    fn host_names_are_ldh() {
+        assert!(is_hostname("mx1.example.com") && is_hostname("localhost"));
+        for bad in ["", "a..b", "-a.b", "a-.b", "a_b.c", "a b", "*.example.com", &"a".repeat(64)] {
+            assert!(!is_hostname(bad), "{bad}");
+        }
+    }
+}
