@@ -3,27 +3,41 @@
 use mxray_testkit::{FakeSmtp, Scenario, TestCa, Zone, ZoneServer};
 use std::process::{Command, Output};
 
+/// A resolver address on loopback where nothing answers: checks whose input is refused never ask it.
+const NO_RESOLVER: &str = "127.0.0.1:9";
+
+/// Runs `mxray` with `args`, which must name a resolver on loopback (no test asks the machine's own
+/// resolver), and without the caller's `MXRAY_*` variables.
 fn mxray(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mxray")).args(args).output().expect("run mxray")
+    let resolver = args.iter().position(|a| *a == "--resolver").and_then(|i| args.get(i + 1));
+    let loopback = resolver.and_then(|r| r.parse::<std::net::SocketAddr>().ok()).is_some_and(|a| a.ip().is_loopback());
+    assert!(loopback, "a CLI test must pass --resolver with a loopback address: {args:?}");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mxray"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("MXRAY_") {
+            command.env_remove(name);
+        }
+    }
+    command.args(args).output().expect("run mxray")
 }
 
 #[test]
 fn unusable_input_exits_64_with_a_one_line_reason() {
     for input in ["", "exa mple.com", "example.com\r\nQUIT", "192.0.2.1", "[2001:db8::1]", "-bad.example", "a..b"] {
-        let out = mxray(&["check", "--resolver", "127.0.0.1:9", "--", input]);
+        let out = mxray(&["check", "--resolver", NO_RESOLVER, "--", input]);
         assert_eq!(out.status.code(), Some(64), "{input:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(err.trim().lines().count(), 1, "{err}");
         assert!(err.starts_with("mxray: cannot check"), "{err}");
     }
-    let out = mxray(&["check", "example.com", "--no-such-flag"]);
+    let out = mxray(&["check", "example.com", "--resolver", NO_RESOLVER, "--no-such-flag"]);
     assert_eq!(out.status.code(), Some(64));
-    let out = mxray(&["check", "example.com", "--step-timeout-secs", "0"]);
+    let out = mxray(&["check", "example.com", "--resolver", NO_RESOLVER, "--step-timeout-secs", "0"]);
     assert_eq!(out.status.code(), Some(64));
     for (flag, value) in
         [("--relay-sender", "a@b.example\r\nDATA"), ("--relay-recipient", "<x@y.example>"), ("--helo-name", "a b")]
     {
-        let out = mxray(&["check", "example.com", flag, value]);
+        let out = mxray(&["check", "example.com", "--resolver", NO_RESOLVER, flag, value]);
         assert_eq!(out.status.code(), Some(64), "{flag} {value}");
         assert!(String::from_utf8_lossy(&out.stderr).contains(flag));
     }
