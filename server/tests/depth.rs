@@ -314,3 +314,40 @@ async fn a_server_with_tls_1_2_and_up_refuses_the_legacy_hello() {
     let text = render(&report, Format::Text, Lang::En, false);
     assert!(text.contains("TLS versions") && text.contains("TLSv1.0, TLSv1.1"), "{text}");
 }
+
+/// A record of `kind` holding `body`.
+fn record(kind: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = vec![kind, 3, 1, 0, u8::try_from(body.len()).unwrap()];
+    out.extend(body);
+    out
+}
+
+#[tokio::test]
+async fn answers_that_show_nothing_are_not_tested_never_refused_or_accepted() {
+    let mut tls12_hello = vec![2, 0, 0, 38, 3, 3];
+    tls12_hello.extend([0u8; 32]);
+    tls12_hello.extend([0, 0x00, 0x2f, 0]);
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec(), "not a TLS record"),
+        (record(0x15, &[2, 80]), "says nothing about the version"),
+        (record(0x16, &tls12_hello), "does not allow"),
+        (Vec::new(), "closed the connection without answering"),
+    ];
+    for (answer, why) in cases {
+        let mut lab = common::Lab::new();
+        let mut s = Scenario::plaintext("mx.hostile.test");
+        s.starttls = mxray_testkit::StartTls::Raw(answer);
+        lab.mx("hostile.test", 10, "mx.hostile.test", "192.0.2.50", s).await;
+        let depth = DepthChecks { legacy_tls: true, ..Default::default() };
+        let engine = lab.engine(common::Limits::default(), true).with_depth(depth);
+        let (report, _) = common::run(&engine, "hostile.test").await;
+        let a = &report.mx[0].addresses[0];
+        let legacy = a.tls_versions.as_ref().and_then(|v| v.legacy.clone()).expect("legacy probe ran");
+        assert_eq!(legacy.outcome, LegacyOutcome::NotTested, "{why}: {legacy:?}");
+        assert!(legacy.detail.contains(why), "{why}: {}", legacy.detail);
+        assert_eq!(versions(a).0, Vec::<String>::new(), "{why}: nothing accepted");
+        let finding = a.findings.iter().find(|f| f.code == "tls_legacy_not_tested").expect("not tested, with why");
+        assert_eq!(finding.severity, Severity::Info);
+        assert_eq!(a.connections, 3, "{why}: session, relay fallback, legacy probe");
+    }
+}

@@ -12,12 +12,31 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use super::dns::{bounded, LookupError, MailDns};
+use super::ProbeError;
 
 /// Most zones one engine asks.
 pub const MAX_ZONES: usize = 10;
 /// Most TXT strings kept per listing, and most characters of each.
 const MAX_REASONS: usize = 4;
 const MAX_REASON_CHARS: usize = 300;
+
+/// Checks `--dnsbl` zones: host names (the normaliser's rules), at most [`MAX_ZONES`], each once;
+/// empty entries (`--dnsbl ''`) are skipped.
+pub fn zones(values: &[String]) -> Result<Vec<String>, ProbeError> {
+    let mut zones: Vec<String> = Vec::new();
+    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        let bad = |reason: String| ProbeError::BadOption { option: "--dnsbl", value: value.to_owned(), reason };
+        let zone = app::normalize(value).map_err(|e| bad(e.to_string()))?.domain;
+        if !zones.contains(&zone) {
+            zones.push(zone);
+        }
+    }
+    if zones.len() > MAX_ZONES {
+        let reason = format!("at most {MAX_ZONES} zones");
+        return Err(ProbeError::BadOption { option: "--dnsbl", value: values.join(","), reason });
+    }
+    Ok(zones)
+}
 
 /// The name to ask `zone` about `ip`: `4.3.2.1.zone` for 1.2.3.4, 32 nibbles for IPv6 (an
 /// IPv4-mapped IPv6 address is asked as the IPv4 address it carries).
@@ -119,6 +138,16 @@ mod tests {
         let v6 = query_name("2001:db8::25".parse().unwrap(), "bl.example");
         assert_eq!(v6, "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.example");
         assert_eq!(query_name("::ffff:192.0.2.25".parse().unwrap(), "bl.example"), "25.2.0.192.bl.example");
+    }
+
+    #[test]
+    fn zones_are_host_names_listed_once() {
+        let given = |v: &[&str]| zones(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(given(&["Zen.Spamhaus.org.", "zen.spamhaus.org", " "]).unwrap(), ["zen.spamhaus.org"]);
+        assert!(given(&["bad zone"]).is_err());
+        assert!(given(&["x\r\n.example"]).is_err());
+        let many: Vec<String> = (0..=MAX_ZONES).map(|i| format!("bl{i}.example")).collect();
+        assert!(zones(&many).is_err());
     }
 
     #[test]

@@ -80,24 +80,6 @@ fn helo_name(value: &str) -> Result<String, ProbeError> {
     })
 }
 
-/// Checks the blocklist zones: host names (the normaliser's rules), at most [`dnsbl::MAX_ZONES`],
-/// each once; empty entries (`--dnsbl ''`) are skipped.
-fn dnsbl_zones(values: &[String]) -> Result<Vec<String>, ProbeError> {
-    let mut zones: Vec<String> = Vec::new();
-    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        let bad = |reason: String| ProbeError::BadOption { option: "--dnsbl", value: value.to_owned(), reason };
-        let zone = app::normalize(value).map_err(|e| bad(e.to_string()))?.domain;
-        if !zones.contains(&zone) {
-            zones.push(zone);
-        }
-    }
-    if zones.len() > dnsbl::MAX_ZONES {
-        let reason = format!("at most {} zones", dnsbl::MAX_ZONES);
-        return Err(ProbeError::BadOption { option: "--dnsbl", value: values.join(","), reason });
-    }
-    Ok(zones)
-}
-
 /// Builds the real engine (hickory DNS, TCP, ring TLS) from the options.
 pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine, ProbeError> {
     let session = session::SessionConfig {
@@ -116,6 +98,6 @@ pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine,
     let engine = Prober::new(dns, connector, tls, session, max, options.deadline())
         .with_dnssec(validator)
         .with_check_connections(usize::try_from(options.max_check_connections).unwrap_or(usize::MAX))
-        .with_depth(depth::DepthChecks::all(dnsbl_zones(&options.dnsbl)?));
+        .with_depth(depth::DepthChecks::all(dnsbl::zones(&options.dnsbl)?));
     Ok(Arc::new(engine))
 }
