@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use crate::dane::AddressDane;
 use crate::findings::FindingKind;
 use crate::report::{
     AddressReport, CertificateInfo, CertificateReport, DnsFailure, Family, Mark, MxHost, MxSource, RelayOutcome,
@@ -77,11 +78,18 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             None => unknown,
             // Unreadable: nothing could be judged, and other parsers may accept it; a warning.
             Some(c) if c.parse_error.is_some() => Mark::Warning,
+            // DANE-EE pins the certificate: its names, dates and issuer do not count (RFC 7672 §3.1.1).
+            Some(_) if dane(a, AddressDane::ee_matched) => {
+                if weak_key(a).is_some() {
+                    Mark::Warning
+                } else {
+                    Mark::Ok
+                }
+            }
             Some(c) if c.expired || c.not_yet_valid || out_of_date_intermediates(c).next().is_some() => Mark::Critical,
             Some(c)
-                if !c.trusted
+                if ((!c.trusted || c.self_signed) && !dane(a, AddressDane::ta_matched))
                     || !c.hostname_matches
-                    || c.self_signed
                     || c.days_until_expiry < EXPIRY_WARNING_DAYS
                     || weak_key(a).is_some() =>
             {
@@ -99,6 +107,11 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             Some(RelayOutcome::Skipped) => Mark::NotApplicable,
         },
     }
+}
+
+/// True when the address has a DANE verdict for which `test` holds.
+fn dane(a: &AddressReport, test: fn(&AddressDane) -> bool) -> bool {
+    a.dane.as_ref().is_some_and(test)
 }
 
 /// The leaf's key algorithm and size when it is a weak RSA key.
@@ -173,6 +186,7 @@ pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
     if r.dns.null_mx_mixed {
         out.push(FindingKind::NullMxWithOtherMx);
     }
+    out.extend(crate::dane::domain_findings(r));
     out.extend(crate::policy::findings(r));
     let addresses = || r.mx.iter().flat_map(|h| h.addresses.iter());
     let reachable = addresses().any(|a| step_mark(a, Step::Banner) == Mark::Ok);
@@ -219,6 +233,7 @@ pub fn host_findings(h: &MxHost) -> Vec<FindingKind> {
     if let Some(detail) = &h.address_error {
         out.push(FindingKind::MxHostNoAddress { host: h.host.clone(), detail: detail.clone() });
     }
+    out.extend(crate::dane::host_findings(h));
     if h.resolving {
         return out;
     }
@@ -318,6 +333,7 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
         }
     }
     out.extend(certificate_findings(a, host));
+    out.extend(crate::dane::address_findings(a));
     out.extend(crate::depth::findings(a));
     if let Some(r) = &a.open_relay {
         let reply = r.rcpt_to.clone().or_else(|| r.mail_from.clone()).unwrap_or_default();
@@ -356,6 +372,12 @@ fn certificate_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     if let Some(error) = &c.parse_error {
         return vec![FindingKind::CertificateUnreadable { error: error.clone() }];
     }
+    // DANE-EE pins the certificate: say so instead of judging names, dates and issuer.
+    if let Some(record) = a.dane.as_ref().filter(|d| d.ee_matched()).and_then(|d| d.matched.as_ref()) {
+        let pinned = FindingKind::CertificateDaneEe { record: format!("\"{}\"", record.presentation()) };
+        let weak = weak_key(a).map(|(algorithm, bits)| FindingKind::CertificateWeakKey { algorithm, bits });
+        return std::iter::once(pinned).chain(weak).collect();
+    }
     let Some(leaf) = c.chain.first() else { return Vec::new() };
     let mut out = Vec::new();
     if c.expired {
@@ -376,7 +398,9 @@ fn certificate_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     if !c.hostname_matches {
         out.push(FindingKind::CertificateNameMismatch { host: host.to_owned(), names: leaf.san.join(", ") });
     }
-    if c.self_signed {
+    if dane(a, AddressDane::ta_matched) {
+        // A DANE-TA record vouches for the issuer (RFC 7672 §3.1.2); the DANE finding says so.
+    } else if c.self_signed {
         out.push(FindingKind::CertificateSelfSigned { subject: leaf.subject.clone() });
     } else if !c.trusted {
         out.push(FindingKind::CertificateUntrusted {

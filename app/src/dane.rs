@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::findings::FindingKind;
+use crate::report::{AddressReport, MxHost, Report};
+
 /// What DNSSEC validation said about an answer (RFC 4035 §4.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -128,6 +131,58 @@ impl AddressDane {
     /// name and dates still count (RFC 7672 §3.1.2).
     pub fn ta_matched(&self) -> bool {
         self.outcome == DaneOutcome::Matched && self.matched.as_ref().is_some_and(|r| r.usage == 2)
+    }
+}
+
+/// DANE and DNSSEC findings about the domain as a whole.
+pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
+    match &r.dns.mx_dnssec {
+        Some(c) if c.status == DnssecStatus::Bogus => {
+            vec![FindingKind::MxDnssecBogus { detail: c.detail.clone().unwrap_or_default() }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// DANE and DNSSEC findings about one MX host: its TLSA answer and its address answer.
+pub fn host_findings(h: &MxHost) -> Vec<FindingKind> {
+    let Some(d) = &h.dane else { return Vec::new() };
+    let (host, detail) = (h.host.clone(), d.tlsa.detail.clone().unwrap_or_default());
+    let mut out = Vec::new();
+    if let Some(a) = d.addresses.as_ref().filter(|a| a.status == DnssecStatus::Bogus) {
+        out.push(FindingKind::AddressDnssecBogus { host: host.clone(), detail: a.detail.clone().unwrap_or_default() });
+    }
+    match d.tlsa.status {
+        DnssecStatus::Bogus => out.push(FindingKind::DaneTlsaBogus { host, detail }),
+        DnssecStatus::Unknown => out.push(FindingKind::DaneTlsaUnknown { host, detail }),
+        DnssecStatus::Insecure if !d.records.is_empty() => out.push(FindingKind::DaneTlsaInsecure { host }),
+        DnssecStatus::Insecure => {}
+        DnssecStatus::Secure => {
+            let unusable: Vec<String> = d.unusable().map(|r| format!("\"{}\"", r.presentation())).collect();
+            if !unusable.is_empty() {
+                out.push(FindingKind::DaneUnusableRecords { host, records: unusable.join(", ") });
+            }
+        }
+    }
+    out
+}
+
+/// DANE findings about one address: its verdict (a bogus or failed TLSA lookup is said once, at the host).
+pub fn address_findings(a: &AddressReport) -> Vec<FindingKind> {
+    let Some(d) = &a.dane else { return Vec::new() };
+    let ip = a.ip.to_string();
+    let detail = d.detail.clone().unwrap_or_default();
+    match d.outcome {
+        DaneOutcome::Matched => d
+            .matched
+            .as_ref()
+            .map(|r| FindingKind::DaneMatched { ip, record: format!("\"{}\"", r.presentation()) })
+            .into_iter()
+            .collect(),
+        DaneOutcome::NoMatch => vec![FindingKind::DaneNoMatch { ip, detail }],
+        DaneOutcome::NoTls => vec![FindingKind::DaneNoTls { ip, detail }],
+        DaneOutcome::NotTested => vec![FindingKind::DaneNotTested { ip, reason: detail }],
+        DaneOutcome::NotApplicable => Vec::new(),
     }
 }
 

@@ -438,6 +438,77 @@ pub enum FindingKind {
         /// Address.
         ip: String,
     },
+    /// The MX answer fails DNSSEC validation.
+    MxDnssecBogus {
+        /// The validator's words.
+        detail: String,
+    },
+    /// An MX host's address answer fails DNSSEC validation.
+    AddressDnssecBogus {
+        /// The host.
+        host: String,
+        /// The validator's words.
+        detail: String,
+    },
+    /// The TLSA answer of an MX host fails DNSSEC validation.
+    DaneTlsaBogus {
+        /// The host.
+        host: String,
+        /// The validator's words.
+        detail: String,
+    },
+    /// The TLSA lookup gave no answer that could be validated.
+    DaneTlsaUnknown {
+        /// The host.
+        host: String,
+        /// Why.
+        detail: String,
+    },
+    /// TLSA records in a zone without DNSSEC (ignored by senders).
+    DaneTlsaInsecure {
+        /// The host.
+        host: String,
+    },
+    /// TLSA records SMTP senders do not use (usage 0/1, unknown selector or matching type).
+    DaneUnusableRecords {
+        /// The host.
+        host: String,
+        /// The records, in presentation form.
+        records: String,
+    },
+    /// A TLSA record matches the chain the address presented.
+    DaneMatched {
+        /// Address.
+        ip: String,
+        /// The record that matched.
+        record: String,
+    },
+    /// DANE is in force, but no usable TLSA record matches the chain the address presented.
+    DaneNoMatch {
+        /// Address.
+        ip: String,
+        /// What was compared.
+        detail: String,
+    },
+    /// DANE is in force, but the address gave no TLS session.
+    DaneNoTls {
+        /// Address.
+        ip: String,
+        /// What happened instead.
+        detail: String,
+    },
+    /// DANE could not be judged at the address.
+    DaneNotTested {
+        /// Address.
+        ip: String,
+        /// Why.
+        reason: String,
+    },
+    /// A DANE-EE record pins the server's key: names, dates and issuer do not apply.
+    CertificateDaneEe {
+        /// The record that matched.
+        record: String,
+    },
     /// The domain publishes no MTA-STS record.
     MtaStsMissing,
     /// A policy TXT lookup failed.
@@ -544,6 +615,14 @@ impl FindingKind {
                 _ => Severity::Warning,
             },
             MtaStsProtected { .. } => Severity::Ok,
+            DaneMatched { .. } | CertificateDaneEe { .. } => Severity::Ok,
+            DaneNotTested { .. } => Severity::Info,
+            DaneTlsaUnknown { .. } | DaneTlsaInsecure { .. } | DaneUnusableRecords { .. } => Severity::Warning,
+            MxDnssecBogus { .. }
+            | AddressDnssecBogus { .. }
+            | DaneTlsaBogus { .. }
+            | DaneNoMatch { .. }
+            | DaneNoTls { .. } => Severity::Critical,
             MtaStsMissing
             | PolicyLookupFailed { .. }
             | MtaStsModeNone
@@ -680,6 +759,17 @@ impl FindingKind {
             TlsNoSharedCipher { .. } => "tls_no_shared_cipher",
             SessionAborted { .. } => "session_aborted",
             DeadlineReached { .. } => "deadline_reached",
+            MxDnssecBogus { .. } => "mx_dnssec_bogus",
+            AddressDnssecBogus { .. } => "address_dnssec_bogus",
+            DaneTlsaBogus { .. } => "dane_tlsa_bogus",
+            DaneTlsaUnknown { .. } => "dane_tlsa_unknown",
+            DaneTlsaInsecure { .. } => "dane_tlsa_insecure",
+            DaneUnusableRecords { .. } => "dane_unusable_records",
+            DaneMatched { .. } => "dane_matched",
+            DaneNoMatch { .. } => "dane_no_match",
+            DaneNoTls { .. } => "dane_no_tls",
+            DaneNotTested { .. } => "dane_not_tested",
+            CertificateDaneEe { .. } => "certificate_dane_ee",
             MtaStsMissing => "mta_sts_missing",
             PolicyLookupFailed { .. } => "policy_lookup_failed",
             MtaStsRecordMultiple { .. } => "mta_sts_record_multiple",
@@ -793,6 +883,17 @@ impl FindingKind {
             TlsNoSharedCipher { ip, error } => s("No TLS cipher in common", format!("{ip} accepts none of the modern cipher suites or key exchange groups offered ({error})."), "Enable the ECDHE AEAD cipher suites (AES-GCM, ChaCha20-Poly1305) and the X25519/P-256 groups on the mail server."),
             SessionAborted { ip, reason } => s("The SMTP session broke off", format!("The session with {ip} ended early: {reason}."), "Check the server's logs for the session; a server should answer every command with a valid reply."),
             DeadlineReached { ip } => s("The server was too slow", format!("{ip} did not finish the session within the deadline."), "Check for tarpitting, overload or slow DNS lookups on the mail server."),
+            MxDnssecBogus { detail } => s("The MX records fail DNSSEC validation", format!("The domain's MX answer is signed, but its signatures do not validate ({detail}); validating resolvers answer SERVFAIL, so senders behind them cannot find your mail servers."), "Fix the zone's signing: re-sign it, check that no signature has expired and that the DS record at the parent matches a current DNSKEY."),
+            AddressDnssecBogus { host, detail } => s("The MX host's addresses fail DNSSEC validation", format!("The A/AAAA answer for {host} is signed, but its signatures do not validate ({detail}); validating resolvers answer SERVFAIL, so senders behind them cannot reach it."), "Fix the zone's signing: re-sign it, check that no signature has expired and that the DS record at the parent matches a current DNSKEY."),
+            DaneTlsaBogus { host, detail } => s("DANE TLSA records fail DNSSEC validation", format!("The TLSA answer for _25._tcp.{host} does not validate ({detail}); DANE senders (RFC 7672) that get a bogus TLSA answer defer mail to this host instead of delivering it."), "Fix the DNSSEC chain of the zone holding the TLSA records: re-sign it and make the parent's DS record match a current DNSKEY."),
+            DaneTlsaUnknown { host, detail } => s("DANE not tested: the TLSA lookup failed", format!("The TLSA lookup for _25._tcp.{host} gave no answer mxray could validate ({detail}); validating resolvers answer SERVFAIL for bogus data, and DANE senders defer mail while the lookup fails."), "Check that the zone's name servers answer TLSA queries (also with 'no such name') and that its DNSSEC signatures validate."),
+            DaneTlsaInsecure { host } => s("TLSA records without DNSSEC are ignored", format!("_25._tcp.{host} has TLSA records, but the zone is not DNSSEC-signed; DANE (RFC 7672) counts only TLSA records that validate, so senders ignore these."), "Sign the zone with DNSSEC and publish its DS record at the parent, or remove the TLSA records."),
+            DaneUnusableRecords { host, records } => s("TLSA records not usable for SMTP", format!("_25._tcp.{host} publishes {records}; RFC 7672 §3.1.3 tells SMTP senders to ignore the PKIX usages 0 and 1 (and unknown selectors or matching types), so these protect no mail."), "Publish DANE records instead: \"3 1 1\" with the SHA-256 of the server's public key (SPKI), or \"2 1 1\" with the issuing CA's key."),
+            DaneMatched { ip, record } => s("DANE matches", format!("{ip} presented a chain that matches the DNSSEC-signed TLSA record {record}: DANE senders authenticate it and never fall back to plaintext."), "Nothing to do; before a new key goes live, publish its \"3 1 1\" record beside the current one and remove the old record only after the TTL has passed."),
+            DaneNoMatch { ip, detail } => s("DANE mismatch: senders will not deliver", format!("{ip} presented a chain that matches none of the host's DNSSEC-signed TLSA records ({detail}); DANE senders (RFC 7672) refuse to deliver to it and queue the mail."), "Publish a TLSA record that matches the certificate the server presents (\"3 1 1\" with its public key's SHA-256) or restore the key the records name; roll over by publishing the next key's record before switching."),
+            DaneNoTls { ip, detail } => s("DANE published, but no TLS", format!("The host has DNSSEC-signed TLSA records, so DANE senders require TLS, but {ip} gave no TLS session ({detail}); they will not deliver to it."), "Make STARTTLS work with the certificate the TLSA records name, or remove the TLSA records until it does."),
+            DaneNotTested { ip, reason } => s("DANE not tested at this address", format!("DANE could not be judged at {ip}: {reason}."), "Run the test again once the address answers; the TLSA records are shown with the host."),
+            CertificateDaneEe { record } => s("Certificate authenticated by DANE-EE", format!("The server's certificate matches the DANE-EE record {record}; DANE senders pin it and ignore its names, dates and issuer (RFC 7672 §3.1.1), so those are not judged here."), "Nothing to do for DANE senders; senders that rely on MTA-STS or public CAs still need a trusted certificate for the MX name."),
             MtaStsMissing => s("No MTA-STS policy", "The domain publishes no _mta-sts TXT record, so senders use STARTTLS only opportunistically and anyone on the path can strip it; MTA-STS (RFC 8461) lets a domain demand TLS with a valid certificate.".into(), "Serve a policy at https://mta-sts.<domain>/.well-known/mta-sts.txt (version: STSv1, mode: testing, later enforce, one mx: line per MX host, max_age: 604800) and publish the TXT record _mta-sts.<domain> \"v=STSv1; id=<date>\"."),
             PolicyLookupFailed { name, detail } => s("Policy record could not be looked up", format!("The TXT lookup of {name} failed ({detail}), so whether the policy exists is unknown."), "Check that the domain's name servers answer TXT queries for this name, then run the test again."),
             MtaStsRecordMultiple { count } => s("Several MTA-STS records", format!("{count} TXT records at _mta-sts start with v=STSv1; RFC 8461 §3.1 tells senders to ignore MTA-STS entirely then."), "Keep exactly one record \"v=STSv1; id=…\" at _mta-sts and delete the others."),
@@ -891,6 +992,17 @@ impl FindingKind {
             TlsNoSharedCipher { ip, error } => s("Keine gemeinsame TLS-Cipher", format!("{ip} akzeptiert keine der angebotenen modernen Cipher-Suites oder Schlüsselaustausch-Gruppen ({error})."), "Die ECDHE-AEAD-Cipher-Suites (AES-GCM, ChaCha20-Poly1305) und die Gruppen X25519/P-256 am Mailserver aktivieren."),
             SessionAborted { ip, reason } => s("Die SMTP-Sitzung brach ab", format!("Die Sitzung mit {ip} endete vorzeitig: {reason}."), "Die Logs des Servers zu dieser Sitzung prüfen; ein Server sollte jedes Kommando gültig beantworten."),
             DeadlineReached { ip } => s("Der Server war zu langsam", format!("{ip} beendete die Sitzung nicht innerhalb der Frist."), "Auf Tarpitting, Überlast oder langsame DNS-Abfragen am Mailserver prüfen."),
+            MxDnssecBogus { detail } => s("Die MX-Einträge bestehen die DNSSEC-Prüfung nicht", format!("Die MX-Antwort der Domain ist signiert, aber die Signaturen sind ungültig ({detail}); validierende Resolver antworten SERVFAIL, Absender dahinter finden Ihre Mailserver nicht."), "Die Signierung der Zone reparieren: neu signieren, auf abgelaufene Signaturen prüfen und sicherstellen, dass der DS-Eintrag bei der übergeordneten Zone zu einem aktuellen DNSKEY passt."),
+            AddressDnssecBogus { host, detail } => s("Die Adressen des MX-Hosts bestehen die DNSSEC-Prüfung nicht", format!("Die A/AAAA-Antwort für {host} ist signiert, aber die Signaturen sind ungültig ({detail}); validierende Resolver antworten SERVFAIL, Absender dahinter erreichen den Host nicht."), "Die Signierung der Zone reparieren: neu signieren, auf abgelaufene Signaturen prüfen und sicherstellen, dass der DS-Eintrag bei der übergeordneten Zone zu einem aktuellen DNSKEY passt."),
+            DaneTlsaBogus { host, detail } => s("DANE-TLSA-Einträge bestehen die DNSSEC-Prüfung nicht", format!("Die TLSA-Antwort für _25._tcp.{host} ist ungültig signiert ({detail}); DANE-Absender (RFC 7672) stellen bei ungültigen TLSA-Antworten nicht zu, sondern halten die Mail zurück."), "Die DNSSEC-Kette der Zone mit den TLSA-Einträgen reparieren: neu signieren und den DS-Eintrag der übergeordneten Zone auf einen aktuellen DNSKEY abstimmen."),
+            DaneTlsaUnknown { host, detail } => s("DANE nicht getestet: TLSA-Abfrage gescheitert", format!("Die TLSA-Abfrage für _25._tcp.{host} lieferte keine Antwort, die mxray validieren konnte ({detail}); validierende Resolver antworten bei ungültigen Daten SERVFAIL, und DANE-Absender halten Mail zurück, solange die Abfrage scheitert."), "Prüfen, dass die Nameserver der Zone TLSA-Abfragen beantworten (auch mit 'Name existiert nicht') und ihre DNSSEC-Signaturen gültig sind."),
+            DaneTlsaInsecure { host } => s("TLSA-Einträge ohne DNSSEC werden ignoriert", format!("_25._tcp.{host} hat TLSA-Einträge, aber die Zone ist nicht mit DNSSEC signiert; DANE (RFC 7672) zählt nur validierte TLSA-Einträge, Absender ignorieren diese also."), "Die Zone mit DNSSEC signieren und ihren DS-Eintrag bei der übergeordneten Zone veröffentlichen, oder die TLSA-Einträge entfernen."),
+            DaneUnusableRecords { host, records } => s("TLSA-Einträge für SMTP unbrauchbar", format!("_25._tcp.{host} veröffentlicht {records}; laut RFC 7672 §3.1.3 ignorieren SMTP-Absender die PKIX-Verwendungen 0 und 1 (und unbekannte Selektoren oder Matching-Typen), diese schützen also keine Mail."), "Stattdessen DANE-Einträge veröffentlichen: \"3 1 1\" mit dem SHA-256 des öffentlichen Schlüssels des Servers (SPKI) oder \"2 1 1\" mit dem Schlüssel der ausstellenden CA."),
+            DaneMatched { ip, record } => s("DANE passt", format!("{ip} zeigte eine Kette, die zum DNSSEC-signierten TLSA-Eintrag {record} passt: DANE-Absender authentisieren den Server und fallen nie auf Klartext zurück."), "Nichts zu tun; vor einem Schlüsselwechsel den \"3 1 1\"-Eintrag des neuen Schlüssels neben dem alten veröffentlichen und den alten erst nach Ablauf der TTL entfernen."),
+            DaneNoMatch { ip, detail } => s("DANE passt nicht: Absender stellen nicht zu", format!("{ip} zeigte eine Kette, die zu keinem der DNSSEC-signierten TLSA-Einträge des Hosts passt ({detail}); DANE-Absender (RFC 7672) stellen dort nicht zu und halten die Mail zurück."), "Einen TLSA-Eintrag veröffentlichen, der zum Zertifikat des Servers passt (\"3 1 1\" mit dem SHA-256 seines öffentlichen Schlüssels), oder den Schlüssel wiederherstellen, den die Einträge nennen; beim Wechsel den Eintrag des neuen Schlüssels vorher veröffentlichen."),
+            DaneNoTls { ip, detail } => s("DANE veröffentlicht, aber kein TLS", format!("Der Host hat DNSSEC-signierte TLSA-Einträge, DANE-Absender verlangen also TLS, aber {ip} bot keine TLS-Sitzung ({detail}); sie stellen dort nicht zu."), "STARTTLS mit dem Zertifikat, das die TLSA-Einträge nennen, zum Laufen bringen oder die TLSA-Einträge bis dahin entfernen."),
+            DaneNotTested { ip, reason } => s("DANE an dieser Adresse nicht getestet", format!("DANE ließ sich an {ip} nicht beurteilen: {reason}."), "Den Test wiederholen, sobald die Adresse antwortet; die TLSA-Einträge stehen beim Host."),
+            CertificateDaneEe { record } => s("Zertifikat durch DANE-EE bestätigt", format!("Das Zertifikat des Servers passt zum DANE-EE-Eintrag {record}; DANE-Absender pinnen es und ignorieren Namen, Laufzeit und Aussteller (RFC 7672 §3.1.1), diese werden hier daher nicht beurteilt."), "Für DANE-Absender nichts zu tun; Absender, die sich auf MTA-STS oder öffentliche CAs stützen, brauchen weiterhin ein vertrauenswürdiges Zertifikat für den MX-Namen."),
             MtaStsMissing => s("Keine MTA-STS-Policy", "Die Domain veröffentlicht keinen _mta-sts-TXT-Eintrag; Absender nutzen STARTTLS nur opportunistisch, und jeder auf dem Weg kann es entfernen. MTA-STS (RFC 8461) lässt eine Domain TLS mit gültigem Zertifikat verlangen.".into(), "Eine Policy unter https://mta-sts.<domain>/.well-known/mta-sts.txt ausliefern (version: STSv1, mode: testing, später enforce, eine mx:-Zeile je MX-Host, max_age: 604800) und den TXT-Eintrag _mta-sts.<domain> \"v=STSv1; id=<Datum>\" veröffentlichen."),
             PolicyLookupFailed { name, detail } => s("Policy-Eintrag ließ sich nicht abfragen", format!("Die TXT-Abfrage von {name} schlug fehl ({detail}); ob die Policy existiert, ist unbekannt."), "Prüfen, dass die Nameserver der Domain TXT-Abfragen für diesen Namen beantworten, dann den Test wiederholen."),
             MtaStsRecordMultiple { count } => s("Mehrere MTA-STS-Einträge", format!("{count} TXT-Einträge unter _mta-sts beginnen mit v=STSv1; laut RFC 8461 §3.1 ignorieren Absender MTA-STS dann ganz."), "Genau einen Eintrag \"v=STSv1; id=…\" unter _mta-sts behalten und die anderen löschen."),
