@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::findings::FindingKind;
+use crate::i18n::{pick, Lang};
 use crate::report::{AddressReport, MxHost, Report};
 
 /// What DNSSEC validation said about an answer (RFC 4035 §4.3).
@@ -131,6 +132,31 @@ impl AddressDane {
     /// name and dates still count (RFC 7672 §3.1.2).
     pub fn ta_matched(&self) -> bool {
         self.outcome == DaneOutcome::Matched && self.matched.as_ref().is_some_and(|r| r.usage == 2)
+    }
+}
+
+crate::i18n::labels!(DnssecStatus, "The DNSSEC status in words.", {
+    Secure => ("secure (signed, validated)", "sicher (signiert, validiert)"),
+    Insecure => ("insecure (not signed)", "unsigniert"),
+    Bogus => ("bogus (signatures fail)", "ungültig (Signaturen scheitern)"),
+    Unknown => ("unknown (not validated)", "unbekannt (nicht validiert)"),
+});
+
+crate::i18n::labels!(DaneOutcome, "The DANE verdict in words.", {
+    Matched => ("matches", "passt"),
+    NoMatch => ("no match: DANE senders will not deliver", "passt nicht: DANE-Absender stellen nicht zu"),
+    NoTls => ("no TLS: DANE senders will not deliver", "kein TLS: DANE-Absender stellen nicht zu"),
+    NotApplicable => ("not in force", "nicht in Kraft"),
+    NotTested => ("not tested", "nicht getestet"),
+});
+
+impl DnssecCheck {
+    /// The status in words, with the resolver's detail when there is one.
+    pub fn describe(&self, lang: Lang) -> String {
+        match &self.detail {
+            Some(d) => format!("{} ({d})", self.status.label(lang)),
+            None => self.status.label(lang).to_owned(),
+        }
     }
 }
 

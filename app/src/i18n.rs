@@ -116,6 +116,24 @@ pub enum Text {
     Tls,
     /// The certificate judgement section.
     CertificateCheck,
+    /// The DANE section of an address.
+    DaneCheck,
+    /// The DANE verdict.
+    DaneVerdict,
+    /// The TLSA record that matched.
+    MatchedRecord,
+    /// Which certificate of the chain it matched.
+    MatchedCertificate,
+    /// The TLSA name looked up.
+    TlsaName,
+    /// DNSSEC status of the TLSA answer.
+    TlsaDnssec,
+    /// The TLSA records.
+    TlsaRecords,
+    /// DNSSEC status of a host's address answer.
+    AddressDnssec,
+    /// DNSSEC status of the MX answer.
+    MxDnssec,
     /// One certificate of the chain.
     ChainCertificate,
     /// The relay probe section.
@@ -403,6 +421,15 @@ impl Text {
             EhloAfterStartTls => ("EHLO inside TLS", "EHLO innerhalb von TLS"),
             Tls => ("TLS", "TLS"),
             CertificateCheck => ("Certificate check", "Zertifikatsprüfung"),
+            DaneCheck => ("DANE (TLSA)", "DANE (TLSA)"),
+            DaneVerdict => ("DANE", "DANE"),
+            MatchedRecord => ("Matching TLSA record", "Passender TLSA-Eintrag"),
+            MatchedCertificate => ("Matched certificate", "Passendes Zertifikat"),
+            TlsaName => ("TLSA name", "TLSA-Name"),
+            TlsaDnssec => ("TLSA DNSSEC", "TLSA-DNSSEC"),
+            TlsaRecords => ("TLSA records", "TLSA-Einträge"),
+            AddressDnssec => ("DNSSEC of the addresses", "DNSSEC der Adressen"),
+            MxDnssec => ("DNSSEC of the MX records", "DNSSEC der MX-Einträge"),
             ChainCertificate => ("Certificate", "Zertifikat"),
             RelayProbe => ("Open-relay probe", "Relay-Test"),
             Transcript => ("Transcript", "Sitzungsprotokoll"),

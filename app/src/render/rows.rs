@@ -4,6 +4,7 @@
 
 use crate::depth::{announced_name, DnsblResult, Forward, ReverseDns, ReverseFailure, TlsVersions};
 use crate::i18n::{pick, Lang, Text};
+use crate::policy::{problems_text, MxPolicyMatch, MxTls, PolicyLabel, PolicyRecord};
 use crate::report::{
     AddressReport, BannerReport, CertificateInfo, CertificateReport, EhloReport, MxHost, RelayReport, Report,
     StartTlsReport, TcpReport,
@@ -81,6 +82,7 @@ pub fn header_rows(r: &Report, lang: Lang) -> Vec<Row> {
         .add(Text::Resolver, &r.dns.resolver)
         .add(Text::MailHosts, mx_source_sentence(r, lang))
         .opt(Text::NotTested, (r.dns.mx_hosts_skipped > 0).then(|| format!("{} MX", r.dns.mx_hosts_skipped)))
+        .opt(Text::MxDnssec, r.dns.mx_dnssec.as_ref().map(|c| c.describe(lang)))
         .rows
 }
 
@@ -91,7 +93,21 @@ pub fn host_rows(h: &MxHost, lang: Lang) -> Vec<Row> {
         .opt(Text::CnameTarget, h.cname.as_deref())
         .opt(Text::NoAddress, h.address_error.as_deref())
         .opt(Text::NotTested, (h.addresses_skipped > 0).then(|| h.addresses_skipped.to_string()))
+        .opt(Text::AddressDnssec, h.dane.as_ref().and_then(|d| d.addresses.as_ref()).map(|c| c.describe(lang)))
+        .opt(Text::TlsaName, h.dane.as_ref().map(|d| d.name.clone()))
+        .opt(Text::TlsaDnssec, h.dane.as_ref().map(|d| d.tlsa.describe(lang)))
+        .opt(Text::TlsaRecords, tlsa_records(h))
         .rows
+}
+
+/// The host's TLSA records, one per line, those SMTP ignores marked.
+fn tlsa_records(h: &MxHost) -> Option<String> {
+    let d = h.dane.as_ref().filter(|d| !d.records.is_empty())?;
+    let line = |r: &crate::dane::TlsaRecord| {
+        let unusable = if r.usable() { "" } else { " (not for SMTP)" };
+        format!("{}{unusable}", r.presentation())
+    };
+    Some(d.records.iter().map(line).collect::<Vec<_>>().join("\n"))
 }
 
 /// Facts about an address as a whole.
@@ -119,6 +135,7 @@ pub fn address_sections(a: &AddressReport, r: &Report, lang: Lang) -> Vec<Sectio
         (Text::CertificateCheck, a.certificate.as_ref().map(|c| judgement(rows(), c))),
         (Text::EhloAfterStartTls, a.ehlo_tls.as_ref().map(|e| ehlo(rows(), e))),
         (Text::RelayProbe, a.open_relay.as_ref().map(|r| relay(rows(), r))),
+        (Text::DaneCheck, a.dane.as_ref().map(|d| dane(rows(), d))),
         (Text::TlsVersions, a.tls_versions.as_ref().map(|v| tls_versions(rows(), v))),
         (Text::ReverseDnsSection, a.reverse_dns.as_ref().map(|d| reverse_dns(rows(), a, d, mx_name(r, a)))),
         (Text::Blocklists, (!a.dnsbl.is_empty()).then(|| blocklists(rows(), &a.dnsbl))),
@@ -136,6 +153,85 @@ pub fn address_sections(a: &AddressReport, r: &Report, lang: Lang) -> Vec<Sectio
         }
     }
     out
+}
+
+/// The domain's transport-security policies, one section each for MTA-STS and TLS-RPT (none until
+/// the policy check has reported).
+pub fn policy_sections(r: &Report, lang: Lang) -> Vec<Section> {
+    let Some(p) = &r.policies else { return Vec::new() };
+    let label = |l: PolicyLabel| l.label(lang).to_owned();
+    let sts = &p.mta_sts;
+    let mut rows = Rows::new(lang).raw(label(PolicyLabel::Record), policy_record(&sts.record, lang));
+    if let Some(id) = &sts.id {
+        rows = rows.raw(label(PolicyLabel::Id), id.clone());
+    }
+    if let Some(f) = &sts.fetch {
+        let outcome = match &f.error {
+            Some(e) => e.text(lang),
+            None => {
+                let head = [f.status.map(|s| format!("HTTP {s}")), f.content_type.clone()].into_iter().flatten();
+                format!("{}, {}", head.collect::<Vec<_>>().join(", "), ms(f.duration_ms))
+            }
+        };
+        rows = rows.raw(label(PolicyLabel::Url), f.url.clone()).raw(label(PolicyLabel::Fetch), outcome);
+    }
+    if let Some(policy) = sts.fetch.as_ref().and_then(|f| f.policy.as_ref()) {
+        let mode = policy.mode.map(|m| m.label(lang).to_owned());
+        let max_age = policy.max_age.map(|a| format!("{a} s ({} d)", decimal(a, 86_400, lang)));
+        rows = [(PolicyLabel::Mode, mode), (PolicyLabel::MaxAge, max_age)]
+            .into_iter()
+            .fold(rows, |rows, (l, v)| match v {
+                Some(v) => rows.raw(label(l), v),
+                None => rows,
+            })
+            .raw(label(PolicyLabel::Patterns), policy.mx.join("\n"));
+        if !policy.problems.is_empty() {
+            rows = rows.raw(label(PolicyLabel::Problems), problems_text(&policy.problems, lang));
+        }
+    }
+    let rows = sts.mx.iter().fold(rows, |rows, m| rows.raw(m.host.clone(), mx_against_policy(m, lang)));
+    let rpt = &p.tls_rpt;
+    let targets: Vec<String> = rpt
+        .rua
+        .iter()
+        .map(|t| match t.problem {
+            Some(problem) => format!("{} — {}", t.uri, problem.label(lang)),
+            None => t.uri.clone(),
+        })
+        .collect();
+    let mut rpt_rows = Rows::new(lang).raw(label(PolicyLabel::Record), policy_record(&rpt.record, lang));
+    if !targets.is_empty() {
+        rpt_rows = rpt_rows.raw(label(PolicyLabel::Targets), targets.join("\n"));
+    }
+    vec![
+        Section { title: label(PolicyLabel::MtaSts), rows: rows.rows, wide: false },
+        Section { title: label(PolicyLabel::TlsRpt), rows: rpt_rows.rows, wide: false },
+    ]
+}
+
+/// A policy TXT record in words.
+fn policy_record(record: &PolicyRecord, lang: Lang) -> String {
+    match record {
+        PolicyRecord::Absent => PolicyLabel::NotPublished.label(lang).to_owned(),
+        PolicyRecord::LookupFailed { detail } => pick(lang, format!("lookup failed: {detail}"), format!("Abfrage gescheitert: {detail}")),
+        PolicyRecord::Valid { record } => record.clone(),
+        PolicyRecord::Multiple { records } => {
+            format!("{}\n{}", pick(lang, "several records, all ignored:", "mehrere Einträge, alle ignoriert:"), records.join("\n"))
+        }
+        PolicyRecord::Malformed { record, problem } => format!("{record}\n{}", problem.text(lang)),
+    }
+}
+
+/// One MX host against the policy: the pattern it matches and its TLS as MTA-STS judges it.
+fn mx_against_policy(m: &MxPolicyMatch, lang: Lang) -> String {
+    let Some(pattern) = &m.pattern else { return PolicyLabel::NoPattern.label(lang).to_owned() };
+    let tls = match &m.tls {
+        MxTls::Pending => PolicyLabel::Checking.label(lang).to_owned(),
+        MxTls::NotTested => PolicyLabel::NotTested.label(lang).to_owned(),
+        MxTls::Valid => PolicyLabel::TlsValid.label(lang).to_owned(),
+        MxTls::Invalid { ip, failure } => format!("{ip}: {}", failure.label(lang)),
+    };
+    format!("{} {pattern} — {tls}", PolicyLabel::Matches.label(lang))
 }
 
 fn tcp(rows: Rows, t: &TcpReport) -> Rows {
@@ -296,9 +392,12 @@ fn reverse_dns(rows: Rows, a: &AddressReport, d: &ReverseDns, mx: Option<&str>) 
     };
     let greeting = a.banner.as_ref().and_then(|b| announced_name(&b.text));
     let ehlo = a.ehlo.as_ref().and_then(|e| announced_name(&e.host));
-    let in_certificate = a.certificate.as_ref().and_then(|c| c.chain.first()).filter(|_| !d.names.is_empty()).map(|leaf| {
-        d.names.iter().any(|n| leaf.san.iter().any(|s| s.eq_ignore_ascii_case(&n.name)))
-    });
+    let in_certificate = a
+        .certificate
+        .as_ref()
+        .and_then(|c| c.chain.first())
+        .filter(|_| !d.names.is_empty())
+        .map(|leaf| d.names.iter().any(|n| leaf.san.iter().any(|s| s.eq_ignore_ascii_case(&n.name))));
     let rows = rows
         .opt(Text::MxName, mx.map(|m| beside(m.to_owned())))
         .opt(Text::NameInGreeting, greeting.map(beside))
@@ -322,6 +421,18 @@ fn blocklists(rows: Rows, results: &[DnsblResult]) -> Rows {
         }
         rows.raw(d.zone.clone(), value)
     })
+}
+
+fn dane(rows: Rows, d: &crate::dane::AddressDane) -> Rows {
+    let lang = rows.lang;
+    let depth = d.depth.map(|n| match n {
+        0 => pick(lang, "the server's own (1)", "das eigene des Servers (1)").to_owned(),
+        n => format!("{} {}", Text::ChainCertificate.get(lang), n + 1),
+    });
+    rows.add(Text::DaneVerdict, d.outcome.label(lang))
+        .opt(Text::MatchedRecord, d.matched.as_ref().map(crate::dane::TlsaRecord::presentation))
+        .opt(Text::MatchedCertificate, depth)
+        .opt(Text::Detail, d.detail.as_deref())
 }
 
 /// Days from the check until a certificate's end of validity, when both dates can be read.
