@@ -653,10 +653,9 @@ pub fn refresh(r: &mut Report) {
     }
 }
 
-/// True when some MX publishes DANE (TLSA) records. The DANE check fills `MxHost.dane`; until it
-/// does, this says no, so a missing TLS-RPT is only reported next to MTA-STS.
-fn dane_deployed(_r: &Report) -> bool {
-    false
+/// True when some MX host publishes TLSA records (a DANE deployment, secure or not yet).
+fn dane_deployed(r: &Report) -> bool {
+    r.mx.iter().any(|h| h.dane.as_ref().is_some_and(|d| !d.records.is_empty()))
 }
 
 /// Findings about the domain's policies.
@@ -902,6 +901,52 @@ mod tests {
         assert_eq!(f[0].severity(), crate::Severity::Critical);
         let r = report(StsMode::None, &["mx1.example.com"], vec![bad]);
         assert_eq!(codes(&r), ["mta_sts_mode_none", "tls_rpt_missing"]);
+    }
+
+    #[test]
+    fn tls_rpt_is_missed_next_to_dane_too() {
+        use crate::dane::{DnssecCheck, DnssecStatus, HostDane, TlsaRecord};
+        let mut h = good("mx1.example.com");
+        h.dane = Some(HostDane {
+            name: "_25._tcp.mx1.example.com".into(),
+            tlsa: DnssecCheck { status: DnssecStatus::Secure, detail: None },
+            records: vec![TlsaRecord { usage: 3, selector: 1, matching: 1, data: "ab".into() }],
+            addresses: None,
+        });
+        let mut r = report(StsMode::Enforce, &[], vec![h]);
+        r.policies = Some(PolicyReport::default());
+        assert_eq!(codes(&r), ["mta_sts_missing", "tls_rpt_missing"]);
+        r.mx[0].dane = None;
+        assert_eq!(codes(&r), ["mta_sts_missing"]);
+    }
+
+    #[test]
+    fn every_renderer_shows_the_policies() {
+        use crate::render::{html, markdown, text};
+        let mut r = report(StsMode::Enforce, &["*.example.com"], vec![good("mx1.example.com"), good("mx.other.net")]);
+        r.policies.as_mut().unwrap().tls_rpt = TlsRptReport {
+            record: PolicyRecord::Valid { record: "v=TLSRPTv1; rua=mailto:r@example.com".into() },
+            rua: vec![RuaTarget { uri: "mailto:r@example.com".into(), problem: None }],
+        };
+        r.findings = findings(&r).into_iter().map(FindingKind::into_finding).collect();
+        let out = text::render(&r, Lang::En, Default::default());
+        for expected in [
+            "Transport security",
+            "MTA-STS",
+            "v=STSv1; id=1",
+            "https://mta-sts.example.com/.well-known/mta-sts.txt",
+            "mx1.example.com: matches *.example.com — STARTTLS with a valid certificate",
+            "mx.other.net:    matches no mx pattern",
+            "TLS-RPT",
+            "mailto:r@example.com",
+            "MX host not covered by the MTA-STS policy",
+        ] {
+            assert!(out.contains(expected), "{expected:?} missing in:\n{out}");
+        }
+        let de = html::render(&r, Lang::De);
+        assert!(de.contains("<h2>Transportsicherheit</h2>") && de.contains("passt zu keinem mx-Muster"), "{de}");
+        let md = markdown::render(&r, Lang::En);
+        assert!(md.contains("Transport security: MTA-STS Mode enforce · TLS-RPT mailto:r@example.com"), "{md}");
     }
 
     #[test]

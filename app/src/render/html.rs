@@ -51,6 +51,17 @@ pub fn render(report: &Report, lang: Lang) -> String {
     h.raw(&format!("<h2>{}</h2>\n", esc(Text::DomainFindings.get(lang))));
     h.findings(&report.findings);
     h.raw("</section>\n");
+    let policies = rows::policy_sections(report, lang);
+    if !policies.is_empty() {
+        let heading = crate::policy::PolicyLabel::TransportSecurity.label(lang);
+        h.raw(&format!("<section class=\"policies\">\n<h2>{}</h2>\n", esc(heading)));
+        for Section { title, rows, .. } in policies {
+            h.raw(&format!("<section>\n<h3>{}</h3>\n", esc(&title)));
+            h.rows("mono", &rows);
+            h.raw("</section>\n");
+        }
+        h.raw("</section>\n");
+    }
     for host in &report.mx {
         h.host(host, report);
     }

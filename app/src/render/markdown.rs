@@ -29,6 +29,9 @@ pub fn render(report: &Report, lang: Lang) -> String {
         facts::duration(report.duration_ms, lang),
     );
     let _ = writeln!(out, "{}", escape(&facts::mx_source_sentence(report, lang)));
+    if let Some(line) = policy_line(report, lang) {
+        let _ = writeln!(out, "\n{}", escape(&line));
+    }
     if !report.complete {
         let _ = writeln!(out, "\n_{}_", Text::Incomplete.get(lang));
     }
@@ -47,6 +50,33 @@ pub fn render(report: &Report, lang: Lang) -> String {
         list(&mut out, &grouped(host), lang);
     }
     out
+}
+
+/// One line on the transport-security policies: MTA-STS in effect (and its mode) or why not, and
+/// whether TLS-RPT is published.
+fn policy_line(report: &Report, lang: Lang) -> Option<String> {
+    use crate::policy::{PolicyLabel as L, PolicyRecord};
+    let p = report.policies.as_ref()?;
+    let sts = &p.mta_sts;
+    let sts_state = match (sts.in_effect(), &sts.record, sts.fetch.as_ref().and_then(|f| f.error.as_ref())) {
+        (Some(policy), _, _) => format!("{} {}", L::Mode.label(lang), policy.mode.map_or("?", |m| m.label(lang))),
+        (None, PolicyRecord::Absent, _) => L::NotPublished.label(lang).to_owned(),
+        (None, _, Some(error)) => error.text(lang),
+        (None, _, None) => crate::i18n::pick(lang, "published, but not in effect", "veröffentlicht, aber nicht wirksam").to_owned(),
+    };
+    let rpt_state = match &p.tls_rpt.record {
+        PolicyRecord::Valid { .. } => {
+            p.tls_rpt.rua.iter().map(|t| t.uri.as_str()).collect::<Vec<_>>().join(", ")
+        }
+        PolicyRecord::Absent => L::NotPublished.label(lang).to_owned(),
+        _ => crate::i18n::pick(lang, "invalid", "ungültig").to_owned(),
+    };
+    Some(format!(
+        "{}: {} {sts_state} · {} {rpt_state}",
+        L::TransportSecurity.label(lang),
+        L::MtaSts.label(lang),
+        L::TlsRpt.label(lang)
+    ))
 }
 
 /// A host's findings and its addresses', one entry per code with the addresses that share it.

@@ -35,6 +35,15 @@ pub fn render(report: &Report, lang: Lang, options: TextOptions) -> String {
     w.blank();
     w.heading(0, Text::DomainFindings.get(lang));
     w.findings(2, &report.findings);
+    let policies = rows::policy_sections(report, lang);
+    if !policies.is_empty() {
+        w.blank();
+        w.heading(0, crate::policy::PolicyLabel::TransportSecurity.label(lang));
+        for Section { title, rows, .. } in policies {
+            w.heading(2, &title);
+            w.rows(4, &rows);
+        }
+    }
     for host in &report.mx {
         w.blank();
         w.host(host, report, options);
