@@ -123,7 +123,11 @@ impl RecordProblem {
 fn field_rule(name: &str, lang: Lang) -> &'static str {
     match name {
         "id" => pick(lang, " (1 to 32 letters and digits)", " (1 bis 32 Buchstaben und Ziffern)"),
-        "rua" => pick(lang, " (mailto: or https: addresses, comma-separated)", " (mailto:- oder https:-Adressen, durch Komma getrennt)"),
+        "rua" => pick(
+            lang,
+            " (mailto: or https: addresses, comma-separated)",
+            " (mailto:- oder https:-Adressen, durch Komma getrennt)",
+        ),
         _ => "",
     }
 }
@@ -247,31 +251,41 @@ impl FetchError {
     /// The error in words.
     pub fn text(&self, lang: Lang) -> String {
         match self {
-            FetchError::NoAddress { detail } => {
-                pick(lang, format!("the policy host has no address ({detail})"), format!("der Policy-Host hat keine Adresse ({detail})"))
-            }
+            FetchError::NoAddress { detail } => pick(
+                lang,
+                format!("the policy host has no address ({detail})"),
+                format!("der Policy-Host hat keine Adresse ({detail})"),
+            ),
             FetchError::NotPublic { detail } => pick(
                 lang,
                 format!("the policy host's address is not public ({detail}); mxray did not connect"),
                 format!("die Adresse des Policy-Hosts ist nicht öffentlich ({detail}); mxray hat sich nicht verbunden"),
             ),
-            FetchError::Connect { detail } => {
-                pick(lang, format!("no connection to port 443 ({detail})"), format!("keine Verbindung zu Port 443 ({detail})"))
-            }
-            FetchError::Tls { detail } => {
-                pick(lang, format!("the TLS handshake failed ({detail})"), format!("der TLS-Handshake scheiterte ({detail})"))
-            }
+            FetchError::Connect { detail } => pick(
+                lang,
+                format!("no connection to port 443 ({detail})"),
+                format!("keine Verbindung zu Port 443 ({detail})"),
+            ),
+            FetchError::Tls { detail } => pick(
+                lang,
+                format!("the TLS handshake failed ({detail})"),
+                format!("der TLS-Handshake scheiterte ({detail})"),
+            ),
             FetchError::Certificate { detail } => pick(
                 lang,
                 format!("the certificate is not valid for the policy host ({detail})"),
                 format!("das Zertifikat gilt nicht für den Policy-Host ({detail})"),
             ),
-            FetchError::Http { detail } => {
-                pick(lang, format!("the HTTP exchange failed ({detail})"), format!("der HTTP-Austausch scheiterte ({detail})"))
-            }
-            FetchError::Timeout { seconds } => {
-                pick(lang, format!("no complete answer within {seconds} s"), format!("keine vollständige Antwort in {seconds} s"))
-            }
+            FetchError::Http { detail } => pick(
+                lang,
+                format!("the HTTP exchange failed ({detail})"),
+                format!("der HTTP-Austausch scheiterte ({detail})"),
+            ),
+            FetchError::Timeout { seconds } => pick(
+                lang,
+                format!("no complete answer within {seconds} s"),
+                format!("keine vollständige Antwort in {seconds} s"),
+            ),
             FetchError::Redirect { status, location } => {
                 let to = location.as_deref().unwrap_or("?");
                 pick(
@@ -366,23 +380,35 @@ impl PolicyProblem {
     /// The problem in words.
     pub fn text(&self, lang: Lang) -> String {
         match self {
-            PolicyProblem::BadLine { line } => {
-                pick(lang, format!("\"{line}\" is not a key: value line"), format!("\"{line}\" ist keine Zeile schlüssel: wert"))
-            }
+            PolicyProblem::BadLine { line } => pick(
+                lang,
+                format!("\"{line}\" is not a key: value line"),
+                format!("\"{line}\" ist keine Zeile schlüssel: wert"),
+            ),
             PolicyProblem::Missing { key } => pick(lang, format!("{key} is missing"), format!("{key} fehlt")),
             PolicyProblem::BadValue { key, value } => {
                 let rule = match key.as_str() {
                     "version" => pick(lang, "must be STSv1", "muss STSv1 sein"),
                     "mode" => pick(lang, "must be enforce, testing or none", "muss enforce, testing oder none sein"),
-                    "max_age" => pick(lang, "must be whole seconds up to 31557600", "muss ganze Sekunden bis 31557600 angeben"),
-                    _ => pick(lang, "must be a host name, optionally starting with *.", "muss ein Hostname sein, wahlweise mit *. davor"),
+                    "max_age" => {
+                        pick(lang, "must be whole seconds up to 31557600", "muss ganze Sekunden bis 31557600 angeben")
+                    }
+                    _ => pick(
+                        lang,
+                        "must be a host name, optionally starting with *.",
+                        "muss ein Hostname sein, wahlweise mit *. davor",
+                    ),
                 };
                 pick(lang, format!("{key}: {value} — {rule}"), format!("{key}: {value} — {rule}"))
             }
             PolicyProblem::Duplicate { key } => {
                 pick(lang, format!("{key} appears more than once"), format!("{key} steht mehrfach"))
             }
-            PolicyProblem::NoMx => pick(lang, "no mx line, so no MX host can match".into(), "keine mx-Zeile, also passt kein MX-Host".into()),
+            PolicyProblem::NoMx => pick(
+                lang,
+                "no mx line, so no MX host can match".into(),
+                "keine mx-Zeile, also passt kein MX-Host".into(),
+            ),
         }
     }
 }
@@ -559,7 +585,8 @@ labels!(PolicyLabel, "The label in words.", {
 /// True when `host` matches the policy pattern (RFC 8461 §4.1): equal names, or `*.` followed by
 /// a suffix with exactly one more label in front. Case and a trailing dot do not matter.
 pub fn mx_matches(pattern: &str, host: &str) -> bool {
-    let (pattern, host) = (pattern.trim_end_matches('.').to_ascii_lowercase(), host.trim_end_matches('.').to_ascii_lowercase());
+    let (pattern, host) =
+        (pattern.trim_end_matches('.').to_ascii_lowercase(), host.trim_end_matches('.').to_ascii_lowercase());
     match pattern.strip_prefix("*.") {
         Some(suffix) => host
             .strip_suffix(suffix)
@@ -571,7 +598,8 @@ pub fn mx_matches(pattern: &str, host: &str) -> bool {
 
 /// Every MX host against the policy in effect (empty without one).
 pub fn judge_mx(r: &Report) -> Vec<MxPolicyMatch> {
-    let Some(policy) = r.policies.as_ref().and_then(|p| p.mta_sts.fetch.as_ref()).and_then(|f| f.policy.as_ref()) else {
+    let Some(policy) = r.policies.as_ref().and_then(|p| p.mta_sts.fetch.as_ref()).and_then(|f| f.policy.as_ref())
+    else {
         return Vec::new();
     };
     r.mx.iter()
@@ -661,8 +689,8 @@ fn dane_deployed(r: &Report) -> bool {
 /// Findings about the domain's policies.
 pub fn findings(r: &Report) -> Vec<FindingKind> {
     let Some(p) = &r.policies else { return Vec::new() };
-    // A domain that takes no mail has nothing for a policy to protect.
-    if matches!(r.mx_source, MxSource::NullMx) {
+    // Without mail hosts (null MX, no such domain, not resolved yet) a policy protects nothing.
+    if !matches!(r.mx_source, MxSource::Mx | MxSource::Implicit) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -698,9 +726,8 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
             out.push(FindingKind::TlsRptMissing { domain: r.domain.clone() })
         }
         PolicyRecord::Absent => {}
-        PolicyRecord::LookupFailed { detail } => {
-            out.push(FindingKind::PolicyLookupFailed { name: format!("_smtp._tls.{}", r.domain), detail: detail.clone() })
-        }
+        PolicyRecord::LookupFailed { detail } => out
+            .push(FindingKind::PolicyLookupFailed { name: format!("_smtp._tls.{}", r.domain), detail: detail.clone() }),
         PolicyRecord::Multiple { records } => out.push(FindingKind::TlsRptRecordMultiple { count: records.len() }),
         PolicyRecord::Malformed { record, problem } => {
             out.push(FindingKind::TlsRptRecordMalformed { record: record.clone(), problem: problem.clone() })
@@ -729,11 +756,9 @@ fn mx_findings(policy: &StsPolicy, mx: &[MxPolicyMatch]) -> Vec<FindingKind> {
     let mut all_pass = !mx.is_empty();
     for m in mx {
         match (&m.pattern, &m.tls) {
-            (None, _) => out.push(FindingKind::MtaStsMxNotListed {
-                host: m.host.clone(),
-                patterns: policy.mx.join(", "),
-                mode,
-            }),
+            (None, _) => {
+                out.push(FindingKind::MtaStsMxNotListed { host: m.host.clone(), patterns: policy.mx.join(", "), mode })
+            }
             (Some(_), MxTls::Invalid { ip, failure }) => out.push(FindingKind::MtaStsMxTlsInvalid {
                 host: m.host.clone(),
                 ip: ip.to_string(),
@@ -825,7 +850,10 @@ mod tests {
             MxTls::Invalid { ip: "192.0.2.2".parse().unwrap(), failure: TlsPolicyFailure::WrongName }
         );
         let untrusted = address("192.0.2.3", Some(StartTlsOutcome::Ok), Some((false, true)), true);
-        assert!(matches!(host_tls(&host("mx", vec![untrusted])), MxTls::Invalid { failure: TlsPolicyFailure::Untrusted, .. }));
+        assert!(matches!(
+            host_tls(&host("mx", vec![untrusted])),
+            MxTls::Invalid { failure: TlsPolicyFailure::Untrusted, .. }
+        ));
         let plain = address("192.0.2.4", Some(StartTlsOutcome::NotOffered), None, true);
         assert!(matches!(host_tls(&host("mx", vec![plain])), MxTls::Invalid { failure: TlsPolicyFailure::NoTls, .. }));
         let waiting = address("192.0.2.5", Some(StartTlsOutcome::Ok), None, false);
@@ -884,7 +912,11 @@ mod tests {
         let f = findings(&r);
         assert_eq!(
             f[0],
-            FindingKind::MtaStsMxNotListed { host: "mx.other.net".into(), patterns: "*.example.com".into(), mode: StsMode::Enforce }
+            FindingKind::MtaStsMxNotListed {
+                host: "mx.other.net".into(),
+                patterns: "*.example.com".into(),
+                mode: StsMode::Enforce
+            }
         );
         assert_eq!(f[0].severity(), crate::Severity::Critical);
         let r = report(StsMode::Testing, &["*.example.com"], hosts());
@@ -894,7 +926,8 @@ mod tests {
 
     #[test]
     fn a_bad_certificate_fails_the_policy_and_mode_none_judges_nothing() {
-        let bad = host("mx1.example.com", vec![address("192.0.2.9", Some(StartTlsOutcome::Ok), Some((true, false)), true)]);
+        let bad =
+            host("mx1.example.com", vec![address("192.0.2.9", Some(StartTlsOutcome::Ok), Some((true, false)), true)]);
         let r = report(StsMode::Enforce, &["mx1.example.com"], vec![bad.clone()]);
         let f = findings(&r);
         assert!(matches!(&f[0], FindingKind::MtaStsMxTlsInvalid { failure: TlsPolicyFailure::WrongName, .. }));

@@ -101,7 +101,10 @@ async fn write_answer(out: &mut (impl AsyncWriteExt + Unpin), answer: &Answer) -
             out.write_all(body).await
         }
         Answer::Endless => {
-            out.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nversion: STSv1\r\n").await?;
+            out.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nversion: STSv1\r\n",
+            )
+            .await?;
             let line = b"mx: padding-line-to-make-the-policy-file-far-too-large.mail.test\r\n";
             for _ in 0..(1 << 20) / line.len() {
                 out.write_all(line).await?;
@@ -120,7 +123,13 @@ struct Setup {
 
 const POLICY_IP: &str = "127.0.3.53";
 
-async fn setup(domain: &str, mx: &[(&str, &str, &str)], txt: &[(&str, &str)], cert_name: &str, answer: Answer) -> Setup {
+async fn setup(
+    domain: &str,
+    mx: &[(&str, &str, &str)],
+    txt: &[(&str, &str)],
+    cert_name: &str,
+    answer: Answer,
+) -> Setup {
     let mut lab = Lab::new();
     for (i, (host, ip, cert)) in mx.iter().enumerate() {
         let preference = 10 * (i as u16 + 1);
@@ -165,7 +174,10 @@ async fn enforce_with_every_mx_covered_and_valid_is_protected() {
     assert_eq!(fetch.url, "https://mta-sts.good.test/.well-known/mta-sts.txt");
     assert_eq!(fetch.address, Some(POLICY_IP.parse().unwrap()));
     let policy = fetch.policy.as_ref().unwrap();
-    assert_eq!((policy.mode, policy.max_age, policy.mx.as_slice()), (Some(StsMode::Enforce), Some(604_800), ["*.mail.test".to_owned()].as_slice()));
+    assert_eq!(
+        (policy.mode, policy.max_age, policy.mx.as_slice()),
+        (Some(StsMode::Enforce), Some(604_800), ["*.mail.test".to_owned()].as_slice())
+    );
     for m in &p.mta_sts.mx {
         assert_eq!((m.pattern.as_deref(), &m.tls), (Some("*.mail.test"), &MxTls::Valid), "{m:?}");
     }
@@ -256,11 +268,18 @@ async fn a_redirect_is_not_followed() {
 
 #[tokio::test]
 async fn a_policy_served_as_html_is_refused() {
-    let answer = Answer::Fixed { status: "200 OK", headers: vec![("Content-Type", "text/html; charset=utf-8".into())], body: ENFORCE.into() };
+    let answer = Answer::Fixed {
+        status: "200 OK",
+        headers: vec![("Content-Type", "text/html; charset=utf-8".into())],
+        body: ENFORCE.into(),
+    };
     let mx = [("mx1.mail.test", "127.0.3.81", "mx1.mail.test")];
     let s = setup("html.test", &mx, &[STS, RPT], "mta-sts.html.test", answer).await;
     let (report, _) = s.lab.check("html.test").await;
-    assert_eq!(fetch_error(&report), Some(FetchError::ContentType { content_type: Some("text/html; charset=utf-8".into()) }));
+    assert_eq!(
+        fetch_error(&report),
+        Some(FetchError::ContentType { content_type: Some("text/html; charset=utf-8".into()) })
+    );
     assert!(report.policies.unwrap().mta_sts.fetch.unwrap().policy.is_none());
 }
 
@@ -283,7 +302,10 @@ async fn without_a_record_nothing_is_fetched() {
     let s = setup("norecord.test", &mx, &[], "mta-sts.norecord.test", Answer::policy(ENFORCE)).await;
     let (report, _) = s.lab.check("norecord.test").await;
     let p = report.policies.as_ref().unwrap();
-    assert_eq!((&p.mta_sts.record, &p.mta_sts.fetch, &p.tls_rpt.record), (&PolicyRecord::Absent, &None, &PolicyRecord::Absent));
+    assert_eq!(
+        (&p.mta_sts.record, &p.mta_sts.fetch, &p.tls_rpt.record),
+        (&PolicyRecord::Absent, &None, &PolicyRecord::Absent)
+    );
     assert!(s.policy_host.requests().is_empty());
     let mx_connections: usize = s.lab.servers.iter().map(|m| m.connections()).sum();
     assert_eq!(s.lab.connector.opened.load(std::sync::atomic::Ordering::SeqCst), mx_connections, "only MX connections");
@@ -297,12 +319,17 @@ async fn broken_records_are_reported_and_tls_rpt_is_missed_next_to_mta_sts() {
     let records = [("_mta-sts", "v=STSv1; id=1"), ("_mta-sts", "v=STSv1; id=2"), ("_mta-sts", "v=spf1 -all")];
     let s = setup("multi.test", &mx, &records, "mta-sts.multi.test", Answer::policy(ENFORCE)).await;
     let (report, _) = s.lab.check("multi.test").await;
-    assert!(matches!(&report.policies.as_ref().unwrap().mta_sts.record, PolicyRecord::Multiple { records } if records.len() == 2));
+    assert!(
+        matches!(&report.policies.as_ref().unwrap().mta_sts.record, PolicyRecord::Multiple { records } if records.len() == 2)
+    );
     let c = codes(&report);
     assert!(c.contains(&"mta_sts_record_multiple") && c.contains(&"tls_rpt_missing"), "{c:?}");
     assert!(!c.contains(&"mta_sts_protected"), "senders ignore MTA-STS with two records: {c:?}");
 
-    let records = [("_mta-sts", "v=STSv1; id=not-valid!"), ("_smtp._tls", "v=TLSRPTv1; rua=mailto:ok@mail.test,http://plain.test/r")];
+    let records = [
+        ("_mta-sts", "v=STSv1; id=not-valid!"),
+        ("_smtp._tls", "v=TLSRPTv1; rua=mailto:ok@mail.test,http://plain.test/r"),
+    ];
     let s = setup("malformed.test", &mx, &records, "mta-sts.malformed.test", Answer::policy(ENFORCE)).await;
     let (report, _) = s.lab.check("malformed.test").await;
     let p = report.policies.as_ref().unwrap();

@@ -87,7 +87,12 @@ impl<D: MailDns, C: Connector> PolicyCheck<'_, D, C> {
             .unwrap_or(Err(FetchError::Timeout { seconds }))
     }
 
-    async fn exchange(&self, host: &str, ips: &[std::net::IpAddr], fetch: &mut PolicyFetch) -> Result<Vec<u8>, FetchError> {
+    async fn exchange(
+        &self,
+        host: &str,
+        ips: &[std::net::IpAddr],
+        fetch: &mut PolicyFetch,
+    ) -> Result<Vec<u8>, FetchError> {
         let mut last = None;
         for ip in ips.iter().take(MAX_TRIES) {
             let stream = match self.connector.connect(SocketAddr::new(*ip, 443)).await {
@@ -221,7 +226,9 @@ mod tests {
 
     #[test]
     fn a_full_policy_with_crlf_and_wildcards() {
-        let p = parse_policy("version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n");
+        let p = parse_policy(
+            "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n",
+        );
         assert_eq!(p.version.as_deref(), Some("STSv1"));
         assert_eq!((p.mode, p.max_age), (Some(StsMode::Enforce), Some(604_800)));
         assert_eq!(p.mx, ["mail.example.com", "*.example.net"]);
@@ -249,7 +256,9 @@ mod tests {
 
     #[test]
     fn missing_keys_bad_values_duplicates_and_no_mx() {
-        let p = parse_policy("mode: enforce\nmode: testing\nmx: *.*.example.com\nmx: mail.*.example.com\nversion: STSv2\ngarbage");
+        let p = parse_policy(
+            "mode: enforce\nmode: testing\nmx: *.*.example.com\nmx: mail.*.example.com\nversion: STSv2\ngarbage",
+        );
         assert_eq!(
             p.problems,
             [
@@ -265,7 +274,9 @@ mod tests {
         assert_eq!(p.mode, Some(StsMode::Enforce), "the first mode is kept");
         assert_eq!(parse_policy("").problems.len(), 3);
         assert!(parse_policy("Version: STSv1").problems.contains(&PolicyProblem::Missing { key: "version".into() }));
-        assert!(parse_policy("mode: Enforce").problems.contains(&PolicyProblem::BadValue { key: "mode".into(), value: "Enforce".into() }));
+        assert!(parse_policy("mode: Enforce")
+            .problems
+            .contains(&PolicyProblem::BadValue { key: "mode".into(), value: "Enforce".into() }));
     }
 
     #[test]
@@ -274,8 +285,14 @@ mod tests {
         assert_eq!(parse_record("v=STSv1; id=2024010100").as_deref(), Ok("2024010100"));
         assert_eq!(parse_record("v=STSv1;id=abc;"), Ok("abc".into()));
         assert!(parse_record(&format!("v=STSv1; id={}", "a".repeat(33))).is_err());
-        assert_eq!(parse_record("v=STSv1; id=a-b"), Err(RecordProblem::BadValue { name: "id".into(), value: "a-b".into() }));
-        assert_eq!(parse_record("v=STSv1; id=1; ext="), Err(RecordProblem::BadValue { name: "ext".into(), value: "".into() }));
+        assert_eq!(
+            parse_record("v=STSv1; id=a-b"),
+            Err(RecordProblem::BadValue { name: "id".into(), value: "a-b".into() })
+        );
+        assert_eq!(
+            parse_record("v=STSv1; id=1; ext="),
+            Err(RecordProblem::BadValue { name: "ext".into(), value: "".into() })
+        );
     }
 
     #[test]

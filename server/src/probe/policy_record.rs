@@ -109,7 +109,10 @@ mod tests {
     fn fields_follow_the_grammar() {
         assert_eq!(fields("v=STSv1; id=1;", "v=STSv1").unwrap(), [("id", "1")]);
         assert_eq!(fields("v=STSv1 ;id=1 ; x-y=z", "v=STSv1").unwrap(), [("id", "1"), ("x-y", "z")]);
-        assert_eq!(fields("v=STSv1x; id=1", "v=STSv1"), Err(RecordProblem::BadSyntax { near: "v=STSv1x; id=1".into() }));
+        assert_eq!(
+            fields("v=STSv1x; id=1", "v=STSv1"),
+            Err(RecordProblem::BadSyntax { near: "v=STSv1x; id=1".into() })
+        );
         assert_eq!(fields("v=STSv1; id", "v=STSv1"), Err(RecordProblem::BadSyntax { near: "id".into() }));
         assert_eq!(fields("v=STSv1;; id=1", "v=STSv1"), Err(RecordProblem::BadSyntax { near: "".into() }));
         assert_eq!(id("v=STSv1"), Err(RecordProblem::MissingField { name: "id".into() }));

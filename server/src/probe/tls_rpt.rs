@@ -28,7 +28,9 @@ fn target_problem(uri: &str) -> Result<(), TargetProblem> {
         let (local, domain) = address.rsplit_once('@').ok_or(TargetProblem::Mailto)?;
         // A domain with at least two labels: reports go to real mail domains.
         let domain = domain.split_once('?').map_or(domain, |(d, _)| d);
-        return (!local.is_empty() && is_hostname(domain) && domain.contains('.')).then_some(()).ok_or(TargetProblem::Mailto);
+        return (!local.is_empty() && is_hostname(domain) && domain.contains('.'))
+            .then_some(())
+            .ok_or(TargetProblem::Mailto);
     }
     if let Some(rest) = lower.strip_prefix("https://") {
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
@@ -37,7 +39,9 @@ fn target_problem(uri: &str) -> Result<(), TargetProblem> {
             Some(_) => return Err(TargetProblem::Https),
             None => authority,
         };
-        return (!authority.contains('@') && is_hostname(host) && host.contains('.')).then_some(()).ok_or(TargetProblem::Https);
+        return (!authority.contains('@') && is_hostname(host) && host.contains('.'))
+            .then_some(())
+            .ok_or(TargetProblem::Https);
     }
     Err(TargetProblem::Scheme)
 }
