@@ -238,4 +238,56 @@ mod tests {
         assert!(!host.in_force(), "usages 0/1 and unknown parameters do not count");
         assert_eq!(record(3, 1, 1).presentation(), "3 1 1 ab");
     }
+
+    fn certificate_findings(dane: Option<AddressDane>) -> Vec<&'static str> {
+        let mut a = AddressReport::pending("192.0.2.7".parse().unwrap());
+        let leaf = crate::report::CertificateInfo {
+            subject: "CN=other".into(),
+            issuer: "CN=private CA".into(),
+            serial: "01".into(),
+            not_before: "2020-01-01T00:00:00Z".into(),
+            not_after: "2021-01-01T00:00:00Z".into(),
+            san: vec!["other.example".into()],
+            key_algorithm: "EC".into(),
+            key_bits: Some(256),
+            signature_algorithm: "ecdsa-with-SHA256".into(),
+            sha256: "AA".into(),
+            expired: true,
+            not_yet_valid: false,
+        };
+        a.certificate = Some(crate::report::CertificateReport {
+            trusted: false,
+            trust_error: Some("issuer not trusted".into()),
+            unknown_issuer: Some("CN=private CA".into()),
+            hostname_matches: false,
+            expired: true,
+            not_yet_valid: false,
+            self_signed: false,
+            days_until_expiry: -300,
+            chain: vec![leaf],
+            parse_error: None,
+        });
+        a.dane = dane;
+        crate::assess::address_findings(&a, "mx.example").iter().map(FindingKind::code).collect()
+    }
+
+    #[test]
+    fn dane_ee_excuses_the_certificate_and_dane_ta_only_its_issuer() {
+        let matched = |usage| AddressDane {
+            outcome: DaneOutcome::Matched,
+            matched: Some(record(usage, 1, 1)),
+            depth: Some(0),
+            detail: None,
+        };
+        let plain = certificate_findings(None);
+        assert!(["certificate_expired", "certificate_name_mismatch", "certificate_untrusted"]
+            .iter()
+            .all(|c| plain.contains(c)));
+        assert_eq!(certificate_findings(Some(matched(3))), ["certificate_dane_ee", "dane_matched"]);
+        assert_eq!(
+            certificate_findings(Some(matched(2))),
+            ["certificate_expired", "certificate_name_mismatch", "dane_matched"],
+            "DANE-TA: the name and dates still count"
+        );
+    }
 }

@@ -2,6 +2,7 @@
 //!
 //! Dependencies point one way: `wire` (no I/O) ← `connection` ← `session` ← `engine`.
 
+mod bypass;
 pub mod certificate;
 pub mod clock;
 pub mod connection;

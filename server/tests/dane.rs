@@ -1,0 +1,402 @@
+//! DANE end to end: a DNSSEC-signed zone served by hickory-server on loopback (signed in memory
+//! with a fresh key, its DNSKEY passed as the trust anchor file), the engine's validating resolver,
+//! and fake mail servers with STARTTLS whose chains match or miss the published TLSA records.
+
+use app::dane::{DaneOutcome, DnssecStatus, TlsaRecord};
+use app::report::{Mark, MxHost};
+use app::{Report, Severity};
+use hickory_server::dnssec::NxProofKind;
+use hickory_server::net::runtime::{Time, TokioRuntimeProvider};
+use hickory_server::proto::dnssec::crypto::EcdsaSigningKey;
+use hickory_server::proto::dnssec::rdata::{DNSSECRData, DNSKEY, DS};
+use hickory_server::proto::dnssec::{Algorithm, DigestType, DnssecSigner, PublicKey, SigningKey};
+use hickory_server::proto::rr::rdata::{A, MX, NS, SOA, TLSA};
+use hickory_server::proto::rr::{LowerName, Name, RData, Record, RecordType};
+use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
+use hickory_server::store::in_memory::InMemoryZoneHandler;
+use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
+use hickory_server::Server;
+use mxray_testkit::ca::Identity;
+use mxray_testkit::{FakeSmtp, Scenario, TestCa};
+use rustls::pki_types::PrivatePkcs8KeyDer;
+use server::probe::dane::record_for;
+use server::probe::dns::HickoryDns;
+use server::probe::dnssec::Validator;
+use server::probe::net::Guarded;
+use server::probe::tls::TlsContext;
+use server::probe::Prober;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, UdpSocket};
+
+mod common;
+
+const TTL: u32 = 300;
+
+fn name(text: &str) -> Name {
+    Name::from_str(&format!("{}.", text.trim_end_matches('.'))).unwrap()
+}
+
+/// A zone signing key (one key signs everything, flags 257) and its DNSKEY.
+struct ZoneKey {
+    pkcs8: PrivatePkcs8KeyDer<'static>,
+    dnskey: DNSKEY,
+}
+
+impl ZoneKey {
+    fn new() -> Self {
+        let pkcs8 = EcdsaSigningKey::generate_pkcs8(Algorithm::ECDSAP256SHA256).unwrap();
+        let key = EcdsaSigningKey::from_pkcs8(&pkcs8, Algorithm::ECDSAP256SHA256).unwrap();
+        let dnskey = DNSKEY::from_key(&key.to_public_key().unwrap());
+        ZoneKey { pkcs8, dnskey }
+    }
+
+    /// A signer for `zone` with this key.
+    fn signer(&self, zone: &Name) -> DnssecSigner {
+        let key = EcdsaSigningKey::from_pkcs8(&self.pkcs8, Algorithm::ECDSAP256SHA256).unwrap();
+        DnssecSigner::new(self.dnskey.clone(), Box::new(key), zone.clone(), Duration::from_secs(86_400))
+    }
+
+    /// The DS record for this key at `zone`.
+    fn ds(&self, zone: &str) -> DS {
+        let digest = self.dnskey.to_digest(&name(zone), DigestType::SHA256).unwrap();
+        DS::new(
+            self.dnskey.calculate_key_tag().unwrap(),
+            Algorithm::ECDSAP256SHA256,
+            DigestType::SHA256,
+            digest.as_ref().to_vec(),
+        )
+    }
+
+    /// The trust anchor line for `zone`, as `--dnssec-trust-anchor` reads it.
+    fn anchor(&self, zone: &str) -> String {
+        let key = data_encoding::BASE64.encode(self.dnskey.public_key().public_bytes());
+        format!("{zone}. 3600 IN DNSKEY 257 3 13 {key}\n")
+    }
+}
+
+/// One zone's records, optionally signed.
+struct ZoneData {
+    origin: Name,
+    records: Vec<Record>,
+}
+
+impl ZoneData {
+    fn new(origin: &str) -> Self {
+        let origin = name(origin);
+        let ns = name(&format!("ns.{origin}"));
+        let soa = SOA::new(ns.clone(), name(&format!("hostmaster.{origin}")), 1, 3600, 600, 86400, TTL);
+        let records = vec![
+            Record::from_rdata(origin.clone(), TTL, RData::SOA(soa)),
+            Record::from_rdata(origin.clone(), TTL, RData::NS(NS(ns))),
+        ];
+        ZoneData { origin, records }
+    }
+
+    fn add(mut self, owner: &str, data: RData) -> Self {
+        self.records.push(Record::from_rdata(name(owner), TTL, data));
+        self
+    }
+
+    /// A domain with one MX host at `ip` and that host's TLSA records.
+    fn mail(self, domain: &str, ip: &str, tlsa: &[TlsaRecord]) -> Self {
+        let mx = format!("mx.{domain}");
+        let mut zone = self.add(domain, RData::MX(MX::new(10, name(&mx)))).add(&mx, RData::A(A(ip.parse().unwrap())));
+        for r in tlsa {
+            let data =
+                (0..r.data.len()).step_by(2).map(|i| u8::from_str_radix(&r.data[i..i + 2], 16).unwrap()).collect();
+            let rdata = TLSA::new(r.usage.into(), r.selector.into(), r.matching.into(), data);
+            zone = zone.add(&format!("_25._tcp.{mx}"), RData::TLSA(rdata));
+        }
+        zone
+    }
+
+    /// A delegation of `child` to its own zone, with a DS for `key` when given.
+    fn delegate(self, child: &str, key: Option<&ZoneKey>) -> Self {
+        let zone = self.add(child, RData::NS(NS(name(&format!("ns.{child}")))));
+        match key {
+            Some(key) => zone.add(child, RData::DNSSEC(DNSSECRData::DS(key.ds(child)))),
+            None => zone,
+        }
+    }
+
+    fn handler(self, key: Option<&ZoneKey>) -> Arc<dyn ZoneHandler> {
+        let proof = key.map(|_| NxProofKind::Nsec);
+        let mut handler = InMemoryZoneHandler::<TokioRuntimeProvider>::empty(
+            self.origin.clone(),
+            ZoneType::Primary,
+            AxfrPolicy::Deny,
+            proof,
+        );
+        for record in self.records {
+            handler.upsert_mut(record, 1);
+        }
+        if let Some(key) = key {
+            handler.add_zone_signing_key_mut(key.signer(&self.origin)).unwrap();
+            handler.secure_zone_mut().unwrap();
+        }
+        Arc::new(handler)
+    }
+}
+
+/// Serves every zone; DS queries go to the parent zone `test.` (hickory's catalog would ask the
+/// child, which does not hold the DS of its own delegation).
+struct SplitDs {
+    zones: Catalog,
+    parent: Catalog,
+}
+
+#[async_trait::async_trait]
+impl RequestHandler for SplitDs {
+    async fn handle_request<R: ResponseHandler, T: Time>(&self, request: &Request, response: R) -> ResponseInfo {
+        let ds = request.request_info().is_ok_and(|i| i.query.query_type() == RecordType::DS);
+        let catalog = if ds { &self.parent } else { &self.zones };
+        catalog.handle_request::<R, T>(request, response).await
+    }
+}
+
+/// The lab: the signed `test.` zone with one mail domain per case, the fake servers, the anchor.
+struct World {
+    dns: SocketAddr,
+    _dns_server: Server<SplitDs>,
+    anchor: PathBuf,
+    ca_file: PathBuf,
+    connector: common::MappedConnector,
+    _servers: Vec<FakeSmtp>,
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.anchor);
+        let _ = std::fs::remove_file(&self.ca_file);
+    }
+}
+
+/// The mail domains of the lab, each with its MX host `mx.{domain}` on its own 127.0.4.x address.
+const CASES: [(&str, &str); 7] = [
+    ("ee.test", "127.0.4.11"),
+    ("ta.test", "127.0.4.12"),
+    ("wrong.test", "127.0.4.13"),
+    ("pkix.test", "127.0.4.14"),
+    ("plain.test", "127.0.4.15"),
+    ("bogus.test", "127.0.4.16"),
+    ("notls.test", "127.0.4.17"),
+];
+
+async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
+    let ca = TestCa::new();
+    let test_key = ZoneKey::new();
+    // ee.test: a certificate for another name from a CA nobody trusts; DANE-EE pins its key.
+    let stranger = TestCa::named("mxray stranger CA").leaf(&["someone.else.example"], -400, -1);
+    // ta.test: a CA that is not in the trusted roots; DANE-TA vouches for it.
+    let ta_ca = TestCa::named("mxray DANE-TA CA");
+    let identities: Vec<Identity> = CASES
+        .iter()
+        .map(|(domain, _)| match *domain {
+            "ee.test" => stranger.clone(),
+            "ta.test" => ta_ca.valid(&["mx.ta.test"]),
+            _ => ca.valid(&[&format!("mx.{domain}")]),
+        })
+        .collect();
+    let id = |domain: &str| &identities[CASES.iter().position(|(d, _)| *d == domain).unwrap()];
+    let other = ca.valid(&["unrelated.example"]);
+
+    let ee = record_for(&id("ee.test").chain[0], 3, 1, 1).unwrap();
+    let ta = record_for(&id("ta.test").chain[1], 2, 0, 1).unwrap();
+    let wrong = record_for(&other.chain[0], 3, 1, 1).unwrap();
+    let pkix = [
+        record_for(&id("pkix.test").chain[0], 1, 1, 1).unwrap(),
+        record_for(&id("pkix.test").chain[1], 0, 0, 2).unwrap(),
+    ];
+    let plain = record_for(&id("plain.test").chain[0], 3, 1, 1).unwrap();
+    let bogus = record_for(&id("bogus.test").chain[0], 3, 1, 1).unwrap();
+    let notls = record_for(&id("notls.test").chain[0], 3, 1, 1).unwrap();
+
+    let (bogus_key, bogus_ds_key) = (ZoneKey::new(), ZoneKey::new());
+    let parent = ZoneData::new("test")
+        .mail("ee.test", CASES[0].1, &[ee])
+        .mail("ta.test", CASES[1].1, &[ta])
+        .mail("wrong.test", CASES[2].1, &[wrong])
+        .mail("pkix.test", CASES[3].1, &pkix)
+        .mail("notls.test", CASES[6].1, &[notls])
+        .delegate("plain.test", None)
+        .delegate("bogus.test", Some(&bogus_ds_key))
+        .handler(Some(&test_key));
+    let plain_zone = ZoneData::new("plain.test").mail("plain.test", CASES[4].1, &[plain]).handler(None);
+    // Signed, but with a key the parent's DS does not name: bogus.
+    let bogus_zone = ZoneData::new("bogus.test").mail("bogus.test", CASES[5].1, &[bogus]).handler(Some(&bogus_key));
+
+    let mut zones = Catalog::new();
+    zones.upsert(LowerName::new(&name("test")), vec![parent.clone()]);
+    zones.upsert(LowerName::new(&name("plain.test")), vec![plain_zone]);
+    zones.upsert(LowerName::new(&name("bogus.test")), vec![bogus_zone]);
+    let mut parents = Catalog::new();
+    parents.upsert(LowerName::new(&name("test")), vec![parent]);
+    let udp = UdpSocket::bind("127.0.4.53:0").await.unwrap();
+    let dns = udp.local_addr().unwrap();
+    let mut dns_server = Server::new(SplitDs { zones, parent: parents });
+    dns_server.register_socket(udp);
+    dns_server.register_listener(TcpListener::bind(dns).await.unwrap(), Duration::from_secs(5), 4096);
+
+    let mut connector = common::MappedConnector::default();
+    let mut servers = Vec::new();
+    for ((domain, ip), identity) in CASES.iter().zip(identities) {
+        let host = format!("mx.{domain}");
+        let scenario =
+            if *domain == "notls.test" { Scenario::plaintext(&host) } else { Scenario::good(&host, identity) };
+        let server = FakeSmtp::start(ip, 0, scenario).await.unwrap();
+        connector.map.insert(ip.parse::<IpAddr>().unwrap(), server.addr);
+        servers.push(server);
+    }
+    let unique = format!("{}-{:?}", std::process::id(), std::thread::current().id());
+    let anchor = std::env::temp_dir().join(format!("mxray-dane-anchor-{unique}.key"));
+    std::fs::write(&anchor, anchor_for(&test_key)).unwrap();
+    let ca_file = std::env::temp_dir().join(format!("mxray-dane-ca-{unique}.pem"));
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    World { dns, _dns_server: dns_server, anchor, ca_file, connector, _servers: servers }
+}
+
+impl World {
+    async fn check(&self, domain: &str) -> Report {
+        let dns = HickoryDns::new(Some(self.dns), Duration::from_secs(2)).unwrap();
+        let validator = Validator::new(Some(self.dns), Duration::from_secs(2), Some(&self.anchor)).unwrap();
+        let engine = Prober::new(
+            dns,
+            Guarded::new(self.connector.clone(), true),
+            TlsContext::new(Some(&self.ca_file)).unwrap(),
+            common::session_config(Duration::from_secs(3), 25),
+            16,
+            Duration::from_secs(10),
+        )
+        .with_dnssec(validator);
+        common::run(&engine, domain).await.0
+    }
+}
+
+fn host(report: &Report) -> &MxHost {
+    assert_eq!(report.mx.len(), 1, "{report:#?}");
+    &report.mx[0]
+}
+
+fn codes(report: &Report) -> Vec<(String, Severity)> {
+    report.all_findings().map(|f| (f.code.clone(), f.severity)).collect()
+}
+
+/// The report's DANE facts of its one host and address: TLSA status, verdict, findings.
+fn dane(report: &Report) -> (DnssecStatus, DaneOutcome) {
+    let h = host(report);
+    let tlsa = h.dane.as_ref().expect("host DANE facts").tlsa.status;
+    let verdict = h.addresses[0].dane.as_ref().expect("address DANE verdict").outcome;
+    (tlsa, verdict)
+}
+
+fn has(report: &Report, code: &str, severity: Severity) -> bool {
+    codes(report).contains(&(code.to_owned(), severity))
+}
+
+fn signed_world() -> impl std::future::Future<Output = World> {
+    world(|key| key.anchor("test"))
+}
+
+#[tokio::test]
+async fn dane_ee_pins_the_key_so_name_dates_and_issuer_do_not_count() {
+    let w = signed_world().await;
+    let r = w.check("ee.test").await;
+    assert_eq!(dane(&r), (DnssecStatus::Secure, DaneOutcome::Matched), "{r:#?}");
+    let (h, a) = (host(&r), &host(&r).addresses[0]);
+    let verdict = a.dane.as_ref().unwrap();
+    assert_eq!((verdict.matched.as_ref().unwrap().usage, verdict.depth), (3, Some(0)));
+    assert_eq!(r.dns.mx_dnssec.as_ref().unwrap().status, DnssecStatus::Secure);
+    assert_eq!(h.dane.as_ref().unwrap().addresses.as_ref().unwrap().status, DnssecStatus::Secure);
+    // The certificate is expired, for another name and from an unknown CA: all facts still recorded…
+    let c = a.certificate.as_ref().unwrap();
+    assert!(c.expired && !c.hostname_matches && !c.trusted, "{c:?}");
+    // …but DANE-EE makes them irrelevant, and the report says so instead of flagging them.
+    assert!(has(&r, "certificate_dane_ee", Severity::Ok) && has(&r, "dane_matched", Severity::Ok), "{:?}", codes(&r));
+    for code in ["certificate_expired", "certificate_name_mismatch", "certificate_untrusted"] {
+        assert!(!codes(&r).iter().any(|(c, _)| c == code), "{code} flagged: {:?}", codes(&r));
+    }
+    assert_eq!(h.status.certificate_valid, Mark::Ok);
+}
+
+#[tokio::test]
+async fn dane_ta_vouches_for_the_issuer_sent_in_the_chain() {
+    let w = signed_world().await;
+    let r = w.check("ta.test").await;
+    assert_eq!(dane(&r), (DnssecStatus::Secure, DaneOutcome::Matched), "{r:#?}");
+    let a = &host(&r).addresses[0];
+    let verdict = a.dane.as_ref().unwrap();
+    assert_eq!((verdict.matched.as_ref().unwrap().usage, verdict.depth), (2, Some(1)));
+    assert!(!a.certificate.as_ref().unwrap().trusted, "the CA is not a trusted root");
+    assert!(!codes(&r).iter().any(|(c, _)| c == "certificate_untrusted"), "{:?}", codes(&r));
+    assert!(has(&r, "dane_matched", Severity::Ok));
+    assert_eq!(host(&r).status.certificate_valid, Mark::Ok);
+}
+
+#[tokio::test]
+async fn a_secure_tlsa_set_that_matches_nothing_is_critical() {
+    let w = signed_world().await;
+    let r = w.check("wrong.test").await;
+    assert_eq!(dane(&r), (DnssecStatus::Secure, DaneOutcome::NoMatch), "{r:#?}");
+    assert!(has(&r, "dane_no_match", Severity::Critical), "{:?}", codes(&r));
+    let detail = host(&r).addresses[0].dane.as_ref().unwrap().detail.clone().unwrap();
+    assert!(detail.contains("3 1 1 "), "the detail names the record that would match: {detail}");
+    assert_eq!(r.worst_severity(), Severity::Critical);
+}
+
+#[tokio::test]
+async fn dane_published_without_starttls_is_critical() {
+    let w = signed_world().await;
+    let r = w.check("notls.test").await;
+    assert_eq!(dane(&r), (DnssecStatus::Secure, DaneOutcome::NoTls), "{r:#?}");
+    assert!(has(&r, "dane_no_tls", Severity::Critical), "{:?}", codes(&r));
+}
+
+#[tokio::test]
+async fn pkix_usages_are_unsuitable_for_smtp() {
+    let w = signed_world().await;
+    let r = w.check("pkix.test").await;
+    assert_eq!(dane(&r), (DnssecStatus::Secure, DaneOutcome::NotApplicable), "{r:#?}");
+    assert_eq!(host(&r).dane.as_ref().unwrap().records.len(), 2);
+    assert!(has(&r, "dane_unusable_records", Severity::Warning), "{:?}", codes(&r));
+    assert!(!codes(&r).iter().any(|(c, _)| c.starts_with("dane_no")), "{:?}", codes(&r));
+}
+
+#[tokio::test]
+async fn tlsa_in_an_unsigned_zone_is_ignored_and_said_so() {
+    let w = signed_world().await;
+    let r = w.check("plain.test").await;
+    assert_eq!(dane(&r), (DnssecStatus::Insecure, DaneOutcome::NotApplicable), "{r:#?}");
+    assert_eq!(host(&r).dane.as_ref().unwrap().records.len(), 1, "the records are shown");
+    assert_eq!(r.dns.mx_dnssec.as_ref().unwrap().status, DnssecStatus::Insecure);
+    assert!(has(&r, "dane_tlsa_insecure", Severity::Warning), "{:?}", codes(&r));
+    // The mail server itself is fine: nothing critical.
+    assert!(r.worst_severity() < Severity::Critical, "{:?}", codes(&r));
+}
+
+#[tokio::test]
+async fn a_ds_for_another_key_makes_the_zone_bogus() {
+    let w = signed_world().await;
+    let r = w.check("bogus.test").await;
+    assert_eq!(dane(&r), (DnssecStatus::Bogus, DaneOutcome::NotTested), "{r:#?}");
+    assert_eq!(r.dns.mx_dnssec.as_ref().unwrap().status, DnssecStatus::Bogus);
+    for code in ["dane_tlsa_bogus", "mx_dnssec_bogus", "address_dnssec_bogus"] {
+        assert!(has(&r, code, Severity::Critical), "{code}: {:?}", codes(&r));
+    }
+    // The probe still ran through the ordinary resolver: the server's own results are there.
+    assert_eq!(host(&r).status.starttls, Mark::Ok);
+}
+
+#[tokio::test]
+async fn without_the_right_anchor_nothing_is_secure() {
+    let w = world(|_| ZoneKey::new().anchor("test")).await;
+    let r = w.check("ee.test").await;
+    let (tlsa, verdict) = dane(&r);
+    assert_ne!(tlsa, DnssecStatus::Secure, "{r:#?}");
+    assert_ne!(verdict, DaneOutcome::Matched);
+    assert!(!codes(&r).iter().any(|(c, _)| c == "certificate_dane_ee"), "{:?}", codes(&r));
+    assert_eq!(host(&r).status.certificate_valid, Mark::Critical, "the expired certificate counts again");
+}
