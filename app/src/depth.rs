@@ -65,7 +65,10 @@ pub struct TlsVersions {
 /// after every step, so the order in which the two arrive does not matter.
 pub fn refresh_tls_versions(a: &mut AddressReport) {
     let legacy = a.tls_versions.take().and_then(|v| v.legacy);
-    let tried = a.starttls.as_ref().is_some_and(|s| !matches!(s.outcome, StartTlsOutcome::NotOffered | StartTlsOutcome::Skipped));
+    let tried = a
+        .starttls
+        .as_ref()
+        .is_some_and(|s| !matches!(s.outcome, StartTlsOutcome::NotOffered | StartTlsOutcome::Skipped));
     if !tried && legacy.is_none() {
         return;
     }

@@ -154,7 +154,11 @@ async fn blocklists_listed_unlisted_refused_and_ipv6_nibbles() {
     assert_eq!(status(2)[0], DnsblStatus::Unknown);
     let refused = a(2).findings.iter().find(|f| f.code == "dnsbl_not_tested").expect("dnsbl_not_tested");
     assert_eq!(refused.severity, Severity::Info);
-    assert!(refused.detail.contains("127.255.255.254") && refused.detail.contains("not a listing"), "{}", refused.detail);
+    assert!(
+        refused.detail.contains("127.255.255.254") && refused.detail.contains("not a listing"),
+        "{}",
+        refused.detail
+    );
     assert!(!codes(a(2)).contains(&"dnsbl_listed"));
 
     assert_eq!((a(3).dnsbl[0].query.as_str(), a(3).dnsbl[0].status), (NIBBLES, DnsblStatus::Listed));
@@ -283,10 +287,18 @@ async fn a_server_that_speaks_only_tls_1_0_is_named_so() {
     assert_eq!((legacy.outcome, legacy.version.as_deref()), (LegacyOutcome::Accepted, Some(TLS10)));
     let only = a.findings.iter().find(|f| f.code == "tls_legacy_only").expect("tls_legacy_only");
     assert_eq!((only.title.as_str(), only.severity), ("Only TLS 1.0", Severity::Critical));
-    assert!(!codes(a).contains(&"tls_handshake_failed") && !codes(a).contains(&"tls_legacy_accepted"), "{:?}", codes(a));
+    assert!(
+        !codes(a).contains(&"tls_handshake_failed") && !codes(a).contains(&"tls_legacy_accepted"),
+        "{:?}",
+        codes(a)
+    );
     // Main session, the plaintext relay probe after the failed handshake, and the legacy probe.
     assert_eq!(a.connections, 3);
-    assert!(a.transcript.iter().any(|l| l.text.starts_with("legacy TLS probe: ServerHello TLSv1.0")), "{:?}", a.transcript);
+    assert!(
+        a.transcript.iter().any(|l| l.text.starts_with("legacy TLS probe: ServerHello TLSv1.0")),
+        "{:?}",
+        a.transcript
+    );
 }
 
 #[tokio::test]

@@ -134,6 +134,7 @@ pub fn address_sections(a: &AddressReport, r: &Report, lang: Lang) -> Vec<Sectio
         (Text::Tls, a.starttls.as_ref().map(|s| tls(rows(), s))),
         (Text::CertificateCheck, a.certificate.as_ref().map(|c| judgement(rows(), c))),
         (Text::EhloAfterStartTls, a.ehlo_tls.as_ref().map(|e| ehlo(rows(), e))),
+        (Text::EhloDiffSection, a.ehlo.as_ref().zip(a.ehlo_tls.as_ref()).map(|(b, t)| ehlo_changes(rows(), b, t))),
         (Text::RelayProbe, a.open_relay.as_ref().map(|r| relay(rows(), r))),
         (Text::DaneCheck, a.dane.as_ref().map(|d| dane(rows(), d))),
         (Text::TlsVersions, a.tls_versions.as_ref().map(|v| tls_versions(rows(), v))),
@@ -338,11 +339,16 @@ fn relay(rows: Rows, r: &RelayReport) -> Rows {
         .yes_no(Text::OverTls, r.over_tls);
     // With a retry, every attempt: which sender, what came back, what it meant.
     let attempts = if r.attempts.len() > 1 { r.attempts.as_slice() } else { &[] };
-    attempts.iter().enumerate().fold(rows, |rows, (i, a)| {
+    let rows = attempts.iter().enumerate().fold(rows, |rows, (i, a)| {
         let sender = if a.sender.is_empty() { Text::NullSender.get(lang).to_owned() } else { a.sender.clone() };
         let replies = [a.mail_from.as_deref(), a.rcpt_to.as_deref()].into_iter().flatten().collect::<Vec<_>>();
         let value = format!("{sender}: {} ({})", replies.join(" / "), a.reason.label(lang));
         rows.raw(format!("{} {}", Text::Attempt.get(lang), i + 1), value)
+    });
+    // After a refusal, each routing address tried: its command, the reply, and whether it was taken.
+    r.bypass.iter().fold(rows, |rows, b| {
+        let verdict = if b.accepted { Text::BypassAccepted } else { Text::BypassRefused };
+        rows.raw(b.form.label(lang).to_owned(), format!("{} ({})", b.summary(lang), verdict.get(lang)))
     })
 }
 
@@ -433,6 +439,21 @@ fn dane(rows: Rows, d: &crate::dane::AddressDane) -> Rows {
         .opt(Text::MatchedRecord, d.matched.as_ref().map(crate::dane::TlsaRecord::presentation))
         .opt(Text::MatchedCertificate, depth)
         .opt(Text::Detail, d.detail.as_deref())
+}
+
+/// What changed between the EHLO answers before STARTTLS and inside TLS.
+fn ehlo_changes(rows: Rows, before: &EhloReport, inside: &EhloReport) -> Rows {
+    let d = crate::ehlo_diff::ehlo_diff(before, inside);
+    if d.is_empty() {
+        return rows.add(Text::SameBeforeAndAfter, "");
+    }
+    let line = |e: &crate::report::Extension| std::iter::once(e.keyword.clone()).chain(e.params.clone()).collect();
+    let list = |exts: &[crate::report::Extension]| exts.iter().map(|e| line(e).join(" ")).collect::<Vec<String>>();
+    let changed: Vec<String> =
+        d.changed.iter().map(|c| format!("{}: {} → {}", c.keyword, c.before.join(" "), c.after.join(" "))).collect();
+    rows.opt(Text::OnlyInsideTls, (!d.added.is_empty()).then(|| list(&d.added).join("\n")))
+        .opt(Text::OnlyBeforeTls, (!d.removed.is_empty()).then(|| list(&d.removed).join("\n")))
+        .opt(Text::ChangedInsideTls, (!changed.is_empty()).then(|| changed.join("\n")))
 }
 
 /// Days from the check until a certificate's end of validity, when both dates can be read.

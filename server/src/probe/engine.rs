@@ -14,8 +14,8 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use super::clock::now_rfc3339;
-use super::depth::DepthChecks;
 use super::dane_check::{self, DaneRun};
+use super::depth::DepthChecks;
 use super::dns::{plan_host, plan_mx, MailDns};
 use super::dnssec::Validator;
 use super::fanout::{AddressSummary, Fanout};
@@ -64,17 +64,19 @@ impl<D: MailDns, C: Connector> Prober<D, C> {
     ) -> Self {
         let permits = Arc::new(Semaphore::new(max_connections.max(1)));
         let check_connections = DEFAULT_CHECK_CONNECTIONS;
-        Prober { inner: Arc::new(Shared {
-            dns,
-            connector,
-            tls,
-            session,
-            permits,
-            check_connections,
-            deadline,
-            depth: DepthChecks::default(),
-            dnssec: None,
-        }) }
+        Prober {
+            inner: Arc::new(Shared {
+                dns,
+                connector,
+                tls,
+                session,
+                permits,
+                check_connections,
+                deadline,
+                depth: DepthChecks::default(),
+                dnssec: None,
+            }),
+        }
     }
 
     /// Sets which depth checks run (legacy TLS, reverse DNS, blocklists); none by default.

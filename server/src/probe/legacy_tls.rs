@@ -72,7 +72,8 @@ async fn attempt<C: Connector>(probe: &mut AddressProbe<'_, C>) -> LegacyTlsProb
     probe.connections = probe.connections.saturating_add(1);
     let mut conn = SmtpConnection::new(stream, limit);
     let t = &mut probe.transcript;
-    let refused = |step: &str, reply: String| not_tested(format!("the extra connection's {step} was answered \"{reply}\""));
+    let refused =
+        |step: &str, reply: String| not_tested(format!("the extra connection's {step} was answered \"{reply}\""));
     match conn.read_reply(t).await {
         Ok(r) if r.code == 220 => {}
         Ok(r) => {
@@ -219,7 +220,12 @@ pub fn hello(handshake: &mut Vec<u8>, body: &[u8]) -> Option<LegacyTlsProbe> {
     handshake.extend_from_slice(body);
     let message = match parse_tls_message_handshake(handshake) {
         Err(tls_parser::Err::Incomplete(_)) => return None,
-        Err(_) => return Some(not_tested(format!("unreadable handshake message ({})", hex(&handshake[..4.min(handshake.len())])))),
+        Err(_) => {
+            return Some(not_tested(format!(
+                "unreadable handshake message ({})",
+                hex(&handshake[..4.min(handshake.len())])
+            )))
+        }
         Ok((_, message)) => message,
     };
     let TlsMessage::Handshake(TlsMessageHandshake::ServerHello(sh)) = message else {
@@ -264,7 +270,8 @@ mod tests {
         assert!(ch.ciphers.contains(&TlsCipherSuiteID(0x002f)), "plain RSA AES-CBC is offered");
         assert!(!ch.ciphers.contains(&TlsCipherSuiteID(0x5600)), "no fallback SCSV");
         let (_, extensions) = tls_parser::parse_tls_client_hello_extensions(ch.ext.unwrap()).unwrap();
-        assert!(extensions.contains(&tls_parser::TlsExtension::SNI(vec![(tls_parser::SNIType::HostName, b"mx.example.com")])));
+        assert!(extensions
+            .contains(&tls_parser::TlsExtension::SNI(vec![(tls_parser::SNIType::HostName, b"mx.example.com")])));
         assert!(!extensions.iter().any(|e| matches!(e, tls_parser::TlsExtension::SupportedVersions(_))));
     }
 
