@@ -363,3 +363,40 @@ async fn answers_that_show_nothing_are_not_tested_never_refused_or_accepted() {
         assert_eq!(a.connections, 3, "{why}: session, relay fallback, legacy probe");
     }
 }
+
+/// `mxray check`/`serve` options, parsed as the binary parses them.
+#[derive(clap::Parser)]
+struct Options {
+    #[command(flatten)]
+    probe: server::probe::ProbeOptions,
+}
+
+#[tokio::test]
+async fn the_engine_the_binary_builds_runs_the_depth_checks() {
+    use clap::Parser as _;
+    use futures::StreamExt as _;
+    let ca = mxray_testkit::TestCa::new();
+    let host = "mx.built.test";
+    let server = FakeSmtp::start("127.0.2.60", 0, Scenario::good(host, ca.valid(&[host]))).await.unwrap();
+    let zone = Zone::new("test")
+        .mx("built.test", 10, host)
+        .address(host, ip("127.0.2.60"))
+        .address("60.2.0.127.bl.test", ip("127.0.0.2"));
+    let (dns, _) = resolver(vec![zone]).await;
+    let ca_file = std::env::temp_dir().join(format!("mxray-depth-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let (resolver_addr, port) = (dns.addr.to_string(), server.addr.port().to_string());
+    let ca_path = ca_file.display().to_string();
+    let args = ["mxray", "--allow-private-targets", "--resolver", &resolver_addr, "--smtp-port", &port];
+    let options = Options::parse_from(args.into_iter().chain(["--ca-file", &ca_path, "--dnsbl", "bl.test"]));
+    let engine = server::probe::build_engine(&options.probe).expect("engine");
+    let events: Vec<app::CheckEvent> = engine.check(app::normalize("built.test").unwrap()).collect().await;
+    std::fs::remove_file(&ca_file).ok();
+    let report = Report::from_events(&events);
+    let a = &report.mx[0].addresses[0];
+    let legacy = a.tls_versions.as_ref().and_then(|v| v.legacy.clone()).expect("legacy probe ran");
+    assert_eq!(legacy.outcome, LegacyOutcome::Refused, "rustls as a server refuses a TLS 1.1 hello: {legacy:?}");
+    assert_eq!(a.dnsbl[0].status, DnsblStatus::Listed);
+    assert!(a.reverse_dns.is_none(), "loopback addresses are not looked up in reverse");
+    assert_eq!((a.connections, server.connections()), (2, 2), "the session and one legacy probe");
+}
