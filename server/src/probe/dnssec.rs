@@ -109,6 +109,9 @@ fn records(text: &str) -> Vec<(usize, String)> {
 /// The validating resolver and what it answers.
 pub struct Validator {
     resolver: TokioResolver,
+    /// The same servers without validation, to tell a signed zone that fails from an unsigned one
+    /// whose parents could not be asked.
+    plain: TokioResolver,
 }
 
 /// The TLSA records of a name and the DNSSEC status of the answer.
@@ -137,13 +140,16 @@ impl Validator {
         options.timeout = timeout;
         options.attempts = 2;
         options.validate = true;
-        let (builder, _) = resolver_builder(server)?;
-        let resolver = builder
-            .with_options(options)
+        let failed = |e: hickory_resolver::net::NetError| ProbeError::Resolver(e.to_string());
+        let resolver = resolver_builder(server)?
+            .0
+            .with_options(options.clone())
             .with_trust_anchor(Arc::new(trust))
             .build()
-            .map_err(|e| ProbeError::Resolver(e.to_string()))?;
-        Ok(Validator { resolver })
+            .map_err(failed)?;
+        options.validate = false;
+        let plain = resolver_builder(server)?.0.with_options(options).build().map_err(failed)?;
+        Ok(Validator { resolver, plain })
     }
 
     /// The TLSA records at `_25._tcp.{host}` (RFC 7672 §2.2) with their DNSSEC status.
@@ -177,15 +183,39 @@ impl Validator {
 
     /// One validated lookup: its status and its answer records of the asked type.
     async fn validated(&self, name: &str, record_type: RecordType) -> (DnssecCheck, Vec<Record>) {
-        let check = |status, detail: Option<String>| DnssecCheck { status, detail };
-        match self.resolver.lookup(name, record_type).await {
+        let (check, answers) = match self.resolver.lookup(name, record_type).await {
             Ok(lookup) => {
                 let answers: Vec<Record> =
                     lookup.answers().iter().filter(|r| r.record_type() == record_type).cloned().collect();
                 let proof = answers.iter().map(|r| r.proof).min().unwrap_or(Proof::Indeterminate);
-                (check(status_of(proof), None), answers)
+                (DnssecCheck { status: status_of(proof), detail: None }, answers)
             }
             Err(e) => (denial(&e), Vec::new()),
+        };
+        if check.status != DnssecStatus::Bogus {
+            return (check, answers);
+        }
+        (self.unless_unsigned(name, check).await, answers)
+    }
+
+    /// A bogus verdict, unless the name's zone has no DNSKEY at all: then it is unsigned, and the
+    /// validator only failed to prove that through parents it could not ask (a private resolver or
+    /// zone); that is insecure, with the reason, not a broken signature.
+    async fn unless_unsigned(&self, name: &str, bogus: DnssecCheck) -> DnssecCheck {
+        let apex = match self.plain.lookup(name, RecordType::SOA).await {
+            Ok(lookup) => lookup.answers().iter().find(|r| r.record_type() == RecordType::SOA).map(|r| r.name.clone()),
+            Err(NetError::Dns(DnsError::NoRecordsFound(none))) => none.soa.as_ref().map(|soa| soa.name.clone()),
+            Err(_) => None,
+        };
+        let Some(apex) = apex else { return bogus };
+        match self.plain.lookup(apex.clone(), RecordType::DNSKEY).await {
+            Err(e) if e.is_no_records_found() => DnssecCheck {
+                status: DnssecStatus::Insecure,
+                detail: Some(format!(
+                    "the zone {apex} has no DNSKEY records; its parents could not confirm it is unsigned"
+                )),
+            },
+            _ => bogus,
         }
     }
 }
