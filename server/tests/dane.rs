@@ -176,7 +176,7 @@ impl Drop for World {
 }
 
 /// The mail domains of the lab, each with its MX host `mx.{domain}` on its own 127.0.4.x address.
-const CASES: [(&str, &str); 7] = [
+const CASES: [(&str, &str); 8] = [
     ("ee.test", "127.0.4.11"),
     ("ta.test", "127.0.4.12"),
     ("wrong.test", "127.0.4.13"),
@@ -184,6 +184,7 @@ const CASES: [(&str, &str); 7] = [
     ("plain.test", "127.0.4.15"),
     ("bogus.test", "127.0.4.16"),
     ("notls.test", "127.0.4.17"),
+    ("lonely.example", "127.0.4.18"),
 ];
 
 async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
@@ -229,7 +230,11 @@ async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
     // Signed, but with a key the parent's DS does not name: bogus.
     let bogus_zone = ZoneData::new("bogus.test").mail("bogus.test", CASES[5].1, &[bogus]).handler(Some(&bogus_key));
 
+    // An unsigned zone under no anchor, whose parents this server does not serve.
+    let lonely = ZoneData::new("lonely.example").mail("lonely.example", CASES[7].1, &[]).handler(None);
+
     let mut zones = Catalog::new();
+    zones.upsert(LowerName::new(&name("lonely.example")), vec![lonely]);
     zones.upsert(LowerName::new(&name("test")), vec![parent.clone()]);
     zones.upsert(LowerName::new(&name("plain.test")), vec![plain_zone]);
     zones.upsert(LowerName::new(&name("bogus.test")), vec![bogus_zone]);
@@ -399,4 +404,28 @@ async fn without_the_right_anchor_nothing_is_secure() {
     assert_ne!(verdict, DaneOutcome::Matched);
     assert!(!codes(&r).iter().any(|(c, _)| c == "certificate_dane_ee"), "{:?}", codes(&r));
     assert_eq!(host(&r).status.certificate_valid, Mark::Critical, "the expired certificate counts again");
+}
+
+#[tokio::test]
+async fn an_unsigned_zone_whose_parents_cannot_be_asked_is_insecure_not_bogus() {
+    let w = signed_world().await;
+    let r = w.check("lonely.example").await;
+    assert_eq!(dane(&r), (DnssecStatus::Insecure, DaneOutcome::NotApplicable), "{r:#?}");
+    let tlsa = &host(&r).dane.as_ref().unwrap().tlsa;
+    assert!(tlsa.detail.as_deref().unwrap().contains("no DNSKEY"), "{tlsa:?}");
+    assert_eq!(r.dns.mx_dnssec.as_ref().unwrap().status, DnssecStatus::Insecure);
+    assert!(!codes(&r).iter().any(|(c, _)| c.contains("dnssec") || c.starts_with("dane")), "{:?}", codes(&r));
+}
+
+#[test]
+fn a_trust_anchor_file_that_cannot_be_used_is_refused_with_its_reason() {
+    let dns: SocketAddr = "127.0.4.53:53".parse().unwrap();
+    let file = std::env::temp_dir().join(format!("mxray-dane-ds-{}.key", std::process::id()));
+    std::fs::write(&file, "test. IN DS 12345 13 2 00ff\n").unwrap();
+    let error = Validator::new(Some(dns), Duration::from_secs(1), Some(&file)).err().expect("refused");
+    std::fs::remove_file(&file).ok();
+    let text = error.to_string();
+    assert!(text.contains("trust anchor") && text.contains("line 1") && text.contains("DS"), "{text}");
+    let missing = Validator::new(Some(dns), Duration::from_secs(1), Some(&file)).err().expect("refused");
+    assert!(missing.to_string().contains(&file.display().to_string()), "{missing}");
 }
