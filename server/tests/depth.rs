@@ -66,21 +66,24 @@ async fn reverse_dns_matching_missing_and_not_confirmed() {
         .address("mx.rev.test", ip("192.0.2.11"))
         .address("mx.rev.test", ip("192.0.2.12"))
         .address("mx.rev.test", ip("192.0.2.13"))
+        .address("mx.rev.test", ip("2001:db8::10"))
         .address("other.rev.test", ip("198.51.100.7"))
         .address("mx4.rev.test", ip("192.0.2.13"));
     let reverse = Zone::new("2.0.192.in-addr.arpa")
         .ptr(ip("192.0.2.10"), "mx.rev.test")
         .ptr(ip("192.0.2.12"), "other.rev.test")
         .ptr(ip("192.0.2.13"), "mx4.rev.test");
-    let (_dns_server, dns) = resolver(vec![forward, reverse]).await;
+    let reverse6 = Zone::new("8.b.d.0.1.0.0.2.ip6.arpa").ptr(ip("2001:db8::10"), "mx.rev.test");
+    let (_dns_server, dns) = resolver(vec![forward, reverse, reverse6]).await;
     let (_servers, map) = servers(&[
         ("192.0.2.10", "127.0.2.10", "mx.rev.test"),
         ("192.0.2.11", "127.0.2.11", "mx.rev.test"),
         ("192.0.2.12", "127.0.2.12", "other.rev.test"),
         ("192.0.2.13", "127.0.2.13", "mail.rev.test"),
+        ("2001:db8::10", "127.0.2.14", "mx.rev.test"),
     ])
     .await;
-    let depth = DepthChecks { reverse_dns: true, ..Default::default() };
+    let depth = DepthChecks { reverse_dns: true, private_addresses: true, ..Default::default() };
     let (report, _) = common::run(&engine(dns, &map, depth), "rev.test").await;
     let a = |n: usize| &report.mx[0].addresses[n];
     let reverse = |n: usize| a(n).reverse_dns.clone().expect("reverse DNS looked up");
@@ -108,6 +111,9 @@ async fn reverse_dns_matching_missing_and_not_confirmed() {
     assert_eq!(named.severity, Severity::Info);
     assert!(named.detail.contains("mail.rev.test") && named.detail.contains("mx4.rev.test"), "{}", named.detail);
 
+    // IPv6: the nibble name under ip6.arpa, and its AAAA back.
+    assert_eq!(reverse(4).names[0].forward, Forward::Confirmed, "{:?}", reverse(4));
+
     let text = render(&report, Format::Text, Lang::En, false);
     assert!(text.contains("Reverse DNS and names") && text.contains("mx4.rev.test"), "{text}");
     assert!(render(&report, Format::Html, Lang::De, false).contains("Reverse-DNS und Namen"));
@@ -134,7 +140,11 @@ async fn blocklists_listed_unlisted_refused_and_ipv6_nibbles() {
         ("2001:db8::25", "127.0.2.23", "mx.bl-check.test"),
     ])
     .await;
-    let depth = DepthChecks { dnsbl: vec!["bl.test".into(), "clean.test".into()], ..Default::default() };
+    let depth = DepthChecks {
+        dnsbl: vec!["bl.test".into(), "clean.test".into()],
+        private_addresses: true,
+        ..Default::default()
+    };
     let (report, _) = common::run(&engine(dns, &map, depth), "bl-check.test").await;
     let a = |n: usize| &report.mx[0].addresses[n];
     let status = |n: usize| a(n).dnsbl.iter().map(|d| d.status).collect::<Vec<_>>();
@@ -165,6 +175,12 @@ async fn blocklists_listed_unlisted_refused_and_ipv6_nibbles() {
 
     let text = render(&report, Format::Text, Lang::En, false);
     assert!(text.contains("Blocklists") && text.contains("clean.test"), "{text}");
+
+    // Non-public addresses go to no blocklist unless private targets are allowed.
+    let dns = HickoryDns::new(Some(_dns_server.addr), Duration::from_secs(2)).expect("resolver");
+    let quiet = DepthChecks { dnsbl: vec!["bl.test".into()], ..Default::default() };
+    let (report, _) = common::run(&engine(dns, &map, quiet), "bl-check.test").await;
+    assert!(report.mx[0].addresses.iter().all(|a| a.dnsbl.is_empty()));
 }
 
 /// `openssl s_server` on `ip` with `versions` (its protocol flags), killed when dropped.

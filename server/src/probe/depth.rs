@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::dns::MailDns;
 use super::fanout::Fanout;
+use super::guard::non_public_range;
 use super::{dnsbl, reverse};
 
 /// Which depth checks an engine runs. `Default` runs none (the bare session, as the lab tests
@@ -20,16 +21,23 @@ pub struct DepthChecks {
     pub reverse_dns: bool,
     /// Blocklist zones to ask about every address (none: no blocklist lookups).
     pub dnsbl: Vec<String>,
+    /// Also look up non-public addresses (as `--allow-private-targets` does for connections);
+    /// otherwise their PTR and listings are not asked: they say nothing about mail from the
+    /// Internet, and an internal address should not go to a blocklist operator.
+    pub private_addresses: bool,
 }
 
 impl DepthChecks {
-    /// Every depth check, asking these blocklist zones.
-    pub fn all(dnsbl: Vec<String>) -> Self {
-        DepthChecks { legacy_tls: true, reverse_dns: true, dnsbl }
+    /// Every depth check, asking these blocklist zones; non-public addresses only when allowed.
+    pub fn all(dnsbl: Vec<String>, private_addresses: bool) -> Self {
+        DepthChecks { legacy_tls: true, reverse_dns: true, dnsbl, private_addresses }
     }
 
     /// Reverse DNS and blocklists of `ip`, at once; each result goes out as soon as it is in.
     pub async fn lookups<D: MailDns>(&self, dns: &D, fanout: &Fanout, ip: IpAddr, limit: Duration) {
+        if !self.private_addresses && non_public_range(ip).is_some() {
+            return;
+        }
         let reverse = async {
             if !self.reverse_dns {
                 return;
