@@ -29,6 +29,8 @@ export MXRAY_SMTP_PORT="$SMTP_PORT"
 export MXRAY_CA_FILE="$CA_FILE"
 export MXRAY_STEP_TIMEOUT_SECS=10
 export MXRAY_DEADLINE_SECS=30
+# The fixtures' blocklist zone (lists openrelay.mxray.test's server).
+export MXRAY_DNSBL=bl.mxray.test
 
 # --split: the export, saved-report and offline sections load as WASM chunks of their own (see
 # app/src/ui/library.rs), so the page's WASM stays small; the tests run what ships.

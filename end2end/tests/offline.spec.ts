@@ -5,7 +5,19 @@ import { readFile } from "node:fs/promises";
 import { check, chip, host, open, verdict } from "./helpers";
 
 /** The report contract's top-level keys. */
-const REPORT_KEYS = ["checked_at", "complete", "dns", "domain", "duration_ms", "findings", "input", "mx", "mx_source", "schema"];
+const REPORT_KEYS = [
+  "checked_at",
+  "complete",
+  "dns",
+  "domain",
+  "duration_ms",
+  "findings",
+  "input",
+  "mx",
+  "mx_source",
+  "policies",
+  "schema",
+];
 /** A made-up address for the exported HTML page, served by the test itself. */
 const EXPORT_URL = "http://export.mxray.invalid/report.html";
 

@@ -46,7 +46,7 @@ impl Aspect {
     /// The finding codes about this aspect.
     fn codes(self) -> &'static [&'static str] {
         match self {
-            Aspect::Dane => &[],
+            Aspect::Dane => &["dane_matched", "dane_no_match", "dane_no_tls", "dane_not_tested"],
             Aspect::TlsVersions => &["tls_legacy_only", "tls_legacy_accepted", "tls_legacy_not_tested"],
             Aspect::Ptr => &["ptr_missing", "ptr_not_confirmed", "reverse_dns_not_tested", "name_not_ptr"],
             Aspect::Dnsbl => &["dnsbl_listed", "dnsbl_not_tested"],
@@ -95,7 +95,7 @@ pub struct AspectChip {
     pub state: String,
 }
 
-/// DANE needs no finding to judge: a secure TLSA set that nothing matches is critical by itself.
+/// The DANE verdict as a mark (for reports without DANE findings) and in words.
 fn dane(d: &AddressDane, lang: Lang) -> (Mark, String) {
     match d.outcome {
         DaneOutcome::Matched => {
@@ -148,28 +148,30 @@ fn dnsbl(a: &AddressReport, lang: Lang) -> String {
     }
 }
 
-/// The worst finding about `aspect` as a mark; ok when the check ran and found nothing.
-fn mark(a: &AddressReport, aspect: Aspect) -> Mark {
+/// The worst finding about `aspect` as a mark; `otherwise` when there is none.
+fn mark(a: &AddressReport, aspect: Aspect, otherwise: Mark) -> Mark {
     let codes = aspect.codes();
     let worst = a.findings.iter().filter(|f| codes.contains(&f.code.as_str())).map(|f| f.severity).max();
-    worst.map_or(Mark::Ok, severity_mark)
+    worst.map_or(otherwise, severity_mark)
 }
 
 /// The chips of an address whose checks have reported.
 pub fn aspect_chips(a: &AddressReport, lang: Lang) -> Vec<AspectChip> {
     let mut out = Vec::new();
     let mut add = |aspect, (mark, state)| out.push(AspectChip { aspect, mark, state });
+    // A check that ran and found nothing is ok.
     if let Some(d) = &a.dane {
-        add(Aspect::Dane, dane(d, lang));
+        let (otherwise, state) = dane(d, lang);
+        add(Aspect::Dane, (mark(a, Aspect::Dane, otherwise), state));
     }
     if let Some(v) = &a.tls_versions {
-        add(Aspect::TlsVersions, (mark(a, Aspect::TlsVersions), versions(v, lang)));
+        add(Aspect::TlsVersions, (mark(a, Aspect::TlsVersions, Mark::Ok), versions(v, lang)));
     }
     if let Some(r) = &a.reverse_dns {
-        add(Aspect::Ptr, (mark(a, Aspect::Ptr), ptr(r, lang)));
+        add(Aspect::Ptr, (mark(a, Aspect::Ptr, Mark::Ok), ptr(r, lang)));
     }
     if !a.dnsbl.is_empty() {
-        add(Aspect::Dnsbl, (mark(a, Aspect::Dnsbl), dnsbl(a, lang)));
+        add(Aspect::Dnsbl, (mark(a, Aspect::Dnsbl, Mark::Ok), dnsbl(a, lang)));
     }
     out
 }
@@ -255,6 +257,7 @@ mod tests {
                 ("dnsbl", Mark::Ok, "not listed (1)"),
             ]
         );
+        a.findings.clear();
         a.dane.as_mut().unwrap().outcome = DaneOutcome::NoMatch;
         assert_eq!(aspect_chips(&a, Lang::De)[0].mark, Mark::Critical);
         assert_eq!(aspect_chips(&a, Lang::De)[0].state, "kein TLSA-Eintrag passt");

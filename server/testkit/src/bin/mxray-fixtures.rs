@@ -1,5 +1,7 @@
 //! Serves a test world on loopback for browser tests and manual trials: the zone `mxray.test` on a
-//! DNS address, and fake mail servers on 127.0.0.11–16 at one SMTP port. Prints one JSON line with
+//! DNS address (with a blocklist zone `bl.mxray.test` listing the open relay's address, and policy
+//! records for openrelay.mxray.test), and fake mail servers on 127.0.0.11–16 at one SMTP port
+//! (no reverse zone: mxray skips reverse DNS for loopback addresses). Prints one JSON line with
 //! the resolver, port and CA file, then serves until killed.
 
 use clap::Parser;
@@ -70,7 +72,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Scenario::good("mx.expired.mxray.test", ca.expired(&["mx.expired.mxray.test"])),
         ),
     ];
-    let mut zone = Zone::new("mxray.test").mx("nullmx.mxray.test", 0, "");
+    // openrelay.mxray.test publishes MTA-STS whose policy host has no address, and TLS-RPT; its
+    // server is on the blocklist.
+    let mut zone = Zone::new("mxray.test")
+        .mx("nullmx.mxray.test", 0, "")
+        .txt("_mta-sts.openrelay.mxray.test", "v=STSv1; id=20261201")
+        .txt("_smtp._tls.openrelay.mxray.test", "v=TLSRPTv1; rua=mailto:tls-reports@openrelay.mxray.test")
+        .address("14.0.0.127.bl.mxray.test", "127.0.0.2".parse()?)
+        .txt("14.0.0.127.bl.mxray.test", "Listed for the browser tests");
     let mut servers = Vec::new();
     for (i, (domain, host, preference, scenario)) in world.into_iter().enumerate() {
         let ip: IpAddr = format!("127.0.0.{}", 11 + i).parse()?;
