@@ -64,6 +64,13 @@ test("each address shows its blocklist answers and TLS versions as chips", async
   await expect(aspect(good, "dnsbl")).toHaveAttribute("data-mark", "ok");
   await expect(aspect(good, "dnsbl")).toContainText("not listed (1)");
   await expect(aspect(good, "tls_versions")).toContainText("TLSv1.3");
+  // The details hold the sections behind the chips.
+  const details = good.locator("details.address-details").first();
+  await details.locator("summary").click();
+  await expect(details.locator("section.detail h3", { hasText: "TLS versions" })).toHaveCount(1);
+  await expect(details.locator("section.detail h3", { hasText: "Blocklists" })).toHaveCount(1);
+  await expect(details.locator("dt", { hasText: "bl.mxray.test" })).toHaveCount(1);
+  await page.screenshot({ path: "test-results/details-good.png", fullPage: true });
 
   await finished(page, "openrelay.mxray.test");
   const relay = host(page, "mx.openrelay.mxray.test");

@@ -29,7 +29,7 @@ labels!(Aspect, "The aspect's name.", {
     Dane => ("DANE", "DANE"),
     TlsVersions => ("TLS versions", "TLS-Versionen"),
     Ptr => ("PTR", "PTR"),
-    Dnsbl => ("Blocklists", "Sperrlisten"),
+    Dnsbl => ("Blocklists", "Blocklisten"),
 });
 
 impl Aspect {
