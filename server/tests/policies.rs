@@ -349,3 +349,48 @@ async fn the_ssrf_guard_covers_the_policy_host() {
     assert!(s.policy_host.requests().is_empty());
     assert_eq!(s.lab.connector.opened.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn the_real_resolver_path_reads_the_txt_records() {
+    use mxray_testkit::{Zone, ZoneServer};
+    use server::probe::dns::{HickoryDns, LookupError, MailDns};
+    use server::probe::net::Guarded;
+    use server::probe::tls::TlsContext;
+    use server::probe::Prober;
+    use std::time::Duration;
+
+    // hickory-resolver against a hickory-server zone on loopback; the lab's connector still maps
+    // every resolved address to its loopback listener.
+    let mut lab = Lab::new();
+    let (mx, mx_ip) = ("mx1.zone.test", "127.0.3.131");
+    lab.mx("zone.test", 10, mx, mx_ip, Scenario::good(mx, lab.ca.valid(&[mx]))).await;
+    let policy_host = PolicyHost::start(lab.ca.valid(&["mta-sts.zone.test"]), Answer::policy(ENFORCE)).await;
+    lab.connector.map.insert(POLICY_IP.parse().unwrap(), policy_host.addr);
+    let zone = Zone::new("zone.test")
+        .mx("zone.test", 10, mx)
+        .address(mx, mx_ip.parse().unwrap())
+        .txt("zone.test", "v=spf1 -all")
+        .txt("_mta-sts.zone.test", STS.1)
+        .txt("_mta-sts.zone.test", "some-other-verification=1")
+        .txt("_smtp._tls.zone.test", RPT.1)
+        .address("mta-sts.zone.test", POLICY_IP.parse().unwrap());
+    let zone_server = ZoneServer::start("127.0.3.1:0".parse().unwrap(), zone).await.expect("DNS server");
+    let dns = HickoryDns::new(Some(zone_server.addr), Duration::from_secs(2)).expect("resolver");
+    let mut txt = dns.txt("_mta-sts.zone.test").await.unwrap();
+    txt.sort();
+    assert_eq!(txt, ["some-other-verification=1", STS.1]);
+    assert_eq!(dns.txt("_mta-sts.nothing.zone.test").await, Err(LookupError::NxDomain));
+
+    let tls = TlsContext::new(Some(&lab.ca_file)).unwrap();
+    let connector = Guarded::new(lab.connector.clone(), true);
+    let session = common::session_config(Duration::from_secs(3), 25);
+    let engine = Prober::new(dns, connector, tls, session, 8, Duration::from_secs(10));
+    let (report, _) = common::run(&engine, "zone.test").await;
+    let p = report.policies.as_ref().expect("policies");
+    assert_eq!(p.mta_sts.record, PolicyRecord::Valid { record: STS.1.into() });
+    assert_eq!(p.tls_rpt.record, PolicyRecord::Valid { record: RPT.1.into() });
+    assert_eq!(p.mta_sts.fetch.as_ref().and_then(|f| f.policy.as_ref()).and_then(|p| p.mode), Some(StsMode::Enforce));
+    assert_eq!(policy_host.requests().len(), 1);
+    // mx1.zone.test is outside the policy's *.mail.test: critical under enforce.
+    assert_eq!(severity(&report, "mta_sts_mx_not_listed"), [Severity::Critical]);
+}
