@@ -107,10 +107,11 @@ impl Fanout {
         }
     }
 
-    /// The STARTTLS step's result at this address, when it ran (the legacy TLS probe follows it).
+    /// The first STARTTLS step's result at this address (the main session's), when it ran; the
+    /// legacy TLS probe follows it.
     pub fn starttls(&self) -> Option<app::report::StartTlsReport> {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.history.iter().rev().find_map(|r| match r {
+        state.history.iter().find_map(|r| match r {
             Record::Step(StepResult::Starttls(s)) => Some(s.clone()),
             _ => None,
         })
