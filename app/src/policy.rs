@@ -983,6 +983,22 @@ mod tests {
     }
 
     #[test]
+    fn testing_short_max_age_and_invalid_policies_are_named() {
+        fn policy(r: &mut Report) -> &mut StsPolicy {
+            r.policies.as_mut().and_then(|p| p.mta_sts.fetch.as_mut()).and_then(|f| f.policy.as_mut()).unwrap()
+        }
+        let mut r = report(StsMode::Testing, &["*.example.com"], vec![good("mx1.example.com")]);
+        assert_eq!(codes(&r), ["mta_sts_testing", "tls_rpt_missing"]);
+        policy(&mut r).max_age = Some(3600);
+        assert_eq!(codes(&r), ["mta_sts_max_age_short", "mta_sts_testing", "tls_rpt_missing"]);
+        policy(&mut r).problems = vec![PolicyProblem::NoMx];
+        let f = findings(&r);
+        assert_eq!(f[0], FindingKind::MtaStsPolicyInvalid { problems: vec![PolicyProblem::NoMx] });
+        assert_eq!(f.len(), 2, "an invalid policy judges no MX: {f:?}");
+        assert!(f[0].texts(Lang::De).detail.contains("keine mx-Zeile"));
+    }
+
+    #[test]
     fn nothing_is_claimed_while_an_address_is_pending() {
         let waiting = host("mx1.example.com", vec![address("192.0.2.1", None, None, false)]);
         let r = report(StsMode::Enforce, &["mx1.example.com"], vec![waiting]);
