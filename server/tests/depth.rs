@@ -341,6 +341,8 @@ async fn a_server_with_tls_1_2_and_up_refuses_the_legacy_hello() {
     assert!(!codes(a).iter().any(|c| c.starts_with("tls_legacy")), "{:?}", codes(a));
     let text = render(&report, Format::Text, Lang::En, false);
     assert!(text.contains("TLS versions") && text.contains("TLSv1.0, TLSv1.1"), "{text}");
+    let markdown = render(&report, Format::Markdown, Lang::En, false);
+    assert!(markdown.contains("TLS versions: TLSv1.3 (Not tested: TLSv1.2)"), "{markdown}");
 }
 
 /// A record of `kind` holding `body`.

@@ -47,9 +47,49 @@ pub fn render(report: &Report, lang: Lang) -> String {
             .map(|(label, m)| format!("{label} {} {}", facts::mark_symbol(*m), m.label(lang)))
             .collect();
         let _ = writeln!(out, "{}\n", marks.join(" · "));
+        depth_lines(&mut out, host, lang);
         list(&mut out, &grouped(host), lang);
     }
     out
+}
+
+/// One line per address with its TLS versions, PTR and blocklist answers, when any was checked.
+fn depth_lines(out: &mut String, host: &MxHost, lang: Lang) {
+    let mut any = false;
+    for a in &host.addresses {
+        let mut parts = Vec::new();
+        if let Some(v) = &a.tls_versions {
+            let accepted = if v.accepted.is_empty() { "—".to_owned() } else { v.accepted.join(", ") };
+            let mut part = format!("{}: {accepted}", Text::TlsVersions.get(lang));
+            if !v.not_tested.is_empty() {
+                part.push_str(&format!(" ({}: {})", Text::VersionsNotTested.get(lang), v.not_tested.join(", ")));
+            }
+            parts.push(part);
+        }
+        if let Some(r) = &a.reverse_dns {
+            let names: Vec<String> = r
+                .names
+                .iter()
+                .map(|n| {
+                    let back = if n.forward == crate::depth::Forward::Confirmed { Text::Yes } else { Text::No };
+                    format!("{} ({}: {})", n.name, Text::ResolvesBack.get(lang), back.get(lang))
+                })
+                .collect();
+            let names = if names.is_empty() { "—".to_owned() } else { names.join(", ") };
+            parts.push(format!("{} {names}", Text::Ptr.get(lang)));
+        }
+        if !a.dnsbl.is_empty() {
+            let zones: Vec<String> = a.dnsbl.iter().map(|d| format!("{} {}", d.zone, d.status.label(lang))).collect();
+            parts.push(format!("{}: {}", Text::Blocklists.get(lang), zones.join(", ")));
+        }
+        if !parts.is_empty() {
+            any = true;
+            let _ = writeln!(out, "- {} — {}", code(&a.ip.to_string()), escape(&parts.join(" · ")));
+        }
+    }
+    if any {
+        out.push('\n');
+    }
 }
 
 /// One line on the transport-security policies: MTA-STS in effect (and its mode) or why not, and
