@@ -659,7 +659,9 @@ fn address_tls(a: &AddressReport) -> AddressTls {
     let Some(c) = &a.certificate else {
         return if a.done { AddressTls::NotTested } else { AddressTls::Pending };
     };
-    let out_of_date = c.expired || c.not_yet_valid || c.chain.iter().skip(1).any(|i| i.expired || i.not_yet_valid);
+    // Intermediates count, roots sent along (self-signed) do not: verifiers use their own copy.
+    let stale = |i: &&crate::report::CertificateInfo| (i.expired || i.not_yet_valid) && i.subject != i.issuer;
+    let out_of_date = c.expired || c.not_yet_valid || c.chain.iter().skip(1).any(|i| stale(&i));
     AddressTls::Failed(if c.parse_error.is_some() {
         TlsPolicyFailure::Unreadable
     } else if !c.hostname_matches {
