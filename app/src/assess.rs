@@ -102,6 +102,10 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             None if a.done && step_mark(a, Step::Banner) == Mark::Ok => Mark::Inconclusive,
             None => unknown,
             Some(RelayOutcome::Accepted) => Mark::Critical,
+            // Refused, but a routing address was taken: a warning, never critical on its own.
+            Some(RelayOutcome::Refused) if a.open_relay.as_ref().is_some_and(|r| r.bypass.iter().any(|b| b.accepted)) => {
+                Mark::Warning
+            }
             Some(RelayOutcome::Refused) => Mark::Ok,
             Some(RelayOutcome::Inconclusive) => Mark::Inconclusive,
             Some(RelayOutcome::Skipped) => Mark::NotApplicable,
@@ -295,6 +299,7 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
         }
     }
     if let Some(e) = &a.ehlo {
+        out.extend(crate::ehlo_diff::auth_in_plaintext(e, &ip, a.tcp.as_ref().map(|t| t.port).filter(|p| *p != 0).unwrap_or(25)));
         match e.code {
             Some(250) if e.helo_fallback => out.push(FindingKind::EhloRefused { ip: ip.clone() }),
             Some(250) => {}
@@ -344,6 +349,10 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
                 out.push(FindingKind::RelayInconclusive { ip: ip.clone(), reply, reason: r.reason })
             }
             RelayOutcome::Skipped => {}
+        }
+        let forms: Vec<_> = r.bypass.iter().filter(|b| b.accepted).cloned().collect();
+        if !forms.is_empty() {
+            out.push(FindingKind::RelayBypassAccepted { ip: ip.clone(), forms });
         }
     }
     if let Some(p) = &a.protocol_error {

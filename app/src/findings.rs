@@ -438,6 +438,47 @@ pub enum FindingKind {
         /// Address.
         ip: String,
     },
+    /// Relaying was refused, but a routing address (percent hack, bang path, …) was accepted.
+    RelayBypassAccepted {
+        /// Address.
+        ip: String,
+        /// The forms accepted, with the recipient sent and the reply.
+        forms: Vec<crate::bypass::BypassAttempt>,
+    },
+    /// AUTH is offered before STARTTLS: passwords may cross the network in plaintext.
+    AuthInPlaintext {
+        /// Address.
+        ip: String,
+        /// The port.
+        port: u16,
+        /// The mechanisms offered in plaintext.
+        mechanisms: Vec<String>,
+    },
+    /// A submission port (465/587) gave no SMTP session.
+    PortNotServing {
+        /// Address.
+        ip: String,
+        /// The port.
+        port: u16,
+        /// What happened.
+        detail: String,
+    },
+    /// TLS failed on a submission port (implicit TLS on 465, STARTTLS on 587).
+    PortTlsFailed {
+        /// Address.
+        ip: String,
+        /// The port.
+        port: u16,
+        /// What happened.
+        detail: String,
+    },
+    /// A submission port offers no AUTH inside TLS: clients cannot log in to submit mail.
+    SubmissionNoAuth {
+        /// Address.
+        ip: String,
+        /// The port.
+        port: u16,
+    },
     /// The MX answer fails DNSSEC validation.
     MxDnssecBogus {
         /// The validator's words.
@@ -616,7 +657,7 @@ impl FindingKind {
             },
             MtaStsProtected { .. } => Severity::Ok,
             DaneMatched { .. } | CertificateDaneEe { .. } => Severity::Ok,
-            DaneNotTested { .. } => Severity::Info,
+            DaneNotTested { .. } | PortNotServing { .. } | SubmissionNoAuth { .. } => Severity::Info,
             DaneTlsaUnknown { .. } | DaneTlsaInsecure { .. } | DaneUnusableRecords { .. } => Severity::Warning,
             MxDnssecBogus { .. }
             | AddressDnssecBogus { .. }
@@ -663,6 +704,9 @@ impl FindingKind {
             | RelayInconclusive { .. }
             | NullMxWithOtherMx
             | DeadlineReached { .. }
+            | RelayBypassAccepted { .. }
+            | AuthInPlaintext { .. }
+            | PortTlsFailed { .. }
             | TlsLegacyAccepted { .. }
             | PtrMissing { .. }
             | PtrNotConfirmed { .. }
@@ -759,6 +803,11 @@ impl FindingKind {
             TlsNoSharedCipher { .. } => "tls_no_shared_cipher",
             SessionAborted { .. } => "session_aborted",
             DeadlineReached { .. } => "deadline_reached",
+            RelayBypassAccepted { .. } => "relay_bypass_accepted",
+            AuthInPlaintext { .. } => "auth_in_plaintext",
+            PortNotServing { .. } => "port_not_serving",
+            PortTlsFailed { .. } => "port_tls_failed",
+            SubmissionNoAuth { .. } => "submission_no_auth",
             MxDnssecBogus { .. } => "mx_dnssec_bogus",
             AddressDnssecBogus { .. } => "address_dnssec_bogus",
             DaneTlsaBogus { .. } => "dane_tlsa_bogus",
@@ -883,6 +932,11 @@ impl FindingKind {
             TlsNoSharedCipher { ip, error } => s("No TLS cipher in common", format!("{ip} accepts none of the modern cipher suites or key exchange groups offered ({error})."), "Enable the ECDHE AEAD cipher suites (AES-GCM, ChaCha20-Poly1305) and the X25519/P-256 groups on the mail server."),
             SessionAborted { ip, reason } => s("The SMTP session broke off", format!("The session with {ip} ended early: {reason}."), "Check the server's logs for the session; a server should answer every command with a valid reply."),
             DeadlineReached { ip } => s("The server was too slow", format!("{ip} did not finish the session within the deadline."), "Check for tarpitting, overload or slow DNS lookups on the mail server."),
+            k @ (RelayBypassAccepted { .. }
+            | AuthInPlaintext { .. }
+            | PortNotServing { .. }
+            | PortTlsFailed { .. }
+            | SubmissionNoAuth { .. }) => crate::session_texts::texts(k, Lang::En),
             MxDnssecBogus { detail } => s("The MX records fail DNSSEC validation", format!("The domain's MX answer is signed, but its signatures do not validate ({detail}); validating resolvers answer SERVFAIL, so senders behind them cannot find your mail servers."), "Fix the zone's signing: re-sign it, check that no signature has expired and that the DS record at the parent matches a current DNSKEY."),
             AddressDnssecBogus { host, detail } => s("The MX host's addresses fail DNSSEC validation", format!("The A/AAAA answer for {host} is signed, but its signatures do not validate ({detail}); validating resolvers answer SERVFAIL, so senders behind them cannot reach it."), "Fix the zone's signing: re-sign it, check that no signature has expired and that the DS record at the parent matches a current DNSKEY."),
             DaneTlsaBogus { host, detail } => s("DANE TLSA records fail DNSSEC validation", format!("The TLSA answer for _25._tcp.{host} does not validate ({detail}); DANE senders (RFC 7672) that get a bogus TLSA answer defer mail to this host instead of delivering it."), "Fix the DNSSEC chain of the zone holding the TLSA records: re-sign it and make the parent's DS record match a current DNSKEY."),
@@ -992,6 +1046,11 @@ impl FindingKind {
             TlsNoSharedCipher { ip, error } => s("Keine gemeinsame TLS-Cipher", format!("{ip} akzeptiert keine der angebotenen modernen Cipher-Suites oder Schlüsselaustausch-Gruppen ({error})."), "Die ECDHE-AEAD-Cipher-Suites (AES-GCM, ChaCha20-Poly1305) und die Gruppen X25519/P-256 am Mailserver aktivieren."),
             SessionAborted { ip, reason } => s("Die SMTP-Sitzung brach ab", format!("Die Sitzung mit {ip} endete vorzeitig: {reason}."), "Die Logs des Servers zu dieser Sitzung prüfen; ein Server sollte jedes Kommando gültig beantworten."),
             DeadlineReached { ip } => s("Der Server war zu langsam", format!("{ip} beendete die Sitzung nicht innerhalb der Frist."), "Auf Tarpitting, Überlast oder langsame DNS-Abfragen am Mailserver prüfen."),
+            k @ (RelayBypassAccepted { .. }
+            | AuthInPlaintext { .. }
+            | PortNotServing { .. }
+            | PortTlsFailed { .. }
+            | SubmissionNoAuth { .. }) => crate::session_texts::texts(k, Lang::De),
             MxDnssecBogus { detail } => s("Die MX-Einträge bestehen die DNSSEC-Prüfung nicht", format!("Die MX-Antwort der Domain ist signiert, aber die Signaturen sind ungültig ({detail}); validierende Resolver antworten SERVFAIL, Absender dahinter finden Ihre Mailserver nicht."), "Die Signierung der Zone reparieren: neu signieren, auf abgelaufene Signaturen prüfen und sicherstellen, dass der DS-Eintrag bei der übergeordneten Zone zu einem aktuellen DNSKEY passt."),
             AddressDnssecBogus { host, detail } => s("Die Adressen des MX-Hosts bestehen die DNSSEC-Prüfung nicht", format!("Die A/AAAA-Antwort für {host} ist signiert, aber die Signaturen sind ungültig ({detail}); validierende Resolver antworten SERVFAIL, Absender dahinter erreichen den Host nicht."), "Die Signierung der Zone reparieren: neu signieren, auf abgelaufene Signaturen prüfen und sicherstellen, dass der DS-Eintrag bei der übergeordneten Zone zu einem aktuellen DNSKEY passt."),
             DaneTlsaBogus { host, detail } => s("DANE-TLSA-Einträge bestehen die DNSSEC-Prüfung nicht", format!("Die TLSA-Antwort für _25._tcp.{host} ist ungültig signiert ({detail}); DANE-Absender (RFC 7672) stellen bei ungültigen TLSA-Antworten nicht zu, sondern halten die Mail zurück."), "Die DNSSEC-Kette der Zone mit den TLSA-Einträgen reparieren: neu signieren und den DS-Eintrag der übergeordneten Zone auf einen aktuellen DNSKEY abstimmen."),
@@ -1125,6 +1184,11 @@ mod tests {
         "{\"code\":\"tls_rpt_record_multiple\",\"count\":2}",
         "{\"code\":\"tls_rpt_record_malformed\",\"record\":\"x\",\"problem\":{\"kind\":\"bad_syntax\",\"near\":\"x\"}}",
         "{\"code\":\"tls_rpt_bad_target\",\"uri\":\"x\",\"problem\":\"scheme\"}",
+        "{\"code\":\"relay_bypass_accepted\",\"ip\":\"x\",\"forms\":[]}",
+        "{\"code\":\"auth_in_plaintext\",\"ip\":\"x\",\"port\":25,\"mechanisms\":[]}",
+        "{\"code\":\"port_not_serving\",\"ip\":\"x\",\"port\":465,\"detail\":\"x\"}",
+        "{\"code\":\"port_tls_failed\",\"ip\":\"x\",\"port\":465,\"detail\":\"x\"}",
+        "{\"code\":\"submission_no_auth\",\"ip\":\"x\",\"port\":587}",
     ];
 
     #[test]
@@ -1133,7 +1197,7 @@ mod tests {
             let kind: FindingKind = serde_json::from_str(json).expect(json);
             assert_eq!(serde_json::to_value(&kind).unwrap()["code"], kind.code(), "{json}");
         }
-        assert_eq!(CODES_SAMPLE.len(), 56, "one sample per kind");
+        assert_eq!(CODES_SAMPLE.len(), 61, "one sample per kind");
     }
 
     #[test]

@@ -252,6 +252,7 @@ mod tests {
                 over_tls: false,
                 reason: None,
                 attempts: vec![],
+                bypass: vec![],
             })),
             CheckEvent::AddressDone {
                 mx: 0,

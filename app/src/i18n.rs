@@ -112,6 +112,20 @@ pub enum Text {
     EhloReply,
     /// The EHLO section inside TLS.
     EhloAfterStartTls,
+    /// The section comparing EHLO before and inside TLS.
+    EhloDiffSection,
+    /// Extensions offered only inside TLS.
+    OnlyInsideTls,
+    /// Extensions offered only before STARTTLS.
+    OnlyBeforeTls,
+    /// Extensions whose parameters changed inside TLS.
+    ChangedInsideTls,
+    /// Both EHLO answers offer the same.
+    SameBeforeAndAfter,
+    /// A routing address taken although plain relaying was refused.
+    BypassAccepted,
+    /// A routing address refused.
+    BypassRefused,
     /// The TLS section.
     Tls,
     /// The certificate judgement section.
@@ -419,6 +433,13 @@ impl Text {
             Greeting => ("Greeting", "Begrüßung"),
             EhloReply => ("EHLO", "EHLO"),
             EhloAfterStartTls => ("EHLO inside TLS", "EHLO innerhalb von TLS"),
+            EhloDiffSection => ("EHLO before and inside TLS", "EHLO vor und in TLS"),
+            OnlyInsideTls => ("Only inside TLS", "Nur in TLS"),
+            OnlyBeforeTls => ("Only before STARTTLS", "Nur vor STARTTLS"),
+            ChangedInsideTls => ("Changed inside TLS", "In TLS geändert"),
+            SameBeforeAndAfter => ("Same extensions before and inside TLS", "Vor und in TLS dieselben Erweiterungen"),
+            BypassAccepted => ("accepted: may relay", "angenommen: relayt vielleicht"),
+            BypassRefused => ("not accepted", "nicht angenommen"),
             Tls => ("TLS", "TLS"),
             CertificateCheck => ("Certificate check", "Zertifikatsprüfung"),
             DaneCheck => ("DANE (TLSA)", "DANE (TLSA)"),

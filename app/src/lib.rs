@@ -4,10 +4,12 @@
 
 pub mod api;
 pub mod assess;
+pub mod bypass;
 pub mod depth;
 mod depth_texts;
 pub mod dane;
 pub mod diff;
+pub mod ehlo_diff;
 #[cfg(feature = "ssr")]
 pub mod engine;
 pub mod event;
@@ -18,6 +20,7 @@ pub mod input;
 pub mod policy;
 pub mod render;
 pub mod report;
+mod session_texts;
 pub mod storage;
 pub mod ui;
 

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
+pub use crate::bypass::{BypassAttempt, BypassForm};
 use crate::findings::Finding;
 
 /// Schema identifier written into every report.
@@ -605,6 +606,10 @@ pub struct RelayReport {
     /// Every attempt in order; the last one decided. `mail_from`/`rcpt_to` above are its replies.
     #[serde(default)]
     pub attempts: Vec<RelayAttempt>,
+    /// Routing addresses tried after the plain probe was refused (empty otherwise); an accepted one
+    /// is a warning of its own and never changes `outcome`.
+    #[serde(default)]
+    pub bypass: Vec<BypassAttempt>,
 }
 
 /// Direction of a transcript line.

@@ -243,3 +243,23 @@ async fn exim_sender_verification_is_retried_with_the_null_sender() {
     assert_eq!(relay.outcome, RelayOutcome::Refused, "{relay:?}");
     assert_polite(&a);
 }
+
+/// After the refusal, the routing forms go to real servers in the same session: Postfix resolves the
+/// percent hack, bang path, source route and quoted local part to the outside recipient and refuses
+/// relaying for each; Exim refuses them too. None is "accepted", no warning, one connection.
+#[tokio::test]
+async fn real_servers_refuse_the_relay_bypass_forms() {
+    for name in ["strict", "debian", "exim"] {
+        let Some(addr) = peer(name) else { return };
+        let a = check(addr, |_| {}).await;
+        let relay = relay(&a);
+        assert_eq!(relay.outcome, RelayOutcome::Refused, "{name}: {relay:?}");
+        assert_eq!(relay.bypass.len(), 4, "{name}: {:?}", a.transcript);
+        for b in &relay.bypass {
+            let reply = b.reply.as_deref().unwrap_or_default();
+            assert!(!b.accepted && (reply.starts_with('4') || reply.starts_with('5')), "{name}: {b:?}");
+        }
+        assert!(!codes(&a).contains(&"relay_bypass_accepted"), "{name}");
+        assert_polite(&a);
+    }
+}

@@ -73,6 +73,13 @@ async fn a_good_server_passes_every_step() {
             "EHLO probe.mxray.test",
             "MAIL FROM:<relay-probe@mxray.test>",
             "RCPT TO:<relay-test@example.net>",
+            // Relaying refused: the routing forms, in one transaction.
+            "RSET",
+            "MAIL FROM:<relay-probe@mxray.test>",
+            "RCPT TO:<relay-test%example.net@[192.0.2.10]>",
+            "RCPT TO:<example.net!relay-test@[192.0.2.10]>",
+            "RCPT TO:<@[192.0.2.10]:relay-test@example.net>",
+            "RCPT TO:<\"relay-test@example.net\"@[192.0.2.10]>",
             "RSET",
             "QUIT"
         ]
@@ -383,33 +390,42 @@ async fn an_expired_intermediate_and_a_missing_one_are_named() {
     assert!(codes(&a).contains(&"certificate_untrusted"));
 }
 
-/// Round trips of one address with STARTTLS, TLS 1.3 and a refused relay probe, counted by a
-/// latency proxy (client flights that followed server data, plus the TCP handshake).
-async fn round_trips(extensions: &[&str]) -> (usize, AddressReport, Vec<String>) {
+/// Round trips of one address with STARTTLS and TLS 1.3, counted by a latency proxy (client
+/// flights that followed server data, plus the TCP handshake), with the relay probe answered `rcpt`.
+async fn round_trips(extensions: &[&str], rcpt: &str, outcome: RelayOutcome) -> (usize, Vec<String>) {
     let mut lab = Lab::new();
     let mut s = Scenario::good(HOST, lab.ca.valid(&[HOST]));
     s.extensions = extensions.iter().map(|e| (*e).to_owned()).collect();
+    s.rcpt_reply = rcpt.to_owned();
     lab.mx(DOMAIN, 10, HOST, IP, s).await;
     let bind = "127.0.1.1:0".parse().unwrap();
     let proxy = LatencyProxy::start(bind, lab.servers[0].addr, Duration::from_millis(20)).await.unwrap();
     lab.connector.map.insert(IP.parse().unwrap(), proxy.addr);
     let (report, _) = lab.check(DOMAIN).await;
-    let a = report.mx[0].addresses[0].clone();
+    let a = &report.mx[0].addresses[0];
     assert_eq!(a.starttls.as_ref().unwrap().tls_version.as_deref(), Some("TLSv1.3"));
-    assert_eq!(a.open_relay.as_ref().map(|r| (r.outcome, r.over_tls)), Some((RelayOutcome::Refused, true)));
+    assert_eq!(a.open_relay.as_ref().map(|r| (r.outcome, r.over_tls)), Some((outcome, true)));
     let sent = after_goodbye(&lab.servers[0]).await;
-    (proxy.round_trips(), a, sent)
+    (proxy.round_trips(), sent[3..].to_vec())
 }
 
 #[tokio::test]
-async fn pipelining_takes_the_fewest_round_trips_and_lock_step_one_more() {
+async fn pipelining_takes_the_fewest_round_trips_and_lock_step_more() {
+    const PIPELINING: &[&str] = &["PIPELINING", "SIZE 10240000", "8BITMIME"];
+    const LOCK_STEP: &[&str] = &["SIZE 10240000", "8BITMIME"];
+    const REFUSED: &str = "554 5.7.1 <relay-test@example.net>: Relay access denied";
+    let probe = ["MAIL FROM:<relay-probe@mxray.test>", "RCPT TO:<relay-test@example.net>"];
     // Connect, greeting, EHLO, STARTTLS, TLS 1.3 handshake, EHLO, MAIL+RCPT; the goodbye is not awaited.
-    let (trips, a, sent) = round_trips(&["PIPELINING", "SIZE 10240000", "8BITMIME"]).await;
-    assert_eq!(trips, 7, "{:#?}", a.transcript);
-    let tail = &sent[3..];
-    assert_eq!(tail, ["MAIL FROM:<relay-probe@mxray.test>", "RCPT TO:<relay-test@example.net>", "RSET", "QUIT"]);
-    // Without PIPELINING each command waits for its reply, and the goodbye is QUIT alone.
-    let (trips, _, sent) = round_trips(&["SIZE 10240000", "8BITMIME"]).await;
+    let (trips, sent) = round_trips(PIPELINING, "250 2.1.5 Ok", RelayOutcome::Accepted).await;
+    assert_eq!(trips, 7);
+    assert_eq!(sent, [&probe[..], &["RSET", "QUIT"]].concat());
+    // A refusal costs one more: RSET, MAIL FROM and the four routing forms in one write.
+    let (trips, sent) = round_trips(PIPELINING, REFUSED, RelayOutcome::Refused).await;
+    assert_eq!((trips, sent.len()), (8, 2 + 6 + 2), "{sent:?}");
+    // Without PIPELINING every command waits for its reply, and the goodbye is QUIT alone.
+    let (trips, sent) = round_trips(LOCK_STEP, "250 2.1.5 Ok", RelayOutcome::Accepted).await;
     assert_eq!(trips, 8);
-    assert_eq!(&sent[3..], ["MAIL FROM:<relay-probe@mxray.test>", "RCPT TO:<relay-test@example.net>", "QUIT"]);
+    assert_eq!(sent, [&probe[..], &["QUIT"]].concat());
+    let (trips, sent) = round_trips(LOCK_STEP, REFUSED, RelayOutcome::Refused).await;
+    assert_eq!((trips, sent.len()), (14, 2 + 6 + 1), "{sent:?}");
 }

@@ -661,3 +661,75 @@ async fn a_recipient_accepted_without_a_transaction_is_a_protocol_error_not_a_ve
     assert_eq!((p.command.as_str(), p.reply.as_str(), p.unsolicited), ("RCPT TO", "250 2.1.5 Ok", false));
     assert!(codes(a).contains(&"protocol_violation"));
 }
+
+/// The routing forms as mxray sends them for the lab's address.
+const FORMS: [&str; 4] = [
+    "RCPT TO:<relay-test%example.net@[192.0.2.10]>",
+    "RCPT TO:<example.net!relay-test@[192.0.2.10]>",
+    "RCPT TO:<@[192.0.2.10]:relay-test@example.net>",
+    "RCPT TO:<\"relay-test@example.net\"@[192.0.2.10]>",
+];
+
+#[tokio::test]
+async fn routing_addresses_are_tried_only_after_a_refusal_and_warn_apart_from_the_verdict() {
+    // Refuses the plain recipient, takes the percent hack and the quoted form, 252 and 450 for the others.
+    let replies = [
+        ("RCPT", "554 5.7.1 <relay-test@example.net>: Relay access denied"),
+        ("RCPT", "250 2.1.5 Ok"),
+        ("RCPT", "252 2.1.5 Cannot VRFY user"),
+        ("RCPT", "450 4.7.1 Try again later"),
+        ("RCPT", "251 2.1.5 User not local; will forward"),
+    ];
+    for pipelining in [true, false] {
+        let mut s = server(&replies);
+        if !pipelining {
+            s.extensions.retain(|e| e != "PIPELINING");
+        }
+        let (report, lab) = probe(s).await;
+        let a = &report.mx[0].addresses[0];
+        let relay = a.open_relay.as_ref().unwrap();
+        assert_eq!(relay.outcome, RelayOutcome::Refused, "the plain verdict alone decides");
+        let got: Vec<(app::report::BypassForm, bool)> = relay.bypass.iter().map(|b| (b.form, b.accepted)).collect();
+        use app::report::BypassForm::*;
+        assert_eq!(got, [(PercentHack, true), (BangPath, false), (SourceRoute, false), (QuotedLocalPart, true)]);
+        assert_eq!(relay.bypass[2].reply.as_deref(), Some("450 4.7.1 Try again later"));
+        let f = a.findings.iter().find(|f| f.code == "relay_bypass_accepted").expect("bypass finding");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.detail.contains("percent hack") && f.detail.contains("quoted local part"), "{}", f.detail);
+        assert!(!f.detail.contains("bang path"), "{}", f.detail);
+        assert!(f.remedy.contains("delivery test") && f.texts(app::Lang::De).remedy.contains("Zustelltest"));
+        assert!(codes(a).contains(&"relay_refused") && !codes(a).contains(&"open_relay"));
+        assert_eq!(report.mx[0].status.open_relay, Mark::Warning);
+        let sent = after_goodbye(&lab.servers[0]).await;
+        let mut want = vec![
+            "EHLO probe.mxray.test",
+            "MAIL FROM:<relay-probe@mxray.test>",
+            "RCPT TO:<relay-test@example.net>",
+            "RSET",
+            "MAIL FROM:<relay-probe@mxray.test>",
+        ];
+        want.extend(FORMS);
+        want.extend(if pipelining { &["RSET", "QUIT"][..] } else { &["QUIT"][..] });
+        assert_eq!(sent, want, "pipelining {pipelining}");
+        // The rows of every report view show each form with its command and reply.
+        let rows = app::render::rows::address_sections(a, &report, app::Lang::En);
+        let relay_rows = &rows.iter().find(|s| s.title == "Open-relay probe").unwrap().rows;
+        let percent = relay_rows.iter().find(|r| r.label == "percent hack").unwrap();
+        assert_eq!(percent.value, format!("{} → 250 2.1.5 Ok (accepted: may relay)", &FORMS[0][..]));
+    }
+}
+
+#[tokio::test]
+async fn routing_addresses_are_not_tried_unless_relaying_was_refused() {
+    for (rcpt, outcome) in [
+        ("250 2.1.5 Ok", RelayOutcome::Accepted),
+        ("450 4.2.0 <relay-test@example.net>: Recipient address rejected: Greylisted", RelayOutcome::Inconclusive),
+    ] {
+        let (report, lab) = probe(server(&[("RCPT", rcpt)])).await;
+        let relay = report.mx[0].addresses[0].open_relay.clone().unwrap();
+        assert_eq!(relay.outcome, outcome);
+        assert!(relay.bypass.is_empty());
+        let sent = after_goodbye(&lab.servers[0]).await;
+        assert!(!sent.iter().any(|c| c.contains('%') || c.contains('!') || c.contains("@[")), "{sent:?}");
+    }
+}

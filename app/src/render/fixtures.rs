@@ -185,6 +185,7 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         over_tls: offers_tls,
         reason: None,
         attempts: vec![],
+        bypass: vec![],
     }));
     let mut events: Vec<CheckEvent> =
         steps.into_iter().map(|step| CheckEvent::Step { mx, ip: ip(a.ip), step }).collect();

@@ -447,12 +447,14 @@ fn ehlo_changes(rows: Rows, before: &EhloReport, inside: &EhloReport) -> Rows {
     if d.is_empty() {
         return rows.add(Text::SameBeforeAndAfter, "");
     }
-    let line = |e: &crate::report::Extension| std::iter::once(e.keyword.clone()).chain(e.params.clone()).collect();
-    let list = |exts: &[crate::report::Extension]| exts.iter().map(|e| line(e).join(" ")).collect::<Vec<String>>();
+    let line = |e: &crate::report::Extension| std::iter::once(e.keyword.clone()).chain(e.params.clone());
     let changed: Vec<String> =
         d.changed.iter().map(|c| format!("{}: {} → {}", c.keyword, c.before.join(" "), c.after.join(" "))).collect();
-    rows.opt(Text::OnlyInsideTls, (!d.added.is_empty()).then(|| list(&d.added).join("\n")))
-        .opt(Text::OnlyBeforeTls, (!d.removed.is_empty()).then(|| list(&d.removed).join("\n")))
+    let joined = |exts: &[crate::report::Extension]| {
+        exts.iter().map(|e| line(e).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join("\n")
+    };
+    rows.opt(Text::OnlyInsideTls, (!d.added.is_empty()).then(|| joined(&d.added)))
+        .opt(Text::OnlyBeforeTls, (!d.removed.is_empty()).then(|| joined(&d.removed)))
         .opt(Text::ChangedInsideTls, (!changed.is_empty()).then(|| changed.join("\n")))
 }
 

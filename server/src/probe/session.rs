@@ -129,7 +129,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     }
 
     /// Records why `command` failed: an unrequested reply is a protocol error, the rest a broken session.
-    fn broke(&mut self, command: &str, error: SessionError) {
+    pub(super) fn broke(&mut self, command: &str, error: SessionError) {
         match error {
             SessionError::Unsolicited { after, data } => self.violation(&after, data, true),
             other => self.fail(command, other),
@@ -137,7 +137,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     }
 
     /// Records a reply that breaks the exchange; the dialogue stops after it.
-    fn violation(&mut self, command: &str, reply: String, unsolicited: bool) {
+    pub(super) fn violation(&mut self, command: &str, reply: String, unsolicited: bool) {
         let what = if unsolicited { "reply nobody asked for" } else { "reply code not allowed" };
         self.transcript.event(&format!("protocol error after {command}: {what}: {reply}"));
         self.protocol_error.get_or_insert(ProtocolError { command: command.to_owned(), reply, unsolicited });
@@ -424,10 +424,17 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             attempts.extend(second);
             alive = still;
         }
+        let mut report = relay_report(sender, recipient, over_tls, attempts);
+        if alive && report.outcome == RelayOutcome::Refused {
+            // The verdict first; the routing forms are a warning of their own, one more round trip.
+            self.emit(StepResult::OpenRelay(report.clone())).await;
+            let sender = report.attempts.last().map(|a| a.sender.clone()).unwrap_or_default();
+            (report.bypass, alive) = self.bypass(&mut conn, &sender, &report.recipient, pipelining).await;
+        }
         if alive || self.protocol_error.is_some() {
             self.goodbye(&mut conn, pipelining).await;
         }
-        self.emit(StepResult::OpenRelay(relay_report(sender, recipient, over_tls, attempts))).await;
+        self.emit(StepResult::OpenRelay(report)).await;
         self.close(conn).await;
     }
 
@@ -475,7 +482,13 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         };
         if attempt.reason != RelayReason::Accepted {
             // 421 closes the session: nothing more comes. A pipelined RCPT still has its reply due.
-            let alive = code != 421 && (!pipelining || self.rcpt_without_transaction(conn, &mut attempt).await);
+            let alive = code != 421
+                && (!pipelining
+                    || self.rcpt_without_transaction(conn).await.unwrap_or_else(|positive| {
+                        attempt.rcpt_to = Some(positive.summary());
+                        attempt.reason = RelayReason::ProtocolError;
+                        false
+                    }));
             return (Some(attempt), alive);
         }
         let reply = self.exchange(conn, &rcpt, pipelining).await;
@@ -484,7 +497,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     }
 
     /// The reply to `line`: already sent in a command group (`pipelined`), or sent now and awaited.
-    async fn exchange<S: SmtpStream>(
+    pub(super) async fn exchange<S: SmtpStream>(
         &mut self,
         conn: &mut SmtpConnection<S>,
         line: &str,
@@ -499,23 +512,21 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
 
     /// Reads the reply to a pipelined `RCPT TO` whose `MAIL FROM` was refused. Real servers answer 503
     /// (no transaction) and the verdict stays with MAIL's reply; a positive reply is a protocol error
-    /// (RFC 5321 §3.3: RCPT needs a transaction) and leaves no verdict. True when the session can go on.
-    async fn rcpt_without_transaction<S: SmtpStream>(
+    /// (RFC 5321 §3.3: RCPT needs a transaction), recorded and returned as `Err`. `Ok(true)` when the
+    /// session can go on.
+    pub(super) async fn rcpt_without_transaction<S: SmtpStream>(
         &mut self,
         conn: &mut SmtpConnection<S>,
-        attempt: &mut RelayAttempt,
-    ) -> bool {
+    ) -> Result<bool, Reply> {
         match conn.read_reply(&mut self.transcript).await {
-            Ok(r) if r.code >= 400 => r.code != 421,
+            Ok(r) if r.code >= 400 => Ok(r.code != 421),
             Ok(r) => {
-                attempt.rcpt_to = Some(r.summary());
-                attempt.reason = RelayReason::ProtocolError;
                 self.violation("RCPT TO", r.summary(), false);
-                false
+                Err(r)
             }
             Err(e) => {
                 self.broke("RCPT TO", e);
-                false
+                Ok(false)
             }
         }
     }
@@ -607,6 +618,7 @@ fn relay_report(sender: String, recipient: String, over_tls: bool, attempts: Vec
         over_tls,
         reason,
         attempts,
+        bypass: Vec::new(),
     }
 }
 

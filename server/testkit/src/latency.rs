@@ -110,7 +110,7 @@ async fn relay(client: TcpStream, upstream: SocketAddr, rtt: Duration, counts: A
 }
 
 /// Copies `from` to `to`, each chunk delivered `delay` after it was read. `on_read` runs when a chunk
-/// is read, `on_delivered` when it has been written on.
+/// is read, `on_delivered` just before it is written on.
 async fn pipe(
     mut from: OwnedReadHalf,
     to: OwnedWriteHalf,
@@ -147,10 +147,12 @@ async fn deliver(
         tokio::time::sleep_until(due).await;
         match chunk {
             Some(bytes) => {
+                // Before the write: the client cannot answer bytes it has not got, so its next
+                // flight is always read after this.
+                on_delivered();
                 if to.write_all(&bytes).await.is_err() {
                     return;
                 }
-                on_delivered();
             }
             None => {
                 let _ = to.shutdown().await;

@@ -132,6 +132,9 @@ impl FakeSmtp {
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 conns.fetch_add(1, Ordering::SeqCst);
+                // Replies to pipelined commands go out one write each; Nagle would hold the second
+                // until the client's delayed ACK (40 ms), which real servers avoid by flushing once.
+                let _ = stream.set_nodelay(true);
                 tokio::spawn(session(stream, scenario.clone(), cmds.clone()));
             }
         });

@@ -1,0 +1,91 @@
+//! `cargo bench -p server --bench latency`: one MX with STARTTLS (TLS 1.3) and a refused relay probe,
+//! through a latency proxy on loopback (50 ms round trip, connect emulated), with PIPELINING and
+//! without; and the same domain on plain loopback. Prints wall times and the round trips the proxy
+//! counted; asserts nothing about time.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use app::report::RelayOutcome;
+use app::CheckEvent;
+use common::Lab;
+use mxray_testkit::{LatencyProxy, Scenario};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 7;
+const RTT: Duration = Duration::from_millis(50);
+const HOST: &str = "mx.latency.test";
+const DOMAIN: &str = "latency.test";
+
+#[tokio::main]
+async fn main() {
+    println!("mxray latency benchmark ({RUNS} runs each; one MX, STARTTLS, TLS 1.3, relay refused)\n");
+    for (label, pipelining) in [("PIPELINING offered", true), ("no PIPELINING (lock-step)", false)] {
+        through_proxy(label, pipelining).await;
+    }
+    on_loopback().await;
+}
+
+fn scenario(lab: &Lab, pipelining: bool) -> Scenario {
+    let mut s = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+    if !pipelining {
+        s.extensions.retain(|e| e != "PIPELINING");
+    }
+    s
+}
+
+/// Wall time of whole checks and of the relay verdict, through a 50 ms proxy.
+async fn through_proxy(label: &str, pipelining: bool) {
+    let mut lab = Lab::new();
+    let s = scenario(&lab, pipelining);
+    lab.mx(DOMAIN, 10, HOST, "192.0.2.25", s).await;
+    let proxy = LatencyProxy::start("127.0.1.2:0".parse().unwrap(), lab.servers[0].addr, RTT).await.unwrap();
+    lab.connector.map.insert("192.0.2.25".parse().unwrap(), proxy.addr);
+    let engine = lab.engine(common::Limits::default(), true);
+    let (mut done, mut verdict) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let mut events = app::engine::Engine::check(&engine, app::normalize(DOMAIN).unwrap());
+        let mut report = app::Report::empty();
+        while let Some(event) = futures::StreamExt::next(&mut events).await {
+            if matches!(&event, CheckEvent::Step { step: app::StepResult::OpenRelay(_), .. }) {
+                verdict.push(started.elapsed());
+            }
+            app::fold(&mut report, &event);
+        }
+        done.push(started.elapsed());
+        let relay = report.mx[0].addresses[0].open_relay.as_ref().map(|r| r.outcome);
+        assert_eq!(relay, Some(RelayOutcome::Refused), "{report:#?}");
+    }
+    let trips = proxy.round_trips() as f64 / RUNS as f64;
+    println!("through a {} ms proxy, {label}: {trips:.1} round trips per check", RTT.as_millis());
+    print_times("  whole check (until `done`)", &mut done);
+    print_times("  relay verdict (event)     ", &mut verdict);
+}
+
+/// The same domain with nothing in between.
+async fn on_loopback() {
+    let mut lab = Lab::new();
+    let s = scenario(&lab, true);
+    lab.mx(DOMAIN, 10, HOST, "192.0.2.25", s).await;
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let (report, _) = lab.check(DOMAIN).await;
+        times.push(started.elapsed());
+        assert!(report.complete);
+    }
+    println!("on loopback, no proxy:");
+    print_times("  whole check (until `done`)", &mut times);
+}
+
+fn print_times(label: &str, times: &mut [Duration]) {
+    times.sort();
+    let s = |d: Duration| d.as_secs_f64();
+    println!(
+        "{label}  min {:.3} s  median {:.3} s  max {:.3} s",
+        s(times[0]),
+        s(times[times.len() / 2]),
+        s(times[times.len() - 1])
+    );
+}
