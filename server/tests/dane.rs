@@ -10,14 +10,14 @@ use hickory_server::net::runtime::{Time, TokioRuntimeProvider};
 use hickory_server::proto::dnssec::crypto::EcdsaSigningKey;
 use hickory_server::proto::dnssec::rdata::{DNSSECRData, DNSKEY, DS};
 use hickory_server::proto::dnssec::{Algorithm, DigestType, DnssecSigner, PublicKey, SigningKey};
-use hickory_server::proto::rr::rdata::{A, MX, NS, SOA, TLSA};
-use hickory_server::proto::rr::{LowerName, Name, RData, Record, RecordType};
+use hickory_server::proto::rr::rdata::{NS, TLSA};
+use hickory_server::proto::rr::{LowerName, Name, RData, RecordType};
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
 use hickory_server::Server;
 use mxray_testkit::ca::Identity;
-use mxray_testkit::{FakeSmtp, Scenario, TestCa};
+use mxray_testkit::{FakeSmtp, Scenario, TestCa, Zone};
 use rustls::pki_types::PrivatePkcs8KeyDer;
 use server::probe::dane::record_for;
 use server::probe::dns::HickoryDns;
@@ -33,8 +33,6 @@ use std::time::Duration;
 use tokio::net::{TcpListener, UdpSocket};
 
 mod common;
-
-const TTL: u32 = 300;
 
 fn name(text: &str) -> Name {
     Name::from_str(&format!("{}.", text.trim_end_matches('.'))).unwrap()
@@ -78,33 +76,22 @@ impl ZoneKey {
     }
 }
 
-/// One zone's records, optionally signed.
-struct ZoneData {
-    origin: Name,
-    records: Vec<Record>,
-}
+/// One zone's records (the testkit's zone builder), signed or not when served.
+struct ZoneData(Zone);
 
 impl ZoneData {
     fn new(origin: &str) -> Self {
-        let origin = name(origin);
-        let ns = name(&format!("ns.{origin}"));
-        let soa = SOA::new(ns.clone(), name(&format!("hostmaster.{origin}")), 1, 3600, 600, 86400, TTL);
-        let records = vec![
-            Record::from_rdata(origin.clone(), TTL, RData::SOA(soa)),
-            Record::from_rdata(origin.clone(), TTL, RData::NS(NS(ns))),
-        ];
-        ZoneData { origin, records }
+        ZoneData(Zone::new(origin))
     }
 
-    fn add(mut self, owner: &str, data: RData) -> Self {
-        self.records.push(Record::from_rdata(name(owner), TTL, data));
-        self
+    fn add(self, owner: &str, data: RData) -> Self {
+        ZoneData(self.0.record(owner, data))
     }
 
     /// A domain with one MX host at `ip` and that host's TLSA records.
     fn mail(self, domain: &str, ip: &str, tlsa: &[TlsaRecord]) -> Self {
         let mx = format!("mx.{domain}");
-        let mut zone = self.add(domain, RData::MX(MX::new(10, name(&mx)))).add(&mx, RData::A(A(ip.parse().unwrap())));
+        let mut zone = ZoneData(self.0.mx(domain, 10, &mx).address(&mx, ip.parse().unwrap()));
         for r in tlsa {
             let data =
                 (0..r.data.len()).step_by(2).map(|i| u8::from_str_radix(&r.data[i..i + 2], 16).unwrap()).collect();
@@ -124,18 +111,19 @@ impl ZoneData {
     }
 
     fn handler(self, key: Option<&ZoneKey>) -> Arc<dyn ZoneHandler> {
+        let (origin, records) = self.0.into_parts();
         let proof = key.map(|_| NxProofKind::Nsec);
         let mut handler = InMemoryZoneHandler::<TokioRuntimeProvider>::empty(
-            self.origin.clone(),
+            origin.clone(),
             ZoneType::Primary,
             AxfrPolicy::Deny,
             proof,
         );
-        for record in self.records {
+        for record in records {
             handler.upsert_mut(record, 1);
         }
         if let Some(key) = key {
-            handler.add_zone_signing_key_mut(key.signer(&self.origin)).unwrap();
+            handler.add_zone_signing_key_mut(key.signer(&origin)).unwrap();
             handler.secure_zone_mut().unwrap();
         }
         Arc::new(handler)

@@ -37,7 +37,8 @@ impl Zone {
         Zone { origin, records }
     }
 
-    fn add(mut self, owner: &str, data: RData) -> Self {
+    /// `owner` with any record data (TLSA, DS, NS for a delegation…).
+    pub fn record(mut self, owner: &str, data: RData) -> Self {
         self.records.push(Record::from_rdata(name(owner), TTL, data));
         self
     }
@@ -45,20 +46,25 @@ impl Zone {
     /// `owner MX preference exchange` (an empty exchange is the root: null MX).
     pub fn mx(self, owner: &str, preference: u16, exchange: &str) -> Self {
         let exchange = if exchange.is_empty() { Name::root() } else { name(exchange) };
-        self.add(owner, RData::MX(MX::new(preference, exchange)))
+        self.record(owner, RData::MX(MX::new(preference, exchange)))
     }
 
     /// `owner A/AAAA ip`.
     pub fn address(self, owner: &str, ip: IpAddr) -> Self {
         match ip {
-            IpAddr::V4(v4) => self.add(owner, RData::A(A(v4))),
-            IpAddr::V6(v6) => self.add(owner, RData::AAAA(AAAA(v6))),
+            IpAddr::V4(v4) => self.record(owner, RData::A(A(v4))),
+            IpAddr::V6(v6) => self.record(owner, RData::AAAA(AAAA(v6))),
         }
+    }
+
+    /// The origin and the records, for a server built by the caller (e.g. a signed zone).
+    pub fn into_parts(self) -> (Name, Vec<Record>) {
+        (self.origin, self.records)
     }
 
     /// `owner CNAME target`.
     pub fn cname(self, owner: &str, target: &str) -> Self {
-        self.add(owner, RData::CNAME(CNAME(name(target))))
+        self.record(owner, RData::CNAME(CNAME(name(target))))
     }
 
     /// `reverse-name-of(ip) PTR target` (the zone must be the matching in-addr.arpa or ip6.arpa zone).
@@ -69,7 +75,7 @@ impl Zone {
 
     /// `owner TXT "text"` (one string).
     pub fn txt(self, owner: &str, text: &str) -> Self {
-        self.add(owner, RData::TXT(TXT::new(vec![text.to_owned()])))
+        self.record(owner, RData::TXT(TXT::new(vec![text.to_owned()])))
     }
 }
 
