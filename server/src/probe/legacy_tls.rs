@@ -198,7 +198,7 @@ pub fn alert(body: &[u8]) -> Option<LegacyTlsProbe> {
     let Ok((_, TlsMessage::Alert(a))) = parse_tls_message_alert(body) else {
         return Some(not_tested(format!("unreadable alert ({})", hex(body))));
     };
-    let name = format!("{:?}", a.code);
+    let name = alert_name(a.code);
     if a.severity == TlsAlertSeverity::Warning && a.code != TlsAlertDescription::CloseNotify {
         return None;
     }
@@ -251,6 +251,18 @@ pub fn hello(handshake: &mut Vec<u8>, body: &[u8]) -> Option<LegacyTlsProbe> {
     })
 }
 
+/// The alert's RFC name, e.g. `protocol_version` (tls-parser writes `ProtocolVersion`).
+fn alert_name(code: TlsAlertDescription) -> String {
+    let mut name = String::new();
+    for c in code.to_string().chars() {
+        if c.is_ascii_uppercase() && !name.is_empty() {
+            name.push('_');
+        }
+        name.push(c.to_ascii_lowercase());
+    }
+    name
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().take(8).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
 }
@@ -278,6 +290,7 @@ mod tests {
     #[test]
     fn answers_are_read_as_they_come() {
         assert_eq!(alert(&[2, 70]).unwrap().outcome, LegacyOutcome::Refused);
+        assert_eq!(alert(&[2, 70]).unwrap().detail, "alert protocol_version");
         assert_eq!(alert(&[2, 40]).unwrap().outcome, LegacyOutcome::Refused);
         assert_eq!(alert(&[2, 80]).unwrap().outcome, LegacyOutcome::NotTested, "internal_error says nothing");
         assert!(alert(&[1, 112]).is_none(), "a warning is read past");
