@@ -656,6 +656,8 @@ impl FindingKind {
                 _ => Severity::Warning,
             },
             MtaStsProtected { .. } => Severity::Ok,
+            // A limit of the machine running mxray, not a fault of the domain.
+            MtaStsPolicyUnavailable { error: crate::policy::FetchError::NoRoute { .. }, .. } => Severity::Info,
             DaneMatched { .. } | CertificateDaneEe { .. } => Severity::Ok,
             DaneNotTested { .. } | PortNotServing { .. } | SubmissionNoAuth { .. } => Severity::Info,
             DaneTlsaUnknown { .. } | DaneTlsaInsecure { .. } | DaneUnusableRecords { .. } => Severity::Warning,

@@ -198,6 +198,11 @@ pub enum FetchError {
         /// The guard's reason.
         detail: String,
     },
+    /// This machine has no route to the policy host (e.g. no IPv6): a limit of the tester.
+    NoRoute {
+        /// The error.
+        detail: String,
+    },
     /// No TCP connection to port 443.
     Connect {
         /// The error.
@@ -260,6 +265,11 @@ impl FetchError {
                 lang,
                 format!("the policy host's address is not public ({detail}); mxray did not connect"),
                 format!("die Adresse des Policy-Hosts ist nicht öffentlich ({detail}); mxray hat sich nicht verbunden"),
+            ),
+            FetchError::NoRoute { detail } => pick(
+                lang,
+                format!("not tested from here: this machine has no route to the policy host ({detail})"),
+                format!("von hier nicht testbar: dieser Rechner hat keine Route zum Policy-Host ({detail})"),
             ),
             FetchError::Connect { detail } => pick(
                 lang,
@@ -998,6 +1008,17 @@ mod tests {
         assert_eq!(f[0], FindingKind::MtaStsPolicyInvalid { problems: vec![PolicyProblem::NoMx] });
         assert_eq!(f.len(), 2, "an invalid policy judges no MX: {f:?}");
         assert!(f[0].texts(Lang::De).detail.contains("keine mx-Zeile"));
+    }
+
+    #[test]
+    fn a_policy_host_without_a_route_from_here_is_only_info() {
+        let mut r = report(StsMode::Enforce, &["*.example.com"], vec![good("mx1.example.com")]);
+        let fetch = r.policies.as_mut().and_then(|p| p.mta_sts.fetch.as_mut()).unwrap();
+        (fetch.policy, fetch.error) = (None, Some(FetchError::NoRoute { detail: "no IPv6".into() }));
+        let f = findings(&r);
+        assert!(matches!(&f[0], FindingKind::MtaStsPolicyUnavailable { .. }), "{f:?}");
+        assert_eq!(f[0].severity(), crate::Severity::Info);
+        assert!(f[0].texts(Lang::En).detail.contains("not tested from here"));
     }
 
     #[test]

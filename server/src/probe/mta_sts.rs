@@ -13,7 +13,7 @@ use tokio::sync::Semaphore;
 
 use super::dns::{bounded, MailDns};
 use super::https;
-use super::net::{BlockedTarget, Connector};
+use super::net::{BlockedTarget, Connector, NoRouteHere};
 use super::policy_record::{field_name, fields, is_hostname, required, select, shorten, WSP};
 use super::tls::TlsContext;
 use super::tls_rpt;
@@ -98,8 +98,12 @@ impl<D: MailDns, C: Connector> PolicyCheck<'_, D, C> {
             let stream = match self.connector.connect(SocketAddr::new(*ip, 443)).await {
                 Ok(stream) => stream,
                 Err(e) => {
-                    last = Some(match e.get_ref().and_then(|e| e.downcast_ref::<BlockedTarget>()) {
+                    let inner = e.get_ref();
+                    last = Some(match inner.and_then(|e| e.downcast_ref::<BlockedTarget>()) {
                         Some(blocked) => FetchError::NotPublic { detail: format!("{ip}: {}", blocked.range) },
+                        None if inner.is_some_and(|e| e.is::<NoRouteHere>()) => {
+                            FetchError::NoRoute { detail: e.to_string() }
+                        }
                         None => FetchError::Connect { detail: format!("{ip}: {e}") },
                     });
                     continue;
