@@ -290,4 +290,59 @@ mod tests {
             "DANE-TA: the name and dates still count"
         );
     }
+
+    #[test]
+    fn host_facts_survive_a_late_address_lookup_and_show_in_the_rows() {
+        use crate::event::{CheckEvent, PlannedHost, StepResult};
+        use crate::render::rows::{address_sections, header_rows, host_rows};
+        let ip: std::net::IpAddr = "192.0.2.9".parse().unwrap();
+        let planned = |resolving: bool| PlannedHost {
+            host: "mx.example".into(),
+            preference: 10,
+            cname: None,
+            address_error: None,
+            addresses: if resolving { vec![] } else { vec![ip] },
+            addresses_skipped: 0,
+            resolving,
+        };
+        let secure = DnssecCheck { status: DnssecStatus::Secure, detail: None };
+        let host = HostDane {
+            name: "_25._tcp.mx.example".into(),
+            tlsa: secure.clone(),
+            records: vec![record(3, 1, 1), record(1, 1, 1)],
+            addresses: Some(secure.clone()),
+        };
+        let verdict = AddressDane::without_match(DaneOutcome::NoMatch, "none matches");
+        let events = [
+            CheckEvent::Resolved {
+                mx_source: crate::report::MxSource::Mx,
+                hosts: vec![planned(true)],
+                error: None,
+                mx_hosts_skipped: 0,
+                null_mx_mixed: false,
+            },
+            CheckEvent::HostDane { mx: 0, dane: host.clone() },
+            CheckEvent::MxDnssec { check: secure },
+            CheckEvent::HostResolved { mx: 0, host: planned(false) },
+            CheckEvent::Step { mx: 0, ip, step: StepResult::Dane(verdict.clone()) },
+        ];
+        let r = Report::from_events(&events);
+        assert_eq!(r.mx[0].dane.as_ref(), Some(&host), "kept across host_resolved");
+        assert_eq!(r.mx[0].addresses[0].dane.as_ref(), Some(&verdict));
+        let codes: Vec<&str> = r.all_findings().map(|f| f.code.as_str()).collect();
+        assert!(codes.contains(&"dane_no_match") && codes.contains(&"dane_unusable_records"), "{codes:?}");
+        let lang = Lang::En;
+        let label = |rows: &[crate::render::rows::Row], l: &str| {
+            rows.iter().find(|row| row.label == l).map(|row| row.value.clone())
+        };
+        assert_eq!(
+            label(&header_rows(&r, lang), "DNSSEC of the MX records").as_deref(),
+            Some("secure (signed, validated)")
+        );
+        let host_rows = host_rows(&r.mx[0], lang);
+        assert_eq!(label(&host_rows, "TLSA records").as_deref(), Some("3 1 1 ab\n1 1 1 ab (not for SMTP)"));
+        let sections = address_sections(&r.mx[0].addresses[0], &r, lang);
+        let dane = sections.iter().find(|s| s.title == "DANE (TLSA)").expect("a DANE section");
+        assert_eq!(label(&dane.rows, "Detail").as_deref(), Some("none matches"));
+    }
 }
