@@ -112,6 +112,8 @@ pub struct Validator {
     /// The same servers without validation, to tell a signed zone that fails from an unsigned one
     /// whose parents could not be asked.
     plain: TokioResolver,
+    /// The zones of the configured anchors besides the root, most specific first.
+    anchor_zones: Vec<Name>,
 }
 
 /// The TLSA records of a name and the DNSSEC status of the answer.
@@ -128,12 +130,14 @@ impl Validator {
     /// and the DNSKEY records in `anchors`.
     pub fn new(server: Option<SocketAddr>, timeout: Duration, anchors: Option<&Path>) -> Result<Self, ProbeError> {
         let mut trust = TrustAnchors::default();
+        let mut anchor_zones = Vec::new();
         if let Some(path) = anchors {
             let bad = |reason: String| ProbeError::TrustAnchor(path.to_owned(), reason);
             let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
             for anchor in parse_anchors(&text).map_err(|e| bad(e.to_string()))? {
                 let key = PublicKeyBuf::new(anchor.key, Algorithm::from_u8(anchor.algorithm));
                 trust.insert_with_name(&key, LowerName::new(&anchor.zone));
+                anchor_zones.push(anchor.zone);
             }
         }
         let mut options = ResolverOpts::default();
@@ -149,7 +153,9 @@ impl Validator {
             .map_err(failed)?;
         options.validate = false;
         let plain = resolver_builder(server)?.0.with_options(options).build().map_err(failed)?;
-        Ok(Validator { resolver, plain })
+        anchor_zones.sort_by_key(|z| std::cmp::Reverse(z.num_labels()));
+        anchor_zones.dedup();
+        Ok(Validator { resolver, plain, anchor_zones })
     }
 
     /// The TLSA records at `_25._tcp.{host}` (RFC 7672 §2.2) with their DNSSEC status.
@@ -195,7 +201,34 @@ impl Validator {
         if check.status != DnssecStatus::Bogus {
             return (check, answers);
         }
-        (self.unless_unsigned(name, check).await, answers)
+        let check = self.unless_unsigned(name, check).await;
+        if check.status != DnssecStatus::Bogus {
+            return (check, answers);
+        }
+        (self.unless_blind(name, check).await, answers)
+    }
+
+    /// A bogus verdict, unless the trust anchor above `name` does not validate either: then the
+    /// resolver mxray asks does not pass DNSSEC data through (some forwarders strip it), and
+    /// nothing can be said about the zone: unknown, with the reason.
+    async fn unless_blind(&self, name: &str, bogus: DnssecCheck) -> DnssecCheck {
+        let target = Name::from_str(name).unwrap_or_else(|_| Name::root());
+        let anchor = self.anchor_zones.iter().find(|z| z.zone_of(&target)).cloned().unwrap_or_else(Name::root);
+        let anchored = match self.resolver.lookup(anchor.clone(), RecordType::DNSKEY).await {
+            Ok(lookup) => {
+                lookup.answers().iter().any(|r| r.record_type() == RecordType::DNSKEY && r.proof == Proof::Secure)
+            }
+            Err(_) => false,
+        };
+        if anchored {
+            return bogus;
+        }
+        DnssecCheck {
+            status: DnssecStatus::Unknown,
+            detail: Some(format!(
+                "the trust anchor's zone {anchor} does not validate through this resolver either: it does not pass DNSSEC data on"
+            )),
+        }
     }
 
     /// A bogus verdict, unless the name's zone has no DNSKEY at all: then it is unsigned, and the
