@@ -27,6 +27,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpSocket;
 
+/// Checks in the load phase; `MXRAY_LOAD_CHECKS` sets another number (e.g. 30000 to see whether
+/// memory keeps growing or levels off).
 const CHECKS: usize = 10_000;
 const IN_FLIGHT: usize = 200;
 const CLIENTS: u8 = 5;
@@ -54,7 +56,8 @@ struct World {
     dns: ZoneServer,
     smtp_port: u16,
     ca_file: PathBuf,
-    servers: Vec<FakeSmtp>,
+    /// Serving while the world lives.
+    _servers: Vec<FakeSmtp>,
 }
 
 impl World {
@@ -81,7 +84,7 @@ impl World {
         scenarios.push((ip(24), slow));
         let dns = ZoneServer::start(SocketAddr::new(ip(1), 0), zone).await.expect("DNS zone on 127.0.5.1");
         let (smtp_port, servers) = same_port(&scenarios).await;
-        World { dns, smtp_port, ca_file, servers }
+        World { dns, smtp_port, ca_file, _servers: servers }
     }
 
     /// Starts `mxray serve` with these limits; waits until it accepts connections.
@@ -297,6 +300,7 @@ struct Sample {
 }
 
 async fn load(world: &World) -> usize {
+    let checks: usize = std::env::var("MXRAY_LOAD_CHECKS").ok().and_then(|n| n.parse().ok()).unwrap_or(CHECKS);
     let per_client = (IN_FLIGHT / usize::from(CLIENTS)).to_string();
     let in_flight = IN_FLIGHT.to_string();
     let server = Arc::new(
@@ -319,7 +323,7 @@ async fn load(world: &World) -> usize {
     let next = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicUsize::new(0));
     let running = Arc::new(AtomicUsize::new(0));
-    let results = Arc::new(Mutex::new(Vec::with_capacity(CHECKS)));
+    let results = Arc::new(Mutex::new(Vec::with_capacity(checks)));
     let samples = Arc::new(Mutex::new(Vec::new()));
     let done = Arc::new(AtomicBool::new(false));
     let sampler = {
@@ -347,7 +351,7 @@ async fn load(world: &World) -> usize {
             tokio::spawn(async move {
                 loop {
                     let n = next.fetch_add(1, Ordering::SeqCst);
-                    if n >= CHECKS {
+                    if n >= checks {
                         return;
                     }
                     running.fetch_add(1, Ordering::SeqCst);
@@ -382,13 +386,13 @@ async fn load(world: &World) -> usize {
     let window = |from: usize, to: usize| -> Vec<u64> {
         samples.iter().filter(|s| s.finished >= from && s.finished < to).map(|s| s.rss_kib).collect()
     };
-    let (first, last) = (window(0, 1_000), window(CHECKS - 1_000, CHECKS));
+    let (first, last) = (window(0, 1_000), window(checks - 1_000, checks));
 
-    println!("1. {CHECKS} checks, {IN_FLIGHT} in flight from {CLIENTS} client addresses (127.0.5.10-14)");
+    println!("1. {checks} checks, {IN_FLIGHT} in flight from {CLIENTS} client addresses (127.0.5.10-14)");
     println!(
         "   wall {:.1} s, {:.0} checks/s; per check p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
         wall.as_secs_f64(),
-        CHECKS as f64 / wall.as_secs_f64(),
+        checks as f64 / wall.as_secs_f64(),
         pct(50),
         pct(99),
         times.last().copied().unwrap_or_default().as_secs_f64() * 1000.0
@@ -400,7 +404,7 @@ async fn load(world: &World) -> usize {
         (median(&full_load).saturating_sub(idle_before)) as f64 / IN_FLIGHT as f64
     );
     println!("   RSS while the first 1000 checks ran: median {} MiB, max {} MiB; while the last 1000 ran: median {} MiB, max {} MiB", mib(median(&first)), mib(first.iter().copied().max().unwrap_or(0)), mib(median(&last)), mib(last.iter().copied().max().unwrap_or(0)));
-    let windows: Vec<String> = (0..CHECKS / 1_000).map(|k| mib(median(&window(k * 1_000, (k + 1) * 1_000)))).collect();
+    let windows: Vec<String> = (0..checks / 1_000).map(|k| mib(median(&window(k * 1_000, (k + 1) * 1_000)))).collect();
     println!("   RSS median per thousand checks finished (MiB): {}", windows.join(", "));
     let mut failures = 0;
     for e in errors.iter().take(5) {
@@ -412,7 +416,7 @@ async fn load(world: &World) -> usize {
     for r in refused.iter().take(5) {
         println!("   refused: {r:?}");
     }
-    if reports + refused.len() != CHECKS {
+    if reports + refused.len() != checks {
         failures += 1;
     }
     println!();
