@@ -394,3 +394,19 @@ async fn the_real_resolver_path_reads_the_txt_records() {
     // mx1.zone.test is outside the policy's *.mail.test: critical under enforce.
     assert_eq!(severity(&report, "mta_sts_mx_not_listed"), [Severity::Critical]);
 }
+
+#[tokio::test]
+async fn mode_none_judges_no_mx_and_an_invalid_policy_is_named() {
+    let mx = [("mx.other.test", "127.0.3.141", "mx.other.test")];
+    let none = "version: STSv1\nmode: none\nmax_age: 86400\n";
+    let s = setup("none.test", &mx, &[STS, RPT], "mta-sts.none.test", Answer::policy(none)).await;
+    let (report, _) = s.lab.check("none.test").await;
+    assert_eq!(codes(&report), ["mta_sts_mode_none"], "under mode none no MX is judged");
+
+    let invalid = "version: STSv1\nmode: enforce\nmax_age: 99999999\nmx: mx.other.test\n";
+    let s = setup("invalid.test", &mx, &[STS, RPT], "mta-sts.invalid.test", Answer::policy(invalid)).await;
+    let (report, _) = s.lab.check("invalid.test").await;
+    assert_eq!(codes(&report), ["mta_sts_policy_invalid"], "senders ignore an invalid policy: no MX verdict");
+    let text = app::render::text::render(&report, app::Lang::En, Default::default());
+    assert!(text.contains("max_age: 99999999 — must be whole seconds up to 31557600"), "{text}");
+}
