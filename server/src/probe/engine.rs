@@ -2,6 +2,7 @@
 //! addresses are known, each address once however many MX names list it), and stream the events.
 
 use app::engine::Engine;
+use app::ports::SMTP;
 use app::{CheckEvent, NormalizedInput, PlannedHost};
 use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
@@ -49,6 +50,8 @@ struct Shared<D, C> {
     depth: DepthChecks,
     /// The validating resolver for DANE and DNSSEC status; none: not checked.
     dnssec: Option<Arc<Validator>>,
+    /// Ports probed when a check names none (`--ports`); 25 always is.
+    ports: Vec<u16>,
 }
 
 impl<D: MailDns, C: Connector> Prober<D, C> {
@@ -75,6 +78,7 @@ impl<D: MailDns, C: Connector> Prober<D, C> {
                 deadline,
                 depth: DepthChecks::default(),
                 dnssec: None,
+                ports: vec![SMTP],
             }),
         }
     }
@@ -91,6 +95,15 @@ impl<D: MailDns, C: Connector> Prober<D, C> {
     pub fn with_dnssec(mut self, validator: Validator) -> Self {
         if let Some(shared) = Arc::get_mut(&mut self.inner) {
             shared.dnssec = Some(Arc::new(validator));
+        }
+        self
+    }
+
+    /// Sets the ports probed at each address when a check names none (25 is always probed; 465
+    /// and 587 add one connection each).
+    pub fn with_ports(mut self, ports: Vec<u16>) -> Self {
+        if let Some(shared) = Arc::get_mut(&mut self.inner) {
+            shared.ports = ports;
         }
         self
     }
@@ -128,6 +141,8 @@ struct CheckContext<'a, D, C> {
     slots: Semaphore,
     budget: Arc<TranscriptBudget>,
     dane: DaneRun,
+    /// Submission ports probed after port 25 at each address.
+    extra_ports: Vec<u16>,
 }
 
 async fn run_check<D: MailDns, C: Connector>(
@@ -148,9 +163,10 @@ async fn run_check<D: MailDns, C: Connector>(
     // Domain-level policies run beside the MX probing and report on their own; `done` waits for them.
     let mut policies = AbortOnDrop(tokio::spawn(check_policies(Arc::clone(&shared), input.domain.clone(), tx.clone())));
     // The MX answer's DNSSEC status comes from the validating resolver, beside the main lookup.
-    let mx_dnssec = shared.dnssec.clone().map(|v| {
-        AbortOnDrop(tokio::spawn(dane_check::mx_status(v, input.domain.clone(), limit, tx.clone())))
-    });
+    let mx_dnssec = shared
+        .dnssec
+        .clone()
+        .map(|v| AbortOnDrop(tokio::spawn(dane_check::mx_status(v, input.domain.clone(), limit, tx.clone()))));
     let plan = plan_mx(&shared.dns, &input.domain, limit).await;
     let _ = tx
         .send(CheckEvent::Resolved {
@@ -167,6 +183,11 @@ async fn run_check<D: MailDns, C: Connector>(
         slots: Semaphore::new(shared.check_connections),
         budget: TranscriptBudget::per_check(),
         dane: DaneRun::new(shared.dnssec.clone(), &plan.hosts, limit),
+        extra_ports: if input.ports.is_empty() { &shared.ports } else { &input.ports }
+            .iter()
+            .copied()
+            .filter(|p| *p != SMTP)
+            .collect(),
     };
     let dns = &shared.dns;
     let mut lookups: FuturesUnordered<_> = plan
@@ -278,6 +299,9 @@ async fn session<D, C: Connector>(
         probe.run().await;
         if shared.depth.legacy_tls {
             legacy_tls::run(&mut probe).await;
+        }
+        for port in &check.extra_ports {
+            probe.run_port(*port).await;
         }
     };
     let deadline_hit = tokio::time::timeout(shared.deadline, run).await.is_err();

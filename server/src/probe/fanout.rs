@@ -3,6 +3,7 @@
 //! replayed, so no host waits for a second session to the same server.
 
 use app::report::ProtocolError;
+use app::ports::PortStep;
 use app::{CheckEvent, StepResult};
 use rustls::pki_types::CertificateDer;
 use std::net::IpAddr;
@@ -11,8 +12,8 @@ use tokio::sync::mpsc::Sender;
 use tokio::sync::watch;
 
 use super::certificate;
-use super::dane::{step_presented, Presented};
 use super::clock::now_unix;
+use super::dane::{step_presented, Presented};
 use super::tls::TlsContext;
 
 /// How a finished address is summed up (the `address_done` event without the MX index).
@@ -39,6 +40,8 @@ pub struct AddressSummary {
 enum Record {
     Step(StepResult),
     Chain(Vec<CertificateDer<'static>>),
+    /// The chain presented on a submission port (465, 587).
+    PortChain(u16, Vec<CertificateDer<'static>>),
     Done(AddressSummary),
 }
 
@@ -125,6 +128,11 @@ impl Fanout {
         self.publish(Record::Step(step)).await;
     }
 
+    /// The chain presented on submission port `port`, judged like the MX port's.
+    pub async fn port_certificate(&self, port: u16, chain: &[CertificateDer<'static>]) {
+        self.publish(Record::PortChain(port, chain.to_vec())).await;
+    }
+
     /// The chain the server presented; each host gets it judged against its own name.
     pub async fn certificate(&self, chain: &[CertificateDer<'static>]) {
         self.present(Presented::Chain(chain.to_vec()));
@@ -146,6 +154,13 @@ impl Fanout {
             Record::Step(step) => CheckEvent::Step { mx, ip, step: step.clone() },
             Record::Chain(chain) => match certificate::judge(&self.tls, chain, host, now_unix()) {
                 Some(c) => CheckEvent::Step { mx, ip, step: StepResult::Certificate(c) },
+                None => return,
+            },
+            Record::PortChain(port, chain) => match certificate::judge(&self.tls, chain, host, now_unix()) {
+                Some(c) => {
+                    let step = StepResult::Port(PortStep { port: *port, step: Box::new(StepResult::Certificate(c)) });
+                    CheckEvent::Step { mx, ip, step }
+                }
                 None => return,
             },
             Record::Done(s) => {
