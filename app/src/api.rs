@@ -29,6 +29,11 @@ pub enum Problem {
         /// Why.
         reason: InputError,
     },
+    /// The port list is not usable (only 25, 465 and 587 are probed).
+    InvalidPorts {
+        /// Why.
+        reason: crate::ports::PortsError,
+    },
     /// This client started too many checks in the last minute.
     RateLimited {
         /// Seconds until the next check is allowed.
@@ -63,6 +68,7 @@ impl Problem {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             Problem::InvalidInput { reason } => reason.message(lang),
+            Problem::InvalidPorts { reason } => reason.message(lang),
             Problem::RateLimited { retry_after_secs: s } => pick(
                 lang,
                 format!("Too many checks from your address. Please wait {s} s and try again."),
@@ -119,11 +125,18 @@ impl FromServerFnError for ApiError {
 
 /// Checks a domain (or e-mail address) and streams the engine's events, one JSON line each,
 /// with heartbeat lines while the mail servers are slow. Dropping the response cancels the probes.
+///
+/// `ports`: `None` probes the server's default (`--ports`, usually 25 alone); `Some("25,465,587")`
+/// (any of 25, 465, 587, comma-separated) adds the submission ports, e.g. from the page's "Advanced"
+/// fold: `check_domain(input, Some("25,587".into()))`. Anything else is a 400 `invalid_ports`.
 #[server(prefix = "/api", endpoint = "check", output = Streaming)]
 pub async fn check_domain(
     #[doc = "What the user typed: a domain or an e-mail address."] input: String,
+    #[doc = "Ports to probe, e.g. `25,465,587`; none: the server's default."]
+    #[server(default)]
+    ports: Option<String>,
 ) -> Result<ByteStream<ApiError>, ApiError> {
-    ssr::start(&input)
+    ssr::start(&input, ports.as_deref())
 }
 
 /// The server side of the stream, shared with the HTTP API.
@@ -142,6 +155,7 @@ pub mod ssr {
     use crate::engine::SharedEngine;
     use crate::event::CheckEvent;
     use crate::input::normalize;
+    use crate::ports::parse_ports;
 
     /// Silence after which a heartbeat line is sent, well under the usual proxy read timeouts (60 s).
     pub const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -156,7 +170,7 @@ pub mod ssr {
         /// The HTTP status that carries this problem.
         pub fn status(&self) -> StatusCode {
             match self {
-                Problem::InvalidInput { .. } => StatusCode::BAD_REQUEST,
+                Problem::InvalidInput { .. } | Problem::InvalidPorts { .. } => StatusCode::BAD_REQUEST,
                 Problem::RateLimited { .. } | Problem::TooManyChecks { .. } => StatusCode::TOO_MANY_REQUESTS,
                 Problem::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
                 Problem::Network { .. } => StatusCode::BAD_GATEWAY,
@@ -201,7 +215,7 @@ pub mod ssr {
 
     /// Validates the input, reads the engine from context (before the stream outlives the
     /// request's reactive owner) and starts the check.
-    pub(super) fn start(input: &str) -> Result<ByteStream<ApiError>, ApiError> {
+    pub(super) fn start(input: &str, ports: Option<&str>) -> Result<ByteStream<ApiError>, ApiError> {
         let response = use_context::<ResponseOptions>();
         let fail = |problem: Problem| {
             if let Some(r) = &response {
@@ -209,7 +223,10 @@ pub mod ssr {
             }
             ApiError::from(problem)
         };
-        let input = normalize(input).map_err(|reason| fail(Problem::InvalidInput { reason }))?;
+        let mut input = normalize(input).map_err(|reason| fail(Problem::InvalidInput { reason }))?;
+        if let Some(ports) = ports {
+            input.ports = parse_ports(ports).map_err(|reason| fail(Problem::InvalidPorts { reason }))?;
+        }
         let engine = use_context::<SharedEngine>()
             .ok_or_else(|| fail(Problem::Internal { detail: "no probe engine configured".into() }))?;
         if let Some(r) = &response {

@@ -363,6 +363,7 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
             FindingKind::ProtocolViolation { ip: ip.clone(), command, reply }
         });
     }
+    out.extend(crate::ports::port_findings(&a.ports, &ip));
     if a.deadline_hit {
         out.push(FindingKind::DeadlineReached { ip: ip.clone() });
     } else if let Some(reason) = &a.error {

@@ -144,6 +144,8 @@ pub enum StepResult {
     EhloTls(EhloReport),
     /// Open-relay probe.
     OpenRelay(RelayReport),
+    /// A step at an extra port (465 or 587), which the step names.
+    Port(crate::ports::PortStep),
     /// The extra connection with a ClientHello of at most TLS 1.1.
     LegacyTls(crate::depth::LegacyTlsProbe),
     /// PTR names and their forward confirmation.

@@ -92,6 +92,7 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
                 StepResult::ReverseDns(r) => a.reverse_dns = Some(r),
                 StepResult::Dnsbl(d) => a.dnsbl = d,
                 StepResult::Dane(d) => a.dane = Some(d),
+                StepResult::Port(p) => crate::ports::apply(&mut a.ports, &p),
             });
         }
         CheckEvent::AddressDone {

@@ -96,6 +96,9 @@ pub struct NormalizedInput {
     pub input: String,
     /// The domain in A-label form, lower case, without trailing dot.
     pub domain: String,
+    /// The ports to probe at each address (see `ports::parse_ports`); empty: the engine's default.
+    #[serde(default)]
+    pub ports: Vec<u16>,
 }
 
 /// Normalises a domain or e-mail address: IDN to A-label, lower case, no trailing dot.
@@ -130,7 +133,7 @@ pub fn normalize(input: &str) -> Result<NormalizedInput, InputError> {
     }
     let ascii = to_ascii(name)?;
     check_hostname(&ascii)?;
-    Ok(NormalizedInput { input: input.to_owned(), domain: ascii })
+    Ok(NormalizedInput { input: input.to_owned(), domain: ascii, ports: Vec::new() })
 }
 
 /// IDN to A-label by UTS-46 as the WHATWG URL standard applies it, which is what the idna crate

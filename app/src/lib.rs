@@ -18,6 +18,7 @@ pub mod fold;
 pub mod i18n;
 pub mod input;
 pub mod policy;
+pub mod ports;
 pub mod render;
 pub mod report;
 mod session_texts;

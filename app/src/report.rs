@@ -235,6 +235,9 @@ pub struct AddressReport {
     /// DANE: whether the chain presented here matches the host's TLSA records.
     #[serde(default)]
     pub dane: Option<crate::dane::AddressDane>,
+    /// The submission ports probed on request (465, 587), sorted; port 25 is the fields above.
+    #[serde(default)]
+    pub ports: Vec<crate::ports::PortReport>,
 }
 
 /// A reply that broke the exchange: a code the command does not allow, or a reply nobody asked for.
@@ -275,6 +278,7 @@ impl AddressReport {
             reverse_dns: None,
             dnsbl: Vec::new(),
             dane: None,
+            ports: Vec::new(),
         }
     }
 }

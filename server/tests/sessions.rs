@@ -429,3 +429,44 @@ async fn pipelining_takes_the_fewest_round_trips_and_lock_step_more() {
     let (trips, sent) = round_trips(LOCK_STEP, REFUSED, RelayOutcome::Refused).await;
     assert_eq!((trips, sent.len()), (14, 2 + 6 + 1), "{sent:?}");
 }
+
+#[tokio::test]
+async fn submission_ports_get_the_same_steps_and_no_relay_probe() {
+    let mut lab = Lab::new();
+    lab.mx(DOMAIN, 10, HOST, IP, Scenario::good(HOST, lab.ca.valid(&[HOST]))).await;
+    // 465: implicit TLS, AUTH inside it. 587: STARTTLS, but AUTH offered in plaintext as well.
+    let mut smtps = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+    smtps.implicit_tls = Some(lab.ca.valid(&[HOST]));
+    smtps.extensions.push("AUTH PLAIN LOGIN".into());
+    let mut submission = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+    submission.extensions.push("AUTH PLAIN LOGIN".into());
+    let s465 = lab.port(IP, 465, smtps).await;
+    let s587 = lab.port(IP, 587, submission).await;
+    let engine = lab.engine(Limits::default(), true).with_ports(vec![25, 465, 587]);
+    let (report, events) = common::run(&engine, DOMAIN).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!(a.open_relay.as_ref().map(|r| r.outcome), Some(RelayOutcome::Refused), "port 25 as before");
+    assert_eq!(a.tcp.as_ref().unwrap().port, 25);
+    assert_eq!(a.connections, 3, "one more connection per extra port");
+    assert_eq!(a.ports.iter().map(|p| (p.port, p.implicit_tls)).collect::<Vec<_>>(), [(465, true), (587, false)]);
+    let (p465, p587) = (&a.ports[0], &a.ports[1]);
+    assert_eq!(p465.tcp.as_ref().unwrap().port, 465);
+    assert_eq!(p465.banner.as_ref().unwrap().code, Some(220));
+    assert!(p465.ehlo.is_none(), "nothing in plaintext on 465");
+    assert_eq!(p465.starttls.as_ref().unwrap().outcome, StartTlsOutcome::Ok);
+    assert!(p465.certificate.as_ref().is_some_and(|c| c.hostname_matches && c.trusted));
+    assert!(p465.ehlo_tls.as_ref().unwrap().offers("AUTH"));
+    assert!(p587.ehlo.as_ref().unwrap().offers("STARTTLS") && p587.ehlo_tls.as_ref().unwrap().offers("AUTH"));
+    assert_eq!(p587.starttls.as_ref().unwrap().outcome, StartTlsOutcome::Ok);
+    let auth: Vec<_> = a.findings.iter().filter(|f| f.code == "auth_in_plaintext").collect();
+    assert_eq!(auth.len(), 1, "{:?}", codes(a));
+    assert!(auth[0].detail.contains("port 587"), "{}", auth[0].detail);
+    for server in [s465, s587] {
+        let sent = after_goodbye(&lab.servers[server]).await;
+        assert!(!sent.iter().any(|c| c.starts_with("MAIL") || c.starts_with("RCPT")), "{sent:?}");
+    }
+    // Every port step names its port in the event stream.
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, app::CheckEvent::Step { step: app::StepResult::Port(p), .. } if p.port == 587)));
+}

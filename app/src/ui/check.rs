@@ -75,7 +75,7 @@ impl CheckState {
 /// every event into `state`.
 #[cfg_attr(mxray_split, lazy)]
 async fn stream(state: CheckState, input: String, run: u64) -> Result<(), Problem> {
-    let stream = check_domain(input).await.map_err(|e| e.problem)?.into_inner();
+    let stream = check_domain(input, None).await.map_err(|e| e.problem)?.into_inner();
     let mut stream = std::pin::pin!(stream);
     let mut lines = LineBuffer::default();
     while let Some(chunk) = stream.next().await {

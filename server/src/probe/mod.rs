@@ -99,6 +99,7 @@ pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine,
     let engine = Prober::new(dns, connector, tls, session, max, options.deadline())
         .with_dnssec(validator)
         .with_check_connections(usize::try_from(options.max_check_connections).unwrap_or(usize::MAX))
+        .with_ports(options.ports.0.clone())
         .with_depth(depth::DepthChecks::all(dnsbl::zones(&options.dnsbl)?, options.allow_private_targets));
     Ok(Arc::new(engine))
 }

@@ -34,6 +34,10 @@ pub struct ProbeOptions {
     /// SMTP port to connect to.
     #[arg(long, env = "MXRAY_SMTP_PORT", default_value_t = 25, value_parser = clap::value_parser!(u16).range(1..))]
     pub smtp_port: u16,
+    /// Ports probed at each address: 25 (always; reached on --smtp-port), 465 (implicit TLS) and
+    /// 587 (STARTTLS), e.g. `25,465,587`; 465 and 587 are reached on their own numbers.
+    #[arg(long, env = "MXRAY_PORTS", default_value = "25", value_parser = ports_list)]
+    pub ports: PortList,
     /// Most TCP connections open at once over all checks of this process.
     #[arg(long, env = "MXRAY_MAX_CONNECTIONS", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_connections: u64,
@@ -48,6 +52,15 @@ pub struct ProbeOptions {
     /// Many lists refuse queries from public resolvers (zen.spamhaus.org: use your own resolver).
     #[arg(long, env = "MXRAY_DNSBL", value_name = "ZONE[,ZONE…]", value_delimiter = ',')]
     pub dnsbl: Vec<String>,
+}
+
+/// The ports of `--ports`, sorted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortList(pub Vec<u16>);
+
+/// `--ports`: a comma-separated list of 25, 465 and 587.
+fn ports_list(text: &str) -> Result<PortList, app::ports::PortsError> {
+    app::ports::parse_ports(text).map(PortList)
 }
 
 impl ProbeOptions {

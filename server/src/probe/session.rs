@@ -10,7 +10,9 @@ use app::report::{
     BannerReport, EhloReport, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport, StartTlsOutcome,
     StartTlsReport, TcpOutcome, TcpReport, TlsFailure,
 };
+use app::ports::{PortStep, SUBMISSIONS};
 use app::StepResult;
+use rustls::pki_types::CertificateDer;
 use std::io::{self, ErrorKind};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -20,7 +22,7 @@ use super::connection::{SessionError, SmtpConnection};
 use super::fanout::Fanout;
 use super::net::{BlockedTarget, Connector, NoRouteHere};
 use super::relay::{classify, refuses_the_tester, RelayStage};
-use super::tls::{usable_server_name, TlsContext};
+use super::tls::{usable_server_name, HandshakeError, TlsContext, TlsFacts};
 use super::transcript::Transcript;
 use super::wire::{detect_software, parse_ehlo, Reply};
 
@@ -90,6 +92,9 @@ pub struct AddressProbe<'a, C: Connector> {
     pub protocol_error: Option<ProtocolError>,
     /// `RCPT TO` of the relay probe, outside the tested domain.
     pub recipient: String,
+    /// The submission port (465 or 587) being probed, `None` for the MX port: its results go into
+    /// port steps, and it gets no relay probe and no second connection.
+    pub port: Option<u16>,
 }
 
 impl<'a, C: Connector> AddressProbe<'a, C> {
@@ -115,11 +120,91 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             error: None,
             protocol_error: None,
             recipient: config.relay_recipient.clone(),
+            port: None,
         }
     }
 
     async fn emit(&self, step: StepResult) {
-        self.sink.step(step).await;
+        match self.port {
+            Some(port) => self.sink.step(StepResult::Port(PortStep { port, step: Box::new(step) })).await,
+            None => self.sink.step(step).await,
+        }
+    }
+
+    async fn certificate(&self, chain: &[CertificateDer<'static>]) {
+        match self.port {
+            Some(port) => self.sink.port_certificate(port, chain).await,
+            None => self.sink.certificate(chain).await,
+        }
+    }
+
+    /// Probes submission port `port` (465: implicit TLS, 587: STARTTLS) after the MX port: the same
+    /// steps, no relay probe, one more connection. The port's errors stay in the transcript; the
+    /// address's own error fields keep the MX port's.
+    pub async fn run_port(&mut self, port: u16) {
+        let (error, protocol_error) = (self.error.take(), self.protocol_error.take());
+        self.port = Some(port);
+        self.transcript.event(&format!("port {port}"));
+        if port == SUBMISSIONS {
+            self.run_implicit_tls().await;
+        } else {
+            self.run().await;
+        }
+        self.port = None;
+        (self.error, self.protocol_error) = (error, protocol_error);
+    }
+
+    /// Port 465: TLS from the first byte (RFC 8314), then greeting and EHLO inside it.
+    async fn run_implicit_tls(&mut self) {
+        let Some(conn) = self.connect(true).await else { return };
+        if let Err(reason) = usable_server_name(self.host) {
+            self.transcript.event(&reason);
+            self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::NotTestable, Some(reason)))).await;
+            return;
+        }
+        let (stream, _) = conn.into_stream();
+        self.transcript.event(&format!("TLS handshake (SNI {}), implicit TLS", self.host));
+        let (result, chain) = self.tls.handshake(stream, self.host, self.config.step_timeout).await;
+        let session = match result {
+            Ok(session) => session,
+            Err(error) => return self.report_handshake_failure(error, &chain).await,
+        };
+        self.report_tls(session.facts, &chain).await;
+        let mut conn = SmtpConnection::new(session.stream, self.config.step_timeout);
+        if !self.greet(&mut conn, true).await {
+            return;
+        }
+        match self.ehlo(&mut conn, true, None).await {
+            Some(ehlo) => self.quit(conn, ehlo.offers("PIPELINING")).await,
+            None => self.quit(conn, false).await,
+        }
+    }
+
+    /// Reports a failed handshake and the chain, when one came.
+    async fn report_handshake_failure(&mut self, error: HandshakeError, chain: &[CertificateDer<'static>]) {
+        self.transcript.event(&format!("TLS handshake failed: {error}"));
+        let mut report = starttls(true, StartTlsOutcome::HandshakeFailed, Some(error.message));
+        report.failure = Some(error.kind);
+        self.emit(StepResult::Starttls(report)).await;
+        if !chain.is_empty() {
+            self.certificate(chain).await;
+        }
+    }
+
+    /// Reports an established TLS session and its chain.
+    async fn report_tls(&mut self, f: TlsFacts, chain: &[CertificateDer<'static>]) {
+        let names = [&f.version, &f.cipher_suite, &f.kx_group].map(|v| v.clone().unwrap_or_default());
+        self.transcript
+            .event(&format!("TLS established: {} {} {} in {} ms", names[0], names[1], names[2], f.handshake_ms));
+        self.emit(StepResult::Starttls(StartTlsReport {
+            tls_version: f.version,
+            cipher_suite: f.cipher_suite,
+            kx_group: f.kx_group,
+            handshake_ms: Some(f.handshake_ms),
+            ..starttls(true, StartTlsOutcome::Ok, None)
+        }))
+        .await;
+        self.certificate(chain).await;
     }
 
     fn fail(&mut self, what: &str, error: impl std::fmt::Display) {
@@ -198,13 +283,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         let (result, chain) = self.tls.handshake(stream, self.host, self.config.step_timeout).await;
         match result {
             Err(error) => {
-                self.transcript.event(&format!("TLS handshake failed: {error}"));
-                let mut report = starttls(true, StartTlsOutcome::HandshakeFailed, Some(error.message));
-                report.failure = Some(error.kind);
-                self.emit(StepResult::Starttls(report)).await;
-                if !chain.is_empty() {
-                    self.sink.certificate(&chain).await;
-                }
+                self.report_handshake_failure(error, &chain).await;
                 self.relay_on_fresh_connection().await;
             }
             Ok(session) => {
@@ -212,21 +291,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                 let mut conn =
                     SmtpConnection::new(session.stream, self.config.step_timeout).continued_after("STARTTLS");
                 let ehlo_sent = conn.send_group(&[&self.ehlo_line("EHLO")], &mut self.transcript).await;
-                let f = session.facts;
-                let names = [&f.version, &f.cipher_suite, &f.kx_group].map(|v| v.clone().unwrap_or_default());
-                self.transcript.event(&format!(
-                    "TLS established: {} {} {} in {} ms",
-                    names[0], names[1], names[2], f.handshake_ms
-                ));
-                self.emit(StepResult::Starttls(StartTlsReport {
-                    tls_version: f.version,
-                    cipher_suite: f.cipher_suite,
-                    kx_group: f.kx_group,
-                    handshake_ms: Some(f.handshake_ms),
-                    ..starttls(true, StartTlsOutcome::Ok, None)
-                }))
-                .await;
-                self.sink.certificate(&chain).await;
+                self.report_tls(session.facts, &chain).await;
                 match self.ehlo(&mut conn, true, Some(ehlo_sent)).await {
                     Some(ehlo) => self.relay_and_quit(conn, true, ehlo.offers("PIPELINING")).await,
                     None => self.quit(conn, false).await,
@@ -237,6 +302,9 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
 
     /// The second and last connection: plaintext, only for the relay probe.
     async fn relay_on_fresh_connection(&mut self) {
+        if self.port.is_some() {
+            return;
+        }
         self.transcript.event("new plaintext connection for the relay probe");
         let Some(mut conn) = self.connect(false).await else { return };
         if !self.greet(&mut conn, false).await {
@@ -249,7 +317,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     }
 
     async fn connect(&mut self, first: bool) -> Option<SmtpConnection<C::Stream>> {
-        let addr = SocketAddr::new(self.ip, self.config.port);
+        let port = self.port.unwrap_or(self.config.port);
+        let addr = SocketAddr::new(self.ip, port);
         self.transcript.event(&format!("connecting to {addr}"));
         let started = Instant::now();
         let limit = self.config.step_timeout;
@@ -276,7 +345,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                 outcome,
                 connect_ms,
                 detail: detail.clone(),
-                port: self.config.port,
+                port,
             }))
             .await;
         } else if let Some(d) = detail {
@@ -329,7 +398,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         sent: Option<Result<(), SessionError>>,
     ) -> Option<EhloReport> {
         // The first plaintext EHLO is a step of its own; a failure elsewhere only ends the session.
-        let fresh_plaintext = !in_tls && self.connections > 1;
+        let fresh_plaintext = !in_tls && self.connections > 1 && self.port.is_none();
         let command = match (in_tls, fresh_plaintext) {
             (true, _) => "EHLO inside TLS",
             (false, true) => "second connection EHLO",
@@ -414,6 +483,9 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     /// §4.5.5). With PIPELINING (RFC 2920)
     /// each attempt is one write; the goodbye is sent before the verdict is reported and not waited for.
     async fn relay_and_quit<S: SmtpStream>(&mut self, mut conn: SmtpConnection<S>, over_tls: bool, pipelining: bool) {
+        if self.port.is_some() {
+            return self.quit(conn, pipelining).await;
+        }
         let recipient = self.recipient.clone();
         let sender = self.config.relay_sender.clone();
         let (first, mut alive) = self.relay_attempt(&mut conn, &sender, &recipient, false, pipelining).await;

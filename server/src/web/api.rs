@@ -27,6 +27,8 @@ const NDJSON: &str = "application/x-ndjson";
 pub struct CheckQuery {
     /// A domain or an e-mail address.
     domain: Option<String>,
+    /// Ports to probe, e.g. `25,587` (only 25, 465, 587); none: the server's `--ports`.
+    ports: Option<String>,
 }
 
 /// The last line: the engine's `done` event with the folded report.
@@ -40,11 +42,17 @@ struct FinalLine<'a> {
 
 /// Validates the domain and streams the check; 400 with a JSON body for unusable input.
 pub async fn check(State(engine): State<SharedEngine>, query: Result<Query<CheckQuery>, QueryRejection>) -> Response {
-    let domain = query.ok().and_then(|Query(q)| q.domain).unwrap_or_default();
-    let input = match normalize(&domain) {
+    let (domain, ports) = query.ok().map(|Query(q)| (q.domain.unwrap_or_default(), q.ports)).unwrap_or_default();
+    let mut input = match normalize(&domain) {
         Ok(input) => input,
         Err(reason) => return problem_response(Problem::InvalidInput { reason }),
     };
+    if let Some(ports) = ports {
+        match app::ports::parse_ports(&ports) {
+            Ok(ports) => input.ports = ports,
+            Err(reason) => return problem_response(Problem::InvalidPorts { reason }),
+        }
+    }
     let lines = report_lines(with_heartbeat(engine.check(input), HEARTBEAT));
     let mut response = Response::new(Body::from_stream(lines.map(Ok::<_, std::convert::Infallible>)));
     let headers = response.headers_mut();

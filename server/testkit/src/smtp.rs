@@ -80,6 +80,8 @@ pub struct Scenario {
     /// Reply to `RCPT TO` without a mail transaction (no accepted `MAIL FROM` since the last `RSET`):
     /// real servers say `503 5.5.1 Error: need MAIL command`, a broken one may say anything.
     pub rcpt_without_mail: String,
+    /// TLS from the first byte with this identity (port 465, RFC 8314): greeting and dialogue inside.
+    pub implicit_tls: Option<Identity>,
 }
 
 impl Scenario {
@@ -101,6 +103,7 @@ impl Scenario {
             tls_greeting: None,
             flood_replies: false,
             rcpt_without_mail: "503 5.5.1 Error: need MAIL command".to_owned(),
+            implicit_tls: None,
         }
     }
 
@@ -164,6 +167,15 @@ impl Drop for FakeSmtp {
 }
 
 async fn session(stream: tokio::net::TcpStream, scenario: Arc<Scenario>, log: Arc<Mutex<Vec<String>>>) {
+    if let Some(identity) = scenario.implicit_tls.clone() {
+        let Some(mut tls) = accept(stream, identity).await else { return };
+        if let Greeting::Reply(text) = &scenario.greeting {
+            if tls.write_all(format!("{text}\r\n").as_bytes()).await.is_ok() {
+                dialogue(tls, &scenario, &log, true).await;
+            }
+        }
+        return;
+    }
     let mut stream = stream;
     if let Some(gate) = &scenario.gate {
         gate.wait().await;
@@ -214,11 +226,7 @@ async fn session(stream: tokio::net::TcpStream, scenario: Arc<Scenario>, log: Ar
         }
         _ => return,
     };
-    let config = ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .and_then(|b| b.with_no_client_auth().with_single_cert(identity.chain, identity.key));
-    let Ok(config) = config else { return };
-    if let Ok(mut tls) = TlsAcceptor::from(Arc::new(config)).accept(plain).await {
+    if let Some(mut tls) = accept(plain, identity).await {
         if let Some(text) = &scenario.tls_greeting {
             if tls.write_all(format!("{text}\r\n").as_bytes()).await.is_err() {
                 return;
@@ -226,6 +234,18 @@ async fn session(stream: tokio::net::TcpStream, scenario: Arc<Scenario>, log: Ar
         }
         dialogue(tls, &scenario, &log, true).await;
     }
+}
+
+/// The server side of a TLS handshake with `identity`.
+async fn accept<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    identity: Identity,
+) -> Option<tokio_rustls::server::TlsStream<S>> {
+    let config = ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_no_client_auth().with_single_cert(identity.chain, identity.key))
+        .ok()?;
+    TlsAcceptor::from(Arc::new(config)).accept(stream).await.ok()
 }
 
 /// Answers commands until QUIT or close; returns the stream when the client may start TLS.

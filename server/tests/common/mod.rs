@@ -61,13 +61,15 @@ impl MailDns for StaticDns {
 #[derive(Clone, Default)]
 pub struct MappedConnector {
     pub map: HashMap<IpAddr, SocketAddr>,
+    /// Listeners for one port of an address (submission ports), before `map`.
+    pub ports: HashMap<SocketAddr, SocketAddr>,
     pub opened: Arc<AtomicUsize>,
 }
 
 impl Connector for MappedConnector {
     type Stream = tokio::net::TcpStream;
     async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Stream> {
-        let Some(target) = self.map.get(&addr.ip()).copied() else {
+        let Some(target) = self.ports.get(&addr).or_else(|| self.map.get(&addr.ip())).copied() else {
             return Err(io::Error::other(format!("test connector: {addr} is not mapped to a loopback listener")));
         };
         self.opened.fetch_add(1, Ordering::SeqCst);
@@ -117,6 +119,14 @@ impl Lab {
                 records.push(MxRecord { preference, exchange: host.to_owned() });
             }
         }
+        self.servers.push(server);
+        self.servers.len() - 1
+    }
+
+    /// Serves `scenario` as port `port` of the address `ip` (an MX address added with [`Lab::mx`]).
+    pub async fn port(&mut self, ip: &str, port: u16, scenario: Scenario) -> usize {
+        let server = FakeSmtp::start("127.0.1.3", 0, scenario).await.expect("bind fake server");
+        self.connector.ports.insert(SocketAddr::new(ip.parse().expect("ip"), port), server.addr);
         self.servers.push(server);
         self.servers.len() - 1
     }
