@@ -465,6 +465,9 @@ async fn submission_ports_get_the_same_steps_and_no_relay_probe() {
         let sent = after_goodbye(&lab.servers[server]).await;
         assert!(!sent.iter().any(|c| c.starts_with("MAIL") || c.starts_with("RCPT")), "{sent:?}");
     }
+    let titles: Vec<String> =
+        app::render::rows::address_sections(a, &report, app::Lang::En).into_iter().map(|s| s.title).collect();
+    assert!(titles.iter().any(|t| t == "Port 465: TLS") && titles.iter().any(|t| t == "Port 587: EHLO"), "{titles:?}");
     // Every port step names its port in the event stream.
     assert!(events
         .iter()

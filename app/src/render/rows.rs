@@ -145,6 +145,21 @@ pub fn address_sections(a: &AddressReport, r: &Report, lang: Lang) -> Vec<Sectio
         .into_iter()
         .filter_map(|(title, rows)| Some(Section { title: title.get(lang).to_owned(), rows: rows?.rows, wide: false }))
         .collect();
+    // Each submission port: the same steps, titled with the port.
+    for p in &a.ports {
+        let port_steps = [
+            (Text::TcpConnection, p.tcp.as_ref().map(|t| tcp(rows(), t))),
+            (Text::Greeting, p.banner.as_ref().map(|b| banner(rows(), b))),
+            (Text::EhloReply, p.ehlo.as_ref().map(|e| ehlo(rows(), e))),
+            (Text::Tls, p.starttls.as_ref().map(|s| tls(rows(), s))),
+            (Text::CertificateCheck, p.certificate.as_ref().map(|c| judgement(rows(), c))),
+            (Text::EhloAfterStartTls, p.ehlo_tls.as_ref().map(|e| ehlo(rows(), e))),
+        ];
+        out.extend(port_steps.into_iter().filter_map(|(title, rows)| {
+            let title = format!("{} {}: {}", Text::Port.get(lang), p.port, title.get(lang));
+            Some(Section { title, rows: rows?.rows, wide: false })
+        }));
+    }
     if let Some(c) = &a.certificate {
         let checked = Utc::parse(&r.checked_at);
         for (i, cert) in c.chain.iter().enumerate() {
