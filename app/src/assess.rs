@@ -103,7 +103,9 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             None => unknown,
             Some(RelayOutcome::Accepted) => Mark::Critical,
             // Refused, but a routing address was taken: a warning, never critical on its own.
-            Some(RelayOutcome::Refused) if a.open_relay.as_ref().is_some_and(|r| r.bypass.iter().any(|b| b.accepted)) => {
+            Some(RelayOutcome::Refused)
+                if a.open_relay.as_ref().is_some_and(|r| r.bypass.iter().any(|b| b.accepted)) =>
+            {
                 Mark::Warning
             }
             Some(RelayOutcome::Refused) => Mark::Ok,
@@ -299,7 +301,11 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
         }
     }
     if let Some(e) = &a.ehlo {
-        out.extend(crate::ehlo_diff::auth_in_plaintext(e, &ip, a.tcp.as_ref().map(|t| t.port).filter(|p| *p != 0).unwrap_or(25)));
+        out.extend(crate::ehlo_diff::auth_in_plaintext(
+            e,
+            &ip,
+            a.tcp.as_ref().map(|t| t.port).filter(|p| *p != 0).unwrap_or(25),
+        ));
         match e.code {
             Some(250) if e.helo_fallback => out.push(FindingKind::EhloRefused { ip: ip.clone() }),
             Some(250) => {}

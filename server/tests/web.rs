@@ -223,6 +223,26 @@ async fn bad_input_is_a_400_naming_the_problem() {
 }
 
 #[tokio::test]
+async fn ports_other_than_25_465_587_are_a_400() {
+    let lab = lab(Duration::ZERO, generous());
+    for (uri, kind) in [
+        ("/api/v1/check?domain=example.org&ports=25,2525", "not_allowed"),
+        ("/api/v1/check?domain=example.org&ports=x", "not_a_number"),
+    ] {
+        let res = send(&lab.app, get(uri)).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{uri}");
+        let body: Value = serde_json::from_str(&text(res).await).unwrap();
+        assert_eq!(
+            (body["code"].as_str(), body["reason"]["kind"].as_str()),
+            (Some("invalid_ports"), Some(kind)),
+            "{body}"
+        );
+    }
+    let res = send(&lab.app, get("/api/v1/check?domain=example.org&ports=25,465,587")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn a_client_over_its_rate_gets_429_with_retry_after() {
     let lab = lab(Duration::ZERO, LimitArgs { rate_limit_per_minute: 2, rate_limit_burst: 2, ..generous() });
     for _ in 0..2 {

@@ -2,8 +2,8 @@
 //! lists the address. A host whose lookup finishes after the probe began gets everything so far
 //! replayed, so no host waits for a second session to the same server.
 
-use app::report::ProtocolError;
 use app::ports::PortStep;
+use app::report::ProtocolError;
 use app::{CheckEvent, StepResult};
 use rustls::pki_types::CertificateDer;
 use std::net::IpAddr;

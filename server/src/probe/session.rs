@@ -6,11 +6,11 @@
 //! STARTTLS 220, MAIL 250, RCPT 250/251/252) and nothing unread may wait when a command is sent.
 //! Anything else is recorded as the protocol error it is and ends the dialogue: never a pass.
 
+use app::ports::{PortStep, SUBMISSIONS};
 use app::report::{
     BannerReport, EhloReport, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport, StartTlsOutcome,
     StartTlsReport, TcpOutcome, TcpReport, TlsFailure,
 };
-use app::ports::{PortStep, SUBMISSIONS};
 use app::StepResult;
 use rustls::pki_types::CertificateDer;
 use std::io::{self, ErrorKind};
@@ -341,13 +341,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         });
         if first {
             let connect_ms = stream.is_some().then_some(connect_ms);
-            self.emit(StepResult::Tcp(TcpReport {
-                outcome,
-                connect_ms,
-                detail: detail.clone(),
-                port,
-            }))
-            .await;
+            self.emit(StepResult::Tcp(TcpReport { outcome, connect_ms, detail: detail.clone(), port })).await;
         } else if let Some(d) = detail {
             self.fail("second connection", d);
         }
