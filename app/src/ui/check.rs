@@ -43,14 +43,15 @@ impl CheckState {
         CheckState { report: RwSignal::new(None), phase: RwSignal::new(Phase::Idle), run: StoredValue::new(0) }
     }
 
-    /// Starts checking `input` (what the user typed) in the background.
-    pub fn start(self, input: String) {
+    /// Starts checking `input` (what the user typed) in the background, on `ports` (`"25,587"`;
+    /// `None` for the server's default).
+    pub fn start(self, input: String, ports: Option<String>) {
         let run = self.run.get_value() + 1;
         self.run.set_value(run);
         self.report.set(Some(Report::empty()));
         self.phase.set(Phase::Running);
         spawn_local(async move {
-            let outcome = stream(self, input, run).await;
+            let outcome = stream(self, input, ports, run).await;
             if self.is_current(run) {
                 self.phase.set(match outcome {
                     Ok(()) => Phase::Done,
@@ -71,11 +72,11 @@ impl CheckState {
     }
 }
 
-/// Reads the stream of a check of `input` to its end (or until a newer check starts), folding
-/// every event into `state`.
+/// Reads the stream of a check of `input` on `ports` to its end (or until a newer check starts),
+/// folding every event into `state`.
 #[cfg_attr(mxray_split, lazy)]
-async fn stream(state: CheckState, input: String, run: u64) -> Result<(), Problem> {
-    let stream = check_domain(input, None).await.map_err(|e| e.problem)?.into_inner();
+async fn stream(state: CheckState, input: String, ports: Option<String>, run: u64) -> Result<(), Problem> {
+    let stream = check_domain(input, ports).await.map_err(|e| e.problem)?.into_inner();
     let mut stream = std::pin::pin!(stream);
     let mut lines = LineBuffer::default();
     while let Some(chunk) = stream.next().await {

@@ -86,6 +86,12 @@ pub fn DomainForm(
 /// The ports the page offers: SMTP, submission over implicit TLS (RFC 8314), submission.
 pub const PORTS: [u16; 3] = [25, 465, 587];
 
+/// The `ports` argument of a check: `None` for port 25 alone (the server's default), else the
+/// chosen ports comma-separated, e.g. `25,587`.
+pub fn ports_argument(ports: &[u16]) -> Option<String> {
+    (ports != [25]).then(|| ports.iter().map(u16::to_string).collect::<Vec<_>>().join(","))
+}
+
 /// The "Advanced" fold: one checkbox per port. The last chosen port cannot be unchosen.
 #[component]
 fn PortChoice(
@@ -131,5 +137,17 @@ fn PortChoice(
                 <p class="hint">{tr(Text::PortsHint)}</p>
             </fieldset>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_25_alone_is_the_servers_default_and_others_are_listed() {
+        assert_eq!(ports_argument(&[25]), None);
+        assert_eq!(ports_argument(&[25, 465, 587]).as_deref(), Some("25,465,587"));
+        assert_eq!(ports_argument(&[587]).as_deref(), Some("587"));
     }
 }

@@ -62,10 +62,11 @@ impl Library {
         Library { state, opened: RwSignal::new(None), online: RwSignal::new(true), lang: use_lang() }
     }
 
-    /// Starts a live check, or says at once that it needs the network.
-    pub fn start(self, input: String) {
+    /// Starts a live check of `input` on `ports` (see [`CheckState::start`]), or says at once that
+    /// it needs the network.
+    pub fn start(self, input: String, ports: Option<String>) {
         if offline::is_online() {
-            self.state.start(input);
+            self.state.start(input, ports);
         } else {
             self.online.set(false);
             let detail = Text::BrowserOffline.get(self.lang.get_untracked()).to_owned();

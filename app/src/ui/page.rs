@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::browser;
 use super::check::{CheckState, Phase};
-use super::form::DomainForm;
+use super::form::{ports_argument, DomainForm};
 use super::lang::{tr, use_lang, LangSwitch};
 use super::library::{Library, LibraryStatus, LibraryTools};
 use super::results::Results;
@@ -30,7 +30,7 @@ pub fn CheckPage(
         // Effects run only in the browser, once the page is hydrated.
         Effect::new(move |_| {
             if let Ok(input) = normalize(initial.trim()) {
-                library.start(input.input);
+                library.start(input.input, ports.with_untracked(|p| ports_argument(p)));
             }
         });
     }
@@ -50,7 +50,7 @@ pub fn CheckPage(
                 judged=shared
                 on_check=move |input| {
                     browser::show_path(&format!("/check/{}", input.domain));
-                    library.start(input.input);
+                    library.start(input.input, ports.with_untracked(|p| ports_argument(p)));
                 }
             />
             <noscript>
