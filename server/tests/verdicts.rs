@@ -715,7 +715,7 @@ async fn routing_addresses_are_tried_only_after_a_refusal_and_warn_apart_from_th
         let rows = app::render::rows::address_sections(a, &report, app::Lang::En);
         let relay_rows = &rows.iter().find(|s| s.title == "Open-relay probe").unwrap().rows;
         let percent = relay_rows.iter().find(|r| r.label == "percent hack").unwrap();
-        assert_eq!(percent.value, format!("{} → 250 2.1.5 Ok (accepted: may relay)", &FORMS[0][..]));
+        assert_eq!(percent.value, format!("{} → 250 2.1.5 Ok (accepted: may relay)", FORMS[0]));
     }
 }
 
