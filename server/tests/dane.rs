@@ -1,5 +1,5 @@
 //! DANE end to end: a DNSSEC-signed zone served by hickory-server on loopback (signed in memory
-//! with a fresh key, its DNSKEY passed as the trust anchor file), the engine's validating resolver,
+//! with a fresh key, its DNSKEY or DS passed as the trust anchor file), the engine's validating resolver,
 //! and fake mail servers with STARTTLS whose chains match or miss the published TLSA records.
 
 use app::dane::{DaneOutcome, DnssecStatus, TlsaRecord};
@@ -73,6 +73,13 @@ impl ZoneKey {
     fn anchor(&self, zone: &str) -> String {
         let key = data_encoding::BASE64.encode(self.dnskey.public_key().public_bytes());
         format!("{zone}. 3600 IN DNSKEY 257 3 13 {key}\n")
+    }
+
+    /// The DS anchor line for this key at `zone`, its digest split as zone files may split it.
+    fn ds_anchor(&self, zone: &str) -> String {
+        let ds = self.ds(zone);
+        let hex = data_encoding::HEXUPPER.encode(ds.digest());
+        format!("{zone}. 3600 IN DS {} 13 2 ( {} {} )\n", ds.key_tag(), &hex[..20], &hex[20..])
     }
 }
 
@@ -408,15 +415,67 @@ async fn an_unsigned_zone_whose_parents_cannot_be_asked_is_insecure_not_bogus() 
     assert!(!codes(&r).iter().any(|(c, _)| c.contains("dnssec") || c.starts_with("dane")), "{:?}", codes(&r));
 }
 
+#[tokio::test]
+async fn a_ds_anchor_validates_exactly_as_the_key_it_names() {
+    let w = world(|key| key.ds_anchor("test")).await;
+    let r = w.check("ee.test").await;
+    assert_eq!(dane(&r), (DnssecStatus::Secure, DaneOutcome::Matched), "{r:#?}");
+    assert_eq!(r.dns.mx_dnssec.as_ref().unwrap().status, DnssecStatus::Secure);
+    assert!(has(&r, "certificate_dane_ee", Severity::Ok) && has(&r, "dane_matched", Severity::Ok), "{:?}", codes(&r));
+    // The chain below the anchor still judges: a DS for another key in the delegation is bogus.
+    let r = w.check("bogus.test").await;
+    assert_eq!(dane(&r), (DnssecStatus::Bogus, DaneOutcome::NotTested), "{r:#?}");
+}
+
+#[tokio::test]
+async fn a_ds_anchor_that_names_no_key_of_the_zone_makes_nothing_secure() {
+    // The right key tag and algorithm, but the digest of another key: no DNSKEY of `test.` matches.
+    let w = world(|key| {
+        let line = key.ds_anchor("test");
+        let wrong = data_encoding::HEXUPPER.encode(ZoneKey::new().ds("test").digest());
+        let digest = line.split(['(', ')']).nth(1).unwrap().to_owned();
+        line.replace(&digest, &format!(" {wrong} "))
+    })
+    .await;
+    let r = w.check("ee.test").await;
+    assert_eq!(dane(&r), (DnssecStatus::Unknown, DaneOutcome::NotTested), "{r:#?}");
+    let detail = host(&r).dane.as_ref().unwrap().tlsa.detail.clone().unwrap();
+    assert!(detail.contains("bogus anchor") && detail.contains("matches the DS"), "{detail}");
+    assert_eq!(r.dns.mx_dnssec.as_ref().unwrap().status, DnssecStatus::Unknown);
+    assert!(has(&r, "dane_tlsa_unknown", Severity::Warning), "{:?}", codes(&r));
+    assert!(!codes(&r).iter().any(|(c, _)| c == "certificate_dane_ee"), "{:?}", codes(&r));
+    assert_eq!(host(&r).status.certificate_valid, Mark::Critical, "the expired certificate counts again");
+}
+
+#[tokio::test]
+async fn a_ds_anchor_whose_keys_never_arrive_is_unknown_with_the_reason_and_asked_once() {
+    // A name server whose connections the kernel completes and nobody ever answers.
+    let silent = std::net::TcpListener::bind("127.0.4.54:0").unwrap();
+    silent.set_nonblocking(true).unwrap();
+    let server = silent.local_addr().unwrap();
+    let file = std::env::temp_dir().join(format!("mxray-dane-silent-{}.key", std::process::id()));
+    std::fs::write(&file, ZoneKey::new().ds_anchor("test")).unwrap();
+    let validator = Validator::new(Some(server), Duration::from_millis(300), Some(&file)).unwrap();
+    std::fs::remove_file(&file).ok();
+    for _ in 0..2 {
+        let check = validator.status("ee.test", hickory_server::proto::rr::RecordType::MX).await;
+        assert_eq!(check.status, DnssecStatus::Unknown, "{check:?}");
+        assert!(check.detail.as_deref().unwrap().contains("DNSKEY records of test. did not arrive"), "{check:?}");
+    }
+    // One connection for both lookups: the failure stands for a while instead of being asked again.
+    assert!(silent.accept().is_ok(), "the keys were asked for");
+    assert_eq!(silent.accept().map(|_| ()).unwrap_err().kind(), std::io::ErrorKind::WouldBlock, "asked twice");
+}
+
 #[test]
 fn a_trust_anchor_file_that_cannot_be_used_is_refused_with_its_reason() {
     let dns: SocketAddr = "127.0.4.53:53".parse().unwrap();
     let file = std::env::temp_dir().join(format!("mxray-dane-ds-{}.key", std::process::id()));
-    std::fs::write(&file, "test. IN DS 12345 13 2 00ff\n").unwrap();
+    std::fs::write(&file, "test. IN DS 12345 13 2 zz\n").unwrap();
     let error = Validator::new(Some(dns), Duration::from_secs(1), Some(&file)).err().expect("refused");
     std::fs::remove_file(&file).ok();
     let text = error.to_string();
-    assert!(text.contains("trust anchor") && text.contains("line 1") && text.contains("DS"), "{text}");
+    assert!(text.contains("trust anchor") && text.contains("line 1") && text.contains("not hex"), "{text}");
     let missing = Validator::new(Some(dns), Duration::from_secs(1), Some(&file)).err().expect("refused");
     assert!(missing.to_string().contains(&file.display().to_string()), "{missing}");
 }

@@ -5,22 +5,24 @@
 use app::dane::{DnssecCheck, DnssecStatus, TlsaRecord};
 use hickory_resolver::config::ResolverOpts;
 use hickory_resolver::net::{DnsError, NetError};
-use hickory_resolver::proto::dnssec::{Algorithm, Proof, PublicKeyBuf, TrustAnchors};
+use hickory_resolver::proto::dnssec::rdata::DS;
+use hickory_resolver::proto::dnssec::{Algorithm, DigestType, Proof, PublicKeyBuf, TrustAnchors};
 use hickory_resolver::proto::rr::{LowerName, Name, RData, Record, RecordType};
 use hickory_resolver::TokioResolver;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::dns::{fqdn, resolver_builder};
+use super::ds_anchor::{self, DsAnchor};
 use super::ProbeError;
 
 /// Why a trust anchor file cannot be used.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AnchorError {
-    /// A line is not a DNSKEY record in zone-file form.
+    /// A line is not a DNSKEY or DS record in zone-file form.
     #[error("line {line}: {reason}")]
     Line {
         /// 1-based line number where the record starts.
@@ -29,7 +31,7 @@ pub enum AnchorError {
         reason: String,
     },
     /// Nothing usable in the file.
-    #[error("no DNSKEY record in the file")]
+    #[error("no DNSKEY or DS record in the file")]
     Empty,
 }
 
@@ -41,11 +43,18 @@ struct Anchor {
     key: Vec<u8>,
 }
 
-/// Parses DNSKEY records in zone-file form (`owner [TTL] [IN] DNSKEY flags 3 algorithm base64`,
-/// parentheses and `;` comments allowed). DS records are refused with a reason: hickory trusts keys,
-/// not digests, and a DS alone cannot be checked without fetching the zone's keys unvalidated.
-fn parse_anchors(text: &str) -> Result<Vec<Anchor>, AnchorError> {
-    let mut anchors = Vec::new();
+/// What an anchor file holds: keys trusted as they are, and DS records turned into keys on first use.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Anchors {
+    keys: Vec<Anchor>,
+    ds: Vec<DsAnchor>,
+}
+
+/// Parses DNSKEY records (`owner [TTL] [IN] DNSKEY flags 3 algorithm base64`) and DS records
+/// (`owner [TTL] [IN] DS key-tag algorithm digest-type hex`) in zone-file form, parentheses and `;`
+/// comments allowed.
+fn parse_anchors(text: &str) -> Result<Anchors, AnchorError> {
+    let mut anchors = Anchors::default();
     for (line, record) in records(text) {
         let bad = |reason: String| AnchorError::Line { line, reason };
         let mut fields = record.split_whitespace();
@@ -56,10 +65,11 @@ fn parse_anchors(text: &str) -> Result<Vec<Anchor>, AnchorError> {
             .find(|f| !f.chars().all(|c| c.is_ascii_digit()) && !f.eq_ignore_ascii_case("IN"))
             .ok_or_else(|| bad("no record type".into()))?;
         if kind.eq_ignore_ascii_case("DS") {
-            return Err(bad("DS records are not supported as anchors; give the zone's DNSKEY records".into()));
+            anchors.ds.push(DsAnchor { zone, ds: parse_ds(fields).map_err(bad)? });
+            continue;
         }
         if !kind.eq_ignore_ascii_case("DNSKEY") {
-            return Err(bad(format!("{kind} is not DNSKEY")));
+            return Err(bad(format!("{kind} is neither DNSKEY nor DS")));
         }
         let numbers: Vec<&str> = fields.by_ref().take(3).collect();
         let [_flags, protocol, algorithm] = numbers.as_slice() else {
@@ -75,12 +85,31 @@ fn parse_anchors(text: &str) -> Result<Vec<Anchor>, AnchorError> {
         if key.is_empty() {
             return Err(bad("the key is empty".into()));
         }
-        anchors.push(Anchor { zone, algorithm, key });
+        anchors.keys.push(Anchor { zone, algorithm, key });
     }
-    if anchors.is_empty() {
+    if anchors == Anchors::default() {
         return Err(AnchorError::Empty);
     }
     Ok(anchors)
+}
+
+/// A DS record's data after its type: key tag, algorithm, digest type, hex digest (may be split).
+fn parse_ds<'a>(mut fields: impl Iterator<Item = &'a str>) -> Result<DS, String> {
+    let mut number = |what: &str| -> Result<u16, String> {
+        let field =
+            fields.next().ok_or_else(|| format!("a DS needs key tag, algorithm, digest type and digest; no {what}"))?;
+        field.parse().map_err(|_| format!("{what} {field:?} is not a number"))
+    };
+    let key_tag = number("key tag")?;
+    let algorithm = u8::try_from(number("algorithm")?).map_err(|_| "the algorithm is over 255".to_owned())?;
+    let digest_type = u8::try_from(number("digest type")?).map_err(|_| "the digest type is over 255".to_owned())?;
+    let digest = data_encoding::HEXLOWER_PERMISSIVE
+        .decode(fields.collect::<String>().as_bytes())
+        .map_err(|e| format!("the digest is not hex: {e}"))?;
+    if digest.is_empty() {
+        return Err("the digest is empty".into());
+    }
+    Ok(DS::new(key_tag, Algorithm::from_u8(algorithm), DigestType::from(digest_type), digest))
 }
 
 /// The file's records with the line each starts on: comments dropped, parenthesised continuations joined.
@@ -108,7 +137,17 @@ fn records(text: &str) -> Vec<(usize, String)> {
 
 /// The validating resolver and what it answers.
 pub struct Validator {
-    resolver: TokioResolver,
+    /// Built at once without DS anchors; with them on first use, once their keys are fetched and
+    /// verified. Until then every status is unknown with the reason.
+    resolver: tokio::sync::OnceCell<TokioResolver>,
+    /// The last failure to turn the DS anchors into keys, and when: asked again only after
+    /// [`DS_RETRY`], so a bogus or unreachable anchor costs one fetch, not one per lookup.
+    ds_failure: std::sync::Mutex<Option<(Instant, String)>>,
+    /// What the lazy build needs: the server, the options, the key anchors, the DS anchors.
+    server: Option<SocketAddr>,
+    options: ResolverOpts,
+    trust: TrustAnchors,
+    ds: Vec<DsAnchor>,
     /// The same servers without validation, to tell a signed zone that fails from an unsigned one
     /// whose parents could not be asked.
     plain: TokioResolver,
@@ -127,35 +166,70 @@ pub struct TlsaAnswer {
 
 impl Validator {
     /// A validating resolver asking `server` (or the system's resolvers), trusting the root anchors
-    /// and the DNSKEY records in `anchors`.
+    /// and the DNSKEY and DS records in `anchors`.
     pub fn new(server: Option<SocketAddr>, timeout: Duration, anchors: Option<&Path>) -> Result<Self, ProbeError> {
         let mut trust = TrustAnchors::default();
         let mut anchor_zones = Vec::new();
+        let mut ds = Vec::new();
         if let Some(path) = anchors {
             let bad = |reason: String| ProbeError::TrustAnchor(path.to_owned(), reason);
             let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-            for anchor in parse_anchors(&text).map_err(|e| bad(e.to_string()))? {
+            let parsed = parse_anchors(&text).map_err(|e| bad(e.to_string()))?;
+            for anchor in parsed.keys {
                 let key = PublicKeyBuf::new(anchor.key, Algorithm::from_u8(anchor.algorithm));
                 trust.insert_with_name(&key, LowerName::new(&anchor.zone));
                 anchor_zones.push(anchor.zone);
             }
+            anchor_zones.extend(parsed.ds.iter().map(|d| d.zone.clone()));
+            ds = parsed.ds;
         }
         let mut options = ResolverOpts::default();
         options.timeout = timeout;
         options.attempts = 2;
+        let plain = resolver_builder(server)?.0.with_options(options.clone()).build().map_err(resolver_failed)?;
         options.validate = true;
-        let failed = |e: hickory_resolver::net::NetError| ProbeError::Resolver(e.to_string());
-        let resolver = resolver_builder(server)?
-            .0
-            .with_options(options.clone())
-            .with_trust_anchor(Arc::new(trust))
-            .build()
-            .map_err(failed)?;
-        options.validate = false;
-        let plain = resolver_builder(server)?.0.with_options(options).build().map_err(failed)?;
         anchor_zones.sort_by_key(|z| std::cmp::Reverse(z.num_labels()));
         anchor_zones.dedup();
-        Ok(Validator { resolver, plain, anchor_zones })
+        let resolver = match ds.is_empty() {
+            true => tokio::sync::OnceCell::new_with(Some(validating(server, &options, trust.clone())?)),
+            false => tokio::sync::OnceCell::new(),
+        };
+        let ds_failure = std::sync::Mutex::default();
+        Ok(Validator { resolver, ds_failure, server, options, trust, ds, plain, anchor_zones })
+    }
+
+    /// The validating resolver, built on first use when DS anchors must be turned into keys.
+    async fn resolver(&self) -> Result<&TokioResolver, String> {
+        self.resolver.get_or_try_init(|| self.with_ds_keys()).await
+    }
+
+    /// The validating resolver trusting the verified keys of the DS anchors too (each zone's fetch
+    /// bounded by the lookup timeout), or why not; a recent failure is answered without asking again.
+    async fn with_ds_keys(&self) -> Result<TokioResolver, String> {
+        let recent = |failure: &Option<(Instant, String)>| match failure {
+            Some((at, reason)) if at.elapsed() < DS_RETRY => Some(reason.clone()),
+            _ => None,
+        };
+        if let Some(reason) = recent(&self.ds_failure.lock().unwrap_or_else(|e| e.into_inner())) {
+            return Err(reason);
+        }
+        let built = self.fetch_ds_keys().await;
+        if let Err(reason) = &built {
+            *self.ds_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), reason.clone()));
+        }
+        built
+    }
+
+    async fn fetch_ds_keys(&self) -> Result<TokioResolver, String> {
+        let server = match self.server {
+            Some(server) => server,
+            None => system_server()?,
+        };
+        let mut trust = self.trust.clone();
+        for (zone, key) in ds_anchor::keys_for(server, &self.ds, self.options.timeout).await? {
+            trust.insert_with_name(key.public_key(), LowerName::new(&zone));
+        }
+        validating(self.server, &self.options, trust).map_err(|e| e.to_string())
     }
 
     /// The TLSA records at `_25._tcp.{host}` (RFC 7672 §2.2) with their DNSSEC status.
@@ -189,7 +263,11 @@ impl Validator {
 
     /// One validated lookup: its status and its answer records of the asked type.
     async fn validated(&self, name: &str, record_type: RecordType) -> (DnssecCheck, Vec<Record>) {
-        let (check, answers) = match self.resolver.lookup(name, record_type).await {
+        let resolver = match self.resolver().await {
+            Ok(resolver) => resolver,
+            Err(reason) => return (DnssecCheck { status: DnssecStatus::Unknown, detail: Some(reason) }, Vec::new()),
+        };
+        let (check, answers) = match resolver.lookup(name, record_type).await {
             Ok(lookup) => {
                 let answers: Vec<Record> =
                     lookup.answers().iter().filter(|r| r.record_type() == record_type).cloned().collect();
@@ -214,11 +292,15 @@ impl Validator {
     async fn unless_blind(&self, name: &str, bogus: DnssecCheck) -> DnssecCheck {
         let target = Name::from_str(name).unwrap_or_else(|_| Name::root());
         let anchor = self.anchor_zones.iter().find(|z| z.zone_of(&target)).cloned().unwrap_or_else(Name::root);
-        let anchored = match self.resolver.lookup(anchor.clone(), RecordType::DNSKEY).await {
-            Ok(lookup) => {
+        let lookup = match self.resolver().await {
+            Ok(resolver) => resolver.lookup(anchor.clone(), RecordType::DNSKEY).await.ok(),
+            Err(_) => None,
+        };
+        let anchored = match lookup {
+            Some(lookup) => {
                 lookup.answers().iter().any(|r| r.record_type() == RecordType::DNSKEY && r.proof == Proof::Secure)
             }
-            Err(_) => false,
+            None => false,
         };
         if anchored {
             return bogus;
@@ -251,6 +333,34 @@ impl Validator {
             _ => bogus,
         }
     }
+}
+
+/// How long a failure to turn DS anchors into keys stands before they are fetched again.
+const DS_RETRY: Duration = Duration::from_secs(60);
+
+/// A validating resolver asking `server` (or the system's resolvers) and trusting `trust`.
+fn validating(
+    server: Option<SocketAddr>,
+    options: &ResolverOpts,
+    trust: TrustAnchors,
+) -> Result<TokioResolver, ProbeError> {
+    resolver_builder(server)?
+        .0
+        .with_options(options.clone())
+        .with_trust_anchor(Arc::new(trust))
+        .build()
+        .map_err(resolver_failed)
+}
+
+fn resolver_failed(e: NetError) -> ProbeError {
+    ProbeError::Resolver(e.to_string())
+}
+
+/// The first system name server, asked for the DS anchors' keys when no `--resolver` is set.
+fn system_server() -> Result<SocketAddr, String> {
+    let (config, _) = hickory_resolver::system_conf::read_system_conf().map_err(|e| e.to_string())?;
+    let ns = config.name_servers.first().ok_or("the system configures no name server")?;
+    Ok(SocketAddr::new(ns.ip, ns.connections.first().map_or(53, |c| c.port)))
 }
 
 /// `_25._tcp.{host}.`
@@ -315,7 +425,7 @@ mod tests {
             &KEY[..40],
             &KEY[40..]
         );
-        let anchors = parse_anchors(&text).unwrap();
+        let anchors = parse_anchors(&text).unwrap().keys;
         assert_eq!(anchors.len(), 2);
         assert_eq!(anchors[0].zone, Name::from_str("example.test.").unwrap());
         assert_eq!((anchors[0].algorithm, anchors[0].key.len()), (13, 64));
@@ -323,9 +433,35 @@ mod tests {
     }
 
     #[test]
+    fn reads_ds_anchors_in_zone_file_form() {
+        let text = "example.test. 3600 IN DS 12345 13 2 ( 0123456789ABCDEF\n 00ff )\nexample.test. DS 1 8 1 aa";
+        let anchors = parse_anchors(text).unwrap();
+        assert!(anchors.keys.is_empty());
+        let ds = &anchors.ds[0];
+        assert_eq!(ds.zone, Name::from_str("example.test.").unwrap());
+        assert_eq!(
+            (ds.ds.key_tag(), ds.ds.algorithm(), ds.ds.digest_type()),
+            (12345, Algorithm::ECDSAP256SHA256, DigestType::SHA256)
+        );
+        assert_eq!(ds.ds.digest(), [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x00, 0xff], "split digest joined");
+        assert_eq!(anchors.ds.len(), 2);
+    }
+
+    #[test]
     fn refuses_what_it_cannot_trust() {
-        let ds = "example.test. IN DS 12345 13 2 0123456789abcdef";
-        assert!(matches!(parse_anchors(ds), Err(AnchorError::Line { line: 1, reason }) if reason.contains("DS")));
+        for (ds, why) in [
+            ("example.test. IN DS 12345 13 2", "digest is empty"),
+            ("example.test. IN DS 12345 13", "no digest type"),
+            ("example.test. IN DS x 13 2 00", "key tag \"x\""),
+            ("example.test. IN DS 1 13 2 0g", "not hex"),
+            ("example.test. IN DS 1 300 2 00", "algorithm is over 255"),
+        ] {
+            assert!(
+                matches!(parse_anchors(ds), Err(AnchorError::Line { line: 1, ref reason }) if reason.contains(why)),
+                "{ds}: {:?}",
+                parse_anchors(ds)
+            );
+        }
         assert_eq!(parse_anchors("; nothing\n\n"), Err(AnchorError::Empty));
         assert!(parse_anchors("example.test. IN DNSKEY 257 3 13 not*base64").is_err());
         assert!(parse_anchors("example.test. IN DNSKEY 257 2 13 AAAA").is_err());

@@ -12,6 +12,7 @@ pub mod depth;
 pub mod dns;
 pub mod dnsbl;
 pub mod dnssec;
+mod ds_anchor;
 pub mod engine;
 pub mod fanout;
 pub mod guard;

@@ -44,7 +44,7 @@ pub struct ProbeOptions {
     /// Most TCP connections one check may hold at once (a domain with many addresses waits its turn).
     #[arg(long, env = "MXRAY_MAX_CHECK_CONNECTIONS", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_check_connections: u64,
-    /// Extra DNSSEC trust anchors (DNSKEY records in zone-file form) beside the root's, for DANE
+    /// Extra DNSSEC trust anchors (DNSKEY or DS records in zone-file form) beside the root's, for DANE
     /// and the DNSSEC status of signed private zones.
     #[arg(long, env = "MXRAY_DNSSEC_TRUST_ANCHOR", value_name = "FILE")]
     pub dnssec_trust_anchor: Option<PathBuf>,
