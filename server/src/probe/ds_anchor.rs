@@ -75,6 +75,9 @@ fn verified(zone: &Name, ds: &[&DS], records: &[Record], now: u32) -> Result<Vec
     let tags = ds.iter().map(|d| d.key_tag().to_string()).collect::<Vec<_>>().join(", ");
     let matched: Vec<&DNSKEY> =
         keys.iter().copied().filter(|k| ds.iter().any(|d| d.covers(zone, k).unwrap_or(false))).collect();
+    if keys.is_empty() {
+        return Err(format!("the resolver returned no DNSKEY records of {zone} for the DS anchor (key tag {tags})"));
+    }
     if matched.is_empty() {
         return Err(format!(
             "bogus anchor: none of the {} DNSKEY records of {zone} matches the DS (key tag {tags})",
@@ -210,6 +213,8 @@ mod tests {
         assert!(bogus(&signed(rrset(&[&ksk, &zsk]), &ksk, NOW + 10, NOW + 20), &ds(&ksk)).contains(no_sig));
         // Unsigned.
         assert!(bogus(&rrset(&[&ksk, &zsk]), &ds(&ksk)).contains(no_sig));
+        // No keys at all, e.g. a resolver that lost them.
+        assert!(bogus(&[], &ds(&ksk)).contains("no DNSKEY records of example.test."));
     }
 
     #[test]
