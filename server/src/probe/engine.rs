@@ -138,7 +138,7 @@ impl Drop for AbortOnDrop {
 struct CheckContext<'a, D, C> {
     shared: &'a Shared<D, C>,
     recipient: String,
-    slots: Semaphore,
+    slots: Arc<Semaphore>,
     budget: Arc<TranscriptBudget>,
     dane: DaneRun,
     /// Submission ports probed after port 25 at each address.
@@ -180,7 +180,7 @@ async fn run_check<D: MailDns, C: Connector>(
     let check = CheckContext {
         shared: &shared,
         recipient: shared.session.recipient_outside(&input.domain),
-        slots: Semaphore::new(shared.check_connections),
+        slots: Arc::new(Semaphore::new(shared.check_connections)),
         budget: TranscriptBudget::per_check(),
         dane: DaneRun::new(shared.dnssec.clone(), &plan.hosts, limit),
         extra_ports: if input.ports.is_empty() { &shared.ports } else { &input.ports }
@@ -275,6 +275,8 @@ async fn probe_address<D: MailDns, C: Connector>(
 
 /// Waits for a connection slot (not counted against the deadline), then runs the session and the
 /// legacy TLS probe, one after the other in that slot, within the deadline.
+/// Connections still closing in the background after their goodbye keep the slot until they are
+/// gone (they are still open), without holding up the address's result.
 async fn session<D, C: Connector>(
     check: &CheckContext<'_, D, C>,
     fanout: &Fanout,
@@ -284,7 +286,8 @@ async fn session<D, C: Connector>(
     let shared = check.shared;
     let queued = Instant::now();
     // The check's own slot first, so a check waiting on its cap holds no global slot.
-    let (Ok(_slot), Ok(_permit)) = (check.slots.acquire().await, Arc::clone(&shared.permits).acquire_owned().await)
+    let (Ok(slot), Ok(permit)) =
+        (Arc::clone(&check.slots).acquire_owned().await, Arc::clone(&shared.permits).acquire_owned().await)
     else {
         return None;
     };
@@ -317,6 +320,13 @@ async fn session<D, C: Connector>(
         queued_ms: millis(queued),
         transcript: std::mem::take(&mut probe.transcript).finish(),
     };
+    let lingering = probe.take_lingering();
+    tokio::spawn(async move {
+        for closing in lingering {
+            let _ = closing.await;
+        }
+        drop((slot, permit));
+    });
     Some(summary)
 }
 

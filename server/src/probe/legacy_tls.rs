@@ -63,6 +63,7 @@ fn not_tested(detail: String) -> LegacyTlsProbe {
 async fn attempt<C: Connector>(probe: &mut AddressProbe<'_, C>) -> LegacyTlsProbe {
     let limit = probe.config.step_timeout;
     let addr = SocketAddr::new(probe.ip, probe.config.port);
+    probe.settle().await;
     probe.transcript.event(&format!("legacy TLS probe: connecting to {addr}"));
     let stream = match tokio::time::timeout(limit, probe.connector.connect(addr)).await {
         Ok(Ok(stream)) => stream,

@@ -95,6 +95,8 @@ pub struct AddressProbe<'a, C: Connector> {
     /// The submission port (465 or 587) being probed, `None` for the MX port: its results go into
     /// port steps, and it gets no relay probe and no second connection.
     pub port: Option<u16>,
+    /// Connections closing in the background after their goodbye; each still counts as open.
+    lingering: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl<'a, C: Connector> AddressProbe<'a, C> {
@@ -121,7 +123,22 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             protocol_error: None,
             recipient: config.relay_recipient.clone(),
             port: None,
+            lingering: Vec::new(),
         }
+    }
+
+    /// Waits until every connection this probe closed in the background is gone, so a new
+    /// connection (or the release of the connection slot) never exceeds the connection caps.
+    pub async fn settle(&mut self) {
+        for closing in self.lingering.drain(..) {
+            let _ = closing.await;
+        }
+    }
+
+    /// The connections still closing in the background; the caller awaits them before releasing
+    /// the slot they occupy.
+    pub fn take_lingering(&mut self) -> Vec<tokio::task::JoinHandle<()>> {
+        std::mem::take(&mut self.lingering)
     }
 
     async fn emit(&self, step: StepResult) {
@@ -317,6 +334,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     }
 
     async fn connect(&mut self, first: bool) -> Option<SmtpConnection<C::Stream>> {
+        self.settle().await;
         let port = self.port.unwrap_or(self.config.port);
         let addr = SocketAddr::new(self.ip, port);
         self.transcript.event(&format!("connecting to {addr}"));
@@ -657,7 +675,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     /// the connection to close in the background, bounded, so the address is done without waiting.
     async fn close<S: SmtpStream>(&mut self, mut conn: SmtpConnection<S>) {
         conn.record_ready(&mut self.transcript).await;
-        tokio::spawn(conn.linger(self.config.step_timeout.min(LINGER)));
+        self.lingering.push(tokio::spawn(conn.linger(self.config.step_timeout.min(LINGER))));
     }
 }
 
