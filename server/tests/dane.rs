@@ -171,7 +171,7 @@ impl Drop for World {
 }
 
 /// The mail domains of the lab, each with its MX host `mx.{domain}` on its own 127.0.4.x address.
-const CASES: [(&str, &str); 8] = [
+const CASES: [(&str, &str); 9] = [
     ("ee.test", "127.0.4.11"),
     ("ta.test", "127.0.4.12"),
     ("wrong.test", "127.0.4.13"),
@@ -180,6 +180,7 @@ const CASES: [(&str, &str); 8] = [
     ("bogus.test", "127.0.4.16"),
     ("notls.test", "127.0.4.17"),
     ("lonely.example", "127.0.4.18"),
+    ("keyless.test", "127.0.4.19"),
 ];
 
 async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
@@ -220,10 +221,15 @@ async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
         .mail("notls.test", CASES[6].1, &[notls])
         .delegate("plain.test", None)
         .delegate("bogus.test", Some(&bogus_ds_key))
+        .delegate("keyless.test", Some(&bogus_ds_key))
         .handler(Some(&test_key));
     let plain_zone = ZoneData::new("plain.test").mail("plain.test", CASES[4].1, &[plain]).handler(None);
     // Signed, but with a key the parent's DS does not name: bogus.
     let bogus_zone = ZoneData::new("bogus.test").mail("bogus.test", CASES[5].1, &[bogus]).handler(Some(&bogus_key));
+
+    // A DS in the parent, but the zone is served without any key (keys removed before the DS).
+    let keyless = record_for(&id("keyless.test").chain[0], 3, 1, 1).unwrap();
+    let keyless_zone = ZoneData::new("keyless.test").mail("keyless.test", CASES[8].1, &[keyless]).handler(None);
 
     // An unsigned zone under no anchor, whose parents this server does not serve.
     let lonely = ZoneData::new("lonely.example").mail("lonely.example", CASES[7].1, &[]).handler(None);
@@ -233,6 +239,7 @@ async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
     zones.upsert(LowerName::new(&name("test")), vec![parent.clone()]);
     zones.upsert(LowerName::new(&name("plain.test")), vec![plain_zone]);
     zones.upsert(LowerName::new(&name("bogus.test")), vec![bogus_zone]);
+    zones.upsert(LowerName::new(&name("keyless.test")), vec![keyless_zone]);
     let mut parents = Catalog::new();
     parents.upsert(LowerName::new(&name("test")), vec![parent]);
     let udp = UdpSocket::bind("127.0.4.53:0").await.unwrap();
@@ -388,6 +395,15 @@ async fn a_ds_for_another_key_makes_the_zone_bogus() {
     }
     // The probe still ran through the ordinary resolver: the server's own results are there.
     assert_eq!(host(&r).status.starttls, Mark::Ok);
+}
+
+#[tokio::test]
+async fn a_zone_without_keys_below_a_ds_is_bogus_not_unsigned() {
+    let w = signed_world().await;
+    let r = w.check("keyless.test").await;
+    assert_eq!(dane(&r).0, DnssecStatus::Bogus, "{r:#?}");
+    assert_eq!(r.dns.mx_dnssec.as_ref().unwrap().status, DnssecStatus::Bogus);
+    assert!(has(&r, "dane_tlsa_bogus", Severity::Critical), "{:?}", codes(&r));
 }
 
 #[tokio::test]

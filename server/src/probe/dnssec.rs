@@ -313,6 +313,14 @@ impl Validator {
         }
     }
 
+    /// True when the parent publishes a DS record for `apex`.
+    async fn has_ds(&self, apex: &Name) -> bool {
+        match self.plain.lookup(apex.clone(), RecordType::DS).await {
+            Ok(lookup) => lookup.answers().iter().any(|r| r.record_type() == RecordType::DS),
+            Err(_) => false,
+        }
+    }
+
     /// A bogus verdict, unless the name's zone has no DNSKEY at all: then it is unsigned, and the
     /// validator only failed to prove that through parents it could not ask (a private resolver or
     /// zone); that is insecure, with the reason, not a broken signature.
@@ -324,6 +332,9 @@ impl Validator {
         };
         let Some(apex) = apex else { return bogus };
         match self.plain.lookup(apex.clone(), RecordType::DNSKEY).await {
+            // A DS above a zone without keys is the classic broken roll-over (or keys stripped on
+            // the way): validating senders fail there, so it stays bogus.
+            Err(e) if e.is_no_records_found() && self.has_ds(&apex).await => bogus,
             Err(e) if e.is_no_records_found() => DnssecCheck {
                 status: DnssecStatus::Insecure,
                 detail: Some(format!(
