@@ -5,9 +5,9 @@
 pub mod api;
 pub mod assess;
 pub mod bypass;
+pub mod dane;
 pub mod depth;
 mod depth_texts;
-pub mod dane;
 pub mod diff;
 pub mod ehlo_diff;
 #[cfg(feature = "ssr")]

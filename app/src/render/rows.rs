@@ -229,10 +229,16 @@ pub fn policy_sections(r: &Report, lang: Lang) -> Vec<Section> {
 fn policy_record(record: &PolicyRecord, lang: Lang) -> String {
     match record {
         PolicyRecord::Absent => PolicyLabel::NotPublished.label(lang).to_owned(),
-        PolicyRecord::LookupFailed { detail } => pick(lang, format!("lookup failed: {detail}"), format!("Abfrage gescheitert: {detail}")),
+        PolicyRecord::LookupFailed { detail } => {
+            pick(lang, format!("lookup failed: {detail}"), format!("Abfrage gescheitert: {detail}"))
+        }
         PolicyRecord::Valid { record } => record.clone(),
         PolicyRecord::Multiple { records } => {
-            format!("{}\n{}", pick(lang, "several records, all ignored:", "mehrere Einträge, alle ignoriert:"), records.join("\n"))
+            format!(
+                "{}\n{}",
+                pick(lang, "several records, all ignored:", "mehrere Einträge, alle ignoriert:"),
+                records.join("\n")
+            )
         }
         PolicyRecord::Malformed { record, problem } => format!("{record}\n{}", problem.text(lang)),
     }

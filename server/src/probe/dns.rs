@@ -96,7 +96,10 @@ impl MxPlan {
 }
 
 /// A lookup that gives up after `limit`.
-pub(crate) async fn bounded<T>(limit: Duration, lookup: impl Future<Output = Result<T, LookupError>>) -> Result<T, LookupError> {
+pub(crate) async fn bounded<T>(
+    limit: Duration,
+    lookup: impl Future<Output = Result<T, LookupError>>,
+) -> Result<T, LookupError> {
     tokio::time::timeout(limit, lookup)
         .await
         .unwrap_or_else(|_| Err(LookupError::Failed(format!("no answer within {} s", limit.as_secs()))))
