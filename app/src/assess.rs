@@ -79,8 +79,8 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             // Unreadable: nothing could be judged, and other parsers may accept it; a warning.
             Some(c) if c.parse_error.is_some() => Mark::Warning,
             // DANE-EE pins the certificate: its names, dates and issuer do not count (RFC 7672 §3.1.1).
-            Some(_) if dane(a, AddressDane::ee_matched) => {
-                if weak_key(a).is_some() {
+            Some(c) if dane(a, AddressDane::ee_matched) => {
+                if weak_key(c).is_some() {
                     Mark::Warning
                 } else {
                     Mark::Ok
@@ -91,7 +91,7 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
                 if ((!c.trusted || c.self_signed) && !dane(a, AddressDane::ta_matched))
                     || !c.hostname_matches
                     || c.days_until_expiry < EXPIRY_WARNING_DAYS
-                    || weak_key(a).is_some() =>
+                    || weak_key(c).is_some() =>
             {
                 Mark::Warning
             }
@@ -121,8 +121,8 @@ fn dane(a: &AddressReport, test: fn(&AddressDane) -> bool) -> bool {
 }
 
 /// The leaf's key algorithm and size when it is a weak RSA key.
-fn weak_key(a: &AddressReport) -> Option<(String, u32)> {
-    let leaf = a.certificate.as_ref()?.chain.first()?;
+fn weak_key(c: &CertificateReport) -> Option<(String, u32)> {
+    let leaf = c.chain.first()?;
     match leaf.key_bits {
         Some(bits) if leaf.key_algorithm == "RSA" && bits < MIN_RSA_BITS => Some((leaf.key_algorithm.clone(), bits)),
         _ => None,
@@ -370,6 +370,11 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
         });
     }
     out.extend(crate::ports::port_findings(&a.ports, &ip));
+    // TLSA records are looked up for port 25 only (`_25._tcp`), so no DANE verdict applies here.
+    for p in &a.ports {
+        let judged = p.certificate.iter().flat_map(|c| judge_certificate(c, None, host));
+        out.extend(judged.map(|f| FindingKind::PortCertificate { ip: ip.clone(), port: p.port, finding: Box::new(f) }));
+    }
     if a.deadline_hit {
         out.push(FindingKind::DeadlineReached { ip: ip.clone() });
     } else if let Some(reason) = &a.error {
@@ -384,14 +389,19 @@ fn out_of_date_intermediates(c: &CertificateReport) -> impl Iterator<Item = &Cer
 }
 
 fn certificate_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
-    let Some(c) = &a.certificate else { return Vec::new() };
+    a.certificate.as_ref().map(|c| judge_certificate(c, a.dane.as_ref(), host)).unwrap_or_default()
+}
+
+/// Findings about one certificate judged against the MX name `host`, given the address's DANE
+/// verdict for that port (if any).
+fn judge_certificate(c: &CertificateReport, tlsa: Option<&AddressDane>, host: &str) -> Vec<FindingKind> {
     if let Some(error) = &c.parse_error {
         return vec![FindingKind::CertificateUnreadable { error: error.clone() }];
     }
     // DANE-EE pins the certificate: say so instead of judging names, dates and issuer.
-    if let Some(record) = a.dane.as_ref().filter(|d| d.ee_matched()).and_then(|d| d.matched.as_ref()) {
+    if let Some(record) = tlsa.filter(|d| d.ee_matched()).and_then(|d| d.matched.as_ref()) {
         let pinned = FindingKind::CertificateDaneEe { record: format!("\"{}\"", record.presentation()) };
-        let weak = weak_key(a).map(|(algorithm, bits)| FindingKind::CertificateWeakKey { algorithm, bits });
+        let weak = weak_key(c).map(|(algorithm, bits)| FindingKind::CertificateWeakKey { algorithm, bits });
         return std::iter::once(pinned).chain(weak).collect();
     }
     let Some(leaf) = c.chain.first() else { return Vec::new() };
@@ -414,7 +424,7 @@ fn certificate_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     if !c.hostname_matches {
         out.push(FindingKind::CertificateNameMismatch { host: host.to_owned(), names: leaf.san.join(", ") });
     }
-    if dane(a, AddressDane::ta_matched) {
+    if tlsa.is_some_and(AddressDane::ta_matched) {
         // A DANE-TA record vouches for the issuer (RFC 7672 §3.1.2); the DANE finding says so.
     } else if c.self_signed {
         out.push(FindingKind::CertificateSelfSigned { subject: leaf.subject.clone() });
@@ -424,7 +434,7 @@ fn certificate_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
             issuer: c.unknown_issuer.clone(),
         });
     }
-    if let Some((algorithm, bits)) = weak_key(a) {
+    if let Some((algorithm, bits)) = weak_key(c) {
         out.push(FindingKind::CertificateWeakKey { algorithm, bits });
     }
     if out.is_empty() {

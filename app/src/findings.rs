@@ -479,6 +479,15 @@ pub enum FindingKind {
         /// The port.
         port: u16,
     },
+    /// A certificate finding about a submission port (465/587), judged as on port 25.
+    PortCertificate {
+        /// Address.
+        ip: String,
+        /// The port.
+        port: u16,
+        /// The certificate finding itself.
+        finding: Box<FindingKind>,
+    },
     /// The MX answer fails DNSSEC validation.
     MxDnssecBogus {
         /// The validator's words.
@@ -659,6 +668,8 @@ impl FindingKind {
             // A limit of the machine running mxray, not a fault of the domain.
             MtaStsPolicyUnavailable { error: crate::policy::FetchError::NoRoute { .. }, .. } => Severity::Info,
             DaneMatched { .. } | CertificateDaneEe { .. } => Severity::Ok,
+            // Mail clients suffer, not mail to the domain: at most a warning.
+            PortCertificate { finding, .. } => finding.severity().min(Severity::Warning),
             DaneNotTested { .. } | PortNotServing { .. } | SubmissionNoAuth { .. } => Severity::Info,
             DaneTlsaUnknown { .. } | DaneTlsaInsecure { .. } | DaneUnusableRecords { .. } => Severity::Warning,
             MxDnssecBogus { .. }
@@ -810,6 +821,7 @@ impl FindingKind {
             PortNotServing { .. } => "port_not_serving",
             PortTlsFailed { .. } => "port_tls_failed",
             SubmissionNoAuth { .. } => "submission_no_auth",
+            PortCertificate { .. } => "port_certificate",
             MxDnssecBogus { .. } => "mx_dnssec_bogus",
             AddressDnssecBogus { .. } => "address_dnssec_bogus",
             DaneTlsaBogus { .. } => "dane_tlsa_bogus",
@@ -939,6 +951,7 @@ impl FindingKind {
             | PortNotServing { .. }
             | PortTlsFailed { .. }
             | SubmissionNoAuth { .. }) => crate::session_texts::texts(k, Lang::En),
+            PortCertificate { ip, port, finding } => crate::ports::certificate_texts(ip, *port, finding, Lang::En),
             MxDnssecBogus { detail } => s("The MX records fail DNSSEC validation", format!("The domain's MX answer is signed, but its signatures do not validate ({detail}); validating resolvers answer SERVFAIL, so senders behind them cannot find your mail servers."), "Fix the zone's signing: re-sign it, check that no signature has expired and that the DS record at the parent matches a current DNSKEY."),
             AddressDnssecBogus { host, detail } => s("The MX host's addresses fail DNSSEC validation", format!("The A/AAAA answer for {host} is signed, but its signatures do not validate ({detail}); validating resolvers answer SERVFAIL, so senders behind them cannot reach it."), "Fix the zone's signing: re-sign it, check that no signature has expired and that the DS record at the parent matches a current DNSKEY."),
             DaneTlsaBogus { host, detail } => s("DANE TLSA records fail DNSSEC validation", format!("The TLSA answer for _25._tcp.{host} does not validate ({detail}); DANE senders (RFC 7672) that get a bogus TLSA answer defer mail to this host instead of delivering it."), "Fix the DNSSEC chain of the zone holding the TLSA records: re-sign it and make the parent's DS record match a current DNSKEY."),
@@ -1053,6 +1066,7 @@ impl FindingKind {
             | PortNotServing { .. }
             | PortTlsFailed { .. }
             | SubmissionNoAuth { .. }) => crate::session_texts::texts(k, Lang::De),
+            PortCertificate { ip, port, finding } => crate::ports::certificate_texts(ip, *port, finding, Lang::De),
             MxDnssecBogus { detail } => s("Die MX-Einträge bestehen die DNSSEC-Prüfung nicht", format!("Die MX-Antwort der Domain ist signiert, aber die Signaturen sind ungültig ({detail}); validierende Resolver antworten SERVFAIL, Absender dahinter finden Ihre Mailserver nicht."), "Die Signierung der Zone reparieren: neu signieren, auf abgelaufene Signaturen prüfen und sicherstellen, dass der DS-Eintrag bei der übergeordneten Zone zu einem aktuellen DNSKEY passt."),
             AddressDnssecBogus { host, detail } => s("Die Adressen des MX-Hosts bestehen die DNSSEC-Prüfung nicht", format!("Die A/AAAA-Antwort für {host} ist signiert, aber die Signaturen sind ungültig ({detail}); validierende Resolver antworten SERVFAIL, Absender dahinter erreichen den Host nicht."), "Die Signierung der Zone reparieren: neu signieren, auf abgelaufene Signaturen prüfen und sicherstellen, dass der DS-Eintrag bei der übergeordneten Zone zu einem aktuellen DNSKEY passt."),
             DaneTlsaBogus { host, detail } => s("DANE-TLSA-Einträge bestehen die DNSSEC-Prüfung nicht", format!("Die TLSA-Antwort für _25._tcp.{host} ist ungültig signiert ({detail}); DANE-Absender (RFC 7672) stellen bei ungültigen TLSA-Antworten nicht zu, sondern halten die Mail zurück."), "Die DNSSEC-Kette der Zone mit den TLSA-Einträgen reparieren: neu signieren und den DS-Eintrag der übergeordneten Zone auf einen aktuellen DNSKEY abstimmen."),
@@ -1191,6 +1205,7 @@ mod tests {
         "{\"code\":\"port_not_serving\",\"ip\":\"x\",\"port\":465,\"detail\":\"x\"}",
         "{\"code\":\"port_tls_failed\",\"ip\":\"x\",\"port\":465,\"detail\":\"x\"}",
         "{\"code\":\"submission_no_auth\",\"ip\":\"x\",\"port\":587}",
+        "{\"code\":\"port_certificate\",\"ip\":\"x\",\"port\":465,\"finding\":{\"code\":\"certificate_valid\",\"days\":1}}",
     ];
 
     #[test]
@@ -1199,7 +1214,7 @@ mod tests {
             let kind: FindingKind = serde_json::from_str(json).expect(json);
             assert_eq!(serde_json::to_value(&kind).unwrap()["code"], kind.code(), "{json}");
         }
-        assert_eq!(CODES_SAMPLE.len(), 61, "one sample per kind");
+        assert_eq!(CODES_SAMPLE.len(), 62, "one sample per kind");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::StepResult;
 use crate::findings::FindingKind;
+use crate::i18n::{pick, Lang};
 use crate::report::{
     BannerReport, CertificateReport, EhloReport, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport,
 };
@@ -132,23 +133,57 @@ pub fn apply(ports: &mut Vec<PortReport>, step: &PortStep) {
     }
 }
 
+/// Why the port gave no SMTP session (connection failed or no 220 greeting), if it did not.
+fn not_serving(p: &PortReport) -> Option<String> {
+    match (&p.tcp, &p.banner) {
+        (Some(t), _) if t.outcome != TcpOutcome::Connected => {
+            Some(t.detail.clone().unwrap_or_else(|| format!("{:?}", t.outcome)))
+        }
+        (_, Some(b)) if b.code != Some(220) => {
+            Some(b.error.clone().unwrap_or_else(|| format!("{} {}", b.code.unwrap_or(0), b.text)))
+        }
+        _ => None,
+    }
+}
+
+/// One line on a port: the session's outcome, TLS (version or why it failed) and the AUTH
+/// mechanisms inside TLS (and whether they are offered in plaintext too).
+pub fn summary(p: &PortReport, lang: Lang) -> String {
+    let none = "—".to_owned();
+    let session = match (not_serving(p), &p.banner) {
+        (Some(why), _) => format!("{} ({why})", pick(lang, "no session", "keine Sitzung")),
+        (None, Some(_)) => pick(lang, "session ok", "Sitzung ok").to_owned(),
+        (None, None) => pick(lang, "not tested", "nicht getestet").to_owned(),
+    };
+    let tls = match &p.starttls {
+        Some(s) if s.outcome == StartTlsOutcome::Ok => s.tls_version.clone().unwrap_or_else(|| "ok".to_owned()),
+        Some(s) => {
+            let why = s.error.clone().unwrap_or_else(|| format!("{:?}", s.outcome));
+            format!("{} ({why})", pick(lang, "failed", "gescheitert"))
+        }
+        None => none.clone(),
+    };
+    let mechanisms = |e: &Option<EhloReport>| e.as_ref().and_then(crate::ehlo_diff::auth_mechanisms);
+    let mut auth = match (mechanisms(&p.ehlo_tls), &p.ehlo_tls) {
+        (Some(m), _) => m.join(" "),
+        (None, Some(_)) => pick(lang, "none", "keins").to_owned(),
+        (None, None) => none,
+    };
+    if mechanisms(&p.ehlo).is_some() {
+        auth.push_str(pick(lang, ", also in plaintext", ", auch im Klartext"));
+    }
+    format!("{session} · TLS: {tls} · AUTH: {auth}")
+}
+
 /// Findings about the extra ports of address `ip`: no session, TLS failing, AUTH offered in
 /// plaintext (587), no AUTH inside TLS.
 pub fn port_findings(ports: &[PortReport], ip: &str) -> Vec<FindingKind> {
     let mut out = Vec::new();
     for p in ports {
         let (ip, port) = (ip.to_owned(), p.port);
-        let not_serving = |detail: String| FindingKind::PortNotServing { ip: ip.clone(), port, detail };
-        match (&p.tcp, &p.banner) {
-            (Some(t), _) if t.outcome != TcpOutcome::Connected => {
-                out.push(not_serving(t.detail.clone().unwrap_or_else(|| format!("{:?}", t.outcome))));
-                continue;
-            }
-            (_, Some(b)) if b.code != Some(220) => {
-                out.push(not_serving(b.error.clone().unwrap_or_else(|| format!("{} {}", b.code.unwrap_or(0), b.text))));
-                continue;
-            }
-            _ => {}
+        if let Some(detail) = not_serving(p) {
+            out.push(FindingKind::PortNotServing { ip, port, detail });
+            continue;
         }
         if let Some(f) = p.ehlo.as_ref().and_then(|e| crate::ehlo_diff::auth_in_plaintext(e, &ip, port)) {
             out.push(f);
@@ -165,6 +200,14 @@ pub fn port_findings(ports: &[PortReport], ip: &str) -> Vec<FindingKind> {
         }
     }
     out
+}
+
+/// Title, detail and remedy of a certificate finding at a submission port: the port 25 texts,
+/// with the address and port named.
+pub(crate) fn certificate_texts(ip: &str, port: u16, finding: &FindingKind, lang: Lang) -> (String, String, String) {
+    let t = finding.texts(lang);
+    let port_word = pick(lang, "port", "Port");
+    (format!("Port {port}: {}", t.title), format!("{ip} {port_word} {port}: {}", t.detail), t.remedy)
 }
 
 #[cfg(test)]
@@ -196,5 +239,33 @@ mod tests {
         assert_eq!((ports[0].port, ports[0].implicit_tls, ports[0].tcp.as_ref()), (465, true, Some(&tcp)));
         let f = port_findings(&ports, "192.0.2.1");
         assert!(matches!(&f[..], [FindingKind::PortNotServing { port: 465, .. }]), "{f:?}");
+    }
+
+    #[test]
+    fn an_expired_certificate_on_465_is_a_warning_of_that_port_not_of_port_25() {
+        use crate::assess::{address_findings, step_mark, Step};
+        let report = crate::render::fixtures::sample();
+        let mut a = report.mx[0].addresses[0].clone();
+        let mut expired = a.certificate.clone().expect("the sample's first address has a certificate");
+        (expired.expired, expired.days_until_expiry) = (true, -3);
+        let port =
+            PortReport { port: SUBMISSIONS, implicit_tls: true, certificate: Some(expired), ..Default::default() };
+        a.ports = vec![port];
+        assert_eq!(step_mark(&a, Step::Certificate), crate::report::Mark::Ok, "port 25's certificate is fine");
+        let found = address_findings(&a, "mx1.example.com");
+        let on_port: Vec<_> = found.iter().filter(|f| matches!(f, FindingKind::PortCertificate { .. })).collect();
+        let [f @ FindingKind::PortCertificate { port: 465, finding, .. }] = &on_port[..] else { panic!("{found:?}") };
+        assert!(matches!(**finding, FindingKind::CertificateExpired { .. }), "{finding:?}");
+        assert!(!found.iter().any(|f| matches!(f, FindingKind::CertificateExpired { .. })), "not a port 25 finding");
+        assert_eq!(f.severity(), crate::findings::Severity::Warning);
+        let (en, de) = (f.texts(Lang::En), f.texts(Lang::De));
+        assert_eq!(en.title, "Port 465: Certificate expired");
+        assert!(en.detail.starts_with("192.0.2.10 port 465: The certificate was valid until"), "{}", en.detail);
+        assert!(de.detail.starts_with("192.0.2.10 Port 465: Das Zertifikat war gültig bis"), "{}", de.detail);
+        let json = serde_json::to_value(f).unwrap();
+        assert_eq!(
+            (json["code"].clone(), json["finding"]["code"].clone()),
+            ("port_certificate".into(), "certificate_expired".into())
+        );
     }
 }

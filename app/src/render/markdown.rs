@@ -48,6 +48,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
             .collect();
         let _ = writeln!(out, "{}\n", marks.join(" · "));
         depth_lines(&mut out, host, lang);
+        port_lines(&mut out, host, lang);
         list(&mut out, &grouped(host), lang);
     }
     out
@@ -92,6 +93,30 @@ fn depth_lines(out: &mut String, host: &MxHost, lang: Lang) {
     }
 }
 
+/// Per address, one line per submission port (session, TLS, AUTH) and one naming the routing
+/// addresses a refused relay probe still took.
+fn port_lines(out: &mut String, host: &MxHost, lang: Lang) {
+    let mut any = false;
+    for a in &host.addresses {
+        let ip = code(&a.ip.to_string());
+        for p in &a.ports {
+            any = true;
+            let summary = crate::ports::summary(p, lang);
+            let _ = writeln!(out, "- {ip} {} {} — {}", Text::Port.get(lang), p.port, escape(&summary));
+        }
+        let accepted = a.open_relay.iter().flat_map(|r| &r.bypass).filter(|b| b.accepted);
+        let forms: Vec<String> = accepted.map(|b| format!("{} ({})", b.form.label(lang), b.summary(lang))).collect();
+        if !forms.is_empty() {
+            any = true;
+            let label = crate::i18n::pick(lang, "routing addresses accepted", "Routing-Adressen angenommen");
+            let _ = writeln!(out, "- {ip} — {label}: {}", escape(&forms.join("; ")));
+        }
+    }
+    if any {
+        out.push('\n');
+    }
+}
+
 /// One line on the transport-security policies: MTA-STS in effect (and its mode) or why not, and
 /// whether TLS-RPT is published.
 fn policy_line(report: &Report, lang: Lang) -> Option<String> {
@@ -102,12 +127,12 @@ fn policy_line(report: &Report, lang: Lang) -> Option<String> {
         (Some(policy), _, _) => format!("{} {}", L::Mode.label(lang), policy.mode.map_or("?", |m| m.label(lang))),
         (None, PolicyRecord::Absent, _) => L::NotPublished.label(lang).to_owned(),
         (None, _, Some(error)) => error.text(lang),
-        (None, _, None) => crate::i18n::pick(lang, "published, but not in effect", "veröffentlicht, aber nicht wirksam").to_owned(),
+        (None, _, None) => {
+            crate::i18n::pick(lang, "published, but not in effect", "veröffentlicht, aber nicht wirksam").to_owned()
+        }
     };
     let rpt_state = match &p.tls_rpt.record {
-        PolicyRecord::Valid { .. } => {
-            p.tls_rpt.rua.iter().map(|t| t.uri.as_str()).collect::<Vec<_>>().join(", ")
-        }
+        PolicyRecord::Valid { .. } => p.tls_rpt.rua.iter().map(|t| t.uri.as_str()).collect::<Vec<_>>().join(", "),
         PolicyRecord::Absent => L::NotPublished.label(lang).to_owned(),
         _ => crate::i18n::pick(lang, "invalid", "ungültig").to_owned(),
     };
@@ -201,6 +226,46 @@ mod tests {
         }
         assert!(!out.contains("Not an open relay"), "ok findings are left out of the summary");
         assert!(!out.contains("<script>"));
+    }
+
+    #[test]
+    fn names_each_extra_port_and_the_routing_addresses_taken() {
+        use crate::bypass::{BypassAttempt, BypassForm};
+        use crate::ports::PortReport;
+        use crate::report::{Extension, TcpOutcome};
+        let mut report = sample();
+        let a = &mut report.mx[0].addresses[0];
+        let mut ehlo_tls = a.ehlo_tls.clone().expect("the sample's first address has EHLO inside TLS");
+        ehlo_tls.extensions.push(Extension { keyword: "AUTH".into(), params: vec!["PLAIN".into(), "LOGIN".into()] });
+        let smtps = PortReport {
+            port: 465,
+            implicit_tls: true,
+            tcp: a.tcp.clone(),
+            banner: a.banner.clone(),
+            starttls: a.starttls.clone(),
+            ehlo_tls: Some(ehlo_tls),
+            ..Default::default()
+        };
+        let mut refused = a.tcp.clone().unwrap();
+        (refused.outcome, refused.detail, refused.port) = (TcpOutcome::Refused, Some("refused".into()), 587);
+        a.ports = vec![smtps, PortReport { port: 587, tcp: Some(refused), ..Default::default() }];
+        let relay = a.open_relay.as_mut().unwrap();
+        relay.bypass = vec![BypassAttempt {
+            form: BypassForm::PercentHack,
+            recipient: "relay-test%example.net@[192.0.2.10]".into(),
+            reply: Some("250 2.1.5 Ok".into()),
+            accepted: true,
+        }];
+        let out = render(&report, Lang::En);
+        for expected in [
+            "- `192.0.2.10` Port 465 — session ok · TLS: TLSv1.3 · AUTH: PLAIN LOGIN\n",
+            "- `192.0.2.10` Port 587 — no session (refused) · TLS: — · AUTH: —\n",
+            "- `192.0.2.10` — routing addresses accepted: percent hack (RCPT TO:\\<relay-test%example.net@\\[192.0.2.10\\]\\> → 250 2.1.5 Ok)\n",
+        ] {
+            assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+        }
+        assert!(!render(&sample(), Lang::En).contains("Port 465"), "no line for ports not probed");
+        assert!(render(&report, Lang::De).contains("Port 587 — keine Sitzung (refused) · TLS: — · AUTH: —"));
     }
 
     #[test]
