@@ -144,12 +144,13 @@ fn policy_line(report: &Report, lang: Lang) -> Option<String> {
     ))
 }
 
-/// A host's findings and its addresses', one entry per code with the addresses that share it.
+/// A host's findings and its addresses', one entry per code and title with the addresses that share it.
 fn grouped(host: &MxHost) -> Vec<(&Finding, Vec<IpAddr>)> {
     let mut out: Vec<(&Finding, Vec<IpAddr>)> = host.findings.iter().map(|f| (f, Vec::new())).collect();
     for a in &host.addresses {
         for f in &a.findings {
-            match out.iter_mut().find(|(seen, _)| seen.code == f.code) {
+            // The title too: one code (`port_certificate`) can carry different findings.
+            match out.iter_mut().find(|(seen, _)| seen.code == f.code && seen.title == f.title) {
                 Some((_, ips)) => ips.push(a.ip),
                 None => out.push((f, vec![a.ip])),
             }
@@ -265,6 +266,18 @@ mod tests {
             assert!(out.contains(expected), "missing {expected:?} in\n{out}");
         }
         assert!(!render(&sample(), Lang::En).contains("Port 465"), "no line for ports not probed");
+        let port_certificate = |port, finding| {
+            crate::FindingKind::PortCertificate { ip: "192.0.2.10".into(), port, finding: Box::new(finding) }
+                .into_finding()
+        };
+        report.mx[0].addresses[0].findings = vec![
+            port_certificate(465, crate::FindingKind::CertificateExpired { not_after: "x".into() }),
+            port_certificate(587, crate::FindingKind::CertificateWeakKey { algorithm: "RSA".into(), bits: 1024 }),
+        ];
+        let out = render(&report, Lang::En);
+        for title in ["**Port 465: Certificate expired** (`192.0.2.10`)", "**Port 587: Weak certificate key**"] {
+            assert!(out.contains(title), "missing {title:?} in\n{out}");
+        }
         assert!(render(&report, Lang::De).contains("Port 587 — keine Sitzung (refused) · TLS: — · AUTH: —"));
     }
 
