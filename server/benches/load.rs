@@ -109,7 +109,7 @@ impl World {
         for (flag, value) in limits {
             args.extend([(*flag).to_owned(), (*value).to_owned()]);
         }
-        let child = Command::new(env!("CARGO_BIN_EXE_mxray"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mxray"))
             .args(&args)
             .env("RUST_LOG", "off")
             .env("LEPTOS_OUTPUT_NAME", "mxray")
@@ -123,6 +123,8 @@ impl World {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("mxray serve did not listen on {addr}");
     }
 }
@@ -260,7 +262,7 @@ fn outcome(response: Result<Response, String>) -> Outcome {
     let text = String::from_utf8_lossy(&response.body);
     match response.status {
         200 => {
-            let Some(last) = text.lines().filter(|l| !l.trim().is_empty()).last() else {
+            let Some(last) = text.lines().rfind(|l| !l.trim().is_empty()) else {
                 return Outcome::Error("an empty stream".into());
             };
             let last: Value = serde_json::from_str(last).unwrap_or(Value::Null);
