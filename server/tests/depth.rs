@@ -382,6 +382,46 @@ async fn answers_that_show_nothing_are_not_tested_never_refused_or_accepted() {
     }
 }
 
+/// The legacy probe starts beside the session once the first EHLO offered STARTTLS: this server
+/// answers the relay probe only after a second connection came, which a legacy probe run after the
+/// session would open only once the relay probe had timed out. Without STARTTLS no extra connection
+/// opens; with STARTTLS offered but refused the probe's answer is not reported.
+#[tokio::test]
+async fn the_legacy_probe_runs_beside_the_session_once_starttls_is_offered() {
+    use app::report::{RelayOutcome, StartTlsOutcome};
+    use mxray_testkit::StartTls;
+    let host = "mx.beside.test";
+    let refused = StartTls::Reject("454 4.7.0 TLS not available due to local problem".into());
+    for (starttls, outcome, connections) in [
+        (None, StartTlsOutcome::Ok, 2),
+        (Some(StartTls::NotOffered), StartTlsOutcome::NotOffered, 1),
+        (Some(refused), StartTlsOutcome::Rejected, 2),
+    ] {
+        let mut lab = common::Lab::new();
+        let mut s = Scenario::good(host, lab.ca.valid(&[host]));
+        s.rcpt_waits_for_connections = Some(connections);
+        s.starttls = starttls.unwrap_or(s.starttls);
+        lab.mx("beside.test", 10, host, "192.0.2.70", s).await;
+        let depth = DepthChecks { legacy_tls: true, ..Default::default() };
+        let engine = lab.engine(common::Limits::default(), true).with_depth(depth);
+        let (report, _) = common::run(&engine, "beside.test").await;
+        let a = &report.mx[0].addresses[0];
+        assert_eq!(a.starttls.as_ref().map(|t| t.outcome), Some(outcome), "{:?}", a.transcript);
+        let relay = a.open_relay.as_ref().map(|r| r.outcome);
+        assert_eq!(relay, Some(RelayOutcome::Refused), "{outcome:?}: answered at once: {:?}", a.transcript);
+        assert_eq!((a.connections, lab.servers[0].connections()), (connections as u8, connections), "{outcome:?}");
+        let legacy = a.tls_versions.as_ref().and_then(|v| v.legacy.clone());
+        let noted = a.transcript.iter().any(|l| l.text.starts_with("legacy TLS probe not reported"));
+        match outcome {
+            StartTlsOutcome::Ok => {
+                assert_eq!(legacy.map(|l| l.outcome), Some(LegacyOutcome::Refused), "rustls refuses TLS 1.1");
+            }
+            StartTlsOutcome::Rejected => assert!(legacy.is_none() && noted, "{:?}", a.transcript),
+            _ => assert!(legacy.is_none() && !noted, "{:?}", a.transcript),
+        }
+    }
+}
+
 /// `mxray check`/`serve` options, parsed as the binary parses them.
 #[derive(clap::Parser)]
 struct Options {

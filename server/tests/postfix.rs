@@ -177,6 +177,16 @@ async fn postfix_sender_domain_check_is_retried_with_the_null_sender() {
     assert_eq!(relay.mail_from.as_deref(), Some("250 2.1.0 Ok"));
     assert_eq!(relay.rcpt_to.as_deref(), Some("454 4.7.1 <relay-test@example.net>: Relay access denied"));
     assert_eq!(relay.outcome, RelayOutcome::Refused, "{relay:?}");
+    // The routing forms follow in the null sender's refused transaction, refused as relaying too.
+    assert_eq!(relay.bypass.len(), 4, "{:?}", a.transcript);
+    assert!(
+        relay
+            .bypass
+            .iter()
+            .all(|b| !b.accepted && b.reply.as_deref().is_some_and(|r| r.contains("Relay access denied"))),
+        "{:?}",
+        relay.bypass
+    );
     assert_polite(&a);
 }
 

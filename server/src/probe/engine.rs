@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{channel, Sender};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 
 use super::clock::now_rfc3339;
@@ -20,7 +20,7 @@ use super::depth::DepthChecks;
 use super::dns::{plan_host, plan_mx, MailDns};
 use super::dnssec::Validator;
 use super::fanout::{AddressSummary, Fanout};
-use super::legacy_tls;
+use super::legacy_tls::{self, LegacyTarget};
 use super::mta_sts::PolicyCheck;
 use super::net::Connector;
 use super::session::{AddressProbe, SessionConfig};
@@ -273,8 +273,9 @@ async fn probe_address<D: MailDns, C: Connector>(
     }
 }
 
-/// Waits for a connection slot (not counted against the deadline), then runs the session and the
-/// legacy TLS probe, one after the other in that slot, within the deadline.
+/// Waits for a connection slot (not counted against the deadline), then runs the session within
+/// the deadline. The legacy TLS probe starts beside it as soon as the session's EHLO offered
+/// STARTTLS, when a second slot is free at once (else it runs after the session, in its slot).
 /// Connections still closing in the background after their goodbye keep the slot until they are
 /// gone (they are still open), without holding up the address's result.
 async fn session<D, C: Connector>(
@@ -285,29 +286,46 @@ async fn session<D, C: Connector>(
 ) -> Option<AddressSummary> {
     let shared = check.shared;
     let queued = Instant::now();
-    // The check's own slot first, so a check waiting on its cap holds no global slot.
-    let (Ok(slot), Ok(permit)) =
-        (Arc::clone(&check.slots).acquire_owned().await, Arc::clone(&shared.permits).acquire_owned().await)
-    else {
-        return None;
-    };
+    let slot = check.slot().await?;
     let queued = queued.elapsed();
     let mut transcript = Transcript::with_budget(Arc::clone(&check.budget));
     if queued >= QUEUED_NOTE {
         transcript.event(&format!("queued {} ms for a free connection slot", millis(queued)));
     }
+    let mut beside = transcript.beside();
     let mut probe = AddressProbe::new(&host, ip, &shared.session, &shared.tls, &shared.connector, fanout, transcript);
     probe.recipient = check.recipient.clone();
+    let (offered, on_offer) = tokio::sync::oneshot::channel();
+    let legacy =
+        LegacyTarget { host: &host, ip, config: &shared.session, tls: &shared.tls, connector: &shared.connector };
     let run = async {
-        probe.run().await;
         if shared.depth.legacy_tls {
-            legacy_tls::run(&mut probe).await;
+            probe.starttls_offered = Some(offered);
+            let main = async {
+                probe.run().await;
+                probe.starttls_offered = None;
+            };
+            let aside = async {
+                on_offer.await.ok()?;
+                let _second = check.slot_now()?;
+                Some(legacy_tls::attempt(&legacy, &mut beside).await)
+            };
+            let legacy_run = tokio::join!(main, aside).1;
+            probe.transcript.absorb(std::mem::take(&mut beside));
+            match legacy_run {
+                Some(run) => legacy_tls::report(&mut probe, run).await,
+                None => legacy_tls::run(&mut probe).await,
+            }
+        } else {
+            probe.run().await;
         }
         for port in &check.extra_ports {
             probe.run_port(*port).await;
         }
     };
     let deadline_hit = tokio::time::timeout(shared.deadline, run).await.is_err();
+    // What the legacy probe said before the deadline cut it short.
+    probe.transcript.absorb(beside);
     if deadline_hit {
         probe.transcript.event(&format!("deadline of {} s reached", shared.deadline.as_secs()));
     }
@@ -325,9 +343,28 @@ async fn session<D, C: Connector>(
         for closing in lingering {
             let _ = closing.await;
         }
-        drop((slot, permit));
+        drop(slot);
     });
     Some(summary)
+}
+
+/// One open connection's place under both caps: the check's and the engine's.
+type Slot = (OwnedSemaphorePermit, OwnedSemaphorePermit);
+
+impl<D, C> CheckContext<'_, D, C> {
+    /// Waits for a slot: the check's own first, so a check waiting on its cap holds no global one.
+    async fn slot(&self) -> Option<Slot> {
+        let mine = Arc::clone(&self.slots).acquire_owned().await.ok()?;
+        let global = Arc::clone(&self.shared.permits).acquire_owned().await.ok()?;
+        Some((mine, global))
+    }
+
+    /// A slot if one is free right now.
+    fn slot_now(&self) -> Option<Slot> {
+        let mine = Arc::clone(&self.slots).try_acquire_owned().ok()?;
+        let global = Arc::clone(&self.shared.permits).try_acquire_owned().ok()?;
+        Some((mine, global))
+    }
 }
 
 fn millis(d: Duration) -> u64 {

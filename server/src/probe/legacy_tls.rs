@@ -10,7 +10,7 @@
 use app::depth::{LegacyOutcome, LegacyTlsProbe, SSL3, TLS10, TLS11};
 use app::report::StartTlsOutcome;
 use app::StepResult;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 use tls_parser::{
     parse_tls_message_alert, parse_tls_message_handshake, Serialize, TlsAlertDescription, TlsAlertSeverity,
@@ -20,8 +20,11 @@ use tls_parser::{
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use super::connection::SmtpConnection;
+use super::fanout::Fanout;
 use super::net::Connector;
-use super::session::AddressProbe;
+use super::session::{AddressProbe, SessionConfig};
+use super::tls::TlsContext;
+use super::transcript::Transcript;
 use super::wire::parse_ehlo;
 
 /// Suites offered, strongest first: ECDHE/DHE and plain RSA key exchange with AES-CBC, Camellia,
@@ -41,38 +44,97 @@ const GROUPS: [u16; 4] = [0x001d, 0x0017, 0x0018, 0x0019];
 /// Records read before giving up (warning alerts may come first; a ServerHello may span records).
 const MAX_RECORDS: usize = 4;
 
-/// Runs the legacy probe after the main session, when STARTTLS got as far as a handshake there.
-/// The extra connection is counted in `probe.connections` and its lines are marked in the transcript.
+/// What the legacy probe needs to reach one address: the same settings, roots and connector as
+/// the session it accompanies.
+pub struct LegacyTarget<'a, C: Connector> {
+    /// The MX host name (SNI).
+    pub host: &'a str,
+    /// The address.
+    pub ip: IpAddr,
+    /// Shared settings (EHLO name, step timeout, SMTP port).
+    pub config: &'a SessionConfig,
+    /// Randomness for the ClientHello.
+    pub tls: &'a TlsContext,
+    /// How the connection is made (the SSRF guard sits in it).
+    pub connector: &'a C,
+}
+
+/// The legacy probe's answer and whether it opened a connection.
+pub struct LegacyRun {
+    /// What the probe found, or why it could not tell.
+    pub result: LegacyTlsProbe,
+    /// A connection was opened (it counts for the address).
+    pub connected: bool,
+}
+
+/// Runs the legacy probe after the main session, in its connection slot, when STARTTLS got as
+/// far as a handshake there. The extra connection is counted in `probe.connections` and its lines
+/// are marked in the transcript.
 pub async fn run<C: Connector>(probe: &mut AddressProbe<'_, C>) {
-    let Some(starttls) = probe.sink.starttls() else { return };
-    let reached_tls = matches!(starttls.outcome, StartTlsOutcome::Ok | StartTlsOutcome::HandshakeFailed);
-    if !reached_tls || starttls.pipelined_plaintext {
+    if !reached_tls(probe.sink) {
         return;
     }
-    probe.transcript.event("legacy TLS probe: one extra connection, ClientHello of at most TLS 1.1");
-    let result = attempt(probe).await;
-    probe.transcript.event(&format!("legacy TLS probe: {}; connection closed", result.detail));
-    probe.sink.step(StepResult::LegacyTls(result)).await;
+    probe.settle().await;
+    let target = LegacyTarget {
+        host: probe.host,
+        ip: probe.ip,
+        config: probe.config,
+        tls: probe.tls,
+        connector: probe.connector,
+    };
+    let run = attempt(&target, &mut probe.transcript).await;
+    report(probe, run).await;
+}
+
+/// Reports a probe that ran beside the session (or after it) for the address: counts its
+/// connection and emits its result when the session's STARTTLS reached a handshake. Otherwise the
+/// result says nothing (the probe ran before the session knew), so it is only noted.
+pub async fn report<C: Connector>(probe: &mut AddressProbe<'_, C>, run: LegacyRun) {
+    probe.connections = probe.connections.saturating_add(u8::from(run.connected));
+    if reached_tls(probe.sink) {
+        probe.sink.step(StepResult::LegacyTls(run.result)).await;
+    } else {
+        probe.transcript.event("legacy TLS probe not reported: the session's STARTTLS did not reach a handshake");
+    }
+}
+
+/// The session's STARTTLS reached a TLS handshake (whatever its outcome), so legacy versions
+/// are worth asking about.
+fn reached_tls(sink: &Fanout) -> bool {
+    sink.starttls().is_some_and(|s| {
+        matches!(s.outcome, StartTlsOutcome::Ok | StartTlsOutcome::HandshakeFailed) && !s.pipelined_plaintext
+    })
 }
 
 fn not_tested(detail: String) -> LegacyTlsProbe {
     LegacyTlsProbe { outcome: LegacyOutcome::NotTested, version: None, cipher: None, detail }
 }
 
-/// Connect, greeting, EHLO, STARTTLS, ClientHello, answer.
-async fn attempt<C: Connector>(probe: &mut AddressProbe<'_, C>) -> LegacyTlsProbe {
-    let limit = probe.config.step_timeout;
-    let addr = SocketAddr::new(probe.ip, probe.config.port);
-    probe.settle().await;
-    probe.transcript.event(&format!("legacy TLS probe: connecting to {addr}"));
-    let stream = match tokio::time::timeout(limit, probe.connector.connect(addr)).await {
+/// One short connection: connect, greeting, EHLO, STARTTLS, ClientHello, answer; its lines go
+/// into `t`, marked.
+pub async fn attempt<C: Connector>(target: &LegacyTarget<'_, C>, t: &mut Transcript) -> LegacyRun {
+    t.event("legacy TLS probe: one extra connection, ClientHello of at most TLS 1.1");
+    let mut connected = false;
+    let result = dialogue(target, t, &mut connected).await;
+    t.event(&format!("legacy TLS probe: {}; connection closed", result.detail));
+    LegacyRun { result, connected }
+}
+
+async fn dialogue<C: Connector>(
+    target: &LegacyTarget<'_, C>,
+    t: &mut Transcript,
+    connected: &mut bool,
+) -> LegacyTlsProbe {
+    let limit = target.config.step_timeout;
+    let addr = SocketAddr::new(target.ip, target.config.port);
+    t.event(&format!("legacy TLS probe: connecting to {addr}"));
+    let stream = match tokio::time::timeout(limit, target.connector.connect(addr)).await {
         Ok(Ok(stream)) => stream,
         Ok(Err(e)) => return not_tested(format!("the extra connection failed: {e}")),
         Err(_) => return not_tested(format!("the extra connection got no answer within {} s", limit.as_secs())),
     };
-    probe.connections = probe.connections.saturating_add(1);
+    *connected = true;
     let mut conn = SmtpConnection::new(stream, limit);
-    let t = &mut probe.transcript;
     let refused =
         |step: &str, reply: String| not_tested(format!("the extra connection's {step} was answered \"{reply}\""));
     match conn.read_reply(t).await {
@@ -83,7 +145,7 @@ async fn attempt<C: Connector>(probe: &mut AddressProbe<'_, C>) -> LegacyTlsProb
         }
         Err(e) => return not_tested(format!("the extra connection got no greeting: {e}")),
     }
-    match conn.command(&format!("EHLO {}", probe.config.helo_name), t).await {
+    match conn.command(&format!("EHLO {}", target.config.helo_name), t).await {
         Ok(r) if r.code == 250 && parse_ehlo(&r).1.iter().any(|e| e.keyword == "STARTTLS") => {}
         Ok(r) => {
             let _ = conn.send("QUIT", t).await;
@@ -104,16 +166,16 @@ async fn attempt<C: Connector>(probe: &mut AddressProbe<'_, C>) -> LegacyTlsProb
         return not_tested(format!("{early} bytes arrived after the 220 to STARTTLS on the extra connection"));
     }
     let mut random = [0u8; 32];
-    if probe.tls.provider.secure_random.fill(&mut random).is_err() {
+    if target.tls.provider.secure_random.fill(&mut random).is_err() {
         return not_tested("no random bytes for the ClientHello".into());
     }
-    let Some(hello) = client_hello(probe.host, &random) else {
+    let Some(hello) = client_hello(target.host, &random) else {
         return not_tested("the ClientHello could not be built".into());
     };
-    probe.transcript.event(&format!(
+    t.event(&format!(
         "legacy TLS probe: ClientHello sent (at most TLS 1.1, {} suites, SNI {})",
         SUITES.len(),
-        probe.host
+        target.host
     ));
     match tokio::time::timeout(limit, stream.write_all(&hello)).await {
         Ok(Ok(())) => read_answer(&mut stream, limit).await,

@@ -18,6 +18,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use super::bypass::rcpt_line;
 use super::connection::{SessionError, SmtpConnection};
 use super::fanout::Fanout;
 use super::net::{BlockedTarget, Connector, NoRouteHere};
@@ -95,6 +96,9 @@ pub struct AddressProbe<'a, C: Connector> {
     /// The submission port (465 or 587) being probed, `None` for the MX port: its results go into
     /// port steps, and it gets no relay probe and no second connection.
     pub port: Option<u16>,
+    /// Told when the first EHLO on the MX port offered STARTTLS, so work that needs a STARTTLS
+    /// connection of its own (the legacy TLS probe) can start beside the session.
+    pub starttls_offered: Option<tokio::sync::oneshot::Sender<()>>,
     /// Connections closing in the background after their goodbye; each still counts as open.
     lingering: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -123,6 +127,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             protocol_error: None,
             recipient: config.relay_recipient.clone(),
             port: None,
+            starttls_offered: None,
             lingering: Vec::new(),
         }
     }
@@ -253,6 +258,9 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         }
         let Some(ehlo) = self.ehlo(&mut conn, false, None).await else { return self.quit(conn, false).await };
         let pipelining = ehlo.offers("PIPELINING");
+        if let Some(offered) = self.starttls_offered.take().filter(|_| ehlo.offers("STARTTLS")) {
+            let _ = offered.send(());
+        }
         if !ehlo.offers("STARTTLS") {
             self.emit(StepResult::Starttls(starttls(false, StartTlsOutcome::NotOffered, None))).await;
             return self.relay_and_quit(conn, false, pipelining).await;
@@ -492,8 +500,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     /// The relay probe, then `RSET` and `QUIT`. Never `DATA`. A rejection about something other than
     /// relaying (sender, HELO, client, recipient, greylisting) or any refusal of `MAIL FROM` gets one
     /// more try in the same session with the null sender, which every server must accept (RFC 5321
-    /// §4.5.5). With PIPELINING (RFC 2920)
-    /// each attempt is one write; the goodbye is sent before the verdict is reported and not waited for.
+    /// §4.5.5). With PIPELINING (RFC 2920) each attempt is one write; the goodbye is sent before the
+    /// verdict is reported and not waited for.
     async fn relay_and_quit<S: SmtpStream>(&mut self, mut conn: SmtpConnection<S>, over_tls: bool, pipelining: bool) {
         if self.port.is_some() {
             return self.quit(conn, pipelining).await;
@@ -510,10 +518,11 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         }
         let mut report = relay_report(sender, recipient, over_tls, attempts);
         if alive && report.outcome == RelayOutcome::Refused {
-            // The verdict first; the routing forms are a warning of their own, one more round trip.
+            // The verdict first; the routing forms follow in the refused transaction, one round trip
+            // more. Not sooner: Exim drops the session after three of them (domain literals count as
+            // syntax errors), which would cut off the null sender's retry.
             self.emit(StepResult::OpenRelay(report.clone())).await;
-            let sender = report.attempts.last().map(|a| a.sender.clone()).unwrap_or_default();
-            (report.bypass, alive) = self.bypass(&mut conn, &sender, &report.recipient, pipelining).await;
+            (report.bypass, alive) = self.bypass(&mut conn, &report.recipient, pipelining).await;
         }
         if alive || self.protocol_error.is_some() {
             self.goodbye(&mut conn, pipelining).await;
@@ -535,7 +544,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     ) -> (Option<RelayAttempt>, bool) {
         let mut attempt =
             RelayAttempt { sender: sender.to_owned(), mail_from: None, rcpt_to: None, reason: RelayReason::NoReply };
-        let (mail, rcpt) = (format!("MAIL FROM:<{sender}>"), format!("RCPT TO:<{recipient}>"));
+        let (mail, rcpt) = (format!("MAIL FROM:<{sender}>"), rcpt_line(recipient));
         if pipelining {
             let group: Vec<&str> = reset.then_some("RSET").into_iter().chain([mail.as_str(), rcpt.as_str()]).collect();
             if let Err(e) = conn.send_group(&group, &mut self.transcript).await {

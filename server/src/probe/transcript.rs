@@ -108,6 +108,28 @@ impl Transcript {
         Transcript { budget: Some(budget), ..Self::new() }
     }
 
+    /// An empty transcript for a connection made beside this one: the same start (so times
+    /// compare) and the same check budget; [`Transcript::absorb`] brings its lines back.
+    pub fn beside(&self) -> Self {
+        Transcript { start: self.start, budget: self.budget.clone(), ..Self::new() }
+    }
+
+    /// Appends the lines of a transcript made by [`Transcript::beside`] as one block, as far as this
+    /// transcript's caps allow (their times stay as they were).
+    pub fn absorb(&mut self, other: Transcript) {
+        for line in other.finish() {
+            let need = line.text.len();
+            if self.cut.is_some() || self.lines.len() >= MAX_LINES || self.bytes + need > MAX_BYTES {
+                // What the other took from the shared budget stays taken: the check's bound holds.
+                self.cut.get_or_insert(if self.lines.len() >= MAX_LINES { Cut::Lines } else { Cut::Bytes });
+                self.drop_line(need);
+                continue;
+            }
+            self.bytes += need;
+            self.lines.push(line);
+        }
+    }
+
     /// Milliseconds since the start.
     pub fn elapsed_ms(&self) -> u64 {
         self.start.elapsed().as_millis().try_into().unwrap_or(u64::MAX)
@@ -216,6 +238,32 @@ mod tests {
 
     fn texts(lines: &[TranscriptLine]) -> usize {
         lines.iter().map(|l| l.text.len()).sum()
+    }
+
+    #[test]
+    fn a_transcript_made_beside_comes_back_as_one_block_within_the_caps() {
+        let mut main = Transcript::new();
+        main.event("connecting");
+        let mut aside = main.beside();
+        aside.event("legacy TLS probe: connecting");
+        main.push(Direction::Server, "220 mx");
+        main.absorb(aside);
+        let lines = main.finish();
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["connecting", "220 mx", "legacy TLS probe: connecting"]);
+        assert!(lines[2].at_ms <= lines[1].at_ms, "times stay as they were");
+
+        let mut full = Transcript::new();
+        for _ in 0..MAX_LINES {
+            full.event("x");
+        }
+        let mut aside = full.beside();
+        aside.event("one more");
+        aside.event("and another");
+        full.absorb(aside);
+        let lines = full.finish();
+        assert_eq!(lines.len(), MAX_LINES + 1);
+        assert_eq!(lines[MAX_LINES].text, format!("transcript cut at {MAX_LINES} lines: 2 more lines (19 B) not kept"));
     }
 
     #[test]

@@ -82,6 +82,10 @@ pub struct Scenario {
     pub rcpt_without_mail: String,
     /// TLS from the first byte with this identity (port 465, RFC 8314): greeting and dialogue inside.
     pub implicit_tls: Option<Identity>,
+    /// Holds each `RCPT TO` reply until the server has accepted this many connections (at most 5 s):
+    /// a client that opens them side by side gets its answer at once, one that opens them one after
+    /// the other waits into its own timeout.
+    pub rcpt_waits_for_connections: Option<usize>,
 }
 
 impl Scenario {
@@ -104,6 +108,7 @@ impl Scenario {
             flood_replies: false,
             rcpt_without_mail: "503 5.5.1 Error: need MAIL command".to_owned(),
             implicit_tls: None,
+            rcpt_waits_for_connections: None,
         }
     }
 
@@ -138,7 +143,7 @@ impl FakeSmtp {
                 // Replies to pipelined commands go out one write each; Nagle would hold the second
                 // until the client's delayed ACK (40 ms), which real servers avoid by flushing once.
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(session(stream, scenario.clone(), cmds.clone()));
+                tokio::spawn(session(stream, scenario.clone(), cmds.clone(), conns.clone()));
             }
         });
         FakeSmtp { addr, connections, commands, task }
@@ -166,12 +171,18 @@ impl Drop for FakeSmtp {
     }
 }
 
-async fn session(stream: tokio::net::TcpStream, scenario: Arc<Scenario>, log: Arc<Mutex<Vec<String>>>) {
+async fn session(
+    stream: tokio::net::TcpStream,
+    scenario: Arc<Scenario>,
+    log: Arc<Mutex<Vec<String>>>,
+    connections: Arc<AtomicUsize>,
+) {
+    let server = Server { scenario: &scenario, log: &log, connections: &connections };
     if let Some(identity) = scenario.implicit_tls.clone() {
         let Some(mut tls) = accept(stream, identity).await else { return };
         if let Greeting::Reply(text) = &scenario.greeting {
             if tls.write_all(format!("{text}\r\n").as_bytes()).await.is_ok() {
-                dialogue(tls, &scenario, &log, true).await;
+                dialogue(tls, &server, true).await;
             }
         }
         return;
@@ -214,7 +225,7 @@ async fn session(stream: tokio::net::TcpStream, scenario: Arc<Scenario>, log: Ar
             return;
         }
     }
-    let Some(mut plain) = dialogue(stream, &scenario, &log, false).await else { return };
+    let Some(mut plain) = dialogue(stream, &server, false).await else { return };
     let identity = match &scenario.starttls {
         StartTls::Tls(id) | StartTls::Inject(id) => id.clone(),
         StartTls::Raw(bytes) => {
@@ -232,7 +243,7 @@ async fn session(stream: tokio::net::TcpStream, scenario: Arc<Scenario>, log: Ar
                 return;
             }
         }
-        dialogue(tls, &scenario, &log, true).await;
+        dialogue(tls, &server, true).await;
     }
 }
 
@@ -248,13 +259,16 @@ async fn accept<S: AsyncRead + AsyncWrite + Unpin>(
     TlsAcceptor::from(Arc::new(config)).accept(stream).await.ok()
 }
 
+/// What every session of one fake server shares.
+struct Server<'a> {
+    scenario: &'a Scenario,
+    log: &'a Mutex<Vec<String>>,
+    connections: &'a AtomicUsize,
+}
+
 /// Answers commands until QUIT or close; returns the stream when the client may start TLS.
-async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
-    stream: S,
-    scenario: &Scenario,
-    log: &Mutex<Vec<String>>,
-    in_tls: bool,
-) -> Option<S> {
+async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, server: &Server<'_>, in_tls: bool) -> Option<S> {
+    let (scenario, log) = (server.scenario, server.log);
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -277,6 +291,12 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
         if verb == "RCPT" && !transaction {
             reader.get_mut().write_all(format!("{}\r\n", scenario.rcpt_without_mail).as_bytes()).await.ok()?;
             continue;
+        }
+        if let Some(wanted) = scenario.rcpt_waits_for_connections.filter(|_| verb == "RCPT") {
+            let until = tokio::time::Instant::now() + Duration::from_secs(5);
+            while server.connections.load(Ordering::SeqCst) < wanted && tokio::time::Instant::now() < until {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
         }
         let scripted: Vec<&String> = scenario.replies.iter().filter(|(v, _)| *v == verb).map(|(_, r)| r).collect();
         let nth = seen.entry(verb.clone()).or_default();
