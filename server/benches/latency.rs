@@ -1,7 +1,8 @@
 //! `cargo bench -p server --bench latency`: one MX with STARTTLS (TLS 1.3) and a refused relay probe,
 //! through a latency proxy on loopback (50 ms round trip, connect emulated), with PIPELINING and
-//! without; and the same domain on plain loopback. Prints wall times and the round trips the proxy
-//! counted; asserts nothing about time.
+//! without, and with the depth checks `mxray check` runs (the legacy TLS probe's extra connection
+//! beside the session, reverse DNS); and the same domain on plain loopback. Prints wall times and
+//! the round trips the proxy counted; asserts nothing about time.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -10,6 +11,7 @@ use app::report::RelayOutcome;
 use app::CheckEvent;
 use common::Lab;
 use mxray_testkit::{LatencyProxy, Scenario};
+use server::probe::depth::DepthChecks;
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 7;
@@ -20,8 +22,13 @@ const DOMAIN: &str = "latency.test";
 #[tokio::main]
 async fn main() {
     println!("mxray latency benchmark ({RUNS} runs each; one MX, STARTTLS, TLS 1.3, relay refused)\n");
-    for (label, pipelining) in [("PIPELINING offered", true), ("no PIPELINING (lock-step)", false)] {
-        through_proxy(label, pipelining).await;
+    let depth = DepthChecks::all(Vec::new(), true);
+    for (label, pipelining, depth) in [
+        ("PIPELINING offered", true, DepthChecks::default()),
+        ("PIPELINING offered, depth checks of `mxray check`", true, depth),
+        ("no PIPELINING (lock-step)", false, DepthChecks::default()),
+    ] {
+        through_proxy(label, pipelining, depth).await;
     }
     on_loopback().await;
 }
@@ -35,13 +42,14 @@ fn scenario(lab: &Lab, pipelining: bool) -> Scenario {
 }
 
 /// Wall time of whole checks and of the relay verdict, through a 50 ms proxy.
-async fn through_proxy(label: &str, pipelining: bool) {
+async fn through_proxy(label: &str, pipelining: bool, depth: DepthChecks) {
     let mut lab = Lab::new();
     let s = scenario(&lab, pipelining);
     lab.mx(DOMAIN, 10, HOST, "192.0.2.25", s).await;
     let proxy = LatencyProxy::start("127.0.1.2:0".parse().unwrap(), lab.servers[0].addr, RTT).await.unwrap();
     lab.connector.map.insert("192.0.2.25".parse().unwrap(), proxy.addr);
-    let engine = lab.engine(common::Limits::default(), true);
+    let legacy = depth.legacy_tls;
+    let engine = lab.engine(common::Limits::default(), true).with_depth(depth);
     let (mut done, mut verdict) = (Vec::new(), Vec::new());
     for run in 0..RUNS {
         let started = Instant::now();
@@ -58,9 +66,12 @@ async fn through_proxy(label: &str, pipelining: bool) {
         done.push(started.elapsed());
         let relay = report.mx[0].addresses[0].open_relay.as_ref().map(|r| r.outcome);
         assert_eq!(relay, Some(RelayOutcome::Refused), "{report:#?}");
+        let versions = report.mx[0].addresses[0].tls_versions.as_ref();
+        assert_eq!(versions.is_some_and(|v| v.legacy.is_some()), legacy, "{report:#?}");
     }
     let trips = proxy.round_trips() as f64 / RUNS as f64;
-    println!("through a {} ms proxy, {label}: {trips:.1} round trips per check", RTT.as_millis());
+    let connections = if legacy { " (both connections together)" } else { "" };
+    println!("through a {} ms proxy, {label}: {trips:.1} round trips per check{connections}", RTT.as_millis());
     print_times("  whole check (until `done`)", &mut done);
     print_times("  relay verdict (event)     ", &mut verdict);
 }
