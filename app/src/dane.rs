@@ -324,7 +324,7 @@ mod tests {
             CheckEvent::HostDane { mx: 0, dane: host.clone() },
             CheckEvent::MxDnssec { check: secure },
             CheckEvent::HostResolved { mx: 0, host: planned(false) },
-            CheckEvent::Step { mx: 0, ip, step: StepResult::Dane(verdict.clone()) },
+            CheckEvent::Step { mx: 0, ip, step: Box::new(StepResult::Dane(verdict.clone())) },
         ];
         let r = Report::from_events(&events);
         assert_eq!(r.mx[0].dane.as_ref(), Some(&host), "kept across host_resolved");

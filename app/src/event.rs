@@ -43,9 +43,9 @@ pub enum CheckEvent {
         mx: usize,
         /// The address.
         ip: IpAddr,
-        /// What the step found.
+        /// What the step found (boxed: a certificate report is far larger than every other event).
         #[serde(flatten)]
-        step: StepResult,
+        step: Box<StepResult>,
     },
     /// One address finished; its transcript.
     AddressDone {
@@ -83,7 +83,7 @@ pub enum CheckEvent {
     /// The domain's transport-security policies (MTA-STS, TLS-RPT); comes once, before `done`.
     Policies {
         /// What the policy check found.
-        policies: crate::policy::PolicyReport,
+        policies: Box<crate::policy::PolicyReport>,
     },
     /// DANE facts of one MX host: its TLSA records and the DNSSEC status of its lookups.
     HostDane {

@@ -78,7 +78,7 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
             refresh_host(entry);
         }
         CheckEvent::Step { mx, ip, step } => {
-            with_address(report, *mx, ip, |a| match step.clone() {
+            with_address(report, *mx, ip, |a| match (**step).clone() {
                 StepResult::Tcp(t) => a.tcp = Some(t),
                 StepResult::Banner(b) => a.banner = Some(b),
                 StepResult::Ehlo(e) => a.ehlo = Some(e),
@@ -119,7 +119,7 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
                 a.done = true;
             });
         }
-        CheckEvent::Policies { policies } => report.policies = Some(policies.clone()),
+        CheckEvent::Policies { policies } => report.policies = Some((**policies).clone()),
         CheckEvent::HostDane { mx, dane } => {
             let Some(host) = report.mx.get_mut(*mx) else { return };
             host.dane = Some(dane.clone());
@@ -272,7 +272,7 @@ mod tests {
     }
 
     fn step(step: StepResult) -> CheckEvent {
-        CheckEvent::Step { mx: 0, ip: ip(), step }
+        CheckEvent::Step { mx: 0, ip: ip(), step: Box::new(step) }
     }
 
     #[test]
@@ -356,7 +356,7 @@ mod tests {
     #[test]
     fn events_for_unknown_addresses_are_ignored() {
         let mut events = script(RelayOutcome::Refused);
-        events.insert(2, CheckEvent::Step { mx: 7, ip: ip(), step: events[2].clone().step().unwrap() });
+        events.insert(2, CheckEvent::Step { mx: 7, ip: ip(), step: Box::new(events[2].clone().step().unwrap()) });
         let r = Report::from_events(&events);
         assert_eq!(r.mx.len(), 1);
     }
@@ -364,7 +364,7 @@ mod tests {
     impl CheckEvent {
         fn step(self) -> Option<StepResult> {
             match self {
-                CheckEvent::Step { step, .. } => Some(step),
+                CheckEvent::Step { step, .. } => Some(*step),
                 _ => None,
             }
         }

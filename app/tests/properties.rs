@@ -410,7 +410,7 @@ fn event() -> BoxedStrategy<CheckEvent> {
         1 => started,
         2 => resolved,
         1 => (mx(), planned_host()).prop_map(|(mx, host)| CheckEvent::HostResolved { mx, host }),
-        6 => (mx(), ip(), step()).prop_map(|(mx, ip, step)| CheckEvent::Step { mx, ip, step }),
+        6 => (mx(), ip(), step()).prop_map(|(mx, ip, step)| CheckEvent::Step { mx, ip, step: Box::new(step) }),
         2 => address_done(),
         1 => Just(CheckEvent::Heartbeat),
         1 => num().prop_map(|duration_ms| CheckEvent::Done { duration_ms }),

@@ -57,7 +57,8 @@ async fn through_proxy(label: &str, pipelining: bool, depth: DepthChecks) {
         let mut report = app::Report::empty();
         while let Some(event) = futures::StreamExt::next(&mut events).await {
             // The first relay event carries the verdict; a second adds the bypass forms.
-            let relay = matches!(&event, CheckEvent::Step { step: app::StepResult::OpenRelay(_), .. });
+            let relay =
+                matches!(&event, CheckEvent::Step { step, .. } if matches!(**step, app::StepResult::OpenRelay(_)));
             if relay && verdict.len() == run {
                 verdict.push(started.elapsed());
             }

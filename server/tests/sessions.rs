@@ -470,5 +470,5 @@ async fn submission_ports_get_the_same_steps_and_no_relay_probe() {
     // Every port step names its port in the event stream.
     assert!(events
         .iter()
-        .any(|e| matches!(e, app::CheckEvent::Step { step: app::StepResult::Port(p), .. } if p.port == 587)));
+        .any(|e| matches!(e, app::CheckEvent::Step { step, .. } if matches!(&**step, app::StepResult::Port(p) if p.port == 587))));
 }

@@ -188,7 +188,7 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         bypass: vec![],
     }));
     let mut events: Vec<CheckEvent> =
-        steps.into_iter().map(|step| CheckEvent::Step { mx, ip: ip(a.ip), step }).collect();
+        steps.into_iter().map(|step| CheckEvent::Step { mx, ip: ip(a.ip), step: Box::new(step) }).collect();
     let line = |at_ms, dir, text: &str| TranscriptLine { at_ms, dir, text: text.into() };
     events.push(CheckEvent::AddressDone {
         mx,

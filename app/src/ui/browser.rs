@@ -3,10 +3,12 @@
 
 use crate::i18n::Lang;
 
-/// Cookie that remembers the chosen language.
+/// Cookie that remembers the chosen language (read by the server, written by the page).
+#[cfg(any(feature = "ssr", all(target_arch = "wasm32", feature = "hydrate")))]
 pub const LANG_COOKIE: &str = "lang";
 
 /// The cookie (as set by the page or by the server's `Set-Cookie`) that keeps `lang` for a year.
+#[cfg(any(feature = "ssr", all(target_arch = "wasm32", feature = "hydrate")))]
 pub fn lang_cookie(lang: Lang) -> String {
     format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.tag())
 }

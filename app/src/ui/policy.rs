@@ -283,7 +283,7 @@ mod tests {
             ..PolicyFetch::default()
         });
         // The fold judges each MX against the policy and derives the domain's findings.
-        fold(&mut r, &CheckEvent::Policies { policies: p });
+        fold(&mut r, &CheckEvent::Policies { policies: Box::new(p) });
         r
     }
 

@@ -50,7 +50,7 @@ impl DaneRun {
         let (dane, presented) =
             tokio::join!(cell.get_or_init(|| lookup(validator, host, self.limit)), fanout.presented());
         let step = StepResult::Dane(verdict(dane, &presented, &tls.provider, now_unix()));
-        let _ = tx.send(CheckEvent::Step { mx, ip: fanout.ip(), step }).await;
+        let _ = tx.send(CheckEvent::Step { mx, ip: fanout.ip(), step: Box::new(step) }).await;
     }
 }
 

@@ -229,7 +229,7 @@ async fn check_policies<D: MailDns, C: Connector>(shared: Arc<Shared<D, C>>, dom
         permits: &shared.permits,
     };
     let policies = check.run(&domain).await;
-    let _ = tx.send(CheckEvent::Policies { policies }).await;
+    let _ = tx.send(CheckEvent::Policies { policies: Box::new(policies) }).await;
 }
 
 /// Subscribes host `mx` to each of its addresses, starting a probe for every address not probed yet.

@@ -151,15 +151,15 @@ impl Fanout {
     async fn send_to(&self, mx: usize, host: &str, probed_as: &str, record: &Record) {
         let ip = self.ip;
         let event = match record {
-            Record::Step(step) => CheckEvent::Step { mx, ip, step: step.clone() },
+            Record::Step(step) => CheckEvent::Step { mx, ip, step: Box::new(step.clone()) },
             Record::Chain(chain) => match certificate::judge(&self.tls, chain, host, now_unix()) {
-                Some(c) => CheckEvent::Step { mx, ip, step: StepResult::Certificate(c) },
+                Some(c) => CheckEvent::Step { mx, ip, step: Box::new(StepResult::Certificate(c)) },
                 None => return,
             },
             Record::PortChain(port, chain) => match certificate::judge(&self.tls, chain, host, now_unix()) {
                 Some(c) => {
                     let step = StepResult::Port(PortStep { port: *port, step: Box::new(StepResult::Certificate(c)) });
-                    CheckEvent::Step { mx, ip, step }
+                    CheckEvent::Step { mx, ip, step: Box::new(step) }
                 }
                 None => return,
             },
