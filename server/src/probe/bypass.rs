@@ -25,7 +25,7 @@ impl<C: Connector> AddressProbe<'_, C> {
         pipelining: bool,
     ) -> (Vec<BypassAttempt>, bool) {
         let forms: Vec<(BypassForm, String)> =
-            BypassForm::ALL.iter().filter_map(|f| Some((*f, f.address(recipient, self.ip)?))).collect();
+            BypassForm::ALL.iter().filter_map(|f| Some((*f, f.address(recipient, self.target.ip)?))).collect();
         self.transcript.event("relaying was refused: trying routing addresses (relay bypass forms)");
         let lines: Vec<String> = forms.iter().map(|(_, address)| rcpt_line(address)).collect();
         if pipelining {

@@ -20,10 +20,10 @@ use super::depth::DepthChecks;
 use super::dns::{plan_host, plan_mx, MailDns};
 use super::dnssec::Validator;
 use super::fanout::{AddressSummary, Fanout};
-use super::legacy_tls::{self, LegacyTarget};
+use super::legacy_tls;
 use super::mta_sts::PolicyCheck;
 use super::net::Connector;
-use super::session::{AddressProbe, SessionConfig};
+use super::session::{AddressProbe, SessionConfig, Target};
 use super::tls::TlsContext;
 use super::transcript::{Transcript, TranscriptBudget};
 
@@ -293,11 +293,10 @@ async fn session<D, C: Connector>(
         transcript.event(&format!("queued {} ms for a free connection slot", millis(queued)));
     }
     let mut beside = transcript.beside();
-    let mut probe = AddressProbe::new(&host, ip, &shared.session, &shared.tls, &shared.connector, fanout, transcript);
+    let target = Target { host: &host, ip, config: &shared.session, tls: &shared.tls, connector: &shared.connector };
+    let mut probe = AddressProbe::new(target, fanout, transcript);
     probe.recipient = check.recipient.clone();
     let (offered, on_offer) = tokio::sync::oneshot::channel();
-    let legacy =
-        LegacyTarget { host: &host, ip, config: &shared.session, tls: &shared.tls, connector: &shared.connector };
     let run = async {
         if shared.depth.legacy_tls {
             probe.starttls_offered = Some(offered);
@@ -308,7 +307,7 @@ async fn session<D, C: Connector>(
             let aside = async {
                 on_offer.await.ok()?;
                 let _second = check.slot_now()?;
-                Some(legacy_tls::attempt(&legacy, &mut beside).await)
+                Some(legacy_tls::attempt(&target, &mut beside).await)
             };
             let legacy_run = tokio::join!(main, aside).1;
             probe.transcript.absorb(std::mem::take(&mut beside));

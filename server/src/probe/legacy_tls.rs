@@ -10,7 +10,7 @@
 use app::depth::{LegacyOutcome, LegacyTlsProbe, SSL3, TLS10, TLS11};
 use app::report::StartTlsOutcome;
 use app::StepResult;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Duration;
 use tls_parser::{
     parse_tls_message_alert, parse_tls_message_handshake, Serialize, TlsAlertDescription, TlsAlertSeverity,
@@ -22,8 +22,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use super::connection::SmtpConnection;
 use super::fanout::Fanout;
 use super::net::Connector;
-use super::session::{AddressProbe, SessionConfig};
-use super::tls::TlsContext;
+use super::session::{AddressProbe, Target};
 use super::transcript::Transcript;
 use super::wire::parse_ehlo;
 
@@ -44,21 +43,6 @@ const GROUPS: [u16; 4] = [0x001d, 0x0017, 0x0018, 0x0019];
 /// Records read before giving up (warning alerts may come first; a ServerHello may span records).
 const MAX_RECORDS: usize = 4;
 
-/// What the legacy probe needs to reach one address: the same settings, roots and connector as
-/// the session it accompanies.
-pub struct LegacyTarget<'a, C: Connector> {
-    /// The MX host name (SNI).
-    pub host: &'a str,
-    /// The address.
-    pub ip: IpAddr,
-    /// Shared settings (EHLO name, step timeout, SMTP port).
-    pub config: &'a SessionConfig,
-    /// Randomness for the ClientHello.
-    pub tls: &'a TlsContext,
-    /// How the connection is made (the SSRF guard sits in it).
-    pub connector: &'a C,
-}
-
 /// The legacy probe's answer and whether it opened a connection.
 pub struct LegacyRun {
     /// What the probe found, or why it could not tell.
@@ -75,14 +59,7 @@ pub async fn run<C: Connector>(probe: &mut AddressProbe<'_, C>) {
         return;
     }
     probe.settle().await;
-    let target = LegacyTarget {
-        host: probe.host,
-        ip: probe.ip,
-        config: probe.config,
-        tls: probe.tls,
-        connector: probe.connector,
-    };
-    let run = attempt(&target, &mut probe.transcript).await;
+    let run = attempt(&probe.target, &mut probe.transcript).await;
     report(probe, run).await;
 }
 
@@ -112,7 +89,7 @@ fn not_tested(detail: String) -> LegacyTlsProbe {
 
 /// One short connection: connect, greeting, EHLO, STARTTLS, ClientHello, answer; its lines go
 /// into `t`, marked.
-pub async fn attempt<C: Connector>(target: &LegacyTarget<'_, C>, t: &mut Transcript) -> LegacyRun {
+pub async fn attempt<C: Connector>(target: &Target<'_, C>, t: &mut Transcript) -> LegacyRun {
     t.event("legacy TLS probe: one extra connection, ClientHello of at most TLS 1.1");
     let mut connected = false;
     let result = dialogue(target, t, &mut connected).await;
@@ -120,11 +97,7 @@ pub async fn attempt<C: Connector>(target: &LegacyTarget<'_, C>, t: &mut Transcr
     LegacyRun { result, connected }
 }
 
-async fn dialogue<C: Connector>(
-    target: &LegacyTarget<'_, C>,
-    t: &mut Transcript,
-    connected: &mut bool,
-) -> LegacyTlsProbe {
+async fn dialogue<C: Connector>(target: &Target<'_, C>, t: &mut Transcript, connected: &mut bool) -> LegacyTlsProbe {
     let limit = target.config.step_timeout;
     let addr = SocketAddr::new(target.ip, target.config.port);
     t.event(&format!("legacy TLS probe: connecting to {addr}"));

@@ -69,8 +69,8 @@ impl SessionConfig {
     }
 }
 
-/// The probe of one address: its state, its transcript and where its results go.
-pub struct AddressProbe<'a, C: Connector> {
+/// Where and how one address is reached: what every connection to it needs.
+pub struct Target<'a, C: Connector> {
     /// The MX host name used for SNI.
     pub host: &'a str,
     /// The address.
@@ -81,6 +81,20 @@ pub struct AddressProbe<'a, C: Connector> {
     pub tls: &'a TlsContext,
     /// How TCP connections are made (the SSRF guard sits in it).
     pub connector: &'a C,
+}
+
+impl<C: Connector> Clone for Target<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C: Connector> Copy for Target<'_, C> {}
+
+/// The probe of one address: its state, its transcript and where its results go.
+pub struct AddressProbe<'a, C: Connector> {
+    /// The address and how to reach it.
+    pub target: Target<'a, C>,
     /// Where results go: every MX host that lists the address.
     pub sink: &'a Fanout,
     /// Everything said so far.
@@ -105,27 +119,15 @@ pub struct AddressProbe<'a, C: Connector> {
 
 impl<'a, C: Connector> AddressProbe<'a, C> {
     /// A probe that has done nothing yet.
-    pub fn new(
-        host: &'a str,
-        ip: IpAddr,
-        config: &'a SessionConfig,
-        tls: &'a TlsContext,
-        connector: &'a C,
-        sink: &'a Fanout,
-        transcript: Transcript,
-    ) -> Self {
+    pub fn new(target: Target<'a, C>, sink: &'a Fanout, transcript: Transcript) -> Self {
         AddressProbe {
-            host,
-            ip,
-            config,
-            tls,
-            connector,
+            target,
             sink,
             transcript,
             connections: 0,
             error: None,
             protocol_error: None,
-            recipient: config.relay_recipient.clone(),
+            recipient: target.config.relay_recipient.clone(),
             port: None,
             starttls_offered: None,
             lingering: Vec::new(),
@@ -179,20 +181,21 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     /// Port 465: TLS from the first byte (RFC 8314), then greeting and EHLO inside it.
     async fn run_implicit_tls(&mut self) {
         let Some(conn) = self.connect(true).await else { return };
-        if let Err(reason) = usable_server_name(self.host) {
+        if let Err(reason) = usable_server_name(self.target.host) {
             self.transcript.event(&reason);
             self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::NotTestable, Some(reason)))).await;
             return;
         }
         let (stream, _) = conn.into_stream();
-        self.transcript.event(&format!("TLS handshake (SNI {}), implicit TLS", self.host));
-        let (result, chain) = self.tls.handshake(stream, self.host, self.config.step_timeout).await;
+        self.transcript.event(&format!("TLS handshake (SNI {}), implicit TLS", self.target.host));
+        let (result, chain) =
+            self.target.tls.handshake(stream, self.target.host, self.target.config.step_timeout).await;
         let session = match result {
             Ok(session) => session,
             Err(error) => return self.report_handshake_failure(error, &chain).await,
         };
         self.report_tls(session.facts, &chain).await;
-        let mut conn = SmtpConnection::new(session.stream, self.config.step_timeout);
+        let mut conn = SmtpConnection::new(session.stream, self.target.config.step_timeout);
         if !self.greet(&mut conn, true).await {
             return;
         }
@@ -265,7 +268,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             self.emit(StepResult::Starttls(starttls(false, StartTlsOutcome::NotOffered, None))).await;
             return self.relay_and_quit(conn, false, pipelining).await;
         }
-        if let Err(reason) = usable_server_name(self.host) {
+        if let Err(reason) = usable_server_name(self.target.host) {
             self.transcript.event(&reason);
             self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::NotTestable, Some(reason)))).await;
             return self.relay_and_quit(conn, false, pipelining).await;
@@ -304,8 +307,9 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
 
     /// TLS handshake, certificate, EHLO inside TLS, relay probe; or the plaintext fallback.
     async fn upgrade(&mut self, stream: C::Stream) {
-        self.transcript.event(&format!("TLS handshake (SNI {})", self.host));
-        let (result, chain) = self.tls.handshake(stream, self.host, self.config.step_timeout).await;
+        self.transcript.event(&format!("TLS handshake (SNI {})", self.target.host));
+        let (result, chain) =
+            self.target.tls.handshake(stream, self.target.host, self.target.config.step_timeout).await;
         match result {
             Err(error) => {
                 self.report_handshake_failure(error, &chain).await;
@@ -314,7 +318,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             Ok(session) => {
                 // EHLO goes out the moment the handshake is done; the results are reported meanwhile.
                 let mut conn =
-                    SmtpConnection::new(session.stream, self.config.step_timeout).continued_after("STARTTLS");
+                    SmtpConnection::new(session.stream, self.target.config.step_timeout).continued_after("STARTTLS");
                 let ehlo_sent = conn.send_group(&[&self.ehlo_line("EHLO")], &mut self.transcript).await;
                 self.report_tls(session.facts, &chain).await;
                 match self.ehlo(&mut conn, true, Some(ehlo_sent)).await {
@@ -343,12 +347,12 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
 
     async fn connect(&mut self, first: bool) -> Option<SmtpConnection<C::Stream>> {
         self.settle().await;
-        let port = self.port.unwrap_or(self.config.port);
-        let addr = SocketAddr::new(self.ip, port);
+        let port = self.port.unwrap_or(self.target.config.port);
+        let addr = SocketAddr::new(self.target.ip, port);
         self.transcript.event(&format!("connecting to {addr}"));
         let started = Instant::now();
-        let limit = self.config.step_timeout;
-        let (outcome, detail, stream) = match tokio::time::timeout(limit, self.connector.connect(addr)).await {
+        let limit = self.target.config.step_timeout;
+        let (outcome, detail, stream) = match tokio::time::timeout(limit, self.target.connector.connect(addr)).await {
             Ok(Ok(stream)) => (TcpOutcome::Connected, None, Some(stream)),
             Ok(Err(e)) => {
                 let (outcome, detail) = connect_failure(&e);
@@ -362,7 +366,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         let connect_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.transcript.event(&match (&detail, outcome) {
             (None, _) => format!("connected in {connect_ms} ms"),
-            (Some(range), TcpOutcome::Blocked) => format!("not connecting: {} is a {range} address", self.ip),
+            (Some(range), TcpOutcome::Blocked) => format!("not connecting: {} is a {range} address", self.target.ip),
             (Some(d), _) => format!("connect failed: {d}"),
         });
         if first {
@@ -449,7 +453,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
 
     /// `EHLO name` or `HELO name`.
     fn ehlo_line(&self, verb: &str) -> String {
-        format!("{verb} {}", self.config.helo_name)
+        format!("{verb} {}", self.target.config.helo_name)
     }
 
     /// The EHLO (or HELO) exchange; `sent` is the outcome of sending EHLO when that already happened.
@@ -507,7 +511,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             return self.quit(conn, pipelining).await;
         }
         let recipient = self.recipient.clone();
-        let sender = self.config.relay_sender.clone();
+        let sender = self.target.config.relay_sender.clone();
         let (first, mut alive) = self.relay_attempt(&mut conn, &sender, &recipient, false, pipelining).await;
         let mut attempts: Vec<RelayAttempt> = first.into_iter().collect();
         // A refusal at MAIL FROM never reached the recipient, whatever it says: the null sender may.
@@ -684,7 +688,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     /// the connection to close in the background, bounded, so the address is done without waiting.
     async fn close<S: SmtpStream>(&mut self, mut conn: SmtpConnection<S>) {
         conn.record_ready(&mut self.transcript).await;
-        self.lingering.push(tokio::spawn(conn.linger(self.config.step_timeout.min(LINGER))));
+        self.lingering.push(tokio::spawn(conn.linger(self.target.config.step_timeout.min(LINGER))));
     }
 }
 
