@@ -292,7 +292,8 @@ async fn session<D, C: Connector>(
     if queued >= QUEUED_NOTE {
         transcript.event(&format!("queued {} ms for a free connection slot", millis(queued)));
     }
-    let mut beside = transcript.beside();
+    // The legacy probe's transcript and whether it connected, kept outside the deadline.
+    let (mut beside, mut beside_connected) = (transcript.beside(), false);
     let target = Target { host: &host, ip, config: &shared.session, tls: &shared.tls, connector: &shared.connector };
     let mut probe = AddressProbe::new(target, fanout, transcript);
     probe.recipient = check.recipient.clone();
@@ -307,12 +308,13 @@ async fn session<D, C: Connector>(
             let aside = async {
                 on_offer.await.ok()?;
                 let _second = check.slot_now()?;
-                Some(legacy_tls::attempt(&target, &mut beside).await)
+                Some(legacy_tls::attempt(&target, &mut beside, &mut beside_connected).await)
             };
-            let legacy_run = tokio::join!(main, aside).1;
+            let legacy = tokio::join!(main, aside).1;
             probe.transcript.absorb(std::mem::take(&mut beside));
-            match legacy_run {
-                Some(run) => legacy_tls::report(&mut probe, run).await,
+            probe.connections = probe.connections.saturating_add(u8::from(std::mem::take(&mut beside_connected)));
+            match legacy {
+                Some(result) => legacy_tls::report(&mut probe, result).await,
                 None => legacy_tls::run(&mut probe).await,
             }
         } else {
@@ -323,8 +325,9 @@ async fn session<D, C: Connector>(
         }
     };
     let deadline_hit = tokio::time::timeout(shared.deadline, run).await.is_err();
-    // What the legacy probe said before the deadline cut it short.
+    // What the legacy probe said (and opened) before the deadline cut it short.
     probe.transcript.absorb(beside);
+    probe.connections = probe.connections.saturating_add(u8::from(beside_connected));
     if deadline_hit {
         probe.transcript.event(&format!("deadline of {} s reached", shared.deadline.as_secs()));
     }

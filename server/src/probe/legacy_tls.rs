@@ -43,14 +43,6 @@ const GROUPS: [u16; 4] = [0x001d, 0x0017, 0x0018, 0x0019];
 /// Records read before giving up (warning alerts may come first; a ServerHello may span records).
 const MAX_RECORDS: usize = 4;
 
-/// The legacy probe's answer and whether it opened a connection.
-pub struct LegacyRun {
-    /// What the probe found, or why it could not tell.
-    pub result: LegacyTlsProbe,
-    /// A connection was opened (it counts for the address).
-    pub connected: bool,
-}
-
 /// Runs the legacy probe after the main session, in its connection slot, when STARTTLS got as
 /// far as a handshake there. The extra connection is counted in `probe.connections` and its lines
 /// are marked in the transcript.
@@ -59,17 +51,18 @@ pub async fn run<C: Connector>(probe: &mut AddressProbe<'_, C>) {
         return;
     }
     probe.settle().await;
-    let run = attempt(&probe.target, &mut probe.transcript).await;
-    report(probe, run).await;
+    let mut connected = false;
+    let result = attempt(&probe.target, &mut probe.transcript, &mut connected).await;
+    probe.connections = probe.connections.saturating_add(u8::from(connected));
+    report(probe, result).await;
 }
 
-/// Reports a probe that ran beside the session (or after it) for the address: counts its
-/// connection and emits its result when the session's STARTTLS reached a handshake. Otherwise the
-/// result says nothing (the probe ran before the session knew), so it is only noted.
-pub async fn report<C: Connector>(probe: &mut AddressProbe<'_, C>, run: LegacyRun) {
-    probe.connections = probe.connections.saturating_add(u8::from(run.connected));
+/// Reports the result of a probe that ran beside the session (or after it) when the session's
+/// STARTTLS reached a handshake. Otherwise the result says nothing (the probe started before the
+/// session knew), so it is only noted.
+pub async fn report<C: Connector>(probe: &mut AddressProbe<'_, C>, result: LegacyTlsProbe) {
     if reached_tls(probe.sink) {
-        probe.sink.step(StepResult::LegacyTls(run.result)).await;
+        probe.sink.step(StepResult::LegacyTls(result)).await;
     } else {
         probe.transcript.event("legacy TLS probe not reported: the session's STARTTLS did not reach a handshake");
     }
@@ -88,13 +81,13 @@ fn not_tested(detail: String) -> LegacyTlsProbe {
 }
 
 /// One short connection: connect, greeting, EHLO, STARTTLS, ClientHello, answer; its lines go
-/// into `t`, marked.
-pub async fn attempt<C: Connector>(target: &Target<'_, C>, t: &mut Transcript) -> LegacyRun {
+/// into `t`, marked, and `connected` turns true once the connection is open (so it is counted even
+/// when a deadline cuts the probe short).
+pub async fn attempt<C: Connector>(target: &Target<'_, C>, t: &mut Transcript, connected: &mut bool) -> LegacyTlsProbe {
     t.event("legacy TLS probe: one extra connection, ClientHello of at most TLS 1.1");
-    let mut connected = false;
-    let result = dialogue(target, t, &mut connected).await;
+    let result = dialogue(target, t, connected).await;
     t.event(&format!("legacy TLS probe: {}; connection closed", result.detail));
-    LegacyRun { result, connected }
+    result
 }
 
 async fn dialogue<C: Connector>(target: &Target<'_, C>, t: &mut Transcript, connected: &mut bool) -> LegacyTlsProbe {
