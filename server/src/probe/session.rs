@@ -110,8 +110,8 @@ pub struct AddressProbe<'a, C: Connector> {
     /// The submission port (465 or 587) being probed, `None` for the MX port: its results go into
     /// port steps, and it gets no relay probe and no second connection.
     pub port: Option<u16>,
-    /// Told when the first EHLO on the MX port offered STARTTLS, so work that needs a STARTTLS
-    /// connection of its own (the legacy TLS probe) can start beside the session.
+    /// Told when the first EHLO on the MX port offered STARTTLS to a host name usable for SNI, so
+    /// work that needs a STARTTLS connection of its own (the legacy TLS probe) can start beside.
     pub starttls_offered: Option<tokio::sync::oneshot::Sender<()>>,
     /// Connections closing in the background after their goodbye; each still counts as open.
     lingering: Vec<tokio::task::JoinHandle<()>>,
@@ -261,9 +261,6 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         }
         let Some(ehlo) = self.ehlo(&mut conn, false, None).await else { return self.quit(conn, false).await };
         let pipelining = ehlo.offers("PIPELINING");
-        if let Some(offered) = self.starttls_offered.take().filter(|_| ehlo.offers("STARTTLS")) {
-            let _ = offered.send(());
-        }
         if !ehlo.offers("STARTTLS") {
             self.emit(StepResult::Starttls(starttls(false, StartTlsOutcome::NotOffered, None))).await;
             return self.relay_and_quit(conn, false, pipelining).await;
@@ -272,6 +269,9 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             self.transcript.event(&reason);
             self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::NotTestable, Some(reason)))).await;
             return self.relay_and_quit(conn, false, pipelining).await;
+        }
+        if let Some(offered) = self.starttls_offered.take() {
+            let _ = offered.send(());
         }
         let reply = match conn.command("STARTTLS", &mut self.transcript).await {
             Ok(reply) => reply,
