@@ -297,9 +297,9 @@ async fn session<D, C: Connector>(
     let target = Target { host: &host, ip, config: &shared.session, tls: &shared.tls, connector: &shared.connector };
     let mut probe = AddressProbe::new(target, fanout, transcript);
     probe.recipient = check.recipient.clone();
-    let (offered, on_offer) = tokio::sync::oneshot::channel();
     let run = async {
         if shared.depth.legacy_tls {
+            let (offered, on_offer) = tokio::sync::oneshot::channel();
             probe.starttls_offered = Some(offered);
             let main = async {
                 probe.run().await;

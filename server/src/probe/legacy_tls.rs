@@ -54,12 +54,12 @@ pub async fn run<C: Connector>(probe: &mut AddressProbe<'_, C>) {
     let mut connected = false;
     let result = attempt(&probe.target, &mut probe.transcript, &mut connected).await;
     probe.connections = probe.connections.saturating_add(u8::from(connected));
-    report(probe, result).await;
+    probe.sink.step(StepResult::LegacyTls(result)).await;
 }
 
-/// Reports the result of a probe that ran beside the session (or after it) when the session's
-/// STARTTLS reached a handshake. Otherwise the result says nothing (the probe started before the
-/// session knew), so it is only noted.
+/// Reports the result of a probe that ran beside the session when the session's STARTTLS reached
+/// a handshake. Otherwise the result says nothing (the probe started before the session knew),
+/// so it is only noted.
 pub async fn report<C: Connector>(probe: &mut AddressProbe<'_, C>, result: LegacyTlsProbe) {
     if reached_tls(probe.sink) {
         probe.sink.step(StepResult::LegacyTls(result)).await;
