@@ -86,9 +86,11 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
                     Mark::Ok
                 }
             }
+            // DANE-TA vouched for the issuer, but the name or the dates fail: DANE senders defer.
+            Some(_) if dane(a, AddressDane::ta_rejected) => Mark::Critical,
             Some(c) if c.expired || c.not_yet_valid || out_of_date_intermediates(c).next().is_some() => Mark::Critical,
             Some(c)
-                if ((!c.trusted || c.self_signed) && !dane(a, AddressDane::ta_matched))
+                if ((!c.trusted || c.self_signed) && !dane(a, AddressDane::ta_anchored))
                     || !c.hostname_matches
                     || c.days_until_expiry < EXPIRY_WARNING_DAYS
                     || weak_key(c).is_some() =>
@@ -383,8 +385,21 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     out
 }
 
-/// The intermediates sent with the leaf (not the leaf, not roots sent along) that are out of date.
-fn out_of_date_intermediates(c: &CertificateReport) -> impl Iterator<Item = &CertificateInfo> {
+/// The intermediates sent with the leaf (not the leaf, not roots sent along) that are out of date
+/// and that senders need: one the verified path does without is only an extra (see `unused_intermediates`).
+pub fn out_of_date_intermediates(c: &CertificateReport) -> impl Iterator<Item = &CertificateInfo> {
+    stale_intermediates(c).filter(|i| !i.off_path)
+}
+
+/// Out-of-date intermediates sent along but not on the path that verified (an old cross-sign,
+/// the AddTrust case): validating senders ignore them.
+fn unused_intermediates(c: &CertificateReport) -> impl Iterator<Item = &CertificateInfo> {
+    stale_intermediates(c).filter(|i| i.off_path)
+}
+
+/// Every out-of-date certificate sent above the leaf, roots sent along (self-signed) excepted:
+/// verifiers use their own copy of a root.
+fn stale_intermediates(c: &CertificateReport) -> impl Iterator<Item = &CertificateInfo> {
     c.chain.iter().skip(1).filter(|i| (i.expired || i.not_yet_valid) && i.subject != i.issuer)
 }
 
@@ -424,8 +439,9 @@ fn judge_certificate(c: &CertificateReport, tlsa: Option<&AddressDane>, host: &s
     if !c.hostname_matches {
         out.push(FindingKind::CertificateNameMismatch { host: host.to_owned(), names: leaf.san.join(", ") });
     }
-    if tlsa.is_some_and(AddressDane::ta_matched) {
-        // A DANE-TA record vouches for the issuer (RFC 7672 §3.1.2); the DANE finding says so.
+    if tlsa.is_some_and(AddressDane::ta_anchored) {
+        // A DANE-TA record vouches for the issuer (RFC 7672 §3.1.2); the DANE finding says so, and
+        // whether the name and dates that DANE-TA still checks pass.
     } else if c.self_signed {
         out.push(FindingKind::CertificateSelfSigned { subject: leaf.subject.clone() });
     } else if !c.trusted {
@@ -440,5 +456,10 @@ fn judge_certificate(c: &CertificateReport, tlsa: Option<&AddressDane>, host: &s
     if out.is_empty() {
         out.push(FindingKind::CertificateValid { days: c.days_until_expiry });
     }
+    out.extend(unused_intermediates(c).map(|i| FindingKind::CertificateIntermediateUnused {
+        subject: i.subject.clone(),
+        not_before: i.not_before.clone(),
+        not_after: i.not_after.clone(),
+    }));
     out
 }

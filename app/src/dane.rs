@@ -67,20 +67,104 @@ pub struct HostDane {
     /// The TLSA records as published (empty when there are none or the lookup failed).
     #[serde(default)]
     pub records: Vec<TlsaRecord>,
-    /// DNSSEC status of the host's A/AAAA answers.
+    /// DNSSEC status of the host's A/AAAA answers (CNAMEs on the way included).
     #[serde(default)]
     pub addresses: Option<DnssecCheck>,
+    /// The TLSA base domain when it is not the MX host name: the host's DNSSEC-signed CNAME
+    /// target, where the TLSA records were found (RFC 7672 §2.2.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_domain: Option<String>,
+    /// The owner of an unsigned CNAME the TLSA lookup went through: records reached that way do
+    /// not count (RFC 7672 §2.2), however well the zone they are in is signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insecure_cname: Option<String>,
 }
 
 impl HostDane {
-    /// True when DANE is in force for the host: a secure TLSA set with a usable record (RFC 7672 §2.2).
+    /// True when DANE is in force for the host: a secure TLSA set with a usable record, reached
+    /// without an unsigned CNAME, for a host whose addresses are signed too (RFC 7672 §2.2).
     pub fn in_force(&self) -> bool {
-        self.tlsa.status == DnssecStatus::Secure && self.records.iter().any(TlsaRecord::usable)
+        self.tlsa.status == DnssecStatus::Secure
+            && self.records.iter().any(TlsaRecord::usable)
+            && self.not_in_force().is_none()
+    }
+
+    /// Why records that are published do not count, when that is what stops DANE.
+    pub fn not_in_force(&self) -> Option<NotInForce> {
+        if let Some(cname) = &self.insecure_cname {
+            return Some(NotInForce::InsecureCname { cname: cname.clone() });
+        }
+        // RFC 7672 §2.2.2: with unsigned address records the client does not look for TLSA at all.
+        let unsigned = self.addresses.as_ref().is_some_and(|a| a.status == DnssecStatus::Insecure);
+        unsigned.then_some(NotInForce::InsecureAddresses)
     }
 
     /// The records SMTP senders do not use (usage 0/1, unknown selector or matching type).
     pub fn unusable(&self) -> impl Iterator<Item = &TlsaRecord> {
         self.records.iter().filter(|r| !r.usable())
+    }
+}
+
+/// Why signed TLSA records do not put DANE in force (RFC 7672 §2.2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NotInForce {
+    /// The TLSA lookup went through a CNAME that is not DNSSEC-signed.
+    InsecureCname {
+        /// The CNAME's owner name.
+        cname: String,
+    },
+    /// The MX host's address records (or a CNAME leading to them) are not DNSSEC-signed.
+    InsecureAddresses,
+}
+
+/// What DANE-TA senders still check after a DANE-TA record matched (RFC 7672 §3.1.2, §3.2.3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TaProblem {
+    /// The server's certificate names none of the reference identifiers.
+    NameMismatch {
+        /// The DNS names in the certificate (its subject CN when it has none).
+        names: Vec<String>,
+        /// The names senders accept: the MX host, the TLSA base domain, the mail domain.
+        expected: Vec<String>,
+    },
+    /// A certificate from the server's up to the trust anchor is out of date.
+    OutOfDate {
+        /// Its position in the chain (0 = the server's own).
+        depth: usize,
+        /// Its subject.
+        subject: String,
+        /// Start of its validity.
+        not_before: String,
+        /// End of its validity.
+        not_after: String,
+    },
+}
+
+impl TaProblem {
+    /// The problem in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            TaProblem::NameMismatch { names, expected } => {
+                let (names, expected) = (names.join(", "), expected.join(pick(lang, " or ", " oder ")));
+                pick(
+                    lang,
+                    format!("the certificate names {names}, not {expected}"),
+                    format!("das Zertifikat nennt {names}, nicht {expected}"),
+                )
+            }
+            TaProblem::OutOfDate { depth: 0, not_before, not_after, .. } => pick(
+                lang,
+                format!("the server's certificate is valid only from {not_before} to {not_after}"),
+                format!("das Zertifikat des Servers gilt nur von {not_before} bis {not_after}"),
+            ),
+            TaProblem::OutOfDate { subject, not_before, not_after, .. } => pick(
+                lang,
+                format!("{subject} in the chain is valid only from {not_before} to {not_after}"),
+                format!("{subject} in der Kette gilt nur von {not_before} bis {not_after}"),
+            ),
+        }
     }
 }
 
@@ -94,6 +178,9 @@ pub enum DaneOutcome {
     NoMatch,
     /// DANE is in force, but no TLS session was established: DANE senders will not deliver.
     NoTls,
+    /// A DANE-TA record matched a CA certificate of the chain, but the server's certificate fails
+    /// what DANE-TA still checks (name, dates): DANE senders will not deliver.
+    TaRejected,
     /// DANE is not in force for the host (no secure, usable TLSA records).
     NotApplicable,
     /// Could not be judged (see `detail`).
@@ -114,12 +201,26 @@ pub struct AddressDane {
     /// Why it did not match or was not tested.
     #[serde(default)]
     pub detail: Option<String>,
+    /// What DANE-TA senders reject, when the outcome is `ta_rejected`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ta_problems: Vec<TaProblem>,
 }
 
 impl AddressDane {
     /// A verdict with a reason and no match.
     pub fn without_match(outcome: DaneOutcome, detail: impl Into<String>) -> Self {
-        AddressDane { outcome, matched: None, depth: None, detail: Some(detail.into()) }
+        AddressDane { outcome, matched: None, depth: None, detail: Some(detail.into()), ta_problems: Vec::new() }
+    }
+
+    /// A verdict for `record`, which matched the certificate at `depth` of the chain.
+    pub fn matched(record: &TlsaRecord, depth: usize) -> Self {
+        AddressDane {
+            outcome: DaneOutcome::Matched,
+            matched: Some(record.clone()),
+            depth: Some(depth),
+            detail: None,
+            ta_problems: Vec::new(),
+        }
     }
 
     /// True when a DANE-EE (usage 3) record matched: the certificate's names, dates and issuer do
@@ -132,6 +233,18 @@ impl AddressDane {
     /// name and dates still count (RFC 7672 §3.1.2).
     pub fn ta_matched(&self) -> bool {
         self.outcome == DaneOutcome::Matched && self.matched.as_ref().is_some_and(|r| r.usage == 2)
+    }
+
+    /// True when a DANE-TA record vouches for the issuer, whether or not the certificate then
+    /// passes the name and date checks (its own finding says so when it does not).
+    pub fn ta_anchored(&self) -> bool {
+        matches!(self.outcome, DaneOutcome::Matched | DaneOutcome::TaRejected)
+            && self.matched.as_ref().is_some_and(|r| r.usage == 2)
+    }
+
+    /// True when a DANE-TA record matched but DANE senders reject the certificate.
+    pub fn ta_rejected(&self) -> bool {
+        self.outcome == DaneOutcome::TaRejected
     }
 }
 
@@ -146,6 +259,10 @@ crate::i18n::labels!(DaneOutcome, "The DANE verdict in words.", {
     Matched => ("matches", "passt"),
     NoMatch => ("no match: DANE senders will not deliver", "passt nicht: DANE-Absender stellen nicht zu"),
     NoTls => ("no TLS: DANE senders will not deliver", "kein TLS: DANE-Absender stellen nicht zu"),
+    TaRejected => (
+        "the DANE-TA issuer matches, the certificate fails: DANE senders will not deliver",
+        "der DANE-TA-Aussteller passt, das Zertifikat nicht: DANE-Absender stellen nicht zu"
+    ),
     NotApplicable => ("not in force", "nicht in Kraft"),
     NotTested => ("not tested", "nicht getestet"),
 });
@@ -178,15 +295,23 @@ pub fn host_findings(h: &MxHost) -> Vec<FindingKind> {
     if let Some(a) = d.addresses.as_ref().filter(|a| a.status == DnssecStatus::Bogus) {
         out.push(FindingKind::AddressDnssecBogus { host: host.clone(), detail: a.detail.clone().unwrap_or_default() });
     }
+    let usable = d.records.iter().any(TlsaRecord::usable);
     match d.tlsa.status {
         DnssecStatus::Bogus => out.push(FindingKind::DaneTlsaBogus { host, detail }),
         DnssecStatus::Unknown => out.push(FindingKind::DaneTlsaUnknown { host, detail }),
-        DnssecStatus::Insecure if !d.records.is_empty() => out.push(FindingKind::DaneTlsaInsecure { host }),
+        // Signed records behind an unsigned CNAME: the zone is fine, the way to it is not.
+        DnssecStatus::Insecure if !d.records.is_empty() => match d.not_in_force() {
+            Some(reason @ NotInForce::InsecureCname { .. }) => out.push(FindingKind::DaneNotInForce { host, reason }),
+            _ => out.push(FindingKind::DaneTlsaInsecure { host }),
+        },
         DnssecStatus::Insecure => {}
         DnssecStatus::Secure => {
             let unusable: Vec<String> = d.unusable().map(|r| format!("\"{}\"", r.presentation())).collect();
             if !unusable.is_empty() {
-                out.push(FindingKind::DaneUnusableRecords { host, records: unusable.join(", ") });
+                out.push(FindingKind::DaneUnusableRecords { host: host.clone(), records: unusable.join(", ") });
+            }
+            if let Some(reason) = d.not_in_force().filter(|_| usable) {
+                out.push(FindingKind::DaneNotInForce { host, reason });
             }
         }
     }
@@ -207,6 +332,11 @@ pub fn address_findings(a: &AddressReport) -> Vec<FindingKind> {
             .collect(),
         DaneOutcome::NoMatch => vec![FindingKind::DaneNoMatch { ip, detail }],
         DaneOutcome::NoTls => vec![FindingKind::DaneNoTls { ip, detail }],
+        DaneOutcome::TaRejected => vec![FindingKind::DaneTaRejected {
+            ip,
+            record: d.matched.as_ref().map(|r| format!("\"{}\"", r.presentation())).unwrap_or_default(),
+            problems: d.ta_problems.clone(),
+        }],
         DaneOutcome::NotTested => vec![FindingKind::DaneNotTested { ip, reason: detail }],
         DaneOutcome::NotApplicable => Vec::new(),
     }
@@ -228,6 +358,8 @@ mod tests {
             tlsa: check(DnssecStatus::Secure),
             records: vec![record(1, 1, 1), record(3, 1, 1)],
             addresses: None,
+            base_domain: None,
+            insecure_cname: None,
         };
         assert!(host.in_force());
         assert_eq!(host.unusable().count(), 1);
@@ -254,6 +386,7 @@ mod tests {
             sha256: "AA".into(),
             expired: true,
             not_yet_valid: false,
+            off_path: false,
         };
         a.certificate = Some(crate::report::CertificateReport {
             trusted: false,
@@ -273,12 +406,7 @@ mod tests {
 
     #[test]
     fn dane_ee_excuses_the_certificate_and_dane_ta_only_its_issuer() {
-        let matched = |usage| AddressDane {
-            outcome: DaneOutcome::Matched,
-            matched: Some(record(usage, 1, 1)),
-            depth: Some(0),
-            detail: None,
-        };
+        let matched = |usage| AddressDane::matched(&record(usage, 1, 1), 0);
         let plain = certificate_findings(None);
         assert!(["certificate_expired", "certificate_name_mismatch", "certificate_untrusted"]
             .iter()
@@ -311,6 +439,8 @@ mod tests {
             tlsa: secure.clone(),
             records: vec![record(3, 1, 1), record(1, 1, 1)],
             addresses: Some(secure.clone()),
+            base_domain: None,
+            insecure_cname: None,
         };
         let verdict = AddressDane::without_match(DaneOutcome::NoMatch, "none matches");
         let events = [

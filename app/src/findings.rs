@@ -559,6 +559,41 @@ pub enum FindingKind {
         /// The record that matched.
         record: String,
     },
+    /// A DANE-TA record matched a CA certificate of the chain, but DANE senders still reject the
+    /// server's certificate: it names no reference identifier, or it is out of date.
+    DaneTaRejected {
+        /// Address.
+        ip: String,
+        /// The record that matched.
+        record: String,
+        /// What DANE-TA senders reject.
+        problems: Vec<crate::dane::TaProblem>,
+    },
+    /// Signed, usable TLSA records that still do not put DANE in force (RFC 7672 §2.2).
+    DaneNotInForce {
+        /// The host.
+        host: String,
+        /// Why not.
+        reason: crate::dane::NotInForce,
+    },
+    /// An out-of-date intermediate sent with the chain, but not on the path that verified.
+    CertificateIntermediateUnused {
+        /// Its subject.
+        subject: String,
+        /// Start of its validity.
+        not_before: String,
+        /// End of its validity.
+        not_after: String,
+    },
+    /// An MX host of an MTA-STS policy whose TLS could not be tested from here.
+    MtaStsMxNotTested {
+        /// The host.
+        host: String,
+        /// Why not.
+        reason: crate::policy::UntestedTls,
+        /// The policy mode.
+        mode: crate::policy::StsMode,
+    },
     /// The domain publishes no MTA-STS record.
     MtaStsMissing,
     /// A policy TXT lookup failed.
@@ -664,6 +699,14 @@ impl FindingKind {
                 crate::policy::StsMode::Enforce => Severity::Critical,
                 _ => Severity::Warning,
             },
+            // Not tested is never ok; under enforce an untested host may be one senders refuse.
+            MtaStsMxNotTested { mode, .. } => match mode {
+                crate::policy::StsMode::Enforce => Severity::Warning,
+                _ => Severity::Info,
+            },
+            // Senders that validate ignore it; only a client building its path through it could fail.
+            CertificateIntermediateUnused { .. } | DaneNotInForce { .. } => Severity::Info,
+            DaneTaRejected { .. } => Severity::Critical,
             MtaStsProtected { .. } => Severity::Ok,
             // A limit of the machine running mxray, not a fault of the domain.
             MtaStsPolicyUnavailable { error: crate::policy::FetchError::NoRoute { .. }, .. } => Severity::Info,
@@ -833,6 +876,10 @@ impl FindingKind {
             DaneNoTls { .. } => "dane_no_tls",
             DaneNotTested { .. } => "dane_not_tested",
             CertificateDaneEe { .. } => "certificate_dane_ee",
+            DaneTaRejected { .. } => "dane_ta_rejected",
+            DaneNotInForce { .. } => "dane_not_in_force",
+            CertificateIntermediateUnused { .. } => "certificate_intermediate_unused",
+            MtaStsMxNotTested { .. } => "mta_sts_mx_not_tested",
             MtaStsMissing => "mta_sts_missing",
             PolicyLookupFailed { .. } => "policy_lookup_failed",
             MtaStsRecordMultiple { .. } => "mta_sts_record_multiple",
@@ -951,6 +998,10 @@ impl FindingKind {
             | PortNotServing { .. }
             | PortTlsFailed { .. }
             | SubmissionNoAuth { .. }) => crate::session_texts::texts(k, Lang::En),
+            k @ (DaneTaRejected { .. }
+            | DaneNotInForce { .. }
+            | CertificateIntermediateUnused { .. }
+            | MtaStsMxNotTested { .. }) => crate::trust_texts::texts(k, Lang::En),
             PortCertificate { ip, port, finding } => crate::ports::certificate_texts(ip, *port, finding, Lang::En),
             MxDnssecBogus { detail } => s("The MX records fail DNSSEC validation", format!("The domain's MX answer is signed, but its signatures do not validate ({detail}); validating resolvers answer SERVFAIL, so senders behind them cannot find your mail servers."), "Fix the zone's signing: re-sign it, check that no signature has expired and that the DS record at the parent matches a current DNSKEY."),
             AddressDnssecBogus { host, detail } => s("The MX host's addresses fail DNSSEC validation", format!("The A/AAAA answer for {host} is signed, but its signatures do not validate ({detail}); validating resolvers answer SERVFAIL, so senders behind them cannot reach it."), "Fix the zone's signing: re-sign it, check that no signature has expired and that the DS record at the parent matches a current DNSKEY."),
@@ -1066,6 +1117,10 @@ impl FindingKind {
             | PortNotServing { .. }
             | PortTlsFailed { .. }
             | SubmissionNoAuth { .. }) => crate::session_texts::texts(k, Lang::De),
+            k @ (DaneTaRejected { .. }
+            | DaneNotInForce { .. }
+            | CertificateIntermediateUnused { .. }
+            | MtaStsMxNotTested { .. }) => crate::trust_texts::texts(k, Lang::De),
             PortCertificate { ip, port, finding } => crate::ports::certificate_texts(ip, *port, finding, Lang::De),
             MxDnssecBogus { detail } => s("Die MX-Einträge bestehen die DNSSEC-Prüfung nicht", format!("Die MX-Antwort der Domain ist signiert, aber die Signaturen sind ungültig ({detail}); validierende Resolver antworten SERVFAIL, Absender dahinter finden Ihre Mailserver nicht."), "Die Signierung der Zone reparieren: neu signieren, auf abgelaufene Signaturen prüfen und sicherstellen, dass der DS-Eintrag bei der übergeordneten Zone zu einem aktuellen DNSKEY passt."),
             AddressDnssecBogus { host, detail } => s("Die Adressen des MX-Hosts bestehen die DNSSEC-Prüfung nicht", format!("Die A/AAAA-Antwort für {host} ist signiert, aber die Signaturen sind ungültig ({detail}); validierende Resolver antworten SERVFAIL, Absender dahinter erreichen den Host nicht."), "Die Signierung der Zone reparieren: neu signieren, auf abgelaufene Signaturen prüfen und sicherstellen, dass der DS-Eintrag bei der übergeordneten Zone zu einem aktuellen DNSKEY passt."),
@@ -1206,6 +1261,10 @@ mod tests {
         "{\"code\":\"port_tls_failed\",\"ip\":\"x\",\"port\":465,\"detail\":\"x\"}",
         "{\"code\":\"submission_no_auth\",\"ip\":\"x\",\"port\":587}",
         "{\"code\":\"port_certificate\",\"ip\":\"x\",\"port\":465,\"finding\":{\"code\":\"certificate_valid\",\"days\":1}}",
+        "{\"code\":\"dane_ta_rejected\",\"ip\":\"x\",\"record\":\"x\",\"problems\":[{\"kind\":\"name_mismatch\",\"names\":[],\"expected\":[\"x\"]}]}",
+        "{\"code\":\"dane_not_in_force\",\"host\":\"x\",\"reason\":{\"kind\":\"insecure_addresses\"}}",
+        "{\"code\":\"certificate_intermediate_unused\",\"subject\":\"x\",\"not_before\":\"x\",\"not_after\":\"x\"}",
+        "{\"code\":\"mta_sts_mx_not_tested\",\"host\":\"x\",\"reason\":{\"kind\":\"no_address\"},\"mode\":\"enforce\"}",
     ];
 
     #[test]
@@ -1214,7 +1273,7 @@ mod tests {
             let kind: FindingKind = serde_json::from_str(json).expect(json);
             assert_eq!(serde_json::to_value(&kind).unwrap()["code"], kind.code(), "{json}");
         }
-        assert_eq!(CODES_SAMPLE.len(), 62, "one sample per kind");
+        assert_eq!(CODES_SAMPLE.len(), 66, "one sample per kind");
     }
 
     #[test]

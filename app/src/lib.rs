@@ -23,6 +23,7 @@ pub mod render;
 pub mod report;
 mod session_texts;
 pub mod storage;
+mod trust_texts;
 pub mod ui;
 
 pub use event::{CheckEvent, PlannedHost, StepResult};

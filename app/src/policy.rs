@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use crate::findings::FindingKind;
 use crate::i18n::{labels, pick, Lang};
-use crate::report::{AddressReport, MxHost, MxSource, Report, StartTlsOutcome};
+use crate::report::{AddressReport, MxHost, MxSource, Report, StartTlsOutcome, TcpOutcome};
 
 /// The largest `max_age` RFC 8461 §3.2 allows (about one year), in seconds.
 pub const MAX_AGE_LIMIT: u64 = 31_557_600;
@@ -669,9 +669,8 @@ fn address_tls(a: &AddressReport) -> AddressTls {
     let Some(c) = &a.certificate else {
         return if a.done { AddressTls::NotTested } else { AddressTls::Pending };
     };
-    // Intermediates count, roots sent along (self-signed) do not: verifiers use their own copy.
-    let stale = |i: &&crate::report::CertificateInfo| (i.expired || i.not_yet_valid) && i.subject != i.issuer;
-    let out_of_date = c.expired || c.not_yet_valid || c.chain.iter().skip(1).any(|i| stale(&i));
+    // Only intermediates on the path that verified count (the certificate judgement's own rule).
+    let out_of_date = c.expired || c.not_yet_valid || crate::assess::out_of_date_intermediates(c).next().is_some();
     AddressTls::Failed(if c.parse_error.is_some() {
         TlsPolicyFailure::Unreadable
     } else if !c.hostname_matches {
@@ -683,6 +682,109 @@ fn address_tls(a: &AddressReport) -> AddressTls {
     } else {
         return AddressTls::Valid;
     })
+}
+
+/// Why an MX host's TLS could not be judged against the policy, as its first address tells.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum UntestedTls {
+    /// The host has no address to test.
+    NoAddress,
+    /// No connection to port 25.
+    NoConnection {
+        /// The address.
+        ip: IpAddr,
+        /// What the connection attempt ended in.
+        outcome: TcpOutcome,
+        /// The error or the reason, when there is one.
+        detail: Option<String>,
+    },
+    /// The check's deadline came before STARTTLS.
+    Deadline {
+        /// The address.
+        ip: IpAddr,
+    },
+    /// The session ended before STARTTLS (no greeting, EHLO refused, a broken session).
+    NoSession {
+        /// The address.
+        ip: IpAddr,
+        /// What ended it.
+        detail: String,
+    },
+    /// STARTTLS is offered, but mxray could not test it (e.g. the host name cannot be used for SNI).
+    NotTestable {
+        /// The address.
+        ip: IpAddr,
+        /// Why.
+        detail: String,
+    },
+}
+
+impl UntestedTls {
+    /// The reason in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            UntestedTls::NoAddress => pick(lang, "the host has no address", "der Host hat keine Adresse").to_owned(),
+            UntestedTls::NoConnection { ip, outcome, detail } => {
+                let what = match outcome {
+                    TcpOutcome::Refused => pick(lang, "connection refused", "Verbindung abgelehnt"),
+                    TcpOutcome::Timeout => pick(lang, "no answer in time", "keine Antwort in der Zeit"),
+                    TcpOutcome::Unreachable => pick(lang, "host unreachable", "Host unerreichbar"),
+                    TcpOutcome::Blocked => pick(
+                        lang,
+                        "not a public address, mxray does not connect there",
+                        "keine öffentliche Adresse, mxray verbindet sich dorthin nicht",
+                    ),
+                    TcpOutcome::NoRoute => pick(lang, "no route from this machine", "keine Route von diesem Rechner"),
+                    TcpOutcome::Error | TcpOutcome::Connected => pick(lang, "connection error", "Verbindungsfehler"),
+                };
+                let detail = detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
+                pick(
+                    lang,
+                    format!("{ip}: no connection to port 25 ({what}{detail})"),
+                    format!("{ip}: keine Verbindung zu Port 25 ({what}{detail})"),
+                )
+            }
+            UntestedTls::Deadline { ip } => pick(
+                lang,
+                format!("{ip}: the deadline came before STARTTLS"),
+                format!("{ip}: die Frist lief vor STARTTLS ab"),
+            ),
+            UntestedTls::NoSession { ip, detail } => pick(
+                lang,
+                format!("{ip}: the session ended before STARTTLS ({detail})"),
+                format!("{ip}: die Sitzung endete vor STARTTLS ({detail})"),
+            ),
+            UntestedTls::NotTestable { ip, detail } => pick(
+                lang,
+                format!("{ip}: STARTTLS is offered but could not be tested ({detail})"),
+                format!("{ip}: STARTTLS wird angeboten, ließ sich aber nicht testen ({detail})"),
+            ),
+        }
+    }
+}
+
+/// Why no address of `h` could be tested, from its first address (the host's TLS is `NotTested`,
+/// so none was tested, none failed and none is pending).
+fn untested(h: &MxHost) -> UntestedTls {
+    let Some(a) = h.addresses.first() else { return UntestedTls::NoAddress };
+    let ip = a.ip;
+    if let Some(t) = a.tcp.as_ref().filter(|t| t.outcome != TcpOutcome::Connected) {
+        return UntestedTls::NoConnection { ip, outcome: t.outcome, detail: t.detail.clone() };
+    }
+    if let Some(s) = a.starttls.as_ref().filter(|s| s.outcome == StartTlsOutcome::NotTestable) {
+        return UntestedTls::NotTestable { ip, detail: s.error.clone().unwrap_or_default() };
+    }
+    if a.deadline_hit {
+        return UntestedTls::Deadline { ip };
+    }
+    let banner = a.banner.as_ref().filter(|b| b.code != Some(220)).map(|b| b.error.clone().unwrap_or(b.text.clone()));
+    let ehlo = a.ehlo.as_ref().filter(|e| e.code != Some(250)).map(|e| e.error.clone().unwrap_or(e.host.clone()));
+    let detail = a.error.clone().or(banner).or(ehlo).unwrap_or_else(|| match &a.starttls {
+        Some(_) => "no certificate was recorded".into(),
+        None => "no STARTTLS step was recorded".into(),
+    });
+    UntestedTls::NoSession { ip, detail }
 }
 
 /// Recomputes the per-MX judgement (the fold calls this after every event).
@@ -730,7 +832,7 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
         }
     }
     if let Some(policy) = sts.in_effect() {
-        out.extend(mx_findings(policy, &sts.mx));
+        out.extend(mx_findings(policy, &sts.mx, &r.mx));
     }
     let rpt = &p.tls_rpt;
     match &rpt.record {
@@ -754,8 +856,9 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
     out
 }
 
-/// Findings of a policy in effect: its mode, its lifetime, and each MX against it.
-fn mx_findings(policy: &StsPolicy, mx: &[MxPolicyMatch]) -> Vec<FindingKind> {
+/// Findings of a policy in effect: its mode, its lifetime, and each MX against it (`hosts` are the
+/// report's MX hosts, for why one could not be tested).
+fn mx_findings(policy: &StsPolicy, mx: &[MxPolicyMatch], hosts: &[MxHost]) -> Vec<FindingKind> {
     let mut out = Vec::new();
     let Some(mode) = policy.mode else { return out };
     if mode == StsMode::None {
@@ -778,7 +881,13 @@ fn mx_findings(policy: &StsPolicy, mx: &[MxPolicyMatch]) -> Vec<FindingKind> {
                 mode,
             }),
             (Some(_), MxTls::Valid) => continue,
-            (Some(_), MxTls::Pending | MxTls::NotTested) => {}
+            // A host nobody could test is said so, never passed over in silence.
+            (Some(_), MxTls::NotTested) => out.push(FindingKind::MtaStsMxNotTested {
+                host: m.host.clone(),
+                reason: hosts.iter().find(|h| h.host == m.host).map_or(UntestedTls::NoAddress, untested),
+                mode,
+            }),
+            (Some(_), MxTls::Pending) => {}
         }
         all_pass = false;
     }
@@ -957,6 +1066,8 @@ mod tests {
             tlsa: DnssecCheck { status: DnssecStatus::Secure, detail: None },
             records: vec![TlsaRecord { usage: 3, selector: 1, matching: 1, data: "ab".into() }],
             addresses: None,
+            base_domain: None,
+            insecure_cname: None,
         });
         let mut r = report(StsMode::Enforce, &[], vec![h]);
         r.policies = Some(PolicyReport::default());
@@ -1019,6 +1130,28 @@ mod tests {
         assert!(matches!(&f[0], FindingKind::MtaStsPolicyUnavailable { .. }), "{f:?}");
         assert_eq!(f[0].severity(), crate::Severity::Info);
         assert!(f[0].texts(Lang::En).detail.contains("not tested from here"));
+    }
+
+    #[test]
+    fn an_mx_whose_tls_could_not_be_tested_is_said_so_never_silence() {
+        use crate::report::{TcpOutcome, TcpReport};
+        let untestable = || address("192.0.2.7", Some(StartTlsOutcome::NotTestable), None, true);
+        let mut refused = address("192.0.2.8", None, None, true);
+        refused.tcp = Some(TcpReport {
+            outcome: TcpOutcome::Refused,
+            port: 25,
+            connect_ms: None,
+            detail: Some("connection refused".into()),
+        });
+        for (mode, severity) in
+            [(StsMode::Enforce, crate::Severity::Warning), (StsMode::Testing, crate::Severity::Info)]
+        {
+            for a in [untestable(), refused.clone()] {
+                let r = report(mode, &["mx1.example.com"], vec![host("mx1.example.com", vec![a])]);
+                assert_eq!(codes(&r), ["mta_sts_mx_not_tested", "tls_rpt_missing"], "{mode:?}");
+                assert_eq!(findings(&r)[0].severity(), severity);
+            }
+        }
     }
 
     #[test]

@@ -508,6 +508,10 @@ pub struct CertificateInfo {
     /// Its validity has not begun at the time of the check.
     #[serde(default)]
     pub not_yet_valid: bool,
+    /// Sent, but not on the path that verified to a trusted root: senders that validate build
+    /// their path without it (false when no path verified, or for reports that predate this).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub off_path: bool,
 }
 
 /// Outcome of the open-relay probe.

@@ -257,12 +257,12 @@ fn starttls() -> BoxedStrategy<StartTlsReport> {
 fn certificate() -> BoxedStrategy<CertificateReport> {
     let info = (
         (text(), text(), text(), text(), text(), prop::collection::vec(text(), 0..3)),
-        (text(), prop::option::of(any::<u32>()), text(), text(), any::<bool>(), any::<bool>()),
+        (text(), prop::option::of(any::<u32>()), text(), text(), any::<bool>(), any::<bool>(), any::<bool>()),
     )
         .prop_map(
             |(
                 (subject, issuer, serial, not_before, not_after, san),
-                (key_algorithm, key_bits, signature_algorithm, sha256, expired, not_yet_valid),
+                (key_algorithm, key_bits, signature_algorithm, sha256, expired, not_yet_valid, off_path),
             )| CertificateInfo {
                 subject,
                 issuer,
@@ -276,6 +276,7 @@ fn certificate() -> BoxedStrategy<CertificateReport> {
                 sha256,
                 expired,
                 not_yet_valid,
+                off_path,
             },
         );
     (

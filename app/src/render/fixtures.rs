@@ -224,6 +224,7 @@ fn certificate(host: &str, t: &Tls) -> CertificateReport {
         sha256: sha256.into(),
         expired: false,
         not_yet_valid: false,
+        off_path: false,
     };
     CertificateReport {
         trusted: true,

@@ -46,7 +46,7 @@ impl Aspect {
     /// The finding codes about this aspect.
     fn codes(self) -> &'static [&'static str] {
         match self {
-            Aspect::Dane => &["dane_matched", "dane_no_match", "dane_no_tls", "dane_not_tested"],
+            Aspect::Dane => &["dane_matched", "dane_no_match", "dane_no_tls", "dane_not_tested", "dane_ta_rejected"],
             Aspect::TlsVersions => &["tls_legacy_only", "tls_legacy_accepted", "tls_legacy_not_tested"],
             Aspect::Ptr => &["ptr_missing", "ptr_not_confirmed", "reverse_dns_not_tested", "name_not_ptr"],
             Aspect::Dnsbl => &["dnsbl_listed", "dnsbl_not_tested"],
@@ -60,6 +60,7 @@ enum Says {
     Matched,
     NoMatch,
     NoTls,
+    TaRejected,
     NotInForce,
     NotTested,
     NoneAccepted,
@@ -74,6 +75,7 @@ labels!(Says, "The words.", {
     Matched => ("matches", "passt"),
     NoMatch => ("no TLSA record matches", "kein TLSA-Eintrag passt"),
     NoTls => ("no TLS", "kein TLS"),
+    TaRejected => ("DANE-TA: certificate rejected", "DANE-TA: Zertifikat abgelehnt"),
     NotInForce => ("not in force", "nicht in Kraft"),
     NotTested => ("not tested", "nicht getestet"),
     NoneAccepted => ("none seen accepted", "keine als angenommen gesehen"),
@@ -108,6 +110,7 @@ fn dane(d: &AddressDane, lang: Lang) -> (Mark, String) {
         }
         DaneOutcome::NoMatch => (Mark::Critical, Says::NoMatch.label(lang).to_owned()),
         DaneOutcome::NoTls => (Mark::Critical, Says::NoTls.label(lang).to_owned()),
+        DaneOutcome::TaRejected => (Mark::Critical, Says::TaRejected.label(lang).to_owned()),
         DaneOutcome::NotApplicable => (Mark::NotApplicable, Says::NotInForce.label(lang).to_owned()),
         DaneOutcome::NotTested => (Mark::Inconclusive, Says::NotTested.label(lang).to_owned()),
     }
@@ -224,8 +227,7 @@ mod tests {
         assert!(aspect_chips(&a, Lang::En).is_empty());
 
         let record = TlsaRecord { usage: 3, selector: 1, matching: 1, data: "ab".into() };
-        a.dane =
-            Some(AddressDane { outcome: DaneOutcome::Matched, matched: Some(record), depth: Some(0), detail: None });
+        a.dane = Some(AddressDane::matched(&record, 0));
         a.tls_versions =
             Some(TlsVersions { accepted: vec!["TLSv1.0".into(), "TLSv1.3".into()], ..TlsVersions::default() });
         a.reverse_dns = Some(ReverseDns {

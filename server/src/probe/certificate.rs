@@ -46,13 +46,27 @@ pub fn judge(ctx: &TlsContext, chain: &[CertificateDer<'static>], host: &str, no
             });
         }
     };
-    let infos: Vec<CertificateInfo> = chain.iter().filter_map(|c| describe(c, now)).collect();
     let (not_before, not_after) = (leaf.validity().not_before.timestamp(), leaf.validity().not_after.timestamp());
     let self_signed = leaf.subject().as_raw() == leaf.issuer().as_raw();
     // Judge the chain at a moment every certificate sent is valid (else the leaf), so dates and
     // trust stay separate facts: an expired leaf or intermediate still says whether its chain is trusted.
     let chain_time = chain_time(chain, (not_before, not_after), now);
     let trust = verify(ctx, parsed.as_ref(), chain, chain_time);
+    // Which certificates senders use: the path that verifies now, else the one at that moment. A
+    // sent certificate off both (an old cross-sign) is an extra that validating senders ignore.
+    let path = match trust {
+        Ok(()) => verified_path(ctx, chain, now).or_else(|| verified_path(ctx, chain, chain_time)),
+        Err(_) => None,
+    };
+    let infos: Vec<CertificateInfo> = chain
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let mut info = describe(c, now)?;
+            info.off_path = i > 0 && path.as_ref().is_some_and(|p| !p.contains(&i));
+            Some(info)
+        })
+        .collect();
     let unknown_issuer = matches!(trust, Err(TlsError::InvalidCertificate(CertificateError::UnknownIssuer)))
         .then(|| chain_end(&infos))
         .flatten();
@@ -82,9 +96,36 @@ fn verify(
         leaf,
         &ctx.roots,
         &chain[1..],
-        UnixTime::since_unix_epoch(Duration::from_secs(at.max(0).unsigned_abs())),
+        unix_time(at),
         ctx.provider.signature_verification_algorithms.all,
     )
+}
+
+/// The positions in `chain` of the intermediates on the path that verifies to a trusted root at
+/// `at` (Unix seconds); `None` when no path does. webpki tries trust anchors before the
+/// certificates sent, so an extra sent along (a cross-sign of a trusted root) stays off the path.
+fn verified_path(ctx: &TlsContext, chain: &[CertificateDer<'static>], at: i64) -> Option<Vec<usize>> {
+    let leaf = webpki::EndEntityCert::try_from(chain.first()?).ok()?;
+    let path = leaf
+        .verify_for_usage(
+            ctx.provider.signature_verification_algorithms.all,
+            &ctx.roots.roots,
+            &chain[1..],
+            unix_time(at),
+            webpki::KeyUsage::server_auth(),
+            None,
+            None,
+        )
+        .ok()?;
+    let on_path = path
+        .intermediate_certificates()
+        .filter_map(|c| chain.iter().skip(1).position(|sent| sent.as_ref() == c.der().as_ref()).map(|i| i + 1))
+        .collect();
+    Some(on_path)
+}
+
+fn unix_time(at: i64) -> UnixTime {
+    UnixTime::since_unix_epoch(Duration::from_secs(at.max(0).unsigned_abs()))
 }
 
 /// A moment (Unix seconds) at which every certificate of `chain` is valid, else one at which the
@@ -177,6 +218,7 @@ fn describe(der: &CertificateDer<'_>, now: i64) -> Option<CertificateInfo> {
         sha256: Sha256::digest(der.as_ref()).iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":"),
         expired: now > not_after,
         not_yet_valid: now < not_before,
+        off_path: false,
     })
 }
 
@@ -359,6 +401,45 @@ mod tests {
             "The intermediate certificate CN=mxray test expired intermediate, sent with the leaf, expired on \
              2030-03-12T17:46:40Z; senders that check certificates reject the chain."
         );
+    }
+
+    #[test]
+    fn an_expired_cross_sign_off_the_verified_path_is_only_info() {
+        // The AddTrust case: root → intermediate → leaf verifies, and the server also sends the
+        // root's own key cross-signed by an older root, expired.
+        let (root, old) = (TestCa::new(), TestCa::named("mxray old root"));
+        let intermediate = root.intermediate("mxray test intermediate", at(-30 * DAY), at(700 * DAY));
+        let mut chain = leaf(&intermediate, &[HOST], -1, 365);
+        chain.truncate(2);
+        chain.push(root.cross_signed_by(&old, at(-3000 * DAY), at(-5 * DAY)));
+        let c = judged(&root, &chain);
+        assert!(c.trusted, "{c:?}");
+        let facts: Vec<(bool, bool)> = c.chain.iter().map(|i| (i.expired, i.off_path)).collect();
+        assert_eq!(facts, [(false, false), (false, false), (true, true)], "only the cross-sign is off the path");
+        let (findings, mark) = assessed(&c);
+        assert_eq!(
+            findings,
+            [
+                FindingKind::CertificateValid { days: 365 },
+                FindingKind::CertificateIntermediateUnused {
+                    subject: "CN=mxray test CA".into(),
+                    not_before: "2021-12-29T17:46:40Z".into(),
+                    not_after: "2030-03-12T17:46:40Z".into(),
+                },
+            ]
+        );
+        assert_eq!((findings[1].severity(), mark), (Severity::Info, Mark::Ok));
+        assert!(findings[1].texts(app::Lang::En).remedy.contains("Remove it from the chain file"));
+
+        // Trusting only the old root, the path needs the expired cross-sign: it counts in full.
+        let c = judged(&old, &chain);
+        assert!(!c.trusted && c.chain.iter().all(|i| !i.off_path), "{c:?}");
+        let codes: Vec<&str> = assessed(&c).0.iter().map(FindingKind::code).collect();
+        assert_eq!(codes, ["certificate_intermediate_expired", "certificate_untrusted"]);
+        // An expired intermediate on the path that verifies is still critical (not an extra).
+        let needed = root.intermediate("mxray test expired intermediate", at(-400 * DAY), at(-5 * DAY));
+        let c = judged(&root, &leaf(&needed, &[HOST], -30, 335));
+        assert!(c.trusted && !c.chain[1].off_path, "{c:?}");
     }
 
     #[test]

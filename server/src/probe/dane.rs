@@ -1,19 +1,20 @@
 //! DANE for SMTP (RFC 7672): the chain an address presented in its STARTTLS handshake against the
 //! host's TLSA records. Pure: no lookups, no connections.
 
-use app::dane::{AddressDane, DaneOutcome, DnssecStatus, HostDane, TlsaRecord};
+use app::dane::{AddressDane, DaneOutcome, DnssecStatus, HostDane, NotInForce, TaProblem, TlsaRecord};
 use app::report::StartTlsOutcome;
 use app::StepResult;
-use rustls::client::verify_server_cert_signed_by_trust_anchor;
+use rustls::client::{verify_server_cert_signed_by_trust_anchor, verify_server_name};
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, UnixTime};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::ParsedCertificate;
 use rustls::RootCertStore;
 use sha2::{Digest, Sha256, Sha512};
 use std::time::Duration;
-use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
 use super::certificate::chain_time;
+use super::clock::rfc3339;
 
 /// What one address presented, as far as DANE is concerned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,8 +43,29 @@ pub fn step_presented(step: &StepResult) -> Option<Presented> {
     })
 }
 
-/// The DANE verdict for an address of `host` that presented `presented`, at `now` (Unix seconds).
-pub fn verdict(host: &HostDane, presented: &Presented, provider: &CryptoProvider, now: i64) -> AddressDane {
+/// The names a certificate matched through a DANE-TA record may carry (RFC 7672 §3.2.3): the MX
+/// host name, the TLSA base domain when CNAME expansion made it another name, and the mail domain
+/// when its MX records are DNSSEC-signed (`signed_domain`). Postfix accepts the same set.
+pub fn reference_names(mx_host: &str, dane: &HostDane, signed_domain: Option<&str>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in std::iter::once(mx_host).chain(dane.base_domain.as_deref()).chain(signed_domain) {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// The DANE verdict for an address whose host has the TLSA facts `host` and the reference
+/// identifiers `names` (see [`reference_names`]), and that presented `presented`, at `now` (Unix seconds).
+pub fn verdict(
+    host: &HostDane,
+    names: &[String],
+    presented: &Presented,
+    provider: &CryptoProvider,
+    now: i64,
+) -> AddressDane {
     match host.tlsa.status {
         DnssecStatus::Bogus => {
             return AddressDane::without_match(
@@ -61,7 +83,12 @@ pub fn verdict(host: &HostDane, presented: &Presented, provider: &CryptoProvider
         DnssecStatus::Insecure if !host.records.is_empty() => {
             return AddressDane::without_match(
                 DaneOutcome::NotApplicable,
-                "the TLSA records are not DNSSEC-signed, so senders ignore them",
+                match &host.insecure_cname {
+                    Some(cname) => format!(
+                        "the TLSA records are reached through the CNAME {cname}, which is not DNSSEC-signed, so senders ignore them"
+                    ),
+                    None => "the TLSA records are not DNSSEC-signed, so senders ignore them".into(),
+                },
             );
         }
         DnssecStatus::Insecure => {
@@ -70,7 +97,7 @@ pub fn verdict(host: &HostDane, presented: &Presented, provider: &CryptoProvider
         DnssecStatus::Secure if host.records.is_empty() => {
             return AddressDane::without_match(DaneOutcome::NotApplicable, "no TLSA records are published");
         }
-        DnssecStatus::Secure if !host.in_force() => {
+        DnssecStatus::Secure if !host.records.iter().any(TlsaRecord::usable) => {
             return AddressDane::without_match(
                 DaneOutcome::NotApplicable,
                 "no TLSA record is usable for SMTP (only usages 0/1 or unknown types)",
@@ -78,35 +105,40 @@ pub fn verdict(host: &HostDane, presented: &Presented, provider: &CryptoProvider
         }
         DnssecStatus::Secure => {}
     }
+    // RFC 7672 §2.2.2: unsigned address records (or an unsigned CNAME to them) and senders do not
+    // even look for TLSA records; signed ones then do not matter.
+    if let Some(NotInForce::InsecureAddresses) = host.not_in_force() {
+        return AddressDane::without_match(
+            DaneOutcome::NotApplicable,
+            "the host's address records are not DNSSEC-signed, so senders do not use its TLSA records",
+        );
+    }
     match presented {
         Presented::NoTls(why) => AddressDane::without_match(DaneOutcome::NoTls, why.clone()),
         Presented::NotReached(why) => AddressDane::without_match(DaneOutcome::NotTested, why.clone()),
-        Presented::Chain(chain) => match_chain(&host.records, chain, provider, now),
+        Presented::Chain(chain) => match_chain(&host.records, chain, names, provider, now),
     }
 }
 
-/// The first usable record that matches `chain`: DANE-EE against the server's own certificate,
-/// DANE-TA against a certificate sent above it that the server's certificate chains up to.
+/// The usable record that authenticates `chain`: DANE-EE against the server's own certificate,
+/// DANE-TA against a certificate sent above it that the server's certificate chains up to, with
+/// the server's certificate naming one of `names` and every certificate up to the anchor in date.
+/// A DANE-TA match that fails those checks is the verdict only when no other record authenticates.
 fn match_chain(
     records: &[TlsaRecord],
     chain: &[CertificateDer<'static>],
+    names: &[String],
     provider: &CryptoProvider,
     now: i64,
 ) -> AddressDane {
     let Some(leaf) = chain.first() else {
         return AddressDane::without_match(DaneOutcome::NotTested, "the server sent no certificate");
     };
-    let mut unchained = None;
+    let (mut unchained, mut rejected) = (None, None);
     for record in records.iter().filter(|r| r.usable()) {
-        let matched = |depth: usize| AddressDane {
-            outcome: DaneOutcome::Matched,
-            matched: Some(record.clone()),
-            depth: Some(depth),
-            detail: None,
-        };
         if record.usage == 3 {
             if matches(record, leaf) {
-                return matched(0);
+                return AddressDane::matched(record, 0);
             }
             continue;
         }
@@ -114,11 +146,27 @@ fn match_chain(
             if !matches(record, ta) {
                 continue;
             }
-            match chains_to(chain, depth, provider, now) {
-                Ok(()) => return matched(depth),
-                Err(e) => unchained = Some(format!("{} matches {}, but {e}", record.presentation(), subject(ta))),
+            if let Err(e) = chains_to(chain, depth, provider, now) {
+                unchained = Some(format!("{} matches {}, but {e}", record.presentation(), subject(ta)));
+                continue;
             }
+            let problems = ta_problems(chain, depth, names, now);
+            if problems.is_empty() {
+                return AddressDane::matched(record, depth);
+            }
+            rejected.get_or_insert_with(|| {
+                let said: Vec<String> = problems.iter().map(|p| p.text(app::Lang::En)).collect();
+                AddressDane {
+                    outcome: DaneOutcome::TaRejected,
+                    detail: Some(said.join("; ")),
+                    ta_problems: problems,
+                    ..AddressDane::matched(record, depth)
+                }
+            });
         }
+    }
+    if let Some(rejected) = rejected {
+        return rejected;
     }
     let usable = records.iter().filter(|r| r.usable()).count();
     let hint = association(leaf, 1, 1).map(|a| format!("; the server's key would match \"3 1 1 {}\"", hex(&a)));
@@ -179,6 +227,71 @@ fn chains_to(
     .map_err(|e| format!("the server's certificate does not chain up to it ({e})"))
 }
 
+/// What DANE-TA senders still reject once the chain is anchored at `chain[depth]`: a server
+/// certificate that names none of `names`, and any certificate from it up to the anchor that is
+/// out of date at `now`. Only DANE-EE(3) waives names and dates (RFC 7672 §3.1.1); with DANE-TA(2)
+/// the chain is verified as PKIX would, with the anchor from the DNS (§3.1.2) — OpenSSL's DANE
+/// code, which Postfix and Exim use, checks the time of every certificate in that chain.
+fn ta_problems(chain: &[CertificateDer<'static>], depth: usize, names: &[String], now: i64) -> Vec<TaProblem> {
+    let mut problems: Vec<TaProblem> = name_problem(&chain[0], names).into_iter().collect();
+    for (position, cert) in chain.iter().enumerate().take(depth + 1) {
+        let Ok((_, c)) = X509Certificate::from_der(cert.as_ref()) else { continue };
+        let (from, to) = (c.validity().not_before.timestamp(), c.validity().not_after.timestamp());
+        if now < from || now > to {
+            problems.push(TaProblem::OutOfDate {
+                depth: position,
+                subject: c.subject().to_string(),
+                not_before: rfc3339(from),
+                not_after: rfc3339(to),
+            });
+        }
+    }
+    problems
+}
+
+/// The name problem of a server certificate for the reference identifiers `names`: none when a
+/// DNS name in it matches one (a leftmost wildcard covers one label), or, for a certificate without
+/// DNS names, when its subject CN equals one (RFC 6125 §6.4.4, as OpenSSL's host check does).
+fn name_problem(leaf: &CertificateDer<'_>, names: &[String]) -> Option<TaProblem> {
+    let parsed = ParsedCertificate::try_from(leaf).ok()?;
+    let by_dns_name = |name: &String| {
+        ServerName::try_from(name.as_str()).is_ok_and(|server| verify_server_name(&parsed, &server).is_ok())
+    };
+    if names.iter().any(by_dns_name) {
+        return None;
+    }
+    let (dns_names, common_name) = match X509Certificate::from_der(leaf.as_ref()) {
+        Ok((_, c)) => {
+            (dns_names(&c), c.subject().iter_common_name().next().and_then(|cn| cn.as_str().ok()).map(str::to_owned))
+        }
+        Err(_) => (Vec::new(), None),
+    };
+    if dns_names.is_empty() {
+        let equal = |cn: &String| names.iter().any(|n| n.eq_ignore_ascii_case(cn.trim_end_matches('.')));
+        if common_name.as_ref().is_some_and(equal) {
+            return None;
+        }
+    }
+    let shown = if dns_names.is_empty() { common_name.into_iter().collect() } else { dns_names };
+    Some(TaProblem::NameMismatch { names: shown, expected: names.to_vec() })
+}
+
+/// The DNS names in a certificate's subject alternative name.
+fn dns_names(c: &X509Certificate<'_>) -> Vec<String> {
+    match c.subject_alternative_name() {
+        Ok(Some(ext)) => ext
+            .value
+            .general_names
+            .iter()
+            .filter_map(|n| match n {
+                GeneralName::DNSName(d) => Some((*d).to_owned()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn subject(cert: &CertificateDer<'_>) -> String {
     X509Certificate::from_der(cert.as_ref())
         .map(|(_, c)| c.subject().to_string())
@@ -217,11 +330,17 @@ mod tests {
             tlsa: DnssecCheck { status, detail: None },
             records,
             addresses: None,
+            base_domain: None,
+            insecure_cname: None,
         }
     }
 
+    fn names() -> Vec<String> {
+        vec![HOST.to_owned()]
+    }
+
     fn judge(records: Vec<TlsaRecord>, chain: &[CertificateDer<'static>]) -> AddressDane {
-        verdict(&host(DnssecStatus::Secure, records), &Presented::Chain(chain.to_vec()), &provider(), now())
+        verdict(&host(DnssecStatus::Secure, records), &names(), &Presented::Chain(chain.to_vec()), &provider(), now())
     }
 
     #[test]
@@ -280,7 +399,7 @@ mod tests {
         let chain = ca.leaf(&[HOST], -1, 30).chain;
         let good = record_for(&chain[0], 3, 1, 1).unwrap();
         let presented = Presented::Chain(chain.clone());
-        let outcome = |h: &HostDane, p: &Presented| verdict(h, p, &provider(), now()).outcome;
+        let outcome = |h: &HostDane, p: &Presented| verdict(h, &names(), p, &provider(), now()).outcome;
         assert_eq!(outcome(&host(DnssecStatus::Insecure, vec![good.clone()]), &presented), DaneOutcome::NotApplicable);
         assert_eq!(outcome(&host(DnssecStatus::Bogus, vec![good.clone()]), &presented), DaneOutcome::NotTested);
         assert_eq!(outcome(&host(DnssecStatus::Unknown, vec![]), &presented), DaneOutcome::NotTested);
@@ -293,6 +412,108 @@ mod tests {
         assert_eq!(outcome(&secure, &Presented::NoTls("STARTTLS not offered".into())), DaneOutcome::NoTls);
         assert_eq!(outcome(&secure, &Presented::NotReached("connection refused".into())), DaneOutcome::NotTested);
         assert_eq!(outcome(&secure, &Presented::Chain(vec![])), DaneOutcome::NotTested);
+    }
+
+    #[test]
+    fn dane_ta_still_needs_a_reference_name() {
+        let ca = TestCa::new();
+        let anchor = |chain: &[CertificateDer<'static>]| record_for(&chain[1], 2, 0, 1).unwrap();
+        let other = ca.leaf(&["other.example"], -1, 30).chain;
+        let v = judge(vec![anchor(&other)], &other);
+        assert_eq!((v.outcome, v.depth), (DaneOutcome::TaRejected, Some(1)), "{v:?}");
+        assert!(!v.ta_matched() && v.ta_anchored() && v.ta_rejected());
+        let mismatch = TaProblem::NameMismatch { names: vec!["other.example".into()], expected: vec![HOST.to_owned()] };
+        assert_eq!(v.ta_problems, [mismatch]);
+        assert_eq!(v.detail.as_deref(), Some("the certificate names other.example, not mx.example.test"));
+
+        // Any reference identifier will do: a CNAME target or the signed mail domain.
+        let secure = host(DnssecStatus::Secure, vec![anchor(&other)]);
+        let names = vec![HOST.to_owned(), "other.example".to_owned()];
+        let v = verdict(&secure, &names, &Presented::Chain(other.clone()), &provider(), now());
+        assert_eq!(v.outcome, DaneOutcome::Matched);
+        // A wildcard covers one label.
+        let wild = ca.leaf(&["*.example.test"], -1, 30).chain;
+        assert_eq!(judge(vec![anchor(&wild)], &wild).outcome, DaneOutcome::Matched);
+        // A DANE-EE record for the key still authenticates, whatever the DANE-TA match says.
+        let ee = record_for(&other[0], 3, 1, 1).unwrap();
+        let v = judge(vec![anchor(&other), ee], &other);
+        assert_eq!((v.outcome, v.depth), (DaneOutcome::Matched, Some(0)));
+    }
+
+    #[test]
+    fn dane_ta_falls_back_to_the_common_name_only_without_dns_names() {
+        use rcgen::{CertificateParams, DnType, Issuer, KeyPair};
+        let (ca_key, leaf_key) = (KeyPair::generate().unwrap(), KeyPair::generate().unwrap());
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca_params.distinguished_name.push(DnType::CommonName, "mxray CN CA");
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca_params, ca_key);
+        let chain_for = |cn: &str| {
+            let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+            params.distinguished_name.push(DnType::CommonName, cn);
+            vec![params.signed_by(&leaf_key, &issuer).unwrap().der().clone(), ca_cert.der().clone()]
+        };
+        let anchor = record_for(ca_cert.der(), 2, 0, 1).unwrap();
+        assert_eq!(judge(vec![anchor.clone()], &chain_for(HOST)).outcome, DaneOutcome::Matched);
+        let v = judge(vec![anchor], &chain_for("mx.other.test"));
+        assert_eq!(v.outcome, DaneOutcome::TaRejected);
+        assert!(matches!(&v.ta_problems[0], TaProblem::NameMismatch { names, .. } if names == &["mx.other.test"]));
+    }
+
+    #[test]
+    fn dane_ta_still_needs_every_certificate_up_to_the_anchor_in_date() {
+        let ca = TestCa::new();
+        let expired = ca.leaf(&[HOST], -400, -10).chain;
+        let v = judge(vec![record_for(&expired[1], 2, 1, 1).unwrap()], &expired);
+        assert_eq!(v.outcome, DaneOutcome::TaRejected, "{v:?}");
+        assert!(matches!(v.ta_problems.as_slice(), [TaProblem::OutOfDate { depth: 0, .. }]), "{v:?}");
+        assert!(v.detail.as_deref().unwrap().starts_with("the server's certificate is valid only from"));
+
+        let intermediate = ca.intermediate("mxray old intermediate", at(-400), at(-5));
+        let chain = intermediate.leaf(&[HOST], -30, 300).chain;
+        let v = judge(vec![record_for(&chain[2], 2, 0, 1).unwrap()], &chain);
+        assert!(
+            matches!(v.ta_problems.as_slice(), [TaProblem::OutOfDate { depth: 1, subject, .. }] if subject == "CN=mxray old intermediate"),
+            "{v:?}"
+        );
+        // Anchored at the out-of-date intermediate itself: its own dates count too.
+        let v = judge(vec![record_for(&chain[1], 2, 0, 1).unwrap()], &chain);
+        assert_eq!(v.outcome, DaneOutcome::TaRejected);
+        // DANE-EE waives them.
+        assert_eq!(judge(vec![record_for(&expired[0], 3, 0, 1).unwrap()], &expired).outcome, DaneOutcome::Matched);
+    }
+
+    #[test]
+    fn records_do_not_count_behind_unsigned_addresses_or_an_unsigned_cname() {
+        let ca = TestCa::new();
+        let chain = ca.leaf(&[HOST], -1, 30).chain;
+        let good = record_for(&chain[0], 3, 1, 1).unwrap();
+        let judge_host = |h: &HostDane| verdict(h, &names(), &Presented::Chain(chain.clone()), &provider(), now());
+        let mut unsigned = host(DnssecStatus::Secure, vec![good.clone()]);
+        unsigned.addresses = Some(DnssecCheck { status: DnssecStatus::Insecure, detail: None });
+        assert!(!unsigned.in_force());
+        let v = judge_host(&unsigned);
+        assert_eq!(v.outcome, DaneOutcome::NotApplicable);
+        assert!(v.detail.as_deref().unwrap().contains("address records are not DNSSEC-signed"), "{v:?}");
+        // Signed addresses (or none known) leave the records in force.
+        unsigned.addresses = Some(DnssecCheck { status: DnssecStatus::Secure, detail: None });
+        assert_eq!(judge_host(&unsigned).outcome, DaneOutcome::Matched);
+
+        let mut cname = host(DnssecStatus::Insecure, vec![good]);
+        cname.insecure_cname = Some("_25._tcp.mx.example.test".into());
+        let v = judge_host(&cname);
+        assert_eq!(v.outcome, DaneOutcome::NotApplicable);
+        assert!(v.detail.as_deref().unwrap().contains("through the CNAME _25._tcp.mx.example.test"), "{v:?}");
+    }
+
+    #[test]
+    fn reference_names_are_the_host_its_cname_target_and_the_signed_domain() {
+        let mut h = host(DnssecStatus::Secure, vec![]);
+        assert_eq!(reference_names("MX.example.test.", &h, None), [HOST]);
+        h.base_domain = Some("real.example.test".into());
+        assert_eq!(reference_names(HOST, &h, Some("example.test")), [HOST, "real.example.test", "example.test"]);
+        assert_eq!(reference_names(HOST, &h, Some(HOST)), [HOST, "real.example.test"], "no name twice");
     }
 
     fn at(days: i64) -> time::OffsetDateTime {

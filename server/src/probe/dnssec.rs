@@ -158,10 +158,35 @@ pub struct Validator {
 /// The TLSA records of a name and the DNSSEC status of the answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TlsaAnswer {
-    /// Status of the records (or of the proof that there are none).
+    /// Status of the records (or of the proof that there are none), CNAMEs on the way included.
     pub check: DnssecCheck,
     /// The records (empty when none exist or the lookup failed).
     pub records: Vec<TlsaRecord>,
+    /// The owner of an unsigned CNAME the lookup went through, when it went through one.
+    pub insecure_cname: Option<String>,
+}
+
+impl TlsaAnswer {
+    /// No records, for a lookup that gave no answer (`check` says why).
+    pub fn failed(check: DnssecCheck) -> Self {
+        TlsaAnswer { check, records: Vec::new(), insecure_cname: None }
+    }
+}
+
+/// The DNSSEC status of a host's addresses and the name they are at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddressAnswer {
+    /// The weaker status of the A and AAAA answers, CNAMEs on the way included.
+    pub check: DnssecCheck,
+    /// The name the addresses are at when the host name is a CNAME (the expansion's end).
+    pub target: Option<String>,
+}
+
+/// One validated lookup: its status, the records of the asked type, and the CNAMEs followed.
+struct Validated {
+    check: DnssecCheck,
+    answers: Vec<Record>,
+    cnames: Vec<Record>,
 }
 
 impl Validator {
@@ -232,9 +257,15 @@ impl Validator {
         validating(self.server, &self.options, trust).map_err(|e| e.to_string())
     }
 
-    /// The TLSA records at `_25._tcp.{host}` (RFC 7672 §2.2) with their DNSSEC status.
+    /// The TLSA records at `_25._tcp.{host}` (RFC 7672 §2.2) with their DNSSEC status. A CNAME
+    /// on the way that is not signed makes the whole answer insecure, however well the records'
+    /// own zone is signed: senders do not count records reached that way.
     pub async fn tlsa(&self, host: &str) -> TlsaAnswer {
-        let (check, answers) = self.validated(&tlsa_name(host), RecordType::TLSA).await;
+        let Validated { mut check, answers, cnames } = self.validated(&tlsa_name(host), RecordType::TLSA).await;
+        let insecure_cname = cnames.iter().find(|c| c.proof == Proof::Insecure).map(|c| dotless(&c.name));
+        if let (Some(cname), DnssecStatus::Insecure) = (&insecure_cname, check.status) {
+            check.detail = Some(format!("reached through the CNAME {cname}, which is not DNSSEC-signed"));
+        }
         let records = answers
             .iter()
             .filter_map(|r| match &r.data {
@@ -247,43 +278,57 @@ impl Validator {
                 _ => None,
             })
             .collect();
-        TlsaAnswer { check, records }
+        TlsaAnswer { check, records, insecure_cname }
     }
 
     /// The DNSSEC status of `name`'s records of one type (present or provably absent).
     pub async fn status(&self, name: &str, record_type: RecordType) -> DnssecCheck {
-        self.validated(&fqdn(name), record_type).await.0
+        self.validated(&fqdn(name), record_type).await.check
     }
 
-    /// The DNSSEC status of a host's A and AAAA answers: the weaker of the two.
-    pub async fn address_status(&self, host: &str) -> DnssecCheck {
-        let (v4, v6) = tokio::join!(self.status(host, RecordType::A), self.status(host, RecordType::AAAA));
-        weaker(v4, v6)
+    /// The DNSSEC status of a host's A and AAAA answers (the weaker of the two, every CNAME on
+    /// the way included) and, when the host name is a CNAME, the name the addresses are at.
+    pub async fn addresses(&self, host: &str) -> AddressAnswer {
+        let name = fqdn(host);
+        let (v4, v6) = tokio::join!(self.validated(&name, RecordType::A), self.validated(&name, RecordType::AAAA));
+        let target = v4
+            .answers
+            .iter()
+            .chain(&v6.answers)
+            .map(|r| dotless(&r.name))
+            .find(|owner| !owner.eq_ignore_ascii_case(host.trim_end_matches('.')));
+        AddressAnswer { check: weaker(v4.check, v6.check), target }
     }
 
-    /// One validated lookup: its status and its answer records of the asked type.
-    async fn validated(&self, name: &str, record_type: RecordType) -> (DnssecCheck, Vec<Record>) {
+    /// One validated lookup: its status (the weakest proof of its records and of the CNAMEs that
+    /// led to them), its answer records of the asked type, and those CNAMEs.
+    async fn validated(&self, name: &str, record_type: RecordType) -> Validated {
         let resolver = match self.resolver().await {
             Ok(resolver) => resolver,
-            Err(reason) => return (DnssecCheck { status: DnssecStatus::Unknown, detail: Some(reason) }, Vec::new()),
-        };
-        let (check, answers) = match resolver.lookup(name, record_type).await {
-            Ok(lookup) => {
-                let answers: Vec<Record> =
-                    lookup.answers().iter().filter(|r| r.record_type() == record_type).cloned().collect();
-                let proof = answers.iter().map(|r| r.proof).min().unwrap_or(Proof::Indeterminate);
-                (DnssecCheck { status: status_of(proof), detail: None }, answers)
+            Err(reason) => {
+                let check = DnssecCheck { status: DnssecStatus::Unknown, detail: Some(reason) };
+                return Validated { check, answers: Vec::new(), cnames: Vec::new() };
             }
-            Err(e) => (denial(&e), Vec::new()),
+        };
+        let (check, answers, cnames) = match resolver.lookup(name, record_type).await {
+            Ok(lookup) => {
+                let of = |t: RecordType| -> Vec<Record> {
+                    lookup.answers().iter().filter(|r| r.record_type() == t).cloned().collect()
+                };
+                let (answers, cnames) = (of(record_type), of(RecordType::CNAME));
+                let proof = answers.iter().chain(&cnames).map(|r| r.proof).min().unwrap_or(Proof::Indeterminate);
+                (DnssecCheck { status: status_of(proof), detail: None }, answers, cnames)
+            }
+            Err(e) => (denial(&e), Vec::new(), Vec::new()),
         };
         if check.status != DnssecStatus::Bogus {
-            return (check, answers);
+            return Validated { check, answers, cnames };
         }
         let check = self.unless_unsigned(name, check).await;
         if check.status != DnssecStatus::Bogus {
-            return (check, answers);
+            return Validated { check, answers, cnames };
         }
-        (self.unless_blind(name, check).await, answers)
+        Validated { check: self.unless_blind(name, check).await, answers, cnames }
     }
 
     /// A bogus verdict, unless the trust anchor above `name` does not validate either: then the
@@ -372,6 +417,11 @@ fn system_server() -> Result<SocketAddr, String> {
     let (config, _) = hickory_resolver::system_conf::read_system_conf().map_err(|e| e.to_string())?;
     let ns = config.name_servers.first().ok_or("the system configures no name server")?;
     Ok(SocketAddr::new(ns.ip, ns.connections.first().map_or(53, |c| c.port)))
+}
+
+/// A name as written in reports: without the root's trailing dot.
+fn dotless(name: &Name) -> String {
+    name.to_string().trim_end_matches('.').to_owned()
 }
 
 /// `_25._tcp.{host}.`

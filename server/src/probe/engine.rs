@@ -163,10 +163,10 @@ async fn run_check<D: MailDns, C: Connector>(
     // Domain-level policies run beside the MX probing and report on their own; `done` waits for them.
     let mut policies = AbortOnDrop(tokio::spawn(check_policies(Arc::clone(&shared), input.domain.clone(), tx.clone())));
     // The MX answer's DNSSEC status comes from the validating resolver, beside the main lookup.
-    let mx_dnssec = shared
-        .dnssec
-        .clone()
-        .map(|v| AbortOnDrop(tokio::spawn(dane_check::mx_status(v, input.domain.clone(), limit, tx.clone()))));
+    let mx_status = dane_check::MxStatus::default();
+    let mx_dnssec = shared.dnssec.clone().map(|v| {
+        AbortOnDrop(tokio::spawn(dane_check::mx_status(v, input.domain.clone(), limit, tx.clone(), mx_status.clone())))
+    });
     let plan = plan_mx(&shared.dns, &input.domain, limit).await;
     let _ = tx
         .send(CheckEvent::Resolved {
@@ -182,7 +182,7 @@ async fn run_check<D: MailDns, C: Connector>(
         recipient: shared.session.recipient_outside(&input.domain),
         slots: Arc::new(Semaphore::new(shared.check_connections)),
         budget: TranscriptBudget::per_check(),
-        dane: DaneRun::new(shared.dnssec.clone(), &plan.hosts, limit),
+        dane: DaneRun::new(shared.dnssec.clone(), &input.domain, mx_status, &plan.hosts, limit),
         extra_ports: if input.ports.is_empty() { &shared.ports } else { &input.ports }
             .iter()
             .copied()

@@ -20,6 +20,8 @@ impl Clone for Identity {
 
 /// A CA that signs leaf certificates for tests (a root, or an intermediate made by [`TestCa::intermediate`]).
 pub struct TestCa {
+    /// The common name (the whole subject).
+    name: String,
     issuer: Issuer<'static, KeyPair>,
     /// The certificates a server sends after a leaf of this CA: its own, then its parents'.
     sent: Vec<CertificateDer<'static>>,
@@ -39,7 +41,12 @@ impl TestCa {
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params.distinguished_name.push(DnType::CommonName, name);
         let cert = params.self_signed(&key).expect("self-sign CA");
-        TestCa { pem: cert.pem(), sent: vec![cert.der().clone()], issuer: Issuer::new(params, key) }
+        TestCa {
+            name: name.to_owned(),
+            pem: cert.pem(),
+            sent: vec![cert.der().clone()],
+            issuer: Issuer::new(params, key),
+        }
     }
 
     /// An intermediate CA named `name`, valid between the two moments, signed by this CA.
@@ -51,7 +58,23 @@ impl TestCa {
         (params.not_before, params.not_after) = (not_before, not_after);
         let cert = params.signed_by(&key, &self.issuer).expect("sign intermediate");
         let sent = std::iter::once(cert.der().clone()).chain(self.sent.iter().cloned()).collect();
-        TestCa { pem: cert.pem(), sent, issuer: Issuer::new(params, key) }
+        TestCa { name: name.to_owned(), pem: cert.pem(), sent, issuer: Issuer::new(params, key) }
+    }
+
+    /// This CA's name and key in a certificate issued by `by`, valid between the two moments: a
+    /// cross-signature, as CAs publish to chain a newer root up to an older one (USERTrust under
+    /// AddTrust until 2020). A server may send it along though its clients trust this CA directly.
+    pub fn cross_signed_by(
+        &self,
+        by: &TestCa,
+        not_before: OffsetDateTime,
+        not_after: OffsetDateTime,
+    ) -> CertificateDer<'static> {
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("cross-sign params");
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.distinguished_name.push(DnType::CommonName, self.name.as_str());
+        (params.not_before, params.not_after) = (not_before, not_after);
+        params.signed_by(self.issuer.key(), &by.issuer).expect("cross-sign").der().clone()
     }
 
     /// This CA's certificate in DER (for a root store).
