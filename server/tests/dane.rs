@@ -10,7 +10,7 @@ use hickory_server::net::runtime::{Time, TokioRuntimeProvider};
 use hickory_server::proto::dnssec::crypto::EcdsaSigningKey;
 use hickory_server::proto::dnssec::rdata::{DNSSECRData, DNSKEY, DS};
 use hickory_server::proto::dnssec::{Algorithm, DigestType, DnssecSigner, PublicKey, SigningKey};
-use hickory_server::proto::rr::rdata::{NS, TLSA};
+use hickory_server::proto::rr::rdata::{CNAME, NS, TLSA};
 use hickory_server::proto::rr::{LowerName, Name, RData, RecordType};
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
@@ -98,14 +98,24 @@ impl ZoneData {
     /// A domain with one MX host at `ip` and that host's TLSA records.
     fn mail(self, domain: &str, ip: &str, tlsa: &[TlsaRecord]) -> Self {
         let mx = format!("mx.{domain}");
-        let mut zone = ZoneData(self.0.mx(domain, 10, &mx).address(&mx, ip.parse().unwrap()));
-        for r in tlsa {
+        ZoneData(self.0.mx(domain, 10, &mx).address(&mx, ip.parse().unwrap())).tlsa(&format!("_25._tcp.{mx}"), tlsa)
+    }
+
+    /// A domain whose MX host `mx.{domain}` is a CNAME for `target`, with TLSA records at the
+    /// host's own name.
+    fn aliased_mail(self, domain: &str, target: &str, tlsa: &[TlsaRecord]) -> Self {
+        let mx = format!("mx.{domain}");
+        ZoneData(self.0.mx(domain, 10, &mx).cname(&mx, target)).tlsa(&format!("_25._tcp.{mx}"), tlsa)
+    }
+
+    /// TLSA records at `owner`.
+    fn tlsa(mut self, owner: &str, records: &[TlsaRecord]) -> Self {
+        for r in records {
             let data =
                 (0..r.data.len()).step_by(2).map(|i| u8::from_str_radix(&r.data[i..i + 2], 16).unwrap()).collect();
-            let rdata = TLSA::new(r.usage.into(), r.selector.into(), r.matching.into(), data);
-            zone = zone.add(&format!("_25._tcp.{mx}"), RData::TLSA(rdata));
+            self = self.add(owner, RData::TLSA(TLSA::new(r.usage.into(), r.selector.into(), r.matching.into(), data)));
         }
-        zone
+        self
     }
 
     /// A delegation of `child` to its own zone, with a DS for `key` when given.
@@ -170,8 +180,9 @@ impl Drop for World {
     }
 }
 
-/// The mail domains of the lab, each with its MX host `mx.{domain}` on its own 127.0.4.x address.
-const CASES: [(&str, &str); 9] = [
+/// The mail domains of the lab, each with its MX host `mx.{domain}` on its own 127.0.4.x address
+/// (alias.test's MX host is a CNAME for `real.alias.test` at its address).
+const CASES: [(&str, &str); 12] = [
     ("ee.test", "127.0.4.11"),
     ("ta.test", "127.0.4.12"),
     ("wrong.test", "127.0.4.13"),
@@ -181,6 +192,9 @@ const CASES: [(&str, &str); 9] = [
     ("notls.test", "127.0.4.17"),
     ("lonely.example", "127.0.4.18"),
     ("keyless.test", "127.0.4.19"),
+    ("taname.test", "127.0.4.20"),
+    ("alias.test", "127.0.4.21"),
+    ("cname.test", "127.0.4.22"),
 ];
 
 async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
@@ -193,8 +207,12 @@ async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
     let identities: Vec<Identity> = CASES
         .iter()
         .map(|(domain, _)| match *domain {
-            "ee.test" => stranger.clone(),
+            "ee.test" | "cname.test" => stranger.clone(),
             "ta.test" => ta_ca.valid(&["mx.ta.test"]),
+            // DANE-TA vouches for the CA, but the certificate names another host.
+            "taname.test" => ta_ca.valid(&["someone.else.example"]),
+            // The certificate names the CNAME target, the TLSA base domain, only.
+            "alias.test" => ta_ca.valid(&["real.alias.test"]),
             _ => ca.valid(&[&format!("mx.{domain}")]),
         })
         .collect();
@@ -215,7 +233,17 @@ async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
     let (bogus_key, bogus_ds_key) = (ZoneKey::new(), ZoneKey::new());
     let parent = ZoneData::new("test")
         .mail("ee.test", CASES[0].1, &[ee])
-        .mail("ta.test", CASES[1].1, &[ta])
+        .mail("ta.test", CASES[1].1, &[ta.clone()])
+        .mail("taname.test", CASES[9].1, &[ta.clone()])
+        // A signed CNAME: the records at its target count first (a wrong one waits at the alias).
+        .aliased_mail("alias.test", "real.alias.test", &[wrong.clone()])
+        .add("real.alias.test", RData::A(CASES[10].1.parse::<std::net::Ipv4Addr>().unwrap().into()))
+        .tlsa("_25._tcp.real.alias.test", &[ta])
+        // Signed TLSA records for a host whose addresses sit in the unsigned plain.test.
+        .aliased_mail("unsigned-a.test", "mx.plain.test", &[plain.clone()])
+        // The TLSA name is in an unsigned zone, whose CNAME leads back to ee.test's signed records.
+        .mail("cname.test", CASES[11].1, &[])
+        .delegate("_tcp.mx.cname.test", None)
         .mail("wrong.test", CASES[2].1, &[wrong])
         .mail("pkix.test", CASES[3].1, &pkix)
         .mail("notls.test", CASES[6].1, &[notls])
@@ -224,6 +252,9 @@ async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
         .delegate("keyless.test", Some(&bogus_ds_key))
         .handler(Some(&test_key));
     let plain_zone = ZoneData::new("plain.test").mail("plain.test", CASES[4].1, &[plain]).handler(None);
+    let cname_zone = ZoneData::new("_tcp.mx.cname.test")
+        .add("_25._tcp.mx.cname.test", RData::CNAME(CNAME(name("_25._tcp.mx.ee.test"))))
+        .handler(None);
     // Signed, but with a key the parent's DS does not name: bogus.
     let bogus_zone = ZoneData::new("bogus.test").mail("bogus.test", CASES[5].1, &[bogus]).handler(Some(&bogus_key));
 
@@ -238,6 +269,7 @@ async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
     zones.upsert(LowerName::new(&name("lonely.example")), vec![lonely]);
     zones.upsert(LowerName::new(&name("test")), vec![parent.clone()]);
     zones.upsert(LowerName::new(&name("plain.test")), vec![plain_zone]);
+    zones.upsert(LowerName::new(&name("_tcp.mx.cname.test")), vec![cname_zone]);
     zones.upsert(LowerName::new(&name("bogus.test")), vec![bogus_zone]);
     zones.upsert(LowerName::new(&name("keyless.test")), vec![keyless_zone]);
     let mut parents = Catalog::new();
@@ -341,6 +373,67 @@ async fn dane_ta_vouches_for_the_issuer_sent_in_the_chain() {
     assert!(!codes(&r).iter().any(|(c, _)| c == "certificate_untrusted"), "{:?}", codes(&r));
     assert!(has(&r, "dane_matched", Severity::Ok));
     assert_eq!(host(&r).status.certificate_valid, Mark::Ok);
+}
+
+#[tokio::test]
+async fn dane_ta_with_a_certificate_for_another_name_is_critical() {
+    let w = signed_world().await;
+    let r = w.check("taname.test").await;
+    // Postfix and Exim defer this mail: DANE-TA vouches for the issuer, not for the name.
+    assert_eq!(dane(&r), (DnssecStatus::Secure, DaneOutcome::TaRejected), "{r:#?}");
+    let verdict = host(&r).addresses[0].dane.clone().unwrap();
+    assert_eq!((verdict.matched.as_ref().unwrap().usage, verdict.depth), (2, Some(1)));
+    assert!(has(&r, "dane_ta_rejected", Severity::Critical), "{:?}", codes(&r));
+    assert!(!codes(&r).iter().any(|(c, _)| c == "dane_matched"), "{:?}", codes(&r));
+    let finding = r.all_findings().find(|f| f.code == "dane_ta_rejected").unwrap();
+    assert!(finding.detail.contains("names someone.else.example, not mx.taname.test"), "{}", finding.detail);
+    assert!(
+        finding.remedy.contains("MX host name in its SAN") && finding.remedy.contains("DANE-EE"),
+        "{}",
+        finding.remedy
+    );
+    assert_eq!(host(&r).status.certificate_valid, Mark::Critical);
+}
+
+#[tokio::test]
+async fn a_signed_cname_moves_the_tlsa_lookup_to_its_target() {
+    let w = signed_world().await;
+    let r = w.check("alias.test").await;
+    let facts = host(&r).dane.clone().expect("host DANE facts");
+    // The target's DANE-TA record counts, not the wrong DANE-EE record at the alias, and the
+    // certificate for the target's name is accepted (RFC 7672 §2.2.2, §3.2.3).
+    assert_eq!(facts.base_domain.as_deref(), Some("real.alias.test"), "{facts:?}");
+    assert_eq!(facts.name, "_25._tcp.real.alias.test");
+    assert_eq!(facts.addresses.as_ref().unwrap().status, DnssecStatus::Secure);
+    assert_eq!(dane(&r), (DnssecStatus::Secure, DaneOutcome::Matched), "{r:#?}");
+    assert_eq!(host(&r).addresses[0].dane.as_ref().unwrap().matched.as_ref().unwrap().usage, 2);
+    assert!(has(&r, "dane_matched", Severity::Ok), "{:?}", codes(&r));
+}
+
+#[tokio::test]
+async fn signed_tlsa_records_of_a_host_with_unsigned_addresses_are_not_in_force() {
+    let w = signed_world().await;
+    let r = w.check("unsigned-a.test").await;
+    let facts = host(&r).dane.clone().expect("host DANE facts");
+    assert_eq!(facts.addresses.as_ref().unwrap().status, DnssecStatus::Insecure, "{facts:?}");
+    assert_eq!((facts.base_domain, facts.records.len()), (None, 1), "no lookup at an unsigned target");
+    assert_eq!(dane(&r), (DnssecStatus::Secure, DaneOutcome::NotApplicable), "{r:#?}");
+    assert!(has(&r, "dane_not_in_force", Severity::Info), "{:?}", codes(&r));
+    assert!(!codes(&r).iter().any(|(c, _)| c == "dane_matched"), "{:?}", codes(&r));
+}
+
+#[tokio::test]
+async fn tlsa_records_behind_an_unsigned_cname_are_not_in_force() {
+    let w = signed_world().await;
+    let r = w.check("cname.test").await;
+    let facts = host(&r).dane.clone().expect("host DANE facts");
+    assert_eq!(facts.insecure_cname.as_deref(), Some("_25._tcp.mx.cname.test"), "{facts:?}");
+    assert_eq!(facts.records.len(), 1, "the records at the CNAME's target are shown");
+    assert_eq!(dane(&r), (DnssecStatus::Insecure, DaneOutcome::NotApplicable), "{r:#?}");
+    assert!(has(&r, "dane_not_in_force", Severity::Info), "{:?}", codes(&r));
+    for code in ["dane_matched", "dane_tlsa_insecure", "certificate_dane_ee"] {
+        assert!(!codes(&r).iter().any(|(c, _)| c == code), "{code}: {:?}", codes(&r));
+    }
 }
 
 #[tokio::test]
