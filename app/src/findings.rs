@@ -665,6 +665,12 @@ impl FindingKind {
                 _ => Severity::Warning,
             },
             MtaStsProtected { .. } => Severity::Ok,
+            // Challenge-response and Kerberos logins put no password on the wire: worth knowing only.
+            AuthInPlaintext { mechanisms, .. }
+                if !mechanisms.iter().any(|m| crate::ehlo_diff::sends_password_readably(m)) =>
+            {
+                Severity::Info
+            }
             // A limit of the machine running mxray, not a fault of the domain.
             MtaStsPolicyUnavailable { error: crate::policy::FetchError::NoRoute { .. }, .. } => Severity::Info,
             DaneMatched { .. } | CertificateDaneEe { .. } => Severity::Ok,
