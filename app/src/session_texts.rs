@@ -1,5 +1,5 @@
 //! Title, detail and remedy of the session findings (relay bypass forms, AUTH in plaintext, the
-//! submission ports) in English and German; `findings` hands these kinds here so its catalogue stays
+//! submission ports, a greeting that did not come in time) in English and German; `findings` hands these kinds here so its catalogue stays
 //! one exhaustive match.
 
 use crate::findings::FindingKind;
@@ -91,6 +91,20 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
                 "Enable SASL authentication on the port (Postfix: -o smtpd_sasl_auth_enable=yes for the submission service), or close the port if nobody submits here.",
                 "SASL-Anmeldung auf dem Port einschalten (Postfix: -o smtpd_sasl_auth_enable=yes für den Dienst submission) oder den Port schließen, wenn hier niemand einliefert.",
             ),
+        ),
+        FindingKind::GreetingTimeout { ip, waited_secs } => (
+            pick(lang, format!("No greeting within {waited_secs} s"), format!("Keine Begrüßung innerhalb von {waited_secs} s")),
+            pick(
+                lang,
+                format!("{ip} accepted the connection but sent no complete greeting within {waited_secs} s. Senders wait up to 5 minutes for it (RFC 5321 §4.5.3.2.1), so mail may still arrive; the rest of the session was not tested."),
+                format!("{ip} nahm die Verbindung an, sandte aber innerhalb von {waited_secs} s keine vollständige Begrüßung. Absender warten bis zu 5 Minuten darauf (RFC 5321 §4.5.3.2.1), Mail kann also trotzdem ankommen; der Rest der Sitzung wurde nicht getestet."),
+            ),
+            pick(
+                lang,
+                "If the delay is on purpose (postscreen, an Exim delay ACL, a tarpit), keep it well under 5 minutes; to wait as long as senders do, run mxray with --greeting-timeout-secs 300 and --deadline-secs above it.",
+                "Ist die Verzögerung gewollt (postscreen, eine Exim-delay-ACL, ein Tarpit), sie deutlich unter 5 Minuten halten; um so lange wie Absender zu warten, mxray mit --greeting-timeout-secs 300 und einem höheren --deadline-secs starten.",
+            )
+            .to_owned(),
         ),
         _ => (String::new(), String::new(), String::new()),
     }
