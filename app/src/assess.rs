@@ -49,12 +49,16 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             Some(TcpOutcome::Connected) => Mark::Ok,
             Some(TcpOutcome::Blocked) => Mark::Warning,
             Some(TcpOutcome::NoRoute) => Mark::Inconclusive,
+            // No address of the domain answered: maybe this network drops port 25, not the server.
+            Some(TcpOutcome::Timeout) if a.timeout_may_be_local => Mark::Inconclusive,
             Some(_) => Mark::Critical,
         },
         Step::Banner => match &a.banner {
             None => unknown,
             Some(b) if b.code == Some(READY) => Mark::Ok,
             Some(b) if b.refuses_tester.is_some() => Mark::Inconclusive,
+            // Slow, not dead: the greeting may still come (senders wait 5 minutes).
+            Some(b) if b.code.is_none() && b.greeting_timeout_secs.is_some() => Mark::Inconclusive,
             Some(_) => Mark::Critical,
         },
         Step::Ehlo => match &a.ehlo {
@@ -159,18 +163,54 @@ pub fn host_status(host: &MxHost) -> crate::report::HostStatus {
 }
 
 fn reachability(host: &MxHost) -> Mark {
-    let marks: Vec<Mark> = host.addresses.iter().map(|a| step_mark(a, Step::Banner)).collect();
-    if host.resolving || marks.contains(&Mark::Pending) {
+    let reaches: Vec<Reach> = host.addresses.iter().map(reach).collect();
+    if host.resolving || reaches.contains(&Reach::Pending) {
         return Mark::Pending;
     }
-    let tested = host.addresses.iter().filter(|a| attempted(a));
-    let ready = marks.iter().filter(|m| **m == Mark::Ok).count();
-    match (tested.count(), ready) {
+    let count = |r: Reach| reaches.iter().filter(|x| **x == r).count();
+    let (tested, ready) = (reaches.len() - count(Reach::Untested), count(Reach::Greeted));
+    match (tested, ready) {
         (0, _) if host.addresses.is_empty() => Mark::Critical,
         (0, _) => Mark::Inconclusive,
         (n, r) if r == n => Mark::Ok,
-        (_, 0) => Mark::Critical,
+        (_, 0) if count(Reach::Failed) > 0 => Mark::Critical,
+        // Only slow greetings, or timeouts that may be this network: not decided.
+        (_, 0) => Mark::Inconclusive,
         _ => Mark::Warning,
+    }
+}
+
+/// What one address showed about reaching a mail server on its port 25.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    /// Still running.
+    Pending,
+    /// Greeted with 220.
+    Greeted,
+    /// Not tried, or turned away as mxray itself (guard, no route from here, mxray's address refused).
+    Untested,
+    /// Connected, but no complete greeting within the wait or the deadline: it may greet later.
+    Slow,
+    /// The connect timed out while no address of the domain answered: maybe this network.
+    Silent,
+    /// Refused, reset, unreachable, timed out while others answered, closed or not 220: a fault.
+    Failed,
+}
+
+/// How far `a` got towards a greeting ([`Reach`]).
+fn reach(a: &AddressReport) -> Reach {
+    if a.banner.is_none() && !a.done {
+        return Reach::Pending;
+    }
+    if !attempted(a) {
+        return Reach::Untested;
+    }
+    match (&a.banner, a.tcp.as_ref().map(|t| t.outcome)) {
+        (Some(b), _) if b.code == Some(READY) => Reach::Greeted,
+        (Some(b), _) if b.code.is_none() && b.greeting_timeout_secs.is_some() => Reach::Slow,
+        (None, Some(TcpOutcome::Connected)) if a.deadline_hit => Reach::Slow,
+        (None, Some(TcpOutcome::Timeout)) if a.timeout_may_be_local => Reach::Silent,
+        _ => Reach::Failed,
     }
 }
 
@@ -197,11 +237,17 @@ pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
     out.extend(crate::dane::domain_findings(r));
     out.extend(crate::policy::findings(r));
     let addresses = || r.mx.iter().flat_map(|h| h.addresses.iter());
-    let reachable = addresses().any(|a| step_mark(a, Step::Banner) == Mark::Ok);
-    if r.complete && !reachable && addresses().next().is_some() {
-        // "Works" needs one address that greeted; when none could even be tried, say why.
-        if addresses().any(attempted) {
+    let reaches: Vec<Reach> = addresses().map(reach).collect();
+    let count = |x: Reach| reaches.iter().filter(|r| **r == x).count();
+    if r.complete && count(Reach::Greeted) == 0 && !reaches.is_empty() {
+        // "Works" needs one address that greeted; "bounces" needs proof that none will; when none
+        // could even be tried, say why.
+        if count(Reach::Slow) > 0 {
+            // Each slow greeting is a warning of its own: the server may still greet.
+        } else if count(Reach::Failed) > 0 {
             out.push(FindingKind::NoReachableMx);
+        } else if count(Reach::Silent) > 0 {
+            out.push(crate::egress::all_silent(r, count(Reach::Silent)));
         } else {
             let count = |o: TcpOutcome| addresses().filter(|a| a.tcp.as_ref().is_some_and(|t| t.outcome == o)).count();
             out.push(FindingKind::NothingTested {
@@ -269,6 +315,9 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
             TcpOutcome::Connected => {}
             TcpOutcome::Blocked => out.push(FindingKind::TargetBlocked { ip: ip.clone(), range: detail }),
             TcpOutcome::NoRoute => out.push(FindingKind::NoRouteFromHere { ip: ip.clone(), detail }),
+            TcpOutcome::Timeout if a.timeout_may_be_local => {
+                out.push(FindingKind::Port25Timeout { ip: ip.clone(), detail })
+            }
             other => out.push(FindingKind::Port25Unreachable {
                 ip: ip.clone(),
                 outcome: serde_json::to_value(other)
@@ -296,9 +345,12 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
                 },
                 None => FindingKind::BannerNotReady { ip: ip.clone(), reply: b.text.clone() },
             }),
-            None => out.push(FindingKind::BannerMissing {
-                ip: ip.clone(),
-                reason: b.error.clone().unwrap_or_else(|| b.text.clone()),
+            None => out.push(match b.greeting_timeout_secs {
+                Some(waited_secs) => FindingKind::GreetingTimeout { ip: ip.clone(), waited_secs },
+                None => FindingKind::BannerMissing {
+                    ip: ip.clone(),
+                    reason: b.error.clone().unwrap_or_else(|| b.text.clone()),
+                },
             }),
         }
     }
@@ -359,7 +411,8 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
             RelayOutcome::Skipped => {}
         }
         let forms: Vec<_> = r.bypass.iter().filter(|b| b.accepted).cloned().collect();
-        if !forms.is_empty() {
+        // A routing form to a domain the server hosts is delivery too, like the plain probe.
+        if !forms.is_empty() && r.reason != Some(crate::report::RelayReason::SameProvider) {
             out.push(FindingKind::RelayBypassAccepted { ip: ip.clone(), forms });
         }
     }

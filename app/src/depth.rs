@@ -380,6 +380,7 @@ mod tests {
             elapsed_ms: 0,
             error: None,
             refuses_tester: None,
+            greeting_timeout_secs: None,
         });
         a.reverse_dns = Some(ReverseDns { names: vec![ptr("mx.example.com", Forward::Confirmed)], error: None });
         let f = findings(&a);

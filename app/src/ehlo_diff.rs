@@ -1,6 +1,7 @@
 //! What changed between the EHLO answer before STARTTLS and the one inside TLS: extensions added,
 //! removed or with other parameters (SIZE, AUTH mechanisms). Pure; AUTH offered in plaintext is a
-//! warning, AUTH only inside TLS is how it should be.
+//! warning when a mechanism there sends the password (or a bearer token) readable, info when every
+//! mechanism offered is a challenge-response or ticket one; AUTH only inside TLS is how it should be.
 
 use crate::findings::FindingKind;
 use crate::report::{EhloReport, Extension};
@@ -89,6 +90,22 @@ pub fn auth_mechanisms(ehlo: &EhloReport) -> Option<Vec<String>> {
     found
 }
 
+/// SASL mechanisms that never put the password (or a reusable token) on the wire: challenge-response
+/// (CRAM-MD5, DIGEST-MD5, SCRAM-*, NTLM and Exchange's alias MSN), Kerberos (GSSAPI, GSS-SPNEGO,
+/// KERBEROS_V4), and those without a password at all (EXTERNAL: the TLS client certificate;
+/// ANONYMOUS). Offered before STARTTLS they are at most worth knowing.
+const NOT_READABLE: [&str; 10] =
+    ["CRAM-MD5", "DIGEST-MD5", "NTLM", "MSN", "GSSAPI", "GSS-SPNEGO", "KERBEROS_V4", "EXTERNAL", "ANONYMOUS", "SCRAM-"];
+
+/// True when a client using `mechanism` sends its password, or a bearer token that works like one,
+/// readable to anyone on the path: PLAIN and LOGIN (the password in base64), XOAUTH2 and
+/// OAUTHBEARER (an OAuth access token, replayable until it expires, RFC 7628 §5), and every
+/// mechanism mxray does not know (it cannot tell they are safe, so it does not say so).
+pub fn sends_password_readably(mechanism: &str) -> bool {
+    let m = mechanism.to_ascii_uppercase();
+    !NOT_READABLE.iter().any(|safe| if safe.ends_with('-') { m.starts_with(safe) } else { m == *safe })
+}
+
 /// The finding for AUTH offered in a plaintext EHLO answer on `port`, when it is.
 pub fn auth_in_plaintext(plaintext: &EhloReport, ip: &str, port: u16) -> Option<FindingKind> {
     let mechanisms = auth_mechanisms(plaintext)?;
@@ -146,6 +163,31 @@ mod tests {
         assert_eq!(f.severity, crate::Severity::Warning);
         assert!(f.remedy.contains("smtpd_tls_auth_only = yes") && f.remedy.contains("auth_advertise_hosts"));
         assert!(f.texts(crate::Lang::De).remedy.contains("smtpd_tls_auth_only"));
+    }
+
+    #[test]
+    fn only_mechanisms_that_send_the_password_readable_make_a_warning() {
+        for readable in ["PLAIN", "login", "XOAUTH2", "OAUTHBEARER", "X-UNKNOWN-MECH"] {
+            assert!(sends_password_readably(readable), "{readable}");
+        }
+        for safe in ["CRAM-MD5", "DIGEST-MD5", "NTLM", "GSSAPI", "gss-spnego", "SCRAM-SHA-1", "SCRAM-SHA-256-PLUS"] {
+            assert!(!sends_password_readably(safe), "{safe}");
+        }
+        assert!(sends_password_readably("SCRAM"), "not a SCRAM-* family name");
+        let severity = |lines: &[&str]| auth_in_plaintext(&ehlo(lines), "192.0.2.1", 25).map(|f| f.severity());
+        assert_eq!(severity(&["AUTH NTLM GSSAPI", "STARTTLS"]), Some(crate::Severity::Info));
+        assert_eq!(severity(&["AUTH CRAM-MD5 DIGEST-MD5 SCRAM-SHA-256", "STARTTLS"]), Some(crate::Severity::Info));
+        assert_eq!(severity(&["AUTH CRAM-MD5 LOGIN", "STARTTLS"]), Some(crate::Severity::Warning));
+        assert_eq!(severity(&["AUTH=XOAUTH2", "STARTTLS"]), Some(crate::Severity::Warning));
+        assert_eq!(severity(&["STARTTLS"]), None);
+        // The texts say which mechanisms expose the password, and do not say it of the others.
+        let mixed = auth_in_plaintext(&ehlo(&["AUTH CRAM-MD5 PLAIN"]), "192.0.2.1", 587).unwrap();
+        let en = mixed.texts(crate::Lang::En);
+        assert!(en.detail.contains("with PLAIN") && en.detail.contains("readable by anyone"), "{}", en.detail);
+        let safe = auth_in_plaintext(&ehlo(&["AUTH NTLM GSSAPI"]), "192.0.2.1", 587).unwrap();
+        let (en, de) = (safe.texts(crate::Lang::En), safe.texts(crate::Lang::De));
+        assert!(!en.detail.contains("readable by anyone") && en.detail.contains("NTLM GSSAPI"), "{}", en.detail);
+        assert!(de.detail.contains("kein Passwort") && de.remedy.contains("smtpd_tls_auth_only"), "{}", de.detail);
     }
 
     #[test]

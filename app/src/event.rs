@@ -97,6 +97,11 @@ pub enum CheckEvent {
         /// What validation said.
         check: crate::dane::DnssecCheck,
     },
+    /// The egress check's result (only with `--egress-check`): whether port 25 leaves this network.
+    Egress {
+        /// What the one TCP connect did.
+        egress: crate::egress::EgressReport,
+    },
     /// Nothing new; keeps proxies from closing a quiet stream.
     Heartbeat,
     /// The check is over.

@@ -688,6 +688,37 @@ pub enum FindingKind {
         /// What is wrong.
         problem: crate::policy::TargetProblem,
     },
+    /// The server accepted the connection but gave no complete greeting within mxray's wait; it may
+    /// still greet later (senders wait up to 5 minutes).
+    GreetingTimeout {
+        /// Address.
+        ip: String,
+        /// How long mxray waited, in seconds.
+        waited_secs: u64,
+    },
+    /// No address of any MX answered the TCP handshake and every attempt timed out: the servers are
+    /// down, or the network mxray runs in blocks outbound port 25.
+    Port25NoAnswer {
+        /// How many addresses timed out.
+        addresses: usize,
+        /// The egress check, when one ran (and did not settle it).
+        #[serde(default)]
+        egress: Option<crate::egress::EgressReport>,
+    },
+    /// The egress check timed out like every MX address: this network blocks outbound port 25.
+    EgressBlocked {
+        /// The egress check's target.
+        target: String,
+        /// How many MX addresses timed out.
+        addresses: usize,
+    },
+    /// Port 25 timed out at an address while no address of the domain answered (maybe this network).
+    Port25Timeout {
+        /// Address.
+        ip: String,
+        /// Error text.
+        detail: String,
+    },
 }
 
 impl FindingKind {
@@ -708,12 +739,22 @@ impl FindingKind {
             CertificateIntermediateUnused { .. } | DaneNotInForce { .. } => Severity::Info,
             DaneTaRejected { .. } => Severity::Critical,
             MtaStsProtected { .. } => Severity::Ok,
+            // Not a relay test at all: worth knowing, nothing to fix on the server.
+            RelayInconclusive { reason: Some(crate::report::RelayReason::SameProvider), .. } => Severity::Info,
+            // Challenge-response and Kerberos logins put no password on the wire: worth knowing only.
+            AuthInPlaintext { mechanisms, .. }
+                if !mechanisms.iter().any(|m| crate::ehlo_diff::sends_password_readably(m)) =>
+            {
+                Severity::Info
+            }
             // A limit of the machine running mxray, not a fault of the domain.
             MtaStsPolicyUnavailable { error: crate::policy::FetchError::NoRoute { .. }, .. } => Severity::Info,
             DaneMatched { .. } | CertificateDaneEe { .. } => Severity::Ok,
             // Mail clients suffer, not mail to the domain: at most a warning.
             PortCertificate { finding, .. } => finding.severity().min(Severity::Warning),
-            DaneNotTested { .. } | PortNotServing { .. } | SubmissionNoAuth { .. } => Severity::Info,
+            DaneNotTested { .. } | PortNotServing { .. } | SubmissionNoAuth { .. } | Port25Timeout { .. } => Severity::Info,
+            // Not a verdict on the domain: the server may greet later, the network may be the cause.
+            GreetingTimeout { .. } | Port25NoAnswer { .. } | EgressBlocked { .. } => Severity::Warning,
             DaneTlsaUnknown { .. } | DaneTlsaInsecure { .. } | DaneUnusableRecords { .. } => Severity::Warning,
             MxDnssecBogus { .. }
             | AddressDnssecBogus { .. }
@@ -896,6 +937,10 @@ impl FindingKind {
             TlsRptRecordMultiple { .. } => "tls_rpt_record_multiple",
             TlsRptRecordMalformed { .. } => "tls_rpt_record_malformed",
             TlsRptBadTarget { .. } => "tls_rpt_bad_target",
+            GreetingTimeout { .. } => "greeting_timeout",
+            Port25NoAnswer { .. } => "port25_no_answer",
+            EgressBlocked { .. } => "egress_blocked",
+            Port25Timeout { .. } => "port25_timeout",
         }
     }
 
@@ -962,6 +1007,7 @@ impl FindingKind {
             CertificateValid { days } => s("Certificate valid", format!("Trusted, names the MX host, {days} days left."), "Nothing to do."),
             OpenRelay { ip, reply } => s("Open relay", format!("{ip} accepted mail for an outside domain without authentication: \"{reply}\". Spammers will abuse it and the server will be blacklisted."), "Refuse unauthenticated relaying: accept mail only for your own domains unless the client authenticated (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
             RelayRefused { reply } => s("Not an open relay", format!("Mail for an outside domain was refused: \"{reply}\"."), "Nothing to do."),
+            RelayInconclusive { ip, reply, reason: Some(crate::report::RelayReason::SameProvider) } => s("Relay not tested: the recipient's domain is served by the same provider", format!("The relay probe's recipient domain is served by the same server or provider as {ip}, which may take mail for it as its own; its answer (\"{reply}\") says nothing about relaying, so whether it is an open relay was not tested."), "Run mxray with --relay-recipient set to a mailbox at a domain hosted by another provider."),
             RelayInconclusive { ip, reply, reason } => {
                 let (why, remedy) = relay_reason_en(*reason);
                 s("Relay test inconclusive", format!("{ip} answered \"{reply}\": {why}, which says nothing about relaying, so whether it is an open relay could not be tested."), remedy)
@@ -997,11 +1043,13 @@ impl FindingKind {
             | AuthInPlaintext { .. }
             | PortNotServing { .. }
             | PortTlsFailed { .. }
-            | SubmissionNoAuth { .. }) => crate::session_texts::texts(k, Lang::En),
+            | SubmissionNoAuth { .. }
+            | GreetingTimeout { .. }) => crate::session_texts::texts(k, Lang::En),
             k @ (DaneTaRejected { .. }
             | DaneNotInForce { .. }
             | CertificateIntermediateUnused { .. }
             | MtaStsMxNotTested { .. }) => crate::trust_texts::texts(k, Lang::En),
+            k @ (Port25NoAnswer { .. } | EgressBlocked { .. } | Port25Timeout { .. }) => crate::egress::texts(k, Lang::En),
             PortCertificate { ip, port, finding } => crate::ports::certificate_texts(ip, *port, finding, Lang::En),
             MxDnssecBogus { detail } => s("The MX records fail DNSSEC validation", format!("The domain's MX answer is signed, but its signatures do not validate ({detail}); validating resolvers answer SERVFAIL, so senders behind them cannot find your mail servers."), "Fix the zone's signing: re-sign it, check that no signature has expired and that the DS record at the parent matches a current DNSKEY."),
             AddressDnssecBogus { host, detail } => s("The MX host's addresses fail DNSSEC validation", format!("The A/AAAA answer for {host} is signed, but its signatures do not validate ({detail}); validating resolvers answer SERVFAIL, so senders behind them cannot reach it."), "Fix the zone's signing: re-sign it, check that no signature has expired and that the DS record at the parent matches a current DNSKEY."),
@@ -1080,6 +1128,7 @@ impl FindingKind {
             CertificateValid { days } => s("Zertifikat gültig", format!("Vertrauenswürdig, nennt den MX-Host, noch {days} Tage gültig."), "Nichts zu tun."),
             OpenRelay { ip, reply } => s("Offenes Relay", format!("{ip} nahm ohne Anmeldung Mail für eine fremde Domain an: \"{reply}\". Spammer werden das ausnutzen, der Server landet auf Blacklists."), "Nicht angemeldetes Relaying ablehnen: nur Mail für eigene Domains annehmen, außer der Client hat sich angemeldet (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
             RelayRefused { reply } => s("Kein offenes Relay", format!("Mail für eine fremde Domain wurde abgelehnt: \"{reply}\"."), "Nichts zu tun."),
+            RelayInconclusive { ip, reply, reason: Some(crate::report::RelayReason::SameProvider) } => s("Relay nicht getestet: die Domain des Empfängers liegt beim selben Anbieter", format!("Die Empfänger-Domain des Relay-Tests wird vom selben Server oder Anbieter betreut wie {ip}, der Mail für sie also als eigene annehmen darf; seine Antwort (\"{reply}\") sagt nichts über Relaying, ob ein offenes Relay vorliegt, wurde nicht getestet."), "mxray mit --relay-recipient auf ein Postfach einer Domain bei einem anderen Anbieter starten."),
             RelayInconclusive { ip, reply, reason } => {
                 let (why, remedy) = relay_reason_de(*reason);
                 s("Relay-Test ohne Ergebnis", format!("{ip} antwortete \"{reply}\": {why}; das sagt nichts über Relaying, ob ein offenes Relay vorliegt, ließ sich nicht testen."), remedy)
@@ -1116,11 +1165,13 @@ impl FindingKind {
             | AuthInPlaintext { .. }
             | PortNotServing { .. }
             | PortTlsFailed { .. }
-            | SubmissionNoAuth { .. }) => crate::session_texts::texts(k, Lang::De),
+            | SubmissionNoAuth { .. }
+            | GreetingTimeout { .. }) => crate::session_texts::texts(k, Lang::De),
             k @ (DaneTaRejected { .. }
             | DaneNotInForce { .. }
             | CertificateIntermediateUnused { .. }
             | MtaStsMxNotTested { .. }) => crate::trust_texts::texts(k, Lang::De),
+            k @ (Port25NoAnswer { .. } | EgressBlocked { .. } | Port25Timeout { .. }) => crate::egress::texts(k, Lang::De),
             PortCertificate { ip, port, finding } => crate::ports::certificate_texts(ip, *port, finding, Lang::De),
             MxDnssecBogus { detail } => s("Die MX-Einträge bestehen die DNSSEC-Prüfung nicht", format!("Die MX-Antwort der Domain ist signiert, aber die Signaturen sind ungültig ({detail}); validierende Resolver antworten SERVFAIL, Absender dahinter finden Ihre Mailserver nicht."), "Die Signierung der Zone reparieren: neu signieren, auf abgelaufene Signaturen prüfen und sicherstellen, dass der DS-Eintrag bei der übergeordneten Zone zu einem aktuellen DNSKEY passt."),
             AddressDnssecBogus { host, detail } => s("Die Adressen des MX-Hosts bestehen die DNSSEC-Prüfung nicht", format!("Die A/AAAA-Antwort für {host} ist signiert, aber die Signaturen sind ungültig ({detail}); validierende Resolver antworten SERVFAIL, Absender dahinter erreichen den Host nicht."), "Die Signierung der Zone reparieren: neu signieren, auf abgelaufene Signaturen prüfen und sicherstellen, dass der DS-Eintrag bei der übergeordneten Zone zu einem aktuellen DNSKEY passt."),
@@ -1171,6 +1222,7 @@ fn relay_reason_en(reason: Option<crate::report::RelayReason>) -> (&'static str,
         Some(ProtocolError) => ("the reply code is not allowed for the command", "Check the mail server and any SMTP proxy in front of it."),
         Some(TlsRequired) => ("the server takes mail only over TLS, and the probe ran in plaintext because TLS failed", "Fix the TLS problem reported above; the relay probe then runs inside TLS."),
         Some(NoReply) => ("no valid reply came", "Run the test again; check the server's logs for the session."),
+        Some(SameProvider) => ("the relay recipient's domain is served by the same server or provider as this address, which may take mail for it as its own, so this was no relay test", "Run mxray with --relay-recipient set to a mailbox at a domain hosted by another provider."),
         Some(RelayDenied) => ("the server refused the sender before any recipient was named (it wants authentication for all mail), so no outside recipient was tried", "If this host is an MX it must take MAIL FROM without authentication on port 25 (RFC 5321); if it only takes submissions, list another host as MX."),
         Some(Temporary | RefusedUnstated | Accepted | AcceptedUnverified) | None => ("a temporary failure", "Run the test again later; greylisting and rate limits give temporary answers."),
     }
@@ -1188,6 +1240,7 @@ fn relay_reason_de(reason: Option<crate::report::RelayReason>) -> (&'static str,
         Some(ProtocolError) => ("der Antwortcode ist für das Kommando nicht erlaubt", "Den Mailserver und SMTP-Proxys davor prüfen."),
         Some(TlsRequired) => ("der Server nimmt Mail nur über TLS an, und der Test lief im Klartext, weil TLS scheiterte", "Das oben gemeldete TLS-Problem beheben; dann läuft der Relay-Test innerhalb von TLS."),
         Some(NoReply) => ("es kam keine gültige Antwort", "Den Test wiederholen; die Logs des Servers zu der Sitzung prüfen."),
+        Some(SameProvider) => ("die Domain des Relay-Empfängers wird vom selben Server oder Anbieter betreut wie diese Adresse, die Mail für sie also als eigene annehmen darf; das war kein Relay-Test", "mxray mit --relay-recipient auf ein Postfach einer Domain bei einem anderen Anbieter starten."),
         Some(RelayDenied) => ("der Server lehnte den Absender ab, bevor ein Empfänger genannt war (er verlangt für jede Mail eine Anmeldung), daher wurde kein externer Empfänger versucht", "Ist dieser Host ein MX, muss er MAIL FROM ohne Anmeldung auf Port 25 annehmen (RFC 5321); nimmt er nur Einlieferungen an, einen anderen Host als MX eintragen."),
         Some(Temporary | RefusedUnstated | Accepted | AcceptedUnverified) | None => ("ein vorübergehender Fehler", "Den Test später wiederholen; Greylisting und Ratenbegrenzungen geben vorübergehende Antworten."),
     }
@@ -1265,6 +1318,10 @@ mod tests {
         "{\"code\":\"dane_not_in_force\",\"host\":\"x\",\"reason\":{\"kind\":\"insecure_addresses\"}}",
         "{\"code\":\"certificate_intermediate_unused\",\"subject\":\"x\",\"not_before\":\"x\",\"not_after\":\"x\"}",
         "{\"code\":\"mta_sts_mx_not_tested\",\"host\":\"x\",\"reason\":{\"kind\":\"no_address\"},\"mode\":\"enforce\"}",
+        "{\"code\":\"greeting_timeout\",\"ip\":\"x\",\"waited_secs\":30}",
+        "{\"code\":\"port25_no_answer\",\"addresses\":2}",
+        "{\"code\":\"egress_blocked\",\"target\":\"x\",\"addresses\":2}",
+        "{\"code\":\"port25_timeout\",\"ip\":\"x\",\"detail\":\"x\"}",
     ];
 
     #[test]

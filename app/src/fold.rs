@@ -21,6 +21,7 @@ impl Report {
             dns: DnsReport::default(),
             complete: false,
             policies: None,
+            egress: None,
         }
     }
 
@@ -126,6 +127,7 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
             refresh_host(host);
         }
         CheckEvent::MxDnssec { check } => report.dns.mx_dnssec = Some(check.clone()),
+        CheckEvent::Egress { egress } => report.egress = Some(egress.clone()),
         CheckEvent::Heartbeat => return,
         CheckEvent::Done { duration_ms } => {
             report.duration_ms = *duration_ms;
@@ -133,7 +135,23 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
         }
     }
     crate::policy::refresh(report);
+    refresh_local_timeouts(report);
     report.findings = findings(assess::domain_findings(report));
+}
+
+/// Re-judges every address when the whole domain's answer changed whether a port 25 timeout may be
+/// the tester's own network ([`crate::egress::timeout_may_be_local`]): only then, so an event
+/// re-judges just its own address.
+fn refresh_local_timeouts(report: &mut Report) {
+    let local = crate::egress::timeout_may_be_local(report);
+    let changed = |h: &MxHost| h.addresses.iter().any(|a| a.timeout_may_be_local != local);
+    for host in report.mx.iter_mut().filter(|h| changed(h)) {
+        for address in &mut host.addresses {
+            address.timeout_may_be_local = local;
+            address.findings = findings(assess::address_findings(address, &host.host));
+        }
+        refresh_host(host);
+    }
 }
 
 /// A host as planned, before any of its addresses answered.
@@ -223,6 +241,7 @@ mod tests {
                 elapsed_ms: 2,
                 error: None,
                 refuses_tester: None,
+                greeting_timeout_secs: None,
             })),
             step(StepResult::Ehlo(EhloReport {
                 code: Some(250),

@@ -778,6 +778,7 @@ labels!(crate::report::RelayReason, "What a relay reply means, in words.", {
     Temporary => ("temporary failure", "vorübergehender Fehler"),
     ProtocolError => ("reply code not allowed here", "Antwortcode hier nicht erlaubt"),
     NoReply => ("no valid reply", "keine gültige Antwort"),
+    SameProvider => ("recipient's domain served by the same provider: no relay test", "Domain des Empfängers beim selben Anbieter: kein Relay-Test"),
 });
 
 labels!(crate::report::TlsFailure, "The kind of TLS failure in words.", {

@@ -9,6 +9,7 @@ pub mod dane;
 pub mod depth;
 mod depth_texts;
 pub mod diff;
+pub mod egress;
 pub mod ehlo_diff;
 #[cfg(feature = "ssr")]
 pub mod engine;

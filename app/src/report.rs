@@ -38,6 +38,10 @@ pub struct Report {
     /// MTA-STS and TLS-RPT (absent until the policy check reports, and in older reports).
     #[serde(default)]
     pub policies: Option<crate::policy::PolicyReport>,
+    /// The egress check (`--egress-check`): whether port 25 leaves the network mxray runs in
+    /// (absent when none was configured).
+    #[serde(default)]
+    pub egress: Option<crate::egress::EgressReport>,
 }
 
 /// How the list of mail hosts was obtained.
@@ -238,6 +242,11 @@ pub struct AddressReport {
     /// The submission ports probed on request (465, 587), sorted; port 25 is the fields above.
     #[serde(default)]
     pub ports: Vec<crate::ports::PortReport>,
+    /// Judged with the whole domain: no address of it completed the TCP handshake, every attempt
+    /// timed out and no egress check showed port 25 open from here, so this address's timeout may be
+    /// the tester's network rather than the server ([`crate::egress::timeout_may_be_local`]).
+    #[serde(default)]
+    pub timeout_may_be_local: bool,
 }
 
 /// A reply that broke the exchange: a code the command does not allow, or a reply nobody asked for.
@@ -279,6 +288,7 @@ impl AddressReport {
             dnsbl: Vec::new(),
             dane: None,
             ports: Vec::new(),
+            timeout_may_be_local: false,
         }
     }
 }
@@ -334,6 +344,11 @@ pub struct BannerReport {
     /// A refusal that names mxray's own address or HELO name rather than the server's state.
     #[serde(default)]
     pub refuses_tester: Option<RelayReason>,
+    /// Set when no complete greeting arrived within mxray's greeting wait: that wait in seconds. The
+    /// server may still greet later (RFC 5321 §4.5.3.2.1: senders wait up to 5 minutes), so this is
+    /// "not tested", never "dead".
+    #[serde(default)]
+    pub greeting_timeout_secs: Option<u64>,
 }
 
 /// A recognised MTA.
@@ -558,6 +573,9 @@ pub enum RelayReason {
     ProtocolError,
     /// No valid reply (timeout, closed connection, garbage).
     NoReply,
+    /// Not a relay test: the recipient's domain is served by the same server or provider as the
+    /// address probed, which may take mail for it as its own.
+    SameProvider,
 }
 
 impl RelayReason {

@@ -1,5 +1,5 @@
 //! Title, detail and remedy of the session findings (relay bypass forms, AUTH in plaintext, the
-//! submission ports) in English and German; `findings` hands these kinds here so its catalogue stays
+//! submission ports, a greeting that did not come in time) in English and German; `findings` hands these kinds here so its catalogue stays
 //! one exhaustive match.
 
 use crate::findings::FindingKind;
@@ -29,18 +29,33 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
                 ),
             )
         }
-        FindingKind::AuthInPlaintext { ip, port, mechanisms } => s(
-            ("Login offered without encryption", "Anmeldung ohne Verschlüsselung angeboten"),
-            pick(
-                lang,
-                format!("{ip} port {port} offers AUTH {} before STARTTLS: a client that logs in there sends its password readable by anyone on the path (RFC 4954 §4 asks for TLS first).", mechanisms.join(" ")),
-                format!("{ip} Port {port} bietet AUTH {} vor STARTTLS an: ein Client, der sich dort anmeldet, sendet sein Passwort für jeden auf dem Weg lesbar (RFC 4954 §4 verlangt zuerst TLS).", mechanisms.join(" ")),
-            ),
-            (
-                "Offer AUTH only inside TLS (Postfix: smtpd_tls_auth_only = yes; Exim: auth_advertise_hosts = ${if eq{$tls_in_cipher}{}{}{*}}).",
-                "AUTH nur innerhalb von TLS anbieten (Postfix: smtpd_tls_auth_only = yes; Exim: auth_advertise_hosts = ${if eq{$tls_in_cipher}{}{}{*}}).",
-            ),
-        ),
+        FindingKind::AuthInPlaintext { ip, port, mechanisms } => {
+            let readable: Vec<&str> = mechanisms
+                .iter()
+                .map(String::as_str)
+                .filter(|m| crate::ehlo_diff::sends_password_readably(m))
+                .collect();
+            let (all, readable) = (mechanisms.join(" "), readable.join(", "));
+            let detail = match (lang, readable.is_empty()) {
+                (Lang::En, false) => format!("{ip} port {port} offers AUTH {all} before STARTTLS: with {readable} a client that logs in there sends its password readable by anyone on the path (RFC 4954 §4 asks for TLS first)."),
+                (Lang::De, false) => format!("{ip} Port {port} bietet AUTH {all} vor STARTTLS an: mit {readable} sendet ein Client, der sich dort anmeldet, sein Passwort für jeden auf dem Weg lesbar (RFC 4954 §4 verlangt zuerst TLS)."),
+                (Lang::En, true) => format!("{ip} port {port} offers AUTH {all} before STARTTLS. These mechanisms send no password readable (challenge-response or Kerberos), but whoever listens sees the login exchange (CRAM-MD5, DIGEST-MD5 and NTLM answers can be guessed offline against weak passwords) and everything after it."),
+                (Lang::De, true) => format!("{ip} Port {port} bietet AUTH {all} vor STARTTLS an. Diese Verfahren senden kein Passwort lesbar (Challenge-Response oder Kerberos), wer mithört, sieht aber den Anmeldeaustausch (Antworten von CRAM-MD5, DIGEST-MD5 und NTLM lassen sich offline gegen schwache Passwörter raten) und alles danach."),
+            };
+            let title = if readable.is_empty() {
+                ("Login offered before encryption (no password readable)", "Anmeldung vor der Verschlüsselung angeboten (kein Passwort lesbar)")
+            } else {
+                ("Login offered without encryption", "Anmeldung ohne Verschlüsselung angeboten")
+            };
+            s(
+                title,
+                detail,
+                (
+                    "Offer AUTH only inside TLS (Postfix: smtpd_tls_auth_only = yes; Exim: auth_advertise_hosts = ${if eq{$tls_in_cipher}{}{}{*}}).",
+                    "AUTH nur innerhalb von TLS anbieten (Postfix: smtpd_tls_auth_only = yes; Exim: auth_advertise_hosts = ${if eq{$tls_in_cipher}{}{}{*}}).",
+                ),
+            )
+        }
         FindingKind::PortNotServing { ip, port, detail } => s(
             ("Submission port gives no SMTP session", "Einlieferungsport liefert keine SMTP-Sitzung"),
             pick(
@@ -76,6 +91,20 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
                 "Enable SASL authentication on the port (Postfix: -o smtpd_sasl_auth_enable=yes for the submission service), or close the port if nobody submits here.",
                 "SASL-Anmeldung auf dem Port einschalten (Postfix: -o smtpd_sasl_auth_enable=yes für den Dienst submission) oder den Port schließen, wenn hier niemand einliefert.",
             ),
+        ),
+        FindingKind::GreetingTimeout { ip, waited_secs } => (
+            pick(lang, format!("No greeting within {waited_secs} s"), format!("Keine Begrüßung innerhalb von {waited_secs} s")),
+            pick(
+                lang,
+                format!("{ip} accepted the connection but sent no complete greeting within {waited_secs} s. Senders wait up to 5 minutes for it (RFC 5321 §4.5.3.2.1), so mail may still arrive; the rest of the session was not tested."),
+                format!("{ip} nahm die Verbindung an, sandte aber innerhalb von {waited_secs} s keine vollständige Begrüßung. Absender warten bis zu 5 Minuten darauf (RFC 5321 §4.5.3.2.1), Mail kann also trotzdem ankommen; der Rest der Sitzung wurde nicht getestet."),
+            ),
+            pick(
+                lang,
+                "If the delay is on purpose (postscreen, an Exim delay ACL, a tarpit), keep it well under 5 minutes; to wait as long as senders do, run mxray with --greeting-timeout-secs 300 and --deadline-secs above it.",
+                "Ist die Verzögerung gewollt (postscreen, eine Exim-delay-ACL, ein Tarpit), sie deutlich unter 5 Minuten halten; um so lange wie Absender zu warten, mxray mit --greeting-timeout-secs 300 und einem höheren --deadline-secs starten.",
+            )
+            .to_owned(),
         ),
         _ => (String::new(), String::new(), String::new()),
     }

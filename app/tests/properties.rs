@@ -176,14 +176,15 @@ fn tcp() -> BoxedStrategy<TcpReport> {
 
 fn banner() -> BoxedStrategy<BannerReport> {
     let software = prop::option::of((text(), opt_text()).prop_map(|(name, version)| Software { name, version }));
-    (prop::option::of(any::<u16>()), text(), software, num(), opt_text())
-        .prop_map(|(code, text, software, elapsed_ms, error)| BannerReport {
+    (prop::option::of(any::<u16>()), text(), software, num(), opt_text(), prop::option::of(num()))
+        .prop_map(|(code, text, software, elapsed_ms, error, greeting_timeout_secs)| BannerReport {
             code,
             text,
             software,
             elapsed_ms,
             error,
             refuses_tester: None,
+            greeting_timeout_secs,
         })
         .boxed()
 }

@@ -104,6 +104,10 @@ enum Peer {
     StopsReading,
     /// Greets, then answers EHLO with 2 KiB lines without end.
     Floods,
+    /// Connects, then says nothing and keeps the connection open.
+    Silent,
+    /// Connects, then closes without a greeting.
+    ClosesAtOnce,
 }
 
 /// Connects each mapped address to an in-memory peer and counts the connections open at once.
@@ -178,6 +182,8 @@ async fn stub_peer(peer: Peer, mut stream: DuplexStream) {
             // Keeps its end open and never reads: the client's EHLO does not fit into the pipe.
             std::future::pending::<()>().await;
         }
+        Peer::Silent => std::future::pending::<()>().await,
+        Peer::ClosesAtOnce => drop(stream),
         Peer::Floods => {
             let _ = stream.write_all(b"220 ready\r\n").await;
             let mut ehlo = [0u8; 64];
@@ -195,14 +201,33 @@ fn stub_engine(
 ) -> Prober<StaticDns, Guarded<StubConnector>> {
     let mut ips: Vec<IpAddr> = connector.peers.keys().copied().collect();
     ips.sort();
+    engine_for(&ips, connector, common::session_config(STEP, 25), max_connections, deadline)
+}
+
+/// An engine over the stub connector whose MX addresses are `ips`, with `config`.
+fn engine_for(
+    ips: &[IpAddr],
+    connector: StubConnector,
+    config: server::probe::session::SessionConfig,
+    max_connections: usize,
+    deadline: Duration,
+) -> Prober<StaticDns, Guarded<StubConnector>> {
     Prober::new(
-        dns(&ips),
+        dns(ips),
         Guarded::new(connector, true),
         TlsContext::new(None).expect("TLS context"),
-        common::session_config(STEP, 25),
+        config,
         max_connections,
         deadline,
     )
+}
+
+/// The production waits: a step of 15 s, the greeting 30 s, the deadline 90 s.
+fn production_waits(peers: &[(IpAddr, Peer)]) -> Prober<StaticDns, Guarded<StubConnector>> {
+    let mut config = common::session_config(Duration::from_secs(15), 25);
+    config.greeting_timeout = Duration::from_secs(30);
+    let ips: Vec<IpAddr> = peers.iter().map(|(ip, _)| *ip).collect();
+    engine_for(&ips, stub(peers), config, 8, Duration::from_secs(90))
 }
 
 /// Waits on the paused clock until every stub connection is closed (a minute at most).
@@ -253,8 +278,92 @@ async fn a_connect_that_never_completes_ends_at_the_step_timeout() {
     assert_eq!(tcp.outcome, TcpOutcome::Timeout);
     assert_eq!(tcp.detail.as_deref(), Some("no answer within 3 s"));
     assert!(a.banner.is_none() && a.open_relay.is_none() && !a.deadline_hit);
-    assert_eq!(codes(a), ["port25_unreachable"]);
+    // The only address, and it timed out: maybe this network drops port 25 (issue 15.6).
+    assert_eq!(codes(a), ["port25_timeout"]);
+    assert_eq!(report.findings[0].code, "port25_no_answer");
+    assert!(report.findings.iter().all(|f| f.code != "no_reachable_mx"), "{:?}", report.findings);
     assert!((STEP..STEP + Duration::from_secs(1)).contains(&took), "{took:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_greeting_after_20_s_gets_a_whole_session() {
+    // postscreen holds its 220 for ~6 s, Exim delay ACLs 20-60 s: longer than a step, inside the wait.
+    let (report, took) = timed(&production_waits(&[(ip(1), Peer::Polite(Duration::from_secs(20)))])).await;
+    let a = &report.mx[0].addresses[0];
+    let banner = a.banner.as_ref().expect("a greeting");
+    assert_eq!((banner.code, banner.greeting_timeout_secs), (Some(220), None));
+    assert_eq!(a.open_relay.as_ref().map(|r| r.outcome), Some(app::report::RelayOutcome::Refused));
+    assert!(!a.deadline_hit && a.error.is_none(), "{a:?}");
+    assert_eq!(report.mx[0].status.reachable, app::report::Mark::Ok);
+    // The whole session ran: EHLO (this peer offers no STARTTLS) and the relay probe.
+    assert_eq!(codes(a), ["starttls_not_offered", "relay_refused"]);
+    assert!(report.findings.iter().all(|f| f.code != "no_reachable_mx"), "{:?}", report.findings);
+    assert!(took >= Duration::from_secs(20) && took < Duration::from_secs(30), "{took:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_silent_server_is_a_slow_greeting_not_a_dead_domain() {
+    let (report, took) = timed(&production_waits(&[(ip(1), Peer::Silent)])).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!(a.tcp.as_ref().map(|t| t.outcome), Some(TcpOutcome::Connected));
+    let banner = a.banner.as_ref().expect("the greeting step");
+    assert_eq!((banner.code, banner.greeting_timeout_secs), (None, Some(30)));
+    assert_eq!(codes(a), ["greeting_timeout"]);
+    let finding = &a.findings[0];
+    assert_eq!(finding.severity, app::Severity::Warning);
+    assert!(finding.title.contains("30 s") && finding.detail.contains("up to 5 minutes"), "{finding:?}");
+    assert!(report.findings.iter().all(|f| f.code != "no_reachable_mx"), "{:?}", report.findings);
+    assert_eq!(report.worst_severity(), app::Severity::Warning);
+    let (step, status) = (app::assess::step_mark(a, app::assess::Step::Banner), report.mx[0].status.reachable);
+    assert_eq!((step, status), (app::report::Mark::Inconclusive, app::report::Mark::Inconclusive));
+    let verdict = app::render::facts::verdict(&report, app::Lang::En).1;
+    assert_eq!(verdict, "Mail to chaos.test could not be tested: 1 warning.");
+    assert!(!a.deadline_hit && took >= Duration::from_secs(30) && took < Duration::from_secs(31), "{took:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_close_without_greeting_stays_critical() {
+    let (report, _) = timed(&production_waits(&[(ip(1), Peer::ClosesAtOnce)])).await;
+    let a = &report.mx[0].addresses[0];
+    let banner = a.banner.as_ref().expect("the greeting step");
+    assert_eq!((banner.code, banner.greeting_timeout_secs), (None, None));
+    assert_eq!(banner.error.as_deref(), Some("the server closed the connection"));
+    assert_eq!(codes(a), ["banner_missing"]);
+    assert_eq!(report.findings[0].code, "no_reachable_mx");
+    assert_eq!(report.worst_severity(), app::Severity::Critical);
+    assert_eq!(report.mx[0].status.reachable, app::report::Mark::Critical);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_egress_check_tells_a_blocked_network_from_dead_servers() {
+    use server::probe::egress::EgressTarget;
+    let mx = [ip(1), ip(2)];
+    let egress = IpAddr::from([198, 51, 100, 25]);
+    let run = |egress_peer: Peer| async move {
+        let peers = [(mx[0], Peer::NeverConnects), (mx[1], Peer::NeverConnects), (egress, egress_peer)];
+        let connector = stub(&peers);
+        let opened = connector.opened.clone();
+        let engine = engine_for(&mx, connector, common::session_config(STEP, 25), 8, Duration::from_secs(60))
+            .with_egress_check(Some(EgressTarget::parse(&format!("{egress}:25")).unwrap()));
+        let (report, took) = timed(&engine).await;
+        (report, took, opened.load(Ordering::SeqCst))
+    };
+    // The egress target connects: port 25 leaves this network, the MX hosts are unreachable.
+    let (report, took, opened) = run(Peer::Polite(Duration::ZERO)).await;
+    let egress_report = report.egress.as_ref().expect("the egress result in the report");
+    assert_eq!(egress_report.outcome, app::egress::EgressOutcome::Reachable);
+    assert_eq!(egress_report.address.as_deref(), Some("198.51.100.25:25"));
+    assert_eq!(report.findings[0].code, "no_reachable_mx");
+    assert_eq!(codes(&report.mx[0].addresses[0]), ["port25_unreachable"]);
+    assert_eq!(opened, 1, "one connect to the egress target, closed at once");
+    assert!(took < STEP + Duration::from_secs(1), "beside the check, no time added: {took:?}");
+    // The egress target times out too: this network blocks port 25, nothing was tested.
+    let (report, took, _) = run(Peer::NeverConnects).await;
+    assert_eq!(report.egress.as_ref().map(|e| e.outcome), Some(app::egress::EgressOutcome::TimedOut));
+    assert_eq!(report.findings[0].code, "egress_blocked");
+    assert_eq!(report.worst_severity(), app::Severity::Warning);
+    assert_eq!(codes(&report.mx[0].addresses[0]), ["port25_timeout"]);
+    assert!(took < STEP + Duration::from_secs(1), "{took:?}");
 }
 
 #[tokio::test(start_paused = true)]

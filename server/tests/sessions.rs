@@ -2,7 +2,7 @@
 
 mod common;
 
-use app::report::{AddressReport, Direction, Mark, RelayOutcome, StartTlsOutcome, TcpOutcome};
+use app::report::{AddressReport, Direction, Mark, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome};
 use app::Severity;
 use common::{after_goodbye, Lab, Limits};
 use mxray_testkit::ca::self_signed;
@@ -142,6 +142,44 @@ async fn an_open_relay_is_critical_and_data_is_never_sent() {
     assert_eq!(after_goodbye(&lab.servers[0]).await.last().map(String::as_str), Some("QUIT"));
 }
 
+/// An open relay (250 to the outside recipient) as the only MX of `example.com`, with the relay
+/// recipient's domain `example.net` served by `recipient_mx` at `recipient_ip`.
+async fn relay_to_a_domain_served_by(recipient_mx: &str, recipient_ip: &str) -> AddressReport {
+    let mut lab = Lab::new();
+    let mut s = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+    s.rcpt_reply = "250 2.1.5 Ok".into();
+    lab.mx(DOMAIN, 10, HOST, IP, s).await;
+    let record = server::probe::dns::MxRecord { preference: 5, exchange: recipient_mx.into() };
+    lab.dns.mx.insert("example.net".into(), Ok(vec![record]));
+    lab.dns.hosts.insert(recipient_mx.into(), vec![recipient_ip.parse().unwrap()]);
+    // The recipient's mail hosts answer slower than the session: the verdict waits for them.
+    lab.dns.delays.insert(recipient_mx.into(), Duration::from_millis(300));
+    let (report, _) = lab.check(DOMAIN).await;
+    never_data(&lab);
+    report.mx[0].addresses[0].clone()
+}
+
+#[tokio::test]
+async fn a_relay_recipient_served_by_the_same_provider_is_no_relay_test() {
+    // mx.example.com and mx2.example.com: the same registrable domain, the same provider.
+    for (recipient_mx, recipient_ip) in [("MX2.example.com.", "198.51.100.9"), ("mx.recipient.test", IP)] {
+        let a = relay_to_a_domain_served_by(recipient_mx, recipient_ip).await;
+        let relay = a.open_relay.as_ref().unwrap();
+        assert_eq!(relay.rcpt_to.as_deref(), Some("250 2.1.5 Ok"), "the server's answer is kept");
+        assert_eq!((relay.outcome, relay.reason), (RelayOutcome::Inconclusive, Some(RelayReason::SameProvider)));
+        assert!(!codes(&a).contains(&"open_relay"), "{recipient_mx}: {:?}", codes(&a));
+        let f = a.findings.iter().find(|f| f.code == "relay_inconclusive").expect("said so");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.title.contains("same provider") && f.remedy.contains("--relay-recipient"), "{f:?}");
+        assert!(f.texts(app::Lang::De).title.contains("selben Anbieter"));
+        assert_eq!(app::assess::step_mark(&a, app::assess::Step::OpenRelay), Mark::Inconclusive);
+    }
+    // At another provider the same answer is an open relay, as before.
+    let a = relay_to_a_domain_served_by("mx.other-provider.test", "198.51.100.9").await;
+    assert_eq!(a.open_relay.as_ref().map(|r| r.outcome), Some(RelayOutcome::Accepted));
+    assert_eq!(codes(&a)[0], "open_relay");
+}
+
 #[tokio::test]
 async fn greylisting_is_inconclusive() {
     let (a, _) = probe(|lab| {
@@ -174,7 +212,7 @@ async fn a_refused_connection_is_reported_with_the_firewall_remedy() {
 }
 
 #[tokio::test]
-async fn a_silent_server_ends_at_the_step_timeout() {
+async fn a_silent_server_ends_at_the_greeting_wait_not_tested_rather_than_dead() {
     let limits = Limits { step: Duration::from_millis(600), deadline: Duration::from_secs(10) };
     let (a, _) = probe_with(limits, |_| {
         let mut s = Scenario::plaintext(HOST);
@@ -184,9 +222,9 @@ async fn a_silent_server_ends_at_the_step_timeout() {
     .await;
     assert!(!a.deadline_hit);
     let banner = a.banner.as_ref().unwrap();
-    assert_eq!(banner.code, None);
+    assert_eq!((banner.code, banner.greeting_timeout_secs), (None, Some(1)));
     assert!(banner.error.as_deref().unwrap().contains("no complete reply"));
-    assert_eq!(codes(&a), ["banner_missing"]);
+    assert_eq!(codes(&a), ["greeting_timeout"]);
 }
 
 #[tokio::test]

@@ -21,6 +21,10 @@ pub enum StepState {
     Tcp(TcpOutcome),
     /// Greeting reply code (absent: no valid greeting).
     Greeting(Option<u16>),
+    /// No complete greeting within mxray's wait of this many seconds (not tested, not dead).
+    GreetingTimeout(u64),
+    /// The connect timed out while no address of the domain answered (maybe this network).
+    TcpTimeoutHere,
     /// EHLO or HELO result.
     Ehlo {
         /// A 2xx reply arrived.
@@ -80,8 +84,14 @@ labels!(CertVerdict, "The verdict in words.", {
 pub fn step_state(a: &AddressReport, step: Step) -> StepState {
     let missing = if a.done { StepState::NotRun } else { StepState::Pending };
     match step {
-        Step::Tcp => a.tcp.as_ref().map_or(missing, |t| StepState::Tcp(t.outcome)),
-        Step::Banner => a.banner.as_ref().map_or(missing, |b| StepState::Greeting(b.code)),
+        Step::Tcp => a.tcp.as_ref().map_or(missing, |t| match t.outcome {
+            TcpOutcome::Timeout if a.timeout_may_be_local => StepState::TcpTimeoutHere,
+            outcome => StepState::Tcp(outcome),
+        }),
+        Step::Banner => a.banner.as_ref().map_or(missing, |b| match (b.code, b.greeting_timeout_secs) {
+            (None, Some(secs)) => StepState::GreetingTimeout(secs),
+            (code, _) => StepState::Greeting(code),
+        }),
         Step::Ehlo => a.ehlo.as_ref().map_or(missing, |e| StepState::Ehlo {
             accepted: e.code.is_some_and(|c| (200..300).contains(&c)),
             helo_fallback: e.helo_fallback,
@@ -116,6 +126,16 @@ impl StepState {
         match self {
             StepState::Greeting(Some(code)) if code != 220 => {
                 return pick(lang, format!("{code} instead of 220"), format!("{code} statt 220"));
+            }
+            StepState::GreetingTimeout(secs) => {
+                return pick(
+                    lang,
+                    format!("no greeting within {secs} s (not tested)"),
+                    format!("keine Begrüßung innerhalb von {secs} s (nicht getestet)"),
+                );
+            }
+            StepState::TcpTimeoutHere => {
+                words("no answer (port 25 blocked here?)", "keine Antwort (Port 25 hier gesperrt?)")
             }
             StepState::Pending => words("not yet", "noch nicht"),
             StepState::NotRun => words("not run", "nicht ausgeführt"),
@@ -204,7 +224,17 @@ pub fn verdict(r: &Report, lang: Lang) -> (Severity, String) {
     let warn_en = format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" });
     let warn_de = format!("{warnings} Warnung{}", if warnings == 1 { "" } else { "en" });
     let worst = r.worst_severity();
+    // "Works" needs an address that greeted: without one (a slow greeting, port 25 blocked here)
+    // nothing bad was proven, and nothing good either.
+    let addresses = || r.mx.iter().flat_map(|h| h.addresses.iter());
+    let untested =
+        r.complete && addresses().next().is_some() && !addresses().any(|a| step_mark(a, Step::Banner) == Mark::Ok);
     let sentence = match worst {
+        Severity::Warning | Severity::Info | Severity::Ok if untested => pick(
+            lang,
+            format!("Mail to {domain} could not be tested: {warn_en}."),
+            format!("Mail an {domain} ließ sich nicht testen: {warn_de}."),
+        ),
         Severity::Critical => pick(
             lang,
             format!("Mail to {domain} is at risk: {critical} critical, {warn_en}."),

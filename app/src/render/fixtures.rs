@@ -157,6 +157,7 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
             elapsed_ms: 30,
             error: None,
             refuses_tester: None,
+            greeting_timeout_secs: None,
         }),
         StepResult::Ehlo(ehlo.clone()),
         StepResult::Starttls(StartTlsReport {

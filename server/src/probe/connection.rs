@@ -66,9 +66,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> SmtpConnection<S> {
         self
     }
 
-    /// Reads one complete reply, recording each line.
+    /// Reads one complete reply within the step timeout, recording each line.
     pub async fn read_reply(&mut self, transcript: &mut Transcript) -> Result<Reply, SessionError> {
-        let limit = self.step_timeout;
+        self.read_reply_within(self.step_timeout, transcript).await
+    }
+
+    /// Reads one complete reply within `limit` (the greeting has a wait of its own: RFC 5321
+    /// §4.5.3.2.1 lets senders wait 5 minutes for it), recording each line.
+    pub async fn read_reply_within(
+        &mut self,
+        limit: Duration,
+        transcript: &mut Transcript,
+    ) -> Result<Reply, SessionError> {
         timeout(limit, self.read_reply_unbounded(transcript)).await.map_err(|_| SessionError::Timeout(limit))?
     }
 

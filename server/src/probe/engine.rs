@@ -19,10 +19,12 @@ use super::dane_check::{self, DaneRun};
 use super::depth::DepthChecks;
 use super::dns::{plan_host, plan_mx, MailDns};
 use super::dnssec::Validator;
-use super::fanout::{AddressSummary, Fanout};
+use super::egress::{self, EgressTarget};
+use super::fanout::{AddressSummary, Fanout, RecipientLookup};
 use super::legacy_tls;
 use super::mta_sts::PolicyCheck;
 use super::net::Connector;
+use super::provider;
 use super::session::{AddressProbe, SessionConfig, Target};
 use super::tls::TlsContext;
 use super::transcript::{Transcript, TranscriptBudget};
@@ -52,6 +54,8 @@ struct Shared<D, C> {
     dnssec: Option<Arc<Validator>>,
     /// Ports probed when a check names none (`--ports`); 25 always is.
     ports: Vec<u16>,
+    /// Where the egress check connects beside each check (`--egress-check`); none: no check.
+    egress_check: Option<EgressTarget>,
 }
 
 impl<D: MailDns, C: Connector> Prober<D, C> {
@@ -79,6 +83,7 @@ impl<D: MailDns, C: Connector> Prober<D, C> {
                 depth: DepthChecks::default(),
                 dnssec: None,
                 ports: vec![SMTP],
+                egress_check: None,
             }),
         }
     }
@@ -104,6 +109,15 @@ impl<D: MailDns, C: Connector> Prober<D, C> {
     pub fn with_ports(mut self, ports: Vec<u16>) -> Self {
         if let Some(shared) = Arc::get_mut(&mut self.inner) {
             shared.ports = ports;
+        }
+        self
+    }
+
+    /// Connects once to `target` beside every check, to tell a network that blocks port 25 from
+    /// dead servers (`--egress-check`); `None` turns it off.
+    pub fn with_egress_check(mut self, target: Option<EgressTarget>) -> Self {
+        if let Some(shared) = Arc::get_mut(&mut self.inner) {
+            shared.egress_check = target;
         }
         self
     }
@@ -138,6 +152,8 @@ impl Drop for AbortOnDrop {
 struct CheckContext<'a, D, C> {
     shared: &'a Shared<D, C>,
     recipient: String,
+    /// The recipient's mail hosts, for the relay verdicts.
+    recipient_hosts: RecipientLookup,
     slots: Arc<Semaphore>,
     budget: Arc<TranscriptBudget>,
     dane: DaneRun,
@@ -167,6 +183,15 @@ async fn run_check<D: MailDns, C: Connector>(
     let mx_dnssec = shared.dnssec.clone().map(|v| {
         AbortOnDrop(tokio::spawn(dane_check::mx_status(v, input.domain.clone(), limit, tx.clone(), mx_status.clone())))
     });
+    // One TCP connect beside the check, to tell a network that drops port 25 from dead servers.
+    let egress = shared
+        .egress_check
+        .clone()
+        .map(|target| AbortOnDrop(tokio::spawn(check_egress(Arc::clone(&shared), target, tx.clone()))));
+    // The relay recipient's mail hosts, looked up from the start so no relay verdict waits for them.
+    let recipient = shared.session.recipient_outside(&input.domain);
+    let recipient_hosts = recipient_lookup(Arc::clone(&shared), &recipient);
+    let _recipient_lookup = AbortOnDrop(tokio::spawn(recipient_hosts.clone().map(drop)));
     let plan = plan_mx(&shared.dns, &input.domain, limit).await;
     let _ = tx
         .send(CheckEvent::Resolved {
@@ -179,7 +204,8 @@ async fn run_check<D: MailDns, C: Connector>(
         .await;
     let check = CheckContext {
         shared: &shared,
-        recipient: shared.session.recipient_outside(&input.domain),
+        recipient,
+        recipient_hosts,
         slots: Arc::new(Semaphore::new(shared.check_connections)),
         budget: TranscriptBudget::per_check(),
         dane: DaneRun::new(shared.dnssec.clone(), &input.domain, mx_status, &plan.hosts, limit),
@@ -213,10 +239,32 @@ async fn run_check<D: MailDns, C: Connector>(
         }
     }
     let _ = (&mut policies.0).await;
-    if let Some(mut task) = mx_dnssec {
+    for mut task in mx_dnssec.into_iter().chain(egress) {
         let _ = (&mut task.0).await;
     }
     let _ = tx.send(CheckEvent::Done { duration_ms: millis(started.elapsed()) }).await;
+}
+
+/// The egress check as one `egress` event; its connection counts against the engine's cap.
+async fn check_egress<D: MailDns, C: Connector>(
+    shared: Arc<Shared<D, C>>,
+    target: EgressTarget,
+    tx: Sender<CheckEvent>,
+) {
+    let Ok(_slot) = Arc::clone(&shared.permits).acquire_owned().await else { return };
+    let egress = egress::check(&target, &shared.dns, &shared.connector, shared.session.step_timeout).await;
+    let _ = tx.send(CheckEvent::Egress { egress }).await;
+}
+
+/// The mail hosts of the relay recipient's domain, looked up once and shared by every address.
+fn recipient_lookup<D: MailDns, C: Connector>(shared: Arc<Shared<D, C>>, recipient: &str) -> RecipientLookup {
+    let domain = recipient.rsplit_once('@').map_or("", |(_, d)| d).to_owned();
+    async move {
+        let limit = shared.session.step_timeout;
+        Arc::new(provider::lookup(&shared.dns, &domain, limit).await)
+    }
+    .boxed()
+    .shared()
 }
 
 /// MTA-STS and TLS-RPT of the domain, as one `policies` event.
@@ -245,7 +293,9 @@ async fn start_probes<'a, D: MailDns, C: Connector>(
         let fanout = match fanouts.get(ip) {
             Some(fanout) => Arc::clone(fanout),
             None => {
-                let fanout = Arc::new(Fanout::new(*ip, check.shared.tls.clone(), tx.clone()));
+                let fanout = Fanout::new(*ip, check.shared.tls.clone(), tx.clone())
+                    .with_recipient(check.recipient_hosts.clone());
+                let fanout = Arc::new(fanout);
                 fanouts.insert(*ip, Arc::clone(&fanout));
                 probes.push(probe_address(check, Arc::clone(&fanout), host.host.clone(), *ip).boxed());
                 fanout

@@ -3,18 +3,24 @@
 //! replayed, so no host waits for a second session to the same server.
 
 use app::ports::PortStep;
-use app::report::ProtocolError;
+use app::report::{ProtocolError, RelayReport};
 use app::{CheckEvent, StepResult};
+use futures::future::{BoxFuture, Shared};
 use rustls::pki_types::CertificateDer;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::Sender;
 use tokio::sync::watch;
 
 use super::certificate;
 use super::clock::now_unix;
 use super::dane::{step_presented, Presented};
+use super::provider::{self, RecipientHosts};
 use super::tls::TlsContext;
+
+/// The relay recipient's mail hosts, looked up once per check beside the probing; every address's
+/// relay verdict waits for it (it has long finished by then).
+pub type RecipientLookup = Shared<BoxFuture<'static, Arc<RecipientHosts>>>;
 
 /// How a finished address is summed up (the `address_done` event without the MX index).
 #[derive(Clone, Debug)]
@@ -60,12 +66,20 @@ pub struct Fanout {
     state: Mutex<Subscribers>,
     /// What the address presented for DANE, once known (the first TLS outcome of the session).
     presented: watch::Sender<Option<Presented>>,
+    /// The relay recipient's mail hosts: a relay probe to a domain this server hosts is no test.
+    recipient: Option<RecipientLookup>,
 }
 
 impl Fanout {
     /// A fan-out for `ip` with no host yet.
     pub fn new(ip: IpAddr, tls: TlsContext, events: Sender<CheckEvent>) -> Self {
-        Fanout { ip, tls, events, state: Mutex::default(), presented: watch::Sender::new(None) }
+        Fanout { ip, tls, events, state: Mutex::default(), presented: watch::Sender::new(None), recipient: None }
+    }
+
+    /// Judges the relay verdicts against the relay recipient's mail hosts.
+    pub fn with_recipient(mut self, lookup: RecipientLookup) -> Self {
+        self.recipient = Some(lookup);
+        self
     }
 
     /// The address.
@@ -121,11 +135,28 @@ impl Fanout {
     }
 
     /// One step finished.
-    pub async fn step(&self, step: StepResult) {
+    pub async fn step(&self, mut step: StepResult) {
+        if let StepResult::OpenRelay(relay) = &mut step {
+            self.judge_recipient(relay).await;
+        }
         if let Some(without_chain) = step_presented(&step) {
             self.present(without_chain);
         }
         self.publish(Record::Step(step)).await;
+    }
+
+    /// A relay verdict is no relay test when the recipient's domain is served by this server (its
+    /// address, one of its MX names, or their provider): the server may take that mail as its own.
+    async fn judge_recipient(&self, relay: &mut RelayReport) {
+        let Some(lookup) = &self.recipient else { return };
+        let recipient = lookup.clone().await;
+        let names: Vec<String> = {
+            let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.hosts.iter().map(|(_, host)| host.clone()).collect()
+        };
+        if provider::served_here(&recipient, &names, self.ip).is_some() {
+            provider::not_a_relay_test(relay);
+        }
     }
 
     /// The chain presented on submission port `port`, judged like the MX port's.

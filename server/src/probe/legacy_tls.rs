@@ -103,7 +103,7 @@ async fn dialogue<C: Connector>(target: &Target<'_, C>, t: &mut Transcript, conn
     let mut conn = SmtpConnection::new(stream, limit);
     let refused =
         |step: &str, reply: String| not_tested(format!("the extra connection's {step} was answered \"{reply}\""));
-    match conn.read_reply(t).await {
+    match conn.read_reply_within(target.config.greeting_timeout, t).await {
         Ok(r) if r.code == 220 => {}
         Ok(r) => {
             let _ = conn.send("QUIT", t).await;

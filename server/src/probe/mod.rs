@@ -13,6 +13,7 @@ pub mod dns;
 pub mod dnsbl;
 pub mod dnssec;
 mod ds_anchor;
+pub mod egress;
 pub mod engine;
 pub mod fanout;
 pub mod guard;
@@ -22,6 +23,7 @@ pub mod mta_sts;
 pub mod net;
 pub mod options;
 pub mod policy_record;
+pub mod provider;
 pub mod relay;
 pub mod reverse;
 pub mod session;
@@ -82,6 +84,19 @@ fn helo_name(value: &str) -> Result<String, ProbeError> {
     })
 }
 
+/// Checks that the greeting wait ends before the deadline does, so a slow greeting is reported as
+/// such rather than cut off by the deadline.
+fn greeting_timeout(options: &ProbeOptions) -> Result<std::time::Duration, ProbeError> {
+    if options.greeting_timeout_secs >= options.deadline_secs {
+        return Err(ProbeError::BadOption {
+            option: "--greeting-timeout-secs",
+            value: options.greeting_timeout_secs.to_string(),
+            reason: format!("it must be shorter than --deadline-secs ({} s)", options.deadline_secs),
+        });
+    }
+    Ok(options.greeting_timeout())
+}
+
 /// Builds the real engine (hickory DNS, TCP, ring TLS) from the options.
 pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine, ProbeError> {
     let session = session::SessionConfig {
@@ -89,6 +104,7 @@ pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine,
         relay_sender: mailbox("--relay-sender", &options.relay_sender)?,
         relay_recipient: mailbox("--relay-recipient", &options.relay_recipient)?,
         step_timeout: options.step_timeout(),
+        greeting_timeout: greeting_timeout(options)?,
         port: options.smtp_port,
     };
     let dns = dns::HickoryDns::new(options.resolver, options.step_timeout().min(std::time::Duration::from_secs(5)))?;
@@ -101,6 +117,7 @@ pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine,
         .with_dnssec(validator)
         .with_check_connections(usize::try_from(options.max_check_connections).unwrap_or(usize::MAX))
         .with_ports(options.ports.0.clone())
+        .with_egress_check(options.egress_check.clone())
         .with_depth(depth::DepthChecks::all(dnsbl::zones(&options.dnsbl)?, options.allow_private_targets));
     Ok(Arc::new(engine))
 }

@@ -28,8 +28,12 @@ pub struct ProbeOptions {
     /// Limit for each whole reply (and connect, and TLS handshake), in seconds.
     #[arg(long, env = "MXRAY_STEP_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub step_timeout_secs: u64,
+    /// Wait for the server's greeting, in seconds (RFC 5321 lets senders wait 5 minutes; postscreen
+    /// and delay ACLs hold it back on purpose); must be shorter than the deadline.
+    #[arg(long, env = "MXRAY_GREETING_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub greeting_timeout_secs: u64,
     /// Limit for everything at one address, in seconds.
-    #[arg(long, env = "MXRAY_DEADLINE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, env = "MXRAY_DEADLINE_SECS", default_value_t = 90, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub deadline_secs: u64,
     /// SMTP port to connect to.
     #[arg(long, env = "MXRAY_SMTP_PORT", default_value_t = 25, value_parser = clap::value_parser!(u16).range(1..))]
@@ -48,6 +52,10 @@ pub struct ProbeOptions {
     /// and the DNSSEC status of signed private zones.
     #[arg(long, env = "MXRAY_DNSSEC_TRUST_ANCHOR", value_name = "FILE")]
     pub dnssec_trust_anchor: Option<PathBuf>,
+    /// A server known to accept connections on port 25, connected to once beside each check: when
+    /// every MX address times out, it tells a blocked network from dead servers.
+    #[arg(long, env = "MXRAY_EGRESS_CHECK", value_name = "HOST[:PORT]", value_parser = super::egress::EgressTarget::parse)]
+    pub egress_check: Option<super::egress::EgressTarget>,
     /// Blocklist (DNSBL) zones to look every address up in, comma-separated; none unless given.
     /// Many lists refuse queries from public resolvers (zen.spamhaus.org: use your own resolver).
     #[arg(long, env = "MXRAY_DNSBL", value_name = "ZONE[,ZONE…]", value_delimiter = ',')]
@@ -67,6 +75,11 @@ impl ProbeOptions {
     /// The step timeout as a duration.
     pub fn step_timeout(&self) -> Duration {
         Duration::from_secs(self.step_timeout_secs)
+    }
+
+    /// The greeting wait as a duration.
+    pub fn greeting_timeout(&self) -> Duration {
+        Duration::from_secs(self.greeting_timeout_secs)
     }
 
     /// The per-address deadline as a duration.

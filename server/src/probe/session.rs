@@ -38,6 +38,8 @@ pub struct SessionConfig {
     pub relay_recipient: String,
     /// Limit for connect, each reply and the handshake.
     pub step_timeout: Duration,
+    /// Limit for the greeting, longer than a step: postscreen and delay ACLs hold it back on purpose.
+    pub greeting_timeout: Duration,
     /// SMTP port.
     pub port: u16,
 }
@@ -378,10 +380,10 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         Some(SmtpConnection::new(stream?, limit))
     }
 
-    /// Reads the greeting; true when it is 220.
+    /// Reads the greeting, waiting for it longer than for other replies; true when it is 220.
     async fn greet<S: SmtpStream>(&mut self, conn: &mut SmtpConnection<S>, first: bool) -> bool {
         let started = self.transcript.elapsed_ms();
-        let reply = conn.read_reply(&mut self.transcript).await;
+        let reply = conn.read_reply_within(self.target.config.greeting_timeout, &mut self.transcript).await;
         let elapsed_ms = self.transcript.elapsed_ms().saturating_sub(started);
         let ready = matches!(&reply, Ok(r) if r.code == 220);
         if first {
@@ -393,6 +395,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                     elapsed_ms,
                     error: None,
                     refuses_tester: refuses_the_tester(r),
+                    greeting_timeout_secs: None,
                 },
                 Err(e) => BannerReport {
                     code: None,
@@ -401,6 +404,10 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                     elapsed_ms,
                     error: Some(e.to_string()),
                     refuses_tester: None,
+                    greeting_timeout_secs: match e {
+                        SessionError::Timeout(waited) => Some(whole_seconds(*waited)),
+                        _ => None,
+                    },
                 },
             }))
             .await;
@@ -721,7 +728,7 @@ fn relay_report(sender: String, recipient: String, over_tls: bool, attempts: Vec
 
 /// The outcome and detail of a failed connect; the guard's refusal and a missing local route are
 /// told apart from a failure at the other end.
-fn connect_failure(error: &io::Error) -> (TcpOutcome, String) {
+pub(super) fn connect_failure(error: &io::Error) -> (TcpOutcome, String) {
     let inner = error.get_ref();
     if let Some(blocked) = inner.and_then(|e| e.downcast_ref::<BlockedTarget>()) {
         return (TcpOutcome::Blocked, blocked.range.to_owned());
@@ -738,6 +745,11 @@ fn connect_failure(error: &io::Error) -> (TcpOutcome, String) {
         _ => TcpOutcome::Error,
     };
     (outcome, error.to_string())
+}
+
+/// A wait in whole seconds, rounded up (a wait under a second is not "0 s").
+fn whole_seconds(d: Duration) -> u64 {
+    u64::try_from(d.as_millis().div_ceil(1000)).unwrap_or(u64::MAX)
 }
 
 fn starttls(offered: bool, outcome: StartTlsOutcome, error: Option<String>) -> StartTlsReport {
@@ -765,6 +777,7 @@ mod tests {
             relay_sender: "s@h.example".into(),
             relay_recipient: "relay-test@example.net".into(),
             step_timeout: Duration::from_secs(1),
+            greeting_timeout: Duration::from_secs(2),
             port: 25,
         };
         assert_eq!(config.recipient_outside("mail.example"), "relay-test@example.net");

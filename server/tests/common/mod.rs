@@ -162,6 +162,8 @@ pub fn session_config(step: Duration, port: u16) -> SessionConfig {
         relay_sender: "relay-probe@mxray.test".into(),
         relay_recipient: "relay-test@example.net".into(),
         step_timeout: step,
+        // The greeting waits as long as any other reply here; tests of the greeting wait set their own.
+        greeting_timeout: step,
         port,
     }
 }
