@@ -1330,7 +1330,7 @@ mod tests {
             let kind: FindingKind = serde_json::from_str(json).expect(json);
             assert_eq!(serde_json::to_value(&kind).unwrap()["code"], kind.code(), "{json}");
         }
-        assert_eq!(CODES_SAMPLE.len(), 66, "one sample per kind");
+        assert_eq!(CODES_SAMPLE.len(), 70, "one sample per kind");
     }
 
     #[test]
