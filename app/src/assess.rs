@@ -69,6 +69,8 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             Some(_) => Mark::Ok,
         },
         Step::StartTls => match &a.starttls {
+            // EHLO worked, then the session ended (deadline, broken connection): not tested, not n/a.
+            None if a.done && step_mark(a, Step::Ehlo) == Mark::Ok => Mark::Inconclusive,
             None => unknown,
             Some(s) if s.pipelined_plaintext => Mark::Critical,
             Some(s) => match s.outcome {
@@ -79,6 +81,8 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             },
         },
         Step::Certificate => match &a.certificate {
+            // No chain to judge because STARTTLS itself could not be tested: not tested either.
+            None if a.done && step_mark(a, Step::StartTls) == Mark::Inconclusive => Mark::Inconclusive,
             None => unknown,
             // Unreadable: nothing could be judged, and other parsers may accept it; a warning.
             Some(c) if c.parse_error.is_some() => Mark::Warning,

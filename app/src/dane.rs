@@ -368,6 +368,12 @@ mod tests {
         host.tlsa = check(DnssecStatus::Secure);
         host.records = vec![record(0, 0, 1), record(3, 2, 1), record(2, 0, 3)];
         assert!(!host.in_force(), "usages 0/1 and unknown parameters do not count");
+        host.records = vec![record(3, 1, 1)];
+        host.addresses = Some(check(DnssecStatus::Insecure));
+        assert!(!host.in_force(), "unsigned addresses: senders do not look for TLSA (RFC 7672 §2.2.2)");
+        host.addresses = Some(check(DnssecStatus::Secure));
+        host.insecure_cname = Some("_25._tcp.mx.example".into());
+        assert!(!host.in_force(), "records behind an unsigned CNAME do not count");
         assert_eq!(record(3, 1, 1).presentation(), "3 1 1 ab");
     }
 
@@ -412,11 +418,80 @@ mod tests {
             .iter()
             .all(|c| plain.contains(c)));
         assert_eq!(certificate_findings(Some(matched(3))), ["certificate_dane_ee", "dane_matched"]);
+        // DANE-TA vouches for the issuer only: the engine's verdict rejects the name and dates, and
+        // the certificate's own findings stay, the untrusted issuer aside.
+        let problems = vec![
+            TaProblem::NameMismatch { names: vec!["other.example".into()], expected: vec!["mx.example".into()] },
+            TaProblem::OutOfDate {
+                depth: 0,
+                subject: "CN=other".into(),
+                not_before: "2020-01-01T00:00:00Z".into(),
+                not_after: "2021-01-01T00:00:00Z".into(),
+            },
+        ];
+        let rejected = AddressDane { outcome: DaneOutcome::TaRejected, ta_problems: problems, ..matched(2) };
         assert_eq!(
-            certificate_findings(Some(matched(2))),
-            ["certificate_expired", "certificate_name_mismatch", "dane_matched"],
-            "DANE-TA: the name and dates still count"
+            certificate_findings(Some(rejected.clone())),
+            ["certificate_expired", "certificate_name_mismatch", "dane_ta_rejected"],
         );
+        let finding = FindingKind::DaneTaRejected {
+            ip: "192.0.2.7".into(),
+            record: "\"2 1 1 ab\"".into(),
+            problems: rejected.ta_problems,
+        };
+        assert_eq!(finding.severity(), crate::Severity::Critical);
+        let (en, de) = (finding.texts(Lang::En), finding.texts(Lang::De));
+        assert!(en.detail.contains("the certificate names other.example, not mx.example; the server's certificate is valid only from 2020-01-01T00:00:00Z"), "{}", en.detail);
+        assert!(
+            en.remedy.contains("MX host name in its SAN")
+                && en.remedy.contains("Renew the certificate")
+                && en.remedy.contains("DANE-EE"),
+            "{}",
+            en.remedy
+        );
+        assert!(de.detail.contains("das Zertifikat nennt other.example, nicht mx.example"), "{}", de.detail);
+        assert!(de.remedy.contains("DANE-EE-Eintrag"), "{}", de.remedy);
+    }
+
+    #[test]
+    fn signed_records_behind_unsigned_addresses_or_an_unsigned_cname_are_said_not_in_force() {
+        let check = |status| DnssecCheck { status, detail: None };
+        let mut mx = MxHost {
+            host: "mx.example".into(),
+            preference: 10,
+            status: Default::default(),
+            findings: Vec::new(),
+            addresses: Vec::new(),
+            cname: None,
+            address_error: None,
+            addresses_skipped: 0,
+            resolving: false,
+            dane: Some(HostDane {
+                name: "_25._tcp.mx.example".into(),
+                tlsa: check(DnssecStatus::Secure),
+                records: vec![record(3, 1, 1)],
+                addresses: Some(check(DnssecStatus::Insecure)),
+                base_domain: None,
+                insecure_cname: None,
+            }),
+        };
+        let reasons = |mx: &MxHost| -> Vec<FindingKind> { host_findings(mx) };
+        assert_eq!(
+            reasons(&mx),
+            [FindingKind::DaneNotInForce { host: "mx.example".into(), reason: NotInForce::InsecureAddresses }]
+        );
+        assert_eq!(reasons(&mx)[0].severity(), crate::Severity::Info);
+        let dane = mx.dane.as_mut().unwrap();
+        (dane.tlsa, dane.insecure_cname) = (check(DnssecStatus::Insecure), Some("_25._tcp.mx.example".into()));
+        let f = reasons(&mx);
+        assert!(
+            matches!(&f[..], [FindingKind::DaneNotInForce { reason: NotInForce::InsecureCname { .. }, .. }]),
+            "{f:?}"
+        );
+        assert!(f[0].texts(Lang::De).title.contains("unsignierten CNAME"));
+        // Unsigned records without a CNAME stay what they were: a warning about the zone.
+        mx.dane.as_mut().unwrap().insecure_cname = None;
+        assert_eq!(host_findings(&mx), [FindingKind::DaneTlsaInsecure { host: "mx.example".into() }]);
     }
 
     #[test]

@@ -780,7 +780,8 @@ fn untested(h: &MxHost) -> UntestedTls {
     }
     let banner = a.banner.as_ref().filter(|b| b.code != Some(220)).map(|b| b.error.clone().unwrap_or(b.text.clone()));
     let ehlo = a.ehlo.as_ref().filter(|e| e.code != Some(250)).map(|e| e.error.clone().unwrap_or(e.host.clone()));
-    let detail = a.error.clone().or(banner).or(ehlo).unwrap_or_else(|| match &a.starttls {
+    let detail = a.error.clone().or(banner).or(ehlo).unwrap_or_else(|| match a.starttls.as_ref().map(|s| s.outcome) {
+        Some(StartTlsOutcome::Skipped) => "STARTTLS was not tried".into(),
         Some(_) => "no certificate was recorded".into(),
         None => "no STARTTLS step was recorded".into(),
     });

@@ -233,14 +233,14 @@ async fn world(anchor_for: impl FnOnce(&ZoneKey) -> String) -> World {
     let (bogus_key, bogus_ds_key) = (ZoneKey::new(), ZoneKey::new());
     let parent = ZoneData::new("test")
         .mail("ee.test", CASES[0].1, &[ee])
-        .mail("ta.test", CASES[1].1, &[ta.clone()])
-        .mail("taname.test", CASES[9].1, &[ta.clone()])
+        .mail("ta.test", CASES[1].1, std::slice::from_ref(&ta))
+        .mail("taname.test", CASES[9].1, std::slice::from_ref(&ta))
         // A signed CNAME: the records at its target count first (a wrong one waits at the alias).
-        .aliased_mail("alias.test", "real.alias.test", &[wrong.clone()])
+        .aliased_mail("alias.test", "real.alias.test", std::slice::from_ref(&wrong))
         .add("real.alias.test", RData::A(CASES[10].1.parse::<std::net::Ipv4Addr>().unwrap().into()))
         .tlsa("_25._tcp.real.alias.test", &[ta])
         // Signed TLSA records for a host whose addresses sit in the unsigned plain.test.
-        .aliased_mail("unsigned-a.test", "mx.plain.test", &[plain.clone()])
+        .aliased_mail("unsigned-a.test", "mx.plain.test", std::slice::from_ref(&plain))
         // The TLSA name is in an unsigned zone, whose CNAME leads back to ee.test's signed records.
         .mail("cname.test", CASES[11].1, &[])
         .delegate("_tcp.mx.cname.test", None)

@@ -235,6 +235,33 @@ async fn an_mx_certificate_for_another_name_fails_the_policy() {
 }
 
 #[tokio::test]
+async fn an_mx_whose_tls_could_not_be_tested_is_named_under_enforce_never_passed_over() {
+    // mx1 refuses port 25 (a port nothing listens on any more); mx2's name ends in a numeric label,
+    // which no certificate can name, so its STARTTLS is not testable.
+    let mx = [("mx2.mail.123", "127.0.3.82", "mx2.mail.123")];
+    let policy = format!("{ENFORCE}mx: *.mail.123\r\n");
+    let mut s = setup("untested.test", &mx, &[STS, RPT], "mta-sts.untested.test", Answer::policy(&policy)).await;
+    let closed = TcpListener::bind(LISTEN).await.unwrap().local_addr().unwrap();
+    let refusing: IpAddr = "127.0.3.81".parse().unwrap();
+    s.lab.connector.map.insert(refusing, closed);
+    s.lab.dns.hosts.insert("mx1.mail.test".into(), vec![refusing]);
+    let records = s.lab.dns.mx.get_mut("untested.test").unwrap().as_mut().unwrap();
+    records.insert(0, server::probe::dns::MxRecord { preference: 5, exchange: "mx1.mail.test".into() });
+    let (report, _) = s.lab.check("untested.test").await;
+
+    let m = &report.policies.as_ref().unwrap().mta_sts.mx;
+    assert_eq!(m.iter().map(|m| &m.tls).collect::<Vec<_>>(), [&MxTls::NotTested, &MxTls::NotTested], "{m:?}");
+    assert_eq!(severity(&report, "mta_sts_mx_not_tested"), [Severity::Warning, Severity::Warning]);
+    assert!(!codes(&report).contains(&"mta_sts_protected"));
+    let said: Vec<&str> =
+        report.findings.iter().filter(|f| f.code == "mta_sts_mx_not_tested").map(|f| f.detail.as_str()).collect();
+    assert!(said[0].contains("127.0.3.81: no connection to port 25 (connection refused"), "{}", said[0]);
+    assert!(said[1].contains("127.0.3.82: STARTTLS is offered but could not be tested"), "{}", said[1]);
+    let de = report.findings.iter().find(|f| f.code == "mta_sts_mx_not_tested").unwrap().texts(app::Lang::De);
+    assert!(de.detail.contains("keine Verbindung zu Port 25"), "{}", de.detail);
+}
+
+#[tokio::test]
 async fn a_policy_host_certificate_for_another_name_is_refused() {
     let mx = [("mx1.mail.test", "127.0.3.61", "mx1.mail.test")];
     let s = setup("wrongname.test", &mx, &[STS, RPT], "www.wrongname.test", Answer::policy(ENFORCE)).await;
