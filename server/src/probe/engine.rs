@@ -137,6 +137,8 @@ impl Drop for AbortOnDrop {
 /// What one check shares between its probes.
 struct CheckContext<'a, D, C> {
     shared: &'a Shared<D, C>,
+    /// The tested domain (normalised).
+    domain: String,
     recipient: String,
     slots: Arc<Semaphore>,
     budget: Arc<TranscriptBudget>,
@@ -179,6 +181,7 @@ async fn run_check<D: MailDns, C: Connector>(
         .await;
     let check = CheckContext {
         shared: &shared,
+        domain: input.domain.clone(),
         recipient: shared.session.recipient_outside(&input.domain),
         slots: Arc::new(Semaphore::new(shared.check_connections)),
         budget: TranscriptBudget::per_check(),
@@ -297,6 +300,7 @@ async fn session<D, C: Connector>(
     let target = Target { host: &host, ip, config: &shared.session, tls: &shared.tls, connector: &shared.connector };
     let mut probe = AddressProbe::new(target, fanout, transcript);
     probe.recipient = check.recipient.clone();
+    probe.domain = check.domain.clone();
     let run = async {
         if shared.depth.legacy_tls {
             let (offered, on_offer) = tokio::sync::oneshot::channel();

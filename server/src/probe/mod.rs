@@ -24,6 +24,7 @@ pub mod options;
 pub mod policy_record;
 pub mod relay;
 pub mod reverse;
+mod revisit;
 pub mod session;
 pub mod tls;
 pub mod tls_rpt;
