@@ -18,6 +18,14 @@
 #   sender  127.0.0.4  the default relay policy + smtpd_sender_restrictions = reject_unknown_sender_domain
 #   open    127.0.0.5  an open relay: mynetworks = 127.0.0.0/8 (the probe connects from loopback)
 #   helo    127.0.0.6  the default relay policy + smtpd_helo_required and the HELO name checks
+#   localsender 127.0.0.10  relays for senders of its own domain (the classic mistake):
+#                      smtpd_relay_restrictions = permit_mynetworks,
+#                      check_sender_access (postfix.test OK), reject_unauth_destination
+#   postscreen  127.0.0.11  postscreen in front of the strict policy, with its tests after the 220
+#                      (pipelining, non-SMTP command, bare newline) and a 1 s greet banner: a new
+#                      client gets "450 4.3.2 Service currently unavailable" at RCPT and reaches
+#                      smtpd on its next connection, for a few seconds (short pass TTLs, so every
+#                      test run is a new client again)
 # and Exim 4 beside them (the Debian packages conflict, so Exim is not installed: the
 # exim4-daemon-light package is fetched with apt-get download and unpacked into .tools/exim), each
 # run from its own configuration file with `exim -C FILE -bdf` in a private mount namespace
@@ -33,15 +41,16 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 export PATH="/usr/sbin:/sbin:$PATH"
 DNS_IP=127.0.0.9
-INSTANCES=(strict:127.0.0.2 debian:127.0.0.3 sender:127.0.0.4 open:127.0.0.5 helo:127.0.0.6)
+INSTANCES=(strict:127.0.0.2 debian:127.0.0.3 sender:127.0.0.4 open:127.0.0.5 helo:127.0.0.6
+  localsender:127.0.0.10 postscreen:127.0.0.11)
 EXIM_INSTANCES=(exim:127.0.0.7 exim-verify:127.0.0.8)
 EXIM_HOME="$(dirname "$HERE")/.tools/exim"
 DEFAULT_RELAY="permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination"
 
 die() { printf 'postfix-peer: %s\n' "$*" >&2; exit 1; }
 
-# Settings that make one instance what it is. mynetworks is a documentation address (no loopback
-# client is trusted) except for the open relay.
+# Settings that make one instance what it is (NAME BASE). mynetworks is a documentation address (no
+# loopback client is trusted) except for the open relay.
 policy() {
   [ "$1" = open ] && echo "mynetworks = 127.0.0.0/8" || echo "mynetworks = 192.0.2.1/32"
   case "$1" in
@@ -57,7 +66,42 @@ policy() {
       echo "smtpd_helo_required = yes"
       echo "smtpd_helo_restrictions = reject_invalid_helo_hostname, reject_non_fqdn_helo_hostname, reject_unknown_helo_hostname"
       ;;
+    localsender)
+      # The sender decides before the destination: anyone who claims postfix.test relays.
+      echo "smtpd_relay_restrictions = permit_mynetworks, check_sender_access texthash:$2/conf/local-senders, reject_unauth_destination"
+      ;;
+    postscreen)
+      echo "smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination"
+      # No permit_mynetworks, no blocklists: every client takes the tests. The 220- line goes out
+      # at once, the final 220 after postscreen_greet_wait.
+      echo "postscreen_access_list ="
+      echo "postscreen_dnsbl_sites ="
+      echo "postscreen_greet_action = ignore"
+      echo "postscreen_greet_wait = 1s"
+      echo "postscreen_pipelining_enable = yes"
+      echo "postscreen_non_smtp_command_enable = yes"
+      echo "postscreen_bare_newline_enable = yes"
+      echo "postscreen_greet_ttl = 5s"
+      echo "postscreen_pipelining_ttl = 5s"
+      echo "postscreen_non_smtp_command_ttl = 5s"
+      echo "postscreen_bare_newline_ttl = 5s"
+      ;;
   esac
+}
+
+# The master.cf line(s) that listen on IP:PORT for instance NAME: smtpd, or postscreen handing
+# clients that passed its tests to smtpd (NAME IP PORT).
+listener() {
+  if [ "$1" = postscreen ]; then
+    cat <<CF
+$2:$3 inet  n       -       y       -       1       postscreen
+smtpd     pass  -       -       y       -       -       smtpd
+dnsblog   unix  -       -       y       -       0       dnsblog
+tlsproxy  unix  -       -       y       -       0       tlsproxy
+CF
+  else
+    echo "$2:$3 inet  n       -       y       -       -       smtpd"
+  fi
 }
 
 listening() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -282,11 +326,12 @@ alias_maps =
 alias_database =
 biff = no
 CF
-    policy "$name"
+    policy "$name" "$base"
   } >"$base/conf/main.cf"
+  [ "$name" = localsender ] && printf 'postfix.test OK\n' >"$base/conf/local-senders"
   cat >"$base/conf/master.cf" <<CF
 # service type  private unpriv  chroot  wakeup  maxproc command
-$ip:$port inet  n       -       y       -       -       smtpd
+$(listener "$name" "$ip" "$port")
 pickup    unix  n       -       y       60      1       pickup
 cleanup   unix  n       -       y       -       0       cleanup
 qmgr      unix  n       -       y       300     1       qmgr
@@ -325,7 +370,7 @@ start() {
     for entry in "${INSTANCES[@]}" "${EXIM_INSTANCES[@]}"; do listening "${entry#*:}" "$p" && ok=""; done
     [ -n "$ok" ] && { port="$p"; break; }
   done
-  [ -n "$port" ] || die "ports 25, 10025 and 20025 are all taken on 127.0.0.2-8"
+  [ -n "$port" ] || die "ports 25, 10025 and 20025 are all taken on 127.0.0.2-8, .10 or .11"
   [ "$port" = 25 ] || echo "postfix-peer: port 25 is taken on loopback; the peers use port $port" >&2
   mkdir -p "$dir/tls"
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=postfix-peer.mxray.invalid" \

@@ -10,7 +10,7 @@ cd "$ROOT"
 log "cargo fmt --check"
 cargo fmt --all -- --check
 
-log "private Postfix (127.0.0.2-6) and Exim (127.0.0.7-8) instances as real peers (scripts/postfix-peer.sh)"
+log "private Postfix (127.0.0.2-6, .10, .11) and Exim (127.0.0.7-8) instances as real peers (scripts/postfix-peer.sh)"
 # Their own configuration, queue and log under PEERS; the system's mail server and /etc are untouched.
 PEERS="$(mktemp -d "${TMPDIR:-/tmp}/mxray-peers.XXXXXX")"
 trap 'bash scripts/postfix-peer.sh stop "$PEERS"' EXIT

@@ -7,7 +7,7 @@ use crate::dane::AddressDane;
 use crate::findings::FindingKind;
 use crate::report::{
     AddressReport, CertificateInfo, CertificateReport, DnsFailure, Family, Mark, MxHost, MxSource, RelayOutcome,
-    Report, StartTlsOutcome, TcpOutcome, TlsFailure,
+    RelayReport, Report, StartTlsOutcome, TcpOutcome, TlsFailure,
 };
 
 /// Days before expiry from which a certificate earns a warning.
@@ -112,6 +112,10 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             None if a.done && step_mark(a, Step::Banner) == Mark::Ok => Mark::Inconclusive,
             None => unknown,
             Some(RelayOutcome::Accepted) => Mark::Critical,
+            // Refused for a stranger, but relayed for a forged local sender: open all the same.
+            Some(RelayOutcome::Refused) if a.open_relay.as_ref().is_some_and(RelayReport::relays_for_local_sender) => {
+                Mark::Critical
+            }
             // Refused, but a routing address was taken: a warning, never critical on its own.
             Some(RelayOutcome::Refused)
                 if a.open_relay.as_ref().is_some_and(|r| r.bypass.iter().any(|b| b.accepted)) =>
@@ -406,13 +410,32 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     out.extend(crate::depth::findings(a));
     if let Some(r) = &a.open_relay {
         let reply = r.rcpt_to.clone().or_else(|| r.mail_from.clone()).unwrap_or_default();
+        if let Some(revisit) = &r.revisit {
+            out.push(FindingKind::RelayRevisited {
+                ip: ip.clone(),
+                reason: revisit.reason,
+                reply: revisit.reply.clone(),
+                error: revisit.error.clone(),
+            });
+        }
+        let local = r.local_sender.as_ref().filter(|_| r.relays_for_local_sender());
         match r.outcome {
             RelayOutcome::Accepted => out.push(FindingKind::OpenRelay { ip: ip.clone(), reply }),
+            // "Not an open relay" only when no forged local sender got through either.
+            RelayOutcome::Refused if local.is_some() => {}
             RelayOutcome::Refused => out.push(FindingKind::RelayRefused { reply }),
             RelayOutcome::Inconclusive => {
                 out.push(FindingKind::RelayInconclusive { ip: ip.clone(), reply, reason: r.reason })
             }
             RelayOutcome::Skipped => {}
+        }
+        if let Some(local) = local {
+            out.push(FindingKind::OpenRelayLocalSender {
+                ip: ip.clone(),
+                domain: local.sender.rsplit_once('@').map(|(_, d)| d.to_owned()).unwrap_or_default(),
+                sender: local.sender.clone(),
+                reply: local.rcpt_to.clone().unwrap_or_default(),
+            });
         }
         let forms: Vec<_> = r.bypass.iter().filter(|b| b.accepted).cloned().collect();
         // A routing form to a domain the server hosts is delivery too, like the plain probe.

@@ -169,10 +169,11 @@ fn address_changes(old: &AddressReport, new: &AddressReport) -> Vec<ChangeKind> 
         if from == to {
             continue;
         }
-        let relay = |s: StepState| s == StepState::Relay(RelayOutcome::Accepted);
+        let relay =
+            |s: StepState| matches!(s, StepState::Relay(RelayOutcome::Accepted) | StepState::RelayForLocalSender);
         out.push(match step {
             Step::OpenRelay if relay(from) && !relay(to) => ChangeKind::RelayClosed,
-            Step::OpenRelay if relay(to) => ChangeKind::RelayOpened,
+            Step::OpenRelay if relay(to) && !relay(from) => ChangeKind::RelayOpened,
             _ => ChangeKind::Step { step, from: (from, step_mark(old, step)), to: (to, step_mark(new, step)) },
         });
     }

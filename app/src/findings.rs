@@ -445,6 +445,30 @@ pub enum FindingKind {
         /// The forms accepted, with the recipient sent and the reply.
         forms: Vec<crate::bypass::BypassAttempt>,
     },
+    /// Relaying was refused for an outside sender but accepted when `MAIL FROM` claimed the tested
+    /// domain: an open relay for anyone who forges a local sender.
+    OpenRelayLocalSender {
+        /// Address.
+        ip: String,
+        /// The tested domain.
+        domain: String,
+        /// The forged sender, e.g. `postmaster@example.com`.
+        sender: String,
+        /// The reply to `RCPT TO`.
+        reply: String,
+    },
+    /// The relay probe came back once on a new connection after a postscreen-like temporary refusal.
+    RelayRevisited {
+        /// Address.
+        ip: String,
+        /// Why mxray came back.
+        reason: crate::report::RevisitReason,
+        /// The temporary refusal of the first connection.
+        reply: String,
+        /// Why the return connection gave no verdict, when it gave none.
+        #[serde(default)]
+        error: Option<String>,
+    },
     /// AUTH is offered before STARTTLS: passwords may cross the network in plaintext.
     AuthInPlaintext {
         /// Address.
@@ -752,7 +776,11 @@ impl FindingKind {
             DaneMatched { .. } | CertificateDaneEe { .. } => Severity::Ok,
             // Mail clients suffer, not mail to the domain: at most a warning.
             PortCertificate { finding, .. } => finding.severity().min(Severity::Warning),
-            DaneNotTested { .. } | PortNotServing { .. } | SubmissionNoAuth { .. } | Port25Timeout { .. } => Severity::Info,
+            DaneNotTested { .. }
+            | PortNotServing { .. }
+            | SubmissionNoAuth { .. }
+            | Port25Timeout { .. }
+            | RelayRevisited { .. } => Severity::Info,
             // Not a verdict on the domain: the server may greet later, the network may be the cause.
             GreetingTimeout { .. } | Port25NoAnswer { .. } | EgressBlocked { .. } => Severity::Warning,
             DaneTlsaUnknown { .. } | DaneTlsaInsecure { .. } | DaneUnusableRecords { .. } => Severity::Warning,
@@ -833,6 +861,7 @@ impl FindingKind {
             | MxNotPublic { .. }
             | TlsLegacyOnly { .. }
             | TlsNoSharedCipher { .. }
+            | OpenRelayLocalSender { .. }
             | OpenRelay { .. } => Severity::Critical,
         }
     }
@@ -901,6 +930,8 @@ impl FindingKind {
             SessionAborted { .. } => "session_aborted",
             DeadlineReached { .. } => "deadline_reached",
             RelayBypassAccepted { .. } => "relay_bypass_accepted",
+            OpenRelayLocalSender { .. } => "open_relay_local_sender",
+            RelayRevisited { .. } => "relay_revisited",
             AuthInPlaintext { .. } => "auth_in_plaintext",
             PortNotServing { .. } => "port_not_serving",
             PortTlsFailed { .. } => "port_tls_failed",
@@ -1040,6 +1071,8 @@ impl FindingKind {
             SessionAborted { ip, reason } => s("The SMTP session broke off", format!("The session with {ip} ended early: {reason}."), "Check the server's logs for the session; a server should answer every command with a valid reply."),
             DeadlineReached { ip } => s("The server was too slow", format!("{ip} did not finish the session within the deadline."), "Check for tarpitting, overload or slow DNS lookups on the mail server."),
             k @ (RelayBypassAccepted { .. }
+            | OpenRelayLocalSender { .. }
+            | RelayRevisited { .. }
             | AuthInPlaintext { .. }
             | PortNotServing { .. }
             | PortTlsFailed { .. }
@@ -1162,6 +1195,8 @@ impl FindingKind {
             SessionAborted { ip, reason } => s("Die SMTP-Sitzung brach ab", format!("Die Sitzung mit {ip} endete vorzeitig: {reason}."), "Die Logs des Servers zu dieser Sitzung prüfen; ein Server sollte jedes Kommando gültig beantworten."),
             DeadlineReached { ip } => s("Der Server war zu langsam", format!("{ip} beendete die Sitzung nicht innerhalb der Frist."), "Auf Tarpitting, Überlast oder langsame DNS-Abfragen am Mailserver prüfen."),
             k @ (RelayBypassAccepted { .. }
+            | OpenRelayLocalSender { .. }
+            | RelayRevisited { .. }
             | AuthInPlaintext { .. }
             | PortNotServing { .. }
             | PortTlsFailed { .. }
@@ -1309,6 +1344,8 @@ mod tests {
         "{\"code\":\"tls_rpt_record_malformed\",\"record\":\"x\",\"problem\":{\"kind\":\"bad_syntax\",\"near\":\"x\"}}",
         "{\"code\":\"tls_rpt_bad_target\",\"uri\":\"x\",\"problem\":\"scheme\"}",
         "{\"code\":\"relay_bypass_accepted\",\"ip\":\"x\",\"forms\":[]}",
+        "{\"code\":\"open_relay_local_sender\",\"ip\":\"x\",\"domain\":\"x\",\"sender\":\"x\",\"reply\":\"x\"}",
+        "{\"code\":\"relay_revisited\",\"ip\":\"x\",\"reason\":\"postscreen_reply\",\"reply\":\"x\"}",
         "{\"code\":\"auth_in_plaintext\",\"ip\":\"x\",\"port\":25,\"mechanisms\":[]}",
         "{\"code\":\"port_not_serving\",\"ip\":\"x\",\"port\":465,\"detail\":\"x\"}",
         "{\"code\":\"port_tls_failed\",\"ip\":\"x\",\"port\":465,\"detail\":\"x\"}",
@@ -1330,7 +1367,7 @@ mod tests {
             let kind: FindingKind = serde_json::from_str(json).expect(json);
             assert_eq!(serde_json::to_value(&kind).unwrap()["code"], kind.code(), "{json}");
         }
-        assert_eq!(CODES_SAMPLE.len(), 70, "one sample per kind");
+        assert_eq!(CODES_SAMPLE.len(), 72, "one sample per kind");
     }
 
     #[test]
@@ -1351,6 +1388,18 @@ mod tests {
         let kinds = [
             FindingKind::OpenRelay { ip: "192.0.2.1".into(), reply: "250 ok".into() },
             FindingKind::Port25Unreachable { ip: "192.0.2.1".into(), outcome: "refused".into(), detail: "x".into() },
+            FindingKind::OpenRelayLocalSender {
+                ip: "192.0.2.1".into(),
+                domain: "example.com".into(),
+                sender: "postmaster@example.com".into(),
+                reply: "250 2.1.5 Ok".into(),
+            },
+            FindingKind::RelayRevisited {
+                ip: "192.0.2.1".into(),
+                reason: crate::report::RevisitReason::MultiLineGreeting,
+                reply: "450 4.3.2 Service currently unavailable".into(),
+                error: Some("second connection: refused".into()),
+            },
         ];
         for k in kinds {
             let (en, de) = (k.texts(Lang::En), k.texts(Lang::De));

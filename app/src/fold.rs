@@ -273,6 +273,8 @@ mod tests {
                 reason: None,
                 attempts: vec![],
                 bypass: vec![],
+                local_sender: None,
+                revisit: None,
             })),
             CheckEvent::AddressDone {
                 mx: 0,

@@ -244,6 +244,12 @@ pub enum Text {
     Attempt,
     /// The null sender `<>`.
     NullSender,
+    /// The relay probe's try with a forged sender in the tested domain.
+    LocalSenderTry,
+    /// mxray came back on a new connection for the relay probe.
+    CameBack,
+    /// One relay attempt of the first connection, before coming back (followed by its number).
+    FirstConnectionAttempt,
     /// Kind of TLS failure.
     FailureKind,
     /// Time waited for a connection slot.
@@ -499,6 +505,9 @@ impl Text {
             ReplyMeaning => ("What the reply means", "Bedeutung der Antwort"),
             Attempt => ("Attempt", "Versuch"),
             NullSender => ("<> (null sender)", "<> (leerer Absender)"),
+            LocalSenderTry => ("Forged local sender", "Gefälschter lokaler Absender"),
+            CameBack => ("Came back on a new connection", "Mit neuer Verbindung wiedergekommen"),
+            FirstConnectionAttempt => ("First connection, attempt", "Erste Verbindung, Versuch"),
             FailureKind => ("Kind of failure", "Art des Fehlers"),
             Queued => ("Waited for a connection slot", "Wartezeit auf einen Verbindungsplatz"),
             SameServerAs => ("Same server as (probed once)", "Derselbe Server wie (einmal getestet)"),
@@ -779,6 +788,11 @@ labels!(crate::report::RelayReason, "What a relay reply means, in words.", {
     ProtocolError => ("reply code not allowed here", "Antwortcode hier nicht erlaubt"),
     NoReply => ("no valid reply", "keine gültige Antwort"),
     SameProvider => ("recipient's domain served by the same provider: no relay test", "Domain des Empfängers beim selben Anbieter: kein Relay-Test"),
+});
+
+labels!(crate::report::RevisitReason, "Why mxray came back for the relay probe, in words.", {
+    PostscreenReply => ("postscreen's 450 4.3.2 reply", "450 4.3.2 von postscreen"),
+    MultiLineGreeting => ("temporary refusal after a greeting of several lines", "vorübergehende Ablehnung nach mehrzeiliger Begrüßung"),
 });
 
 labels!(crate::report::TlsFailure, "The kind of TLS failure in words.", {

@@ -636,6 +636,55 @@ pub struct RelayReport {
     /// is a warning of its own and never changes `outcome`.
     #[serde(default)]
     pub bypass: Vec<BypassAttempt>,
+    /// After the plain probe was refused: the same outside recipient with a sender in the tested
+    /// domain (`postmaster@domain`), as spammers forge it. Accepted at RCPT, the server relays for
+    /// anyone who claims to be local (critical, see [`RelayReport::relays_for_local_sender`]);
+    /// `outcome` stays the plain probe's verdict. Absent when not tried.
+    #[serde(default)]
+    pub local_sender: Option<RelayAttempt>,
+    /// mxray came back on a new connection because the first one ended on a temporary refusal that
+    /// looks like Postfix postscreen's (it passes a client on to the real server only on its next
+    /// connection); the fields above are then the return connection's. Absent when it did not.
+    #[serde(default)]
+    pub revisit: Option<RelayRevisit>,
+}
+
+impl RelayReport {
+    /// True when the forged local sender's try was accepted at RCPT: an open relay for anyone who
+    /// claims a sender in the tested domain. Never when the recipient's domain is served by the
+    /// same provider: accepting it is then delivery, whoever the sender is.
+    pub fn relays_for_local_sender(&self) -> bool {
+        self.reason != Some(RelayReason::SameProvider)
+            && self.local_sender.as_ref().is_some_and(|a| {
+                a.rcpt_to.is_some() && matches!(a.reason, RelayReason::Accepted | RelayReason::AcceptedUnverified)
+            })
+    }
+}
+
+/// Why mxray came back for the relay probe: what made the first session look like postscreen's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisitReason {
+    /// The temporary refusal was postscreen's own wording, `450 4.3.2 Service currently unavailable`.
+    PostscreenReply,
+    /// The greeting came in several lines (`220-` first), as postscreen's greet banner sends it.
+    MultiLineGreeting,
+}
+
+/// The one return connection for the relay probe after a postscreen-like temporary refusal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayRevisit {
+    /// Why mxray came back.
+    pub reason: RevisitReason,
+    /// The temporary refusal that ended the first connection's probe.
+    pub reply: String,
+    /// The first connection's attempts, replaced by the return connection's (empty when the return
+    /// connection gave no verdict: the fields of the report are then still the first connection's).
+    #[serde(default)]
+    pub earlier: Vec<RelayAttempt>,
+    /// Why the return connection gave no verdict, when it gave none.
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 /// Direction of a transcript line.

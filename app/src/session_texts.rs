@@ -1,9 +1,11 @@
-//! Title, detail and remedy of the session findings (relay bypass forms, AUTH in plaintext, the
-//! submission ports, a greeting that did not come in time) in English and German; `findings` hands these kinds here so its catalogue stays
+//! Title, detail and remedy of the session findings (relay bypass forms, the forged local sender,
+//! coming back after postscreen, AUTH in plaintext, the submission ports, a greeting that did not come
+//! in time) in English and German; `findings` hands these kinds here so its catalogue stays
 //! one exhaustive match.
 
 use crate::findings::FindingKind;
 use crate::i18n::{pick, Lang};
+use crate::report::RevisitReason;
 
 /// The texts of one session finding in `lang` (other kinds give empty texts; `findings` never
 /// passes them).
@@ -55,6 +57,61 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
                     "AUTH nur innerhalb von TLS anbieten (Postfix: smtpd_tls_auth_only = yes; Exim: auth_advertise_hosts = ${if eq{$tls_in_cipher}{}{}{*}}).",
                 ),
             )
+        }
+        FindingKind::OpenRelayLocalSender { ip, domain, sender, reply } => (
+            pick(
+                lang,
+                format!("Open relay for mail that claims to come from {domain}"),
+                format!("Offenes Relay für Mail, die angeblich von {domain} kommt"),
+            ),
+            pick(
+                lang,
+                format!("{ip} refused to relay for an outside sender, but accepted the outside recipient when MAIL FROM was <{sender}>: \"{reply}\". Anyone can put that sender on mail; spammers forge exactly such senders, so the server relays their mail and ends up on blocklists. mxray never sends DATA: a gateway might still refuse at the end of the data, but accepting the recipient is already the hole."),
+                format!("{ip} lehnte Relaying für einen fremden Absender ab, nahm den externen Empfänger aber an, als MAIL FROM <{sender}> lautete: \"{reply}\". Diesen Absender kann jeder in eine Mail schreiben; Spammer fälschen genau solche Absender, der Server leitet ihre Mail also weiter und landet auf Blocklisten. mxray sendet nie DATA: ein Gateway lehnt vielleicht erst nach den Daten ab, doch schon die Annahme des Empfängers ist die Lücke."),
+            ),
+            pick(
+                lang,
+                "Never let the sender address decide about relaying: anyone can forge it. Postfix: put reject_unauth_destination (or defer_unauth_destination) before any sender-based permit such as check_sender_access … OK in smtpd_relay_restrictions and smtpd_recipient_restrictions; Sendmail: remove FEATURE(`relay_local_from'); other servers: drop allow lists of sender domains. Let your own users send through authenticated submission instead (port 587 with SASL).",
+                "Die Absenderadresse darf nie über Relaying entscheiden: jeder kann sie fälschen. Postfix: reject_unauth_destination (oder defer_unauth_destination) vor jede absenderbasierte Erlaubnis wie check_sender_access … OK in smtpd_relay_restrictions und smtpd_recipient_restrictions setzen; Sendmail: FEATURE(`relay_local_from') entfernen; andere Server: Freigabelisten für Absenderdomains streichen. Eigene Nutzer stattdessen über die angemeldete Einlieferung senden lassen (Port 587 mit SASL).",
+            )
+            .to_owned(),
+        ),
+        FindingKind::RelayRevisited { ip, reason, reply, error } => {
+            let why = match reason {
+                RevisitReason::PostscreenReply => pick(lang, "in postscreen's own wording", "in postscreens eigenem Wortlaut"),
+                RevisitReason::MultiLineGreeting => pick(
+                    lang,
+                    "after a greeting in several lines (220- first), as postscreen's greet banner sends it",
+                    "nach einer mehrzeiligen Begrüßung (zuerst 220-), wie sie das Greet-Banner von postscreen sendet",
+                ),
+            };
+            let seen = pick(
+                lang,
+                format!("{ip} answered the first connection's relay probe with the temporary \"{reply}\" {why}. Postfix postscreen answers a new client so and passes it on to the real mail server only on its next connection, so mxray came back once on a new connection"),
+                format!("{ip} beantwortete den Relay-Test der ersten Verbindung mit dem vorübergehenden \"{reply}\" {why}. Postfix postscreen antwortet einem neuen Client so und reicht ihn erst bei seiner nächsten Verbindung an den echten Mailserver weiter, daher kam mxray einmal mit einer neuen Verbindung wieder"),
+            );
+            match error {
+                None => s(
+                    ("Came back once for the relay probe (postscreen)", "Für den Relay-Test einmal wiedergekommen (postscreen)"),
+                    pick(lang, format!("{seen}; the relay verdict is from there."), format!("{seen}; das Relay-Urteil stammt von dort.")),
+                    (
+                        "Nothing to do: senders that retry, as every real mail server does, get through. postscreen's tests after the 220 (postscreen_pipelining_enable, postscreen_non_smtp_command_enable, postscreen_bare_newline_enable) delay every new sender's first mail like this; keep them only if that delay is acceptable.",
+                        "Nichts zu tun: Absender, die es erneut versuchen, wie jeder echte Mailserver, kommen durch. Die Tests von postscreen nach der 220 (postscreen_pipelining_enable, postscreen_non_smtp_command_enable, postscreen_bare_newline_enable) verzögern so die erste Mail jedes neuen Absenders; nur behalten, wenn diese Verzögerung hinnehmbar ist.",
+                    ),
+                ),
+                Some(error) => s(
+                    ("Came back for the relay probe, without a verdict", "Für den Relay-Test wiedergekommen, ohne Urteil"),
+                    pick(
+                        lang,
+                        format!("{seen}, but that gave no relay verdict: {error}. The verdict is the first connection's."),
+                        format!("{seen}, die aber kein Relay-Urteil ergab: {error}. Das Urteil ist das der ersten Verbindung."),
+                    ),
+                    (
+                        "Run the test again: postscreen remembers a client that passed its tests, so the next run talks to the real mail server.",
+                        "Den Test wiederholen: postscreen merkt sich einen Client, der seine Tests bestanden hat, der nächste Lauf spricht also mit dem echten Mailserver.",
+                    ),
+                ),
+            }
         }
         FindingKind::PortNotServing { ip, port, detail } => s(
             ("Submission port gives no SMTP session", "Einlieferungsport liefert keine SMTP-Sitzung"),

@@ -326,22 +326,41 @@ fn relay_reason() -> impl Strategy<Value = RelayReason> {
 fn relay() -> BoxedStrategy<RelayReport> {
     use RelayOutcome::*;
     let attempt = (text(), opt_text(), opt_text(), relay_reason())
-        .prop_map(|(sender, mail_from, rcpt_to, reason)| RelayAttempt { sender, mail_from, rcpt_to, reason });
+        .prop_map(|(sender, mail_from, rcpt_to, reason)| RelayAttempt { sender, mail_from, rcpt_to, reason })
+        .boxed();
+    let revisit = (
+        prop::sample::select(vec![RevisitReason::PostscreenReply, RevisitReason::MultiLineGreeting]),
+        text(),
+        prop::collection::vec(attempt.clone(), 0..3),
+        opt_text(),
+    )
+        .prop_map(|(reason, reply, earlier, error)| RelayRevisit { reason, reply, earlier, error });
     (
         (prop::sample::select(vec![Refused, Accepted, Inconclusive, Skipped]), opt_text(), opt_text(), text()),
-        (text(), any::<bool>(), prop::option::of(relay_reason()), prop::collection::vec(attempt, 0..3)),
+        (text(), any::<bool>(), prop::option::of(relay_reason()), prop::collection::vec(attempt.clone(), 0..3)),
+        (prop::option::of(attempt), prop::option::of(revisit)),
     )
-        .prop_map(|((outcome, mail_from, rcpt_to, sender), (recipient, over_tls, reason, attempts))| RelayReport {
-            outcome,
-            mail_from,
-            rcpt_to,
-            sender,
-            recipient,
-            over_tls,
-            reason,
-            attempts,
-            bypass: Vec::new(),
-        })
+        .prop_map(
+            |(
+                (outcome, mail_from, rcpt_to, sender),
+                (recipient, over_tls, reason, attempts),
+                (local_sender, revisit),
+            )| {
+                RelayReport {
+                    outcome,
+                    mail_from,
+                    rcpt_to,
+                    sender,
+                    recipient,
+                    over_tls,
+                    reason,
+                    attempts,
+                    bypass: Vec::new(),
+                    local_sender,
+                    revisit,
+                }
+            },
+        )
         .boxed()
 }
 

@@ -309,6 +309,7 @@ async fn session(fanout: &Fanout, case: Case, chain: &[CertificateDer<'static>])
             elapsed_ms: 1,
             error: None,
             refuses_tester: None,
+            greeting_timeout_secs: None,
         }))
         .await;
     let starttls = Extension { keyword: "STARTTLS".into(), params: Vec::new() };

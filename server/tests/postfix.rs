@@ -1,5 +1,5 @@
 //! Real Postfix as the peer: the engine's verdicts against what Postfix really answers.
-//! `scripts/postfix-peer.sh` starts private Postfix instances on 127.0.0.2–6 (their own
+//! `scripts/postfix-peer.sh` starts private Postfix instances on 127.0.0.2–6, .10 and .11 (their own
 //! configuration, queue and log in a temporary folder; the system's Postfix is never touched) and
 //! `scripts/test.sh` passes them as `MXRAY_TEST_POSTFIX=name=IP:PORT,…`. Without that variable
 //! these tests say so and do nothing — unless `CI` or `MXRAY_REQUIRE_POSTFIX` is set: then the test
@@ -14,6 +14,12 @@
 //! - open (`mynetworks = 127.0.0.0/8`): `250 2.1.5 Ok`
 //! - helo (`reject_non_fqdn_helo_hostname`, HELO `probe`):
 //!   `504 5.5.2 <probe>: Helo command rejected: need fully-qualified hostname`, for every sender
+//! - localsender (`check_sender_access` with `postfix.test OK` before `reject_unauth_destination`):
+//!   `554 5.7.1 <…>: Relay access denied`, but `250 2.1.5 Ok` after `MAIL FROM:<postmaster@postfix.test>`
+//! - postscreen (the strict policy behind postscreen with its tests after the 220): to a new client
+//!   `220-mx.postfix.test ESMTP Postfix`, a second later `220 mx.postfix.test ESMTP Postfix`, an EHLO
+//!   reply without PIPELINING and `450 4.3.2 Service currently unavailable` at RCPT; within the next
+//!   5 s the client reaches smtpd (`554 5.7.1 <…>: Relay access denied`)
 //!
 //! Exim 4 runs beside them as a second real peer (same list, same script; Exim 4.96):
 //! - exim (the ACL of Exim's default configuration): `550 relay not permitted`
@@ -23,7 +29,7 @@
 
 mod common;
 
-use app::report::{AddressReport, Direction, RelayOutcome, RelayReport, StartTlsOutcome, TcpOutcome};
+use app::report::{AddressReport, Direction, RelayOutcome, RelayReason, RelayReport, StartTlsOutcome, TcpOutcome};
 use common::{session_config, StaticDns};
 use server::probe::dns::MxRecord;
 use server::probe::net::TcpConnector;
@@ -218,6 +224,69 @@ async fn postfix_helo_check_says_nothing_about_relaying() {
     assert_polite(&a);
 }
 
+/// The classic mistake: the sender decides before the destination (`check_sender_access` says the
+/// tested domain's senders are OK). The plain probe is refused, the forged local sender relays: a
+/// critical finding, never "not an open relay".
+#[tokio::test]
+async fn postfix_relaying_for_its_own_domains_senders_is_critical() {
+    let Some(addr) = peer("localsender") else { return };
+    let a = check(addr, |_| {}).await;
+    let relay = relay(&a);
+    assert_eq!(relay.rcpt_to.as_deref(), Some("554 5.7.1 <relay-test@example.net>: Relay access denied"));
+    assert_eq!(relay.outcome, RelayOutcome::Refused, "{relay:?}");
+    let local = relay.local_sender.as_ref().unwrap_or_else(|| panic!("no local sender: {:?}", a.transcript));
+    assert_eq!(local.sender, "postmaster@postfix.test");
+    assert_eq!((local.mail_from.as_deref(), local.rcpt_to.as_deref()), (Some("250 2.1.0 Ok"), Some("250 2.1.5 Ok")));
+    assert_eq!(app::assess::step_mark(&a, app::assess::Step::OpenRelay), app::report::Mark::Critical);
+    let f =
+        a.findings.iter().find(|f| f.code == "open_relay_local_sender").unwrap_or_else(|| panic!("{:?}", codes(&a)));
+    assert_eq!(f.severity, app::Severity::Critical);
+    assert!(f.title.contains("postfix.test"), "{}", f.title);
+    assert!(!codes(&a).contains(&"relay_refused"), "{:?}", codes(&a));
+    // The routing forms ran after it, in the refused sender's transaction, and were refused.
+    let sent = sent(&a);
+    let forged = sent.iter().position(|c| *c == "MAIL FROM:<postmaster@postfix.test>").expect("forged sender");
+    assert_eq!(sent[forged + 2..forged + 4], ["RSET", "MAIL FROM:<relay-probe@mxray.test>"], "{sent:?}");
+    assert_eq!(relay.bypass.len(), 4, "{:?}", a.transcript);
+    assert!(relay.bypass.iter().all(|b| !b.accepted), "{:?}", relay.bypass);
+    assert_polite(&a);
+}
+
+/// postscreen with its tests after the 220 defers a new client at RCPT and passes it to smtpd on its
+/// next connection: mxray comes back once, and the real relay refusal decides.
+#[tokio::test]
+async fn postscreen_passes_mxray_on_its_return_and_the_real_refusal_decides() {
+    let Some(addr) = peer("postscreen") else { return };
+    let mut a = check(addr, |_| {}).await;
+    if a.banner.as_ref().is_some_and(|b| !b.text.contains('\n')) && relay(&a).revisit.is_none() {
+        // A run moments ago passed postscreen's tests; the peer keeps that for 5 s only.
+        tokio::time::sleep(Duration::from_secs(6)).await;
+        a = check(addr, |_| {}).await;
+    }
+    let banner = a.banner.as_ref().unwrap();
+    assert_eq!(banner.text.lines().count(), 2, "postscreen's greet banner, then its 220: {:?}", banner.text);
+    let relay = relay(&a);
+    let revisit = relay.revisit.as_ref().unwrap_or_else(|| panic!("did not come back: {:?}", a.transcript));
+    assert_eq!(revisit.reply, "450 4.3.2 Service currently unavailable");
+    assert_eq!(revisit.reason, app::report::RevisitReason::PostscreenReply);
+    assert!(revisit.error.is_none() && !revisit.earlier.is_empty(), "{revisit:?}");
+    assert_eq!(relay.rcpt_to.as_deref(), Some("554 5.7.1 <relay-test@example.net>: Relay access denied"));
+    assert_eq!(relay.outcome, RelayOutcome::Refused, "{relay:?}");
+    assert!(!relay.over_tls, "the return connection is plaintext");
+    assert_eq!(app::assess::step_mark(&a, app::assess::Step::OpenRelay), app::report::Mark::Ok);
+    let codes = codes(&a);
+    assert!(codes.contains(&"relay_revisited") && codes.contains(&"relay_refused"), "{codes:?}");
+    assert_eq!(a.connections, 2, "{:?}", a.transcript);
+    assert!(a.transcript.iter().any(|l| l.text.starts_with("coming back once")));
+    // The return connection reached smtpd: its greeting is one line, and its EHLO offers PIPELINING.
+    let received = received(&a);
+    assert!(received.iter().filter(|l| l.starts_with("220 mx.postfix.test")).count() >= 2, "{received:?}");
+    assert!(received.contains(&"250-PIPELINING"), "{received:?}");
+    let sent = sent(&a);
+    assert!(!sent.iter().any(|c| c.eq_ignore_ascii_case("DATA") || c.to_ascii_uppercase().starts_with("BDAT")));
+    assert_eq!(sent.iter().filter(|c| **c == "QUIT").count(), 2, "{sent:?}");
+}
+
 /// Exim's default ACL refuses relaying with a bare `550 relay not permitted`.
 #[tokio::test]
 async fn exim_refuses_relaying() {
@@ -228,6 +297,11 @@ async fn exim_refuses_relaying() {
     let relay = relay(&a);
     assert_eq!(relay.rcpt_to.as_deref(), Some("550 relay not permitted"));
     assert_eq!(relay.outcome, RelayOutcome::Refused, "{relay:?}");
+    // The forged local sender goes out before the routing forms (Exim ends the session after too
+    // many syntax errors, and domain literals are), so its answer always arrives: refused too.
+    let local = relay.local_sender.as_ref().unwrap_or_else(|| panic!("no local sender: {:?}", a.transcript));
+    assert_eq!((local.rcpt_to.as_deref(), local.reason), (Some("550 relay not permitted"), RelayReason::RelayDenied));
+    assert_eq!(app::assess::step_mark(&a, app::assess::Step::OpenRelay), app::report::Mark::Ok);
     assert_polite(&a);
 }
 
@@ -251,6 +325,14 @@ async fn exim_sender_verification_is_retried_with_the_null_sender() {
     let relay = relay(&a);
     assert_eq!(relay.rcpt_to.as_deref(), Some("550 relay not permitted"));
     assert_eq!(relay.outcome, RelayOutcome::Refused, "{relay:?}");
+    // The forged local sender fails sender verification (postfix.test does not resolve there):
+    // recorded, and the null sender's transaction is opened again for the routing forms.
+    let local = relay.local_sender.as_ref().unwrap_or_else(|| panic!("no local sender: {:?}", a.transcript));
+    assert_eq!(local.reason, RelayReason::SenderRejected, "{local:?}");
+    assert!(local.rcpt_to.as_deref().is_some_and(|r| r.contains("<postmaster@postfix.test>")), "{local:?}");
+    let forged = sent.iter().position(|c| *c == "MAIL FROM:<postmaster@postfix.test>").expect("forged sender");
+    assert_eq!(sent[forged + 2..forged + 4], ["RSET", "MAIL FROM:<>"], "{:?}", a.transcript);
+    assert_eq!(app::assess::step_mark(&a, app::assess::Step::OpenRelay), app::report::Mark::Ok);
     assert_polite(&a);
 }
 

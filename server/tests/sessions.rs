@@ -73,7 +73,13 @@ async fn a_good_server_passes_every_step() {
             "EHLO probe.mxray.test",
             "MAIL FROM:<relay-probe@mxray.test>",
             "RCPT TO:<relay-test@example.net>",
-            // Relaying refused: the routing forms, in the same transaction.
+            // Relaying refused: a forged local sender, then the routing forms in a transaction of
+            // the refused sender again.
+            "RSET",
+            "MAIL FROM:<postmaster@example.com>",
+            "RCPT TO:<relay-test@example.net>",
+            "RSET",
+            "MAIL FROM:<relay-probe@mxray.test>",
             "RCPT TO:<relay-test%example.net@[192.0.2.10]>",
             "RCPT TO:<example.net!relay-test@[192.0.2.10]>",
             "RCPT TO:<@[192.0.2.10]:relay-test@example.net>",
@@ -455,16 +461,17 @@ async fn pipelining_takes_the_fewest_round_trips_and_lock_step_more() {
     let (trips, sent) = round_trips(PIPELINING, "250 2.1.5 Ok", RelayOutcome::Accepted).await;
     assert_eq!(trips, 7);
     assert_eq!(sent, [&probe[..], &["RSET", "QUIT"]].concat());
-    // A refusal costs one more: the four routing forms in one write, in the refused transaction.
+    // A refusal costs one more: the forged local sender (RSET, MAIL, RCPT), the refused sender's
+    // transaction again (RSET, MAIL) and the four routing forms, all in one write.
     let (trips, sent) = round_trips(PIPELINING, REFUSED, RelayOutcome::Refused).await;
-    assert_eq!((trips, sent.len()), (8, 2 + 4 + 2), "{sent:?}");
+    assert_eq!((trips, sent.len()), (8, 2 + 5 + 4 + 2), "{sent:?}");
     // Without PIPELINING every command waits for its reply, and the goodbye is QUIT alone.
     let (trips, sent) = round_trips(LOCK_STEP, "250 2.1.5 Ok", RelayOutcome::Accepted).await;
     assert_eq!(trips, 8);
     assert_eq!(sent, [&probe[..], &["QUIT"]].concat());
-    // A refusal: the four routing forms one by one in the same transaction.
+    // A refusal: the forged local sender and the routing forms one by one.
     let (trips, sent) = round_trips(LOCK_STEP, REFUSED, RelayOutcome::Refused).await;
-    assert_eq!((trips, sent.len()), (12, 2 + 4 + 1), "{sent:?}");
+    assert_eq!((trips, sent.len()), (17, 2 + 5 + 4 + 1), "{sent:?}");
 }
 
 #[tokio::test]

@@ -3,10 +3,10 @@
 
 mod common;
 
-use app::report::{AddressReport, Mark, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome};
+use app::report::{AddressReport, Mark, RelayOutcome, RelayReason, RevisitReason, StartTlsOutcome, TcpOutcome};
 use app::{Report, Severity};
 use common::{after_goodbye, Lab, Limits};
-use mxray_testkit::{Greeting, Scenario, StartTls};
+use mxray_testkit::{Greeting, LatencyProxy, Scenario, StartTls};
 use std::time::Duration;
 
 const HOST: &str = "mx.example.com";
@@ -662,6 +662,18 @@ async fn a_recipient_accepted_without_a_transaction_is_a_protocol_error_not_a_ve
     assert!(codes(a).contains(&"protocol_violation"));
 }
 
+/// The plain relay probe.
+const PROBE: [&str; 2] = ["MAIL FROM:<relay-probe@mxray.test>", "RCPT TO:<relay-test@example.net>"];
+
+/// After a refusal: the forged local sender, then the refused sender's transaction again.
+const LOCAL_SENDER: [&str; 5] = [
+    "RSET",
+    "MAIL FROM:<postmaster@example.com>",
+    "RCPT TO:<relay-test@example.net>",
+    "RSET",
+    "MAIL FROM:<relay-probe@mxray.test>",
+];
+
 /// The routing forms as mxray sends them for the lab's address.
 const FORMS: [&str; 4] = [
     "RCPT TO:<relay-test%example.net@[192.0.2.10]>",
@@ -672,8 +684,10 @@ const FORMS: [&str; 4] = [
 
 #[tokio::test]
 async fn routing_addresses_are_tried_only_after_a_refusal_and_warn_apart_from_the_verdict() {
-    // Refuses the plain recipient, takes the percent hack and the quoted form, 252 and 450 for the others.
+    // Refuses the plain recipient and the forged local sender's, takes the percent hack and the
+    // quoted form, 252 and 450 for the others.
     let replies = [
+        ("RCPT", "554 5.7.1 <relay-test@example.net>: Relay access denied"),
         ("RCPT", "554 5.7.1 <relay-test@example.net>: Relay access denied"),
         ("RCPT", "250 2.1.5 Ok"),
         ("RCPT", "252 2.1.5 Cannot VRFY user"),
@@ -689,6 +703,8 @@ async fn routing_addresses_are_tried_only_after_a_refusal_and_warn_apart_from_th
         let a = &report.mx[0].addresses[0];
         let relay = a.open_relay.as_ref().unwrap();
         assert_eq!(relay.outcome, RelayOutcome::Refused, "the plain verdict alone decides");
+        let local = relay.local_sender.as_ref().expect("the forged local sender was tried");
+        assert_eq!((local.sender.as_str(), local.reason), ("postmaster@example.com", RelayReason::RelayDenied));
         let got: Vec<(app::report::BypassForm, bool)> = relay.bypass.iter().map(|b| (b.form, b.accepted)).collect();
         use app::report::BypassForm::*;
         assert_eq!(got, [(PercentHack, true), (BangPath, false), (SourceRoute, false), (QuotedLocalPart, true)]);
@@ -701,9 +717,8 @@ async fn routing_addresses_are_tried_only_after_a_refusal_and_warn_apart_from_th
         assert!(codes(a).contains(&"relay_refused") && !codes(a).contains(&"open_relay"));
         assert_eq!(report.mx[0].status.open_relay, Mark::Warning);
         let sent = after_goodbye(&lab.servers[0]).await;
-        let mut want =
-            vec!["EHLO probe.mxray.test", "MAIL FROM:<relay-probe@mxray.test>", "RCPT TO:<relay-test@example.net>"];
-        // In the refused transaction: with PIPELINING in one write, else one by one.
+        let mut want = [&["EHLO probe.mxray.test"][..], &PROBE, &LOCAL_SENDER].concat();
+        // In a transaction of the refused sender again: with PIPELINING in one write, else one by one.
         want.extend(FORMS);
         want.extend(if pipelining { &["RSET", "QUIT"][..] } else { &["QUIT"][..] });
         assert_eq!(sent, want, "pipelining {pipelining}");
@@ -725,8 +740,219 @@ async fn routing_addresses_are_not_tried_unless_relaying_was_refused() {
         let (report, lab) = probe(server(&[("RCPT", rcpt)])).await;
         let relay = report.mx[0].addresses[0].open_relay.clone().unwrap();
         assert_eq!(relay.outcome, outcome);
-        assert!(relay.bypass.is_empty());
+        assert!(relay.bypass.is_empty() && relay.local_sender.is_none());
         let sent = after_goodbye(&lab.servers[0]).await;
         assert!(!sent.iter().any(|c| c.contains('%') || c.contains('!') || c.contains("@[")), "{sent:?}");
+        assert!(!sent.iter().any(|c| c.contains("postmaster@")), "{sent:?}");
     }
+}
+
+/// Runs `scenario` behind a latency proxy; the report, the lab and the round trips the probe paid.
+async fn probe_counting(scenario: Scenario) -> (Report, Lab, usize) {
+    let mut lab = Lab::new();
+    lab.mx(DOMAIN, 10, HOST, IP, scenario).await;
+    let proxy = LatencyProxy::start("127.0.1.2:0".parse().unwrap(), lab.servers[0].addr, Duration::from_millis(10))
+        .await
+        .unwrap();
+    lab.connector.map.insert(IP.parse().unwrap(), proxy.addr);
+    let (report, _) = lab.check(DOMAIN).await;
+    assert!(report.complete);
+    after_goodbye(&lab.servers[0]).await;
+    (report, lab, proxy.round_trips())
+}
+
+/// A plaintext server refusing relaying, without PIPELINING unless `pipelining`.
+fn refusing(pipelining: bool) -> Scenario {
+    let mut s = Scenario::plaintext(HOST);
+    if !pipelining {
+        s.extensions.retain(|e| e != "PIPELINING");
+    }
+    s
+}
+
+#[tokio::test]
+async fn a_server_relaying_for_senders_of_its_own_domain_is_an_open_relay() {
+    // Postfix with check_sender_access … OK before reject_unauth_destination, Sendmail's
+    // FEATURE(relay_local_from): the outside recipient is refused, except from a local sender.
+    for pipelining in [true, false] {
+        let mut s = refusing(pipelining);
+        s.rcpt_by_sender = vec![("@example.com".into(), "250 2.1.5 Ok".into())];
+        let (report, lab, trips) = probe_counting(s).await;
+        let a = &report.mx[0].addresses[0];
+        let relay = a.open_relay.as_ref().unwrap();
+        assert_eq!((relay.outcome, relay.reason), (RelayOutcome::Refused, Some(RelayReason::RelayDenied)));
+        let local = relay.local_sender.as_ref().expect("forged local sender tried");
+        assert_eq!(local.sender, "postmaster@example.com");
+        assert_eq!((local.rcpt_to.as_deref(), local.reason), (Some("250 2.1.5 Ok"), RelayReason::Accepted));
+        assert_eq!(report.mx[0].status.open_relay, Mark::Critical, "never ok");
+        assert!(!codes(a).contains(&"relay_refused"), "{:?}", codes(a));
+        let f = a.findings.iter().find(|f| f.code == "open_relay_local_sender").expect("local sender finding");
+        assert_eq!(f.severity, Severity::Critical);
+        assert_eq!(f.title, "Open relay for mail that claims to come from example.com");
+        assert!(f.detail.contains("<postmaster@example.com>") && f.detail.contains("250 2.1.5 Ok"), "{}", f.detail);
+        for needle in ["reject_unauth_destination", "check_sender_access", "relay_local_from", "587"] {
+            assert!(f.remedy.contains(needle), "{needle}: {}", f.remedy);
+        }
+        let de = f.texts(app::Lang::De);
+        assert!(de.title.contains("example.com") && de.remedy.contains("relay_local_from"), "{de:?}");
+        // The routing forms still ran, in the refused sender's transaction: none taken.
+        assert_eq!(relay.bypass.len(), 4);
+        assert!(relay.bypass.iter().all(|b| !b.accepted));
+        let want = [&["EHLO probe.mxray.test"][..], &PROBE, &LOCAL_SENDER, &FORMS].concat();
+        let goodbye: &[&str] = if pipelining { &["RSET", "QUIT"] } else { &["QUIT"] };
+        assert_eq!(sent(&lab), [want, goodbye.to_vec()].concat(), "pipelining {pipelining}");
+        // Connect, EHLO, MAIL+RCPT, then the local sender with the forms in the same write: no round
+        // trip more than the forms alone; lock-step pays one per command.
+        assert_eq!(trips, if pipelining { 5 } else { 4 + 5 + 4 + 1 }, "pipelining {pipelining}");
+        // Every view names the attempt and the state.
+        let rows = app::render::rows::address_sections(a, &report, app::Lang::En);
+        let relay_rows = &rows.iter().find(|s| s.title == "Open-relay probe").unwrap().rows;
+        let row = relay_rows.iter().find(|r| r.label == "Forged local sender").expect("local sender row");
+        assert_eq!(
+            row.value,
+            "postmaster@example.com: 250 2.1.0 Ok / 250 2.1.5 Ok (accepted for the outside recipient)"
+        );
+        let state = app::render::facts::step_state(a, app::assess::Step::OpenRelay);
+        assert_eq!(state.label(app::Lang::En), "relaying for a forged local sender");
+        let markdown = app::render::render(&report, app::render::Format::Markdown, app::Lang::En, false);
+        assert!(markdown.contains("relays for a forged local sender"), "{markdown}");
+        never_data(&lab);
+    }
+}
+
+#[tokio::test]
+async fn a_refused_local_sender_keeps_the_plain_verdict() {
+    for pipelining in [true, false] {
+        // Refused at RCPT like any other sender.
+        let (report, lab, _) = probe_counting(refusing(pipelining)).await;
+        let a = &report.mx[0].addresses[0];
+        let relay = a.open_relay.as_ref().unwrap();
+        let local = relay.local_sender.as_ref().expect("forged local sender tried");
+        assert_eq!(local.reason, RelayReason::RelayDenied);
+        assert_eq!(report.mx[0].status.open_relay, Mark::Ok);
+        assert!(codes(a).contains(&"relay_refused") && !codes(a).contains(&"open_relay_local_sender"));
+        assert!(sent(&lab).contains(&"MAIL FROM:<postmaster@example.com>".to_owned()));
+
+        // Refused at MAIL FROM (a server that wants local senders to log in): recorded, no verdict
+        // change, and the routing forms still run in the refused sender's transaction.
+        let mut s = refusing(pipelining);
+        s.replies = vec![
+            ("MAIL", "250 2.1.0 Ok".into()),
+            ("MAIL", "553 5.7.1 <postmaster@example.com>: Sender address rejected: not logged in".into()),
+            ("MAIL", "250 2.1.0 Ok".into()),
+        ];
+        let (report, lab, _) = probe_counting(s).await;
+        let a = &report.mx[0].addresses[0];
+        let relay = a.open_relay.as_ref().unwrap();
+        assert_eq!(relay.outcome, RelayOutcome::Refused);
+        let local = relay.local_sender.as_ref().unwrap();
+        assert_eq!((local.rcpt_to.as_deref(), local.reason), (None, RelayReason::SenderRejected));
+        assert_eq!(relay.bypass.len(), 4, "{:?}", sent(&lab));
+        assert_eq!(report.mx[0].status.open_relay, Mark::Ok);
+        assert!(a.protocol_error.is_none(), "{:?}", a.protocol_error);
+        let commands = sent(&lab);
+        let forged = commands.iter().position(|c| c == "MAIL FROM:<postmaster@example.com>").unwrap();
+        // With PIPELINING its RCPT went out in the same write (and got 503); lock-step leaves it out.
+        let next = if pipelining { vec![PROBE[1], "RSET"] } else { vec!["RSET"] };
+        assert_eq!(commands[forged + 1..forged + 1 + next.len()], next, "{commands:?}");
+    }
+}
+
+/// A postscreen-like first connection (its own 450 at RCPT) in front of a real server that
+/// refuses relaying on the next connection.
+fn postscreen(greeting: &str, rcpt: &str) -> Scenario {
+    let mut s = refusing(false);
+    s.greeting = Greeting::Reply(greeting.to_owned());
+    s.rcpt_reply = rcpt.to_owned();
+    s.later = Some(Box::new(refusing(true)));
+    s
+}
+
+const POSTSCREEN_450: &str = "450 4.3.2 Service currently unavailable";
+
+#[tokio::test]
+async fn a_postscreen_like_refusal_brings_mxray_back_once_for_the_real_verdict() {
+    let banner = format!("220-{HOST} ESMTP Postfix\r\n220 {HOST} ESMTP Postfix");
+    for (greeting, rcpt, reason) in [
+        (format!("220 {HOST} ESMTP Postfix"), POSTSCREEN_450, RevisitReason::PostscreenReply),
+        (banner, "451 4.3.0 Try again later", RevisitReason::MultiLineGreeting),
+    ] {
+        let (report, lab) = probe(postscreen(&greeting, rcpt)).await;
+        let a = &report.mx[0].addresses[0];
+        assert_eq!((a.connections, lab.servers[0].connections()), (2, 2), "{reason:?}");
+        let relay = a.open_relay.as_ref().unwrap();
+        assert_eq!(
+            (relay.outcome, relay.reason),
+            (RelayOutcome::Refused, Some(RelayReason::RelayDenied)),
+            "{reason:?}"
+        );
+        let revisit = relay.revisit.as_ref().expect("came back");
+        assert_eq!((revisit.reason, revisit.reply.as_str(), &revisit.error), (reason, rcpt, &None));
+        // The first connection's attempts: the probe's sender and the null sender, both deferred.
+        assert_eq!(revisit.earlier.len(), 2, "{:?}", revisit.earlier);
+        assert!(revisit.earlier.iter().all(|t| t.rcpt_to.as_deref() == Some(rcpt)));
+        assert_eq!(report.mx[0].status.open_relay, Mark::Ok, "{reason:?}");
+        assert!(codes(a).contains(&"relay_refused"), "{:?}", codes(a));
+        let f = a.findings.iter().find(|f| f.code == "relay_revisited").expect("came-back finding");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.detail.contains(rcpt) && f.detail.contains("postscreen"), "{}", f.detail);
+        assert!(f.texts(app::Lang::De).detail.contains("postscreen"));
+        assert!(a.error.is_none(), "{:?}", a.error);
+        // The transcript shows the new connection; the full probe ran on it.
+        assert!(a.transcript.iter().any(|l| l.text.starts_with("coming back once")), "{:#?}", a.transcript);
+        let first = [
+            &["EHLO probe.mxray.test"][..],
+            &PROBE,
+            &["RSET", "MAIL FROM:<>", "RCPT TO:<relay-test@example.net>", "QUIT"],
+        ]
+        .concat();
+        let second = [&["EHLO probe.mxray.test"][..], &PROBE, &LOCAL_SENDER, &FORMS, &["RSET", "QUIT"]].concat();
+        assert_eq!(after_goodbye(&lab.servers[0]).await, [first, second].concat(), "{reason:?}");
+        let rows = app::render::rows::address_sections(a, &report, app::Lang::En);
+        let relay_rows = &rows.iter().find(|s| s.title == "Open-relay probe").unwrap().rows;
+        assert!(relay_rows.iter().any(|r| r.label == "Came back on a new connection" && r.value.contains(rcpt)));
+        assert!(relay_rows.iter().any(|r| r.label == "First connection, attempt 2"), "{relay_rows:?}");
+        never_data(&lab);
+    }
+}
+
+#[tokio::test]
+async fn greylisting_and_other_temporary_refusals_are_not_retried() {
+    let banner = format!("220-{HOST} ESMTP\r\n220 {HOST} ESMTP");
+    for (greeting, rcpt, reason) in [
+        // postgrey, even after a greeting of several lines: minutes of delay, one connection.
+        (banner, "450 4.2.0 <relay-test@example.net>: Recipient address rejected: Greylisted", RelayReason::Greylisted),
+        // Another temporary failure without anything postscreen-like.
+        (format!("220 {HOST} ESMTP"), "451 4.3.0 Temporary lookup failure", RelayReason::Temporary),
+    ] {
+        let (report, lab) = probe(postscreen(&greeting, rcpt)).await;
+        let a = &report.mx[0].addresses[0];
+        assert_eq!((a.connections, lab.servers[0].connections()), (1, 1), "{rcpt}");
+        let relay = a.open_relay.as_ref().unwrap();
+        assert_eq!((relay.outcome, relay.reason), (RelayOutcome::Inconclusive, Some(reason)), "{rcpt}");
+        assert!(relay.revisit.is_none());
+        assert_eq!(report.mx[0].status.open_relay, Mark::Inconclusive);
+        assert!(!codes(a).contains(&"relay_revisited"));
+    }
+}
+
+#[tokio::test]
+async fn a_return_connection_without_a_verdict_keeps_the_first_and_says_why() {
+    let mut s = postscreen(&format!("220 {HOST} ESMTP"), POSTSCREEN_450);
+    let mut later = refusing(true);
+    later.greeting = Greeting::Reply("421 4.3.2 All server ports are busy".into());
+    s.later = Some(Box::new(later));
+    let (report, lab) = probe(s).await;
+    let a = &report.mx[0].addresses[0];
+    assert_eq!((a.connections, lab.servers[0].connections()), (2, 2));
+    let relay = a.open_relay.as_ref().unwrap();
+    assert_eq!((relay.outcome, relay.reason), (RelayOutcome::Inconclusive, Some(RelayReason::Temporary)));
+    assert_eq!(relay.attempts.len(), 2, "the first connection's attempts stay");
+    let revisit = relay.revisit.as_ref().expect("came back");
+    assert!(revisit.earlier.is_empty());
+    assert!(revisit.error.as_deref().is_some_and(|e| e.contains("All server ports are busy")), "{revisit:?}");
+    assert_eq!(report.mx[0].status.open_relay, Mark::Inconclusive);
+    let f = a.findings.iter().find(|f| f.code == "relay_revisited").unwrap();
+    assert!(f.detail.contains("no relay verdict") && f.remedy.contains("again"), "{f:?}");
+    assert!(codes(a).contains(&"relay_inconclusive") && !codes(a).contains(&"session_aborted"), "{:?}", codes(a));
 }

@@ -40,6 +40,8 @@ pub enum StepState {
     Certificate(CertVerdict),
     /// Relay probe outcome.
     Relay(RelayOutcome),
+    /// Relaying refused for a stranger, accepted for a forged sender in the tested domain.
+    RelayForLocalSender,
 }
 
 /// The most important thing about a certificate.
@@ -115,7 +117,10 @@ pub fn step_state(a: &AddressReport, step: Step) -> StepState {
                 _ => CertVerdict::Valid,
             })
         }),
-        Step::OpenRelay => a.open_relay.as_ref().map_or(missing, |r| StepState::Relay(r.outcome)),
+        Step::OpenRelay => a.open_relay.as_ref().map_or(missing, |r| match r.outcome {
+            RelayOutcome::Refused if r.relays_for_local_sender() => StepState::RelayForLocalSender,
+            outcome => StepState::Relay(outcome),
+        }),
     }
 }
 
@@ -149,6 +154,9 @@ impl StepState {
             StepState::PlaintextInjection => words("plaintext injected", "Klartext eingeschleust"),
             StepState::Certificate(v) => v.label(lang),
             StepState::Relay(o) => o.label(lang),
+            StepState::RelayForLocalSender => {
+                words("relaying for a forged local sender", "Relaying für gefälschten lokalen Absender")
+            }
         }
         .to_owned()
     }

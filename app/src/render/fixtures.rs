@@ -187,6 +187,8 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         reason: None,
         attempts: vec![],
         bypass: vec![],
+        local_sender: None,
+        revisit: None,
     }));
     let mut events: Vec<CheckEvent> =
         steps.into_iter().map(|step| CheckEvent::Step { mx, ip: ip(a.ip), step: Box::new(step) }).collect();

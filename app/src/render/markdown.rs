@@ -93,8 +93,9 @@ fn depth_lines(out: &mut String, host: &MxHost, lang: Lang) {
     }
 }
 
-/// Per address, one line per submission port (session, TLS, AUTH) and one naming the routing
-/// addresses a refused relay probe still took.
+/// Per address, one line per submission port (session, TLS, AUTH), one naming the routing
+/// addresses a refused relay probe still took, one for a forged local sender it relayed for, and
+/// one when the relay probe came back on a new connection.
 fn port_lines(out: &mut String, host: &MxHost, lang: Lang) {
     let mut any = false;
     for a in &host.addresses {
@@ -110,6 +111,21 @@ fn port_lines(out: &mut String, host: &MxHost, lang: Lang) {
             any = true;
             let label = crate::i18n::pick(lang, "routing addresses accepted", "Routing-Adressen angenommen");
             let _ = writeln!(out, "- {ip} — {label}: {}", escape(&forms.join("; ")));
+        }
+        let relay = a.open_relay.as_ref();
+        if let Some(local) = relay.filter(|r| r.relays_for_local_sender()).and_then(|r| r.local_sender.as_ref()) {
+            any = true;
+            let label =
+                crate::i18n::pick(lang, "relays for a forged local sender", "relayt für gefälschten lokalen Absender");
+            let reply = local.rcpt_to.clone().unwrap_or_default();
+            let _ = writeln!(out, "- {ip} — {label}: {}", escape(&format!("MAIL FROM:<{}> → {reply}", local.sender)));
+        }
+        if let Some(v) = relay.and_then(|r| r.revisit.as_ref()) {
+            any = true;
+            let error = v.error.as_ref().map(|e| format!(" — {e}")).unwrap_or_default();
+            let label = Text::CameBack.get(lang);
+            let _ =
+                writeln!(out, "- {ip} — {label}: {}", escape(&format!("{}: {}{error}", v.reason.label(lang), v.reply)));
         }
     }
     if any {

@@ -6,8 +6,8 @@ use crate::depth::{announced_name, DnsblResult, Forward, ReverseDns, ReverseFail
 use crate::i18n::{pick, Lang, Text};
 use crate::policy::{problems_text, MxPolicyMatch, MxTls, PolicyLabel, PolicyRecord};
 use crate::report::{
-    AddressReport, BannerReport, CertificateInfo, CertificateReport, EhloReport, MxHost, RelayReport, Report,
-    StartTlsReport, TcpReport,
+    AddressReport, BannerReport, CertificateInfo, CertificateReport, EhloReport, MxHost, RelayAttempt, RelayReport,
+    Report, StartTlsReport, TcpReport,
 };
 
 use super::facts::{decimal, duration, ms, mx_source_sentence, timestamp};
@@ -358,19 +358,41 @@ fn relay(rows: Rows, r: &RelayReport) -> Rows {
         .opt(Text::RcptToReply, r.rcpt_to.as_deref())
         .opt(Text::ReplyMeaning, r.reason.map(|m| m.label(lang)))
         .yes_no(Text::OverTls, r.over_tls);
+    // Came back after a postscreen-like refusal: why, and what the first connection's attempts said.
+    let rows = match &r.revisit {
+        Some(v) => {
+            let error = v.error.as_ref().map(|e| format!(" — {e}")).unwrap_or_default();
+            let rows =
+                rows.raw(Text::CameBack.get(lang).to_owned(), format!("{}: {}{error}", v.reason.label(lang), v.reply));
+            v.earlier.iter().enumerate().fold(rows, |rows, (i, a)| {
+                rows.raw(format!("{} {}", Text::FirstConnectionAttempt.get(lang), i + 1), attempt(a, lang))
+            })
+        }
+        None => rows,
+    };
     // With a retry, every attempt: which sender, what came back, what it meant.
     let attempts = if r.attempts.len() > 1 { r.attempts.as_slice() } else { &[] };
-    let rows = attempts.iter().enumerate().fold(rows, |rows, (i, a)| {
-        let sender = if a.sender.is_empty() { Text::NullSender.get(lang).to_owned() } else { a.sender.clone() };
-        let replies = [a.mail_from.as_deref(), a.rcpt_to.as_deref()].into_iter().flatten().collect::<Vec<_>>();
-        let value = format!("{sender}: {} ({})", replies.join(" / "), a.reason.label(lang));
-        rows.raw(format!("{} {}", Text::Attempt.get(lang), i + 1), value)
-    });
+    let rows = attempts
+        .iter()
+        .enumerate()
+        .fold(rows, |rows, (i, a)| rows.raw(format!("{} {}", Text::Attempt.get(lang), i + 1), attempt(a, lang)));
+    // After a refusal, the forged local sender: what came back and what it meant.
+    let rows = match &r.local_sender {
+        Some(a) => rows.raw(Text::LocalSenderTry.get(lang).to_owned(), attempt(a, lang)),
+        None => rows,
+    };
     // After a refusal, each routing address tried: its command, the reply, and whether it was taken.
     r.bypass.iter().fold(rows, |rows, b| {
         let verdict = if b.accepted { Text::BypassAccepted } else { Text::BypassRefused };
         rows.raw(b.form.label(lang).to_owned(), format!("{} ({})", b.summary(lang), verdict.get(lang)))
     })
+}
+
+/// One relay attempt: which sender, what came back, what it meant.
+fn attempt(a: &RelayAttempt, lang: Lang) -> String {
+    let sender = if a.sender.is_empty() { Text::NullSender.get(lang).to_owned() } else { a.sender.clone() };
+    let replies = [a.mail_from.as_deref(), a.rcpt_to.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+    format!("{sender}: {} ({})", replies.join(" / "), a.reason.label(lang))
 }
 
 fn tls_versions(rows: Rows, v: &TlsVersions) -> Rows {

@@ -151,6 +151,8 @@ impl Drop for AbortOnDrop {
 /// What one check shares between its probes.
 struct CheckContext<'a, D, C> {
     shared: &'a Shared<D, C>,
+    /// The tested domain (normalised).
+    domain: String,
     recipient: String,
     /// The recipient's mail hosts, for the relay verdicts.
     recipient_hosts: RecipientLookup,
@@ -204,6 +206,7 @@ async fn run_check<D: MailDns, C: Connector>(
         .await;
     let check = CheckContext {
         shared: &shared,
+        domain: input.domain.clone(),
         recipient,
         recipient_hosts,
         slots: Arc::new(Semaphore::new(shared.check_connections)),
@@ -347,6 +350,7 @@ async fn session<D, C: Connector>(
     let target = Target { host: &host, ip, config: &shared.session, tls: &shared.tls, connector: &shared.connector };
     let mut probe = AddressProbe::new(target, fanout, transcript);
     probe.recipient = check.recipient.clone();
+    probe.domain = check.domain.clone();
     let run = async {
         if shared.depth.legacy_tls {
             let (offered, on_offer) = tokio::sync::oneshot::channel();

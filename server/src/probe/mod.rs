@@ -26,6 +26,7 @@ pub mod policy_record;
 pub mod provider;
 pub mod relay;
 pub mod reverse;
+mod revisit;
 pub mod session;
 pub mod tls;
 pub mod tls_rpt;

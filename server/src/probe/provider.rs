@@ -144,6 +144,8 @@ mod tests {
             reason: Some(RelayReason::Accepted),
             attempts: Vec::new(),
             bypass: Vec::new(),
+            local_sender: None,
+            revisit: None,
         };
         not_a_relay_test(&mut report);
         assert_eq!((report.outcome, report.reason), (RelayOutcome::Inconclusive, Some(RelayReason::SameProvider)));

@@ -3,7 +3,7 @@
 //! reason that says nothing about relaying (sender, HELO name, client address, recipient,
 //! greylisting). Only a refusal about relaying may read as "not an open relay".
 
-use app::report::RelayReason;
+use app::report::{RelayOutcome, RelayReason, RelayReport, RevisitReason};
 
 use super::wire::Reply;
 
@@ -205,6 +205,28 @@ pub fn refuses_the_tester(reply: &Reply) -> Option<RelayReason> {
     }
 }
 
+/// Whether a relay probe that ended on `report` looks like Postfix postscreen's after-220 tests,
+/// which answer a new client `450 4.3.2 Service currently unavailable` at RCPT and pass it to the
+/// real server only on its next connection: a temporary refusal at RCPT (not 421, which closes;
+/// not greylisting or any other stated reason) in postscreen's exact wording, or after a greeting
+/// of several lines (`multiline_greeting`, postscreen's greet banner). Why to come back, if so.
+pub fn postscreen_like(report: &RelayReport, multiline_greeting: bool) -> Option<RevisitReason> {
+    if report.outcome != RelayOutcome::Inconclusive || report.reason != Some(RelayReason::Temporary) {
+        return None;
+    }
+    let reply = report.rcpt_to.as_deref()?.to_ascii_lowercase();
+    let mut words = reply.split_whitespace();
+    let code = words.next()?;
+    if !code.starts_with('4') || code == "421" {
+        return None;
+    }
+    if words.next() == Some("4.3.2") && reply.contains("service currently unavailable") {
+        Some(RevisitReason::PostscreenReply)
+    } else {
+        multiline_greeting.then_some(RevisitReason::MultiLineGreeting)
+    }
+}
+
 /// The RFC 3463 enhanced status code at the start of the first line (`5.7.1` → (5, 7, 1)), when its
 /// class agrees with the reply code.
 pub fn enhanced_code(reply: &Reply) -> Option<(u16, u16, u16)> {
@@ -319,6 +341,55 @@ mod tests {
         ];
         for (line, want) in cases {
             assert_eq!(refuses_the_tester(&reply(line)), *want, "{line}");
+        }
+    }
+
+    #[test]
+    fn only_a_postscreen_like_temporary_refusal_brings_mxray_back() {
+        let report = |outcome, reason, rcpt: &str| RelayReport {
+            outcome,
+            mail_from: Some("250 2.1.0 Ok".into()),
+            rcpt_to: (!rcpt.is_empty()).then(|| rcpt.to_owned()),
+            sender: String::new(),
+            recipient: String::new(),
+            over_tls: false,
+            reason: Some(reason),
+            attempts: Vec::new(),
+            bypass: Vec::new(),
+            local_sender: None,
+            revisit: None,
+        };
+        let postscreen = "450 4.3.2 Service currently unavailable";
+        let cases: &[(RelayOutcome, RelayReason, &str, bool, Option<RevisitReason>)] = &[
+            (RelayOutcome::Inconclusive, Temporary, postscreen, false, Some(RevisitReason::PostscreenReply)),
+            (RelayOutcome::Inconclusive, Temporary, postscreen, true, Some(RevisitReason::PostscreenReply)),
+            (
+                RelayOutcome::Inconclusive,
+                Temporary,
+                "451 4.3.0 Temporary lookup failure",
+                true,
+                Some(RevisitReason::MultiLineGreeting),
+            ),
+            (RelayOutcome::Inconclusive, Temporary, "451 4.3.0 Temporary lookup failure", false, None),
+            // Greylisting waits minutes; 421 closes; a refusal at MAIL never reached RCPT.
+            (
+                RelayOutcome::Inconclusive,
+                Greylisted,
+                "450 4.2.0 <a@b>: Recipient address rejected: Greylisted",
+                true,
+                None,
+            ),
+            (RelayOutcome::Inconclusive, Temporary, "421 4.3.2 Service currently unavailable", true, None),
+            (RelayOutcome::Inconclusive, Temporary, "", true, None),
+            (RelayOutcome::Inconclusive, SenderRejected, "450 4.1.8 <a@b>: Sender address rejected", true, None),
+            // A verdict needs no second look.
+            (RelayOutcome::Refused, RelayDenied, "454 4.7.1 <a@b>: Relay access denied", true, None),
+            (RelayOutcome::Accepted, Accepted, "250 2.1.5 Ok", true, None),
+            // The wording with another enhanced code is not postscreen's.
+            (RelayOutcome::Inconclusive, Temporary, "450 4.7.1 Service currently unavailable", false, None),
+        ];
+        for (outcome, reason, rcpt, multiline, want) in cases {
+            assert_eq!(postscreen_like(&report(*outcome, *reason, rcpt), *multiline), *want, "{rcpt} {multiline}");
         }
     }
 

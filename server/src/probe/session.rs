@@ -1,6 +1,8 @@
 //! The SMTP dialogue at one address: connect, greeting, EHLO, STARTTLS, TLS, EHLO again, relay
-//! probe, RSET, QUIT. Never DATA. At most two connections: a second, plaintext one only when TLS
-//! broke after STARTTLS, so the relay probe still runs.
+//! probe, RSET, QUIT. Never DATA. At most three connections: a second, plaintext one only when TLS
+//! broke after STARTTLS, so the relay probe still runs; and one return connection, plaintext and
+//! only for the relay probe, when the probe ended on a temporary refusal that looks like Postfix
+//! postscreen's (it passes a client on to the real server only on its next connection).
 //!
 //! Reply discipline: each command accepts only its own codes (greeting 220, EHLO/HELO 250,
 //! STARTTLS 220, MAIL 250, RCPT 250/251/252) and nothing unread may wait when a command is sent.
@@ -8,8 +10,8 @@
 
 use app::ports::{PortStep, SUBMISSIONS};
 use app::report::{
-    BannerReport, EhloReport, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport, StartTlsOutcome,
-    StartTlsReport, TcpOutcome, TcpReport, TlsFailure,
+    BannerReport, EhloReport, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport, RelayRevisit,
+    RevisitReason, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure,
 };
 use app::StepResult;
 use rustls::pki_types::CertificateDer;
@@ -22,7 +24,7 @@ use super::bypass::rcpt_line;
 use super::connection::{SessionError, SmtpConnection};
 use super::fanout::Fanout;
 use super::net::{BlockedTarget, Connector, NoRouteHere};
-use super::relay::{classify, refuses_the_tester, RelayStage};
+use super::relay::{classify, postscreen_like, refuses_the_tester, RelayStage};
 use super::tls::{usable_server_name, HandshakeError, TlsContext, TlsFacts};
 use super::transcript::Transcript;
 use super::wire::{detect_software, parse_ehlo, Reply};
@@ -109,6 +111,9 @@ pub struct AddressProbe<'a, C: Connector> {
     pub protocol_error: Option<ProtocolError>,
     /// `RCPT TO` of the relay probe, outside the tested domain.
     pub recipient: String,
+    /// The tested domain (normalised): after a refusal the relay probe also tries the sender
+    /// `postmaster@` it; empty: that try is left out.
+    pub domain: String,
     /// The submission port (465 or 587) being probed, `None` for the MX port: its results go into
     /// port steps, and it gets no relay probe and no second connection.
     pub port: Option<u16>,
@@ -117,6 +122,13 @@ pub struct AddressProbe<'a, C: Connector> {
     pub starttls_offered: Option<tokio::sync::oneshot::Sender<()>>,
     /// Connections closing in the background after their goodbye; each still counts as open.
     lingering: Vec<tokio::task::JoinHandle<()>>,
+    /// The last greeting came in several lines (postscreen's greet banner does).
+    multiline_greeting: bool,
+    /// The relay probe ended postscreen-like: why, and its report, for the one return connection.
+    pending_return: Option<(RevisitReason, RelayReport)>,
+    /// While the return connection runs: what its relay report says about coming back (taken by
+    /// the relay probe when it reports).
+    pub(super) returning: Option<RelayRevisit>,
 }
 
 impl<'a, C: Connector> AddressProbe<'a, C> {
@@ -130,9 +142,13 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             error: None,
             protocol_error: None,
             recipient: target.config.relay_recipient.clone(),
+            domain: String::new(),
             port: None,
             starttls_offered: None,
             lingering: Vec::new(),
+            multiline_greeting: false,
+            pending_return: None,
+            returning: None,
         }
     }
 
@@ -150,7 +166,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         std::mem::take(&mut self.lingering)
     }
 
-    async fn emit(&self, step: StepResult) {
+    pub(super) async fn emit(&self, step: StepResult) {
         match self.port {
             Some(port) => self.sink.step(StepResult::Port(PortStep { port, step: Box::new(step) })).await,
             None => self.sink.step(step).await,
@@ -255,8 +271,17 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         self.protocol_error.get_or_insert(ProtocolError { command: command.to_owned(), reply, unsolicited });
     }
 
-    /// Runs every step. Cancel-safe: whatever finished was already emitted.
+    /// Runs every step, then comes back once when the relay probe ended postscreen-like.
+    /// Cancel-safe: whatever finished was already emitted.
     pub async fn run(&mut self) {
+        self.session().await;
+        if let Some((reason, first)) = self.pending_return.take() {
+            self.come_back(reason, first).await;
+        }
+    }
+
+    /// The session's steps on the first connection (and the plaintext fallback when TLS broke).
+    async fn session(&mut self) {
         let Some(mut conn) = self.connect(true).await else { return };
         if !self.greet(&mut conn, true).await {
             return;
@@ -331,8 +356,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         }
     }
 
-    /// The second and last connection: plaintext, only for the relay probe.
-    async fn relay_on_fresh_connection(&mut self) {
+    /// A plaintext connection only for the relay probe: after TLS broke, or to come back once.
+    pub(super) async fn relay_on_fresh_connection(&mut self) {
         if self.port.is_some() {
             return;
         }
@@ -386,6 +411,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         let reply = conn.read_reply_within(self.target.config.greeting_timeout, &mut self.transcript).await;
         let elapsed_ms = self.transcript.elapsed_ms().saturating_sub(started);
         let ready = matches!(&reply, Ok(r) if r.code == 220);
+        self.multiline_greeting = matches!(&reply, Ok(r) if r.lines.len() > 1);
         if first {
             self.emit(StepResult::Banner(match &reply {
                 Ok(r) => BannerReport {
@@ -511,8 +537,10 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     /// The relay probe, then `RSET` and `QUIT`. Never `DATA`. A rejection about something other than
     /// relaying (sender, HELO, client, recipient, greylisting) or any refusal of `MAIL FROM` gets one
     /// more try in the same session with the null sender, which every server must accept (RFC 5321
-    /// §4.5.5). With PIPELINING (RFC 2920) each attempt is one write; the goodbye is sent before the
-    /// verdict is reported and not waited for.
+    /// §4.5.5). After a refusal, a forged local sender and the routing forms follow (see
+    /// [`AddressProbe::after_refusal`]). With PIPELINING (RFC 2920) each attempt is one write; the
+    /// goodbye is sent before the verdict is reported and not waited for. A temporary refusal that
+    /// looks like postscreen's is kept for the one return connection.
     async fn relay_and_quit<S: SmtpStream>(&mut self, mut conn: SmtpConnection<S>, over_tls: bool, pipelining: bool) {
         if self.port.is_some() {
             return self.quit(conn, pipelining).await;
@@ -528,18 +556,31 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             alive = still;
         }
         let mut report = relay_report(sender, recipient, over_tls, attempts);
+        report.revisit = self.returning.take();
         if alive && report.outcome == RelayOutcome::Refused {
-            // The verdict first; the routing forms follow in the refused transaction, one round trip
-            // more. Not sooner: Exim drops the session after three of them (domain literals count as
-            // syntax errors), which would cut off the null sender's retry.
+            // The verdict first; the forged local sender and the routing forms follow, one round trip
+            // more with PIPELINING. Not sooner: Exim drops the session after three routing forms
+            // (domain literals count as syntax errors), which would cut off the null sender's retry.
             self.emit(StepResult::OpenRelay(report.clone())).await;
-            (report.bypass, alive) = self.bypass(&mut conn, &report.recipient, pipelining).await;
+            let refused_sender = report.attempts.last().map(|a| a.sender.clone()).unwrap_or_default();
+            (report.local_sender, report.bypass, alive) =
+                self.after_refusal(&mut conn, &refused_sender, &report.recipient, pipelining).await;
         }
         if alive || self.protocol_error.is_some() {
             self.goodbye(&mut conn, pipelining).await;
         }
+        if report.revisit.is_none() {
+            let reason = postscreen_like(&report, self.multiline_greeting);
+            self.pending_return = reason.map(|reason| (reason, report.clone()));
+        }
         self.emit(StepResult::OpenRelay(report)).await;
         self.close(conn).await;
+    }
+
+    /// The commands of one relay attempt: `RSET` (when `reset`), `MAIL FROM`, `RCPT TO`.
+    pub(super) fn attempt_lines(sender: &str, recipient: &str, reset: bool) -> Vec<String> {
+        let lines = [format!("MAIL FROM:<{sender}>"), rcpt_line(recipient)];
+        reset.then(|| "RSET".to_owned()).into_iter().chain(lines).collect()
     }
 
     /// One `MAIL FROM` + `RCPT TO` (after `RSET` when `reset`): with PIPELINING all in one write, the
@@ -553,32 +594,35 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         reset: bool,
         pipelining: bool,
     ) -> (Option<RelayAttempt>, bool) {
-        let mut attempt =
-            RelayAttempt { sender: sender.to_owned(), mail_from: None, rcpt_to: None, reason: RelayReason::NoReply };
-        let (mail, rcpt) = (format!("MAIL FROM:<{sender}>"), rcpt_line(recipient));
         if pipelining {
-            let group: Vec<&str> = reset.then_some("RSET").into_iter().chain([mail.as_str(), rcpt.as_str()]).collect();
+            let lines = Self::attempt_lines(sender, recipient, reset);
+            let group: Vec<&str> = lines.iter().map(String::as_str).collect();
             if let Err(e) = conn.send_group(&group, &mut self.transcript).await {
                 if reset {
                     self.broke("RSET", e);
                     return (None, false);
                 }
+                let mut attempt = no_reply(sender);
                 return (self.relay_reply(Err(e), RelayStage::Mail, &mut attempt).map(|_| attempt), false);
             }
         }
-        if reset {
-            let reply = self.exchange(conn, "RSET", pipelining).await;
-            match reply {
-                Ok(r) if r.code == 250 => {}
-                Ok(r) => {
-                    self.violation("RSET", r.summary(), false);
-                    return (None, false);
-                }
-                Err(e) => {
-                    self.broke("RSET", e);
-                    return (None, false);
-                }
-            }
+        self.finish_attempt(conn, sender, recipient, reset, pipelining).await
+    }
+
+    /// The replies of one relay attempt whose commands already went out in a command group
+    /// (`pipelined`), or each command sent and awaited in turn.
+    pub(super) async fn finish_attempt<S: SmtpStream>(
+        &mut self,
+        conn: &mut SmtpConnection<S>,
+        sender: &str,
+        recipient: &str,
+        reset: bool,
+        pipelining: bool,
+    ) -> (Option<RelayAttempt>, bool) {
+        let mut attempt = no_reply(sender);
+        let (mail, rcpt) = (format!("MAIL FROM:<{sender}>"), rcpt_line(recipient));
+        if reset && !self.reset(conn, pipelining).await {
+            return (None, false);
         }
         let reply = self.exchange(conn, &mail, pipelining).await;
         let Some(code) = self.relay_reply(reply, RelayStage::Mail, &mut attempt) else {
@@ -598,6 +642,22 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         let reply = self.exchange(conn, &rcpt, pipelining).await;
         let alive = self.relay_reply(reply, RelayStage::Rcpt, &mut attempt).is_some_and(|c| c != 421);
         (Some(attempt), alive)
+    }
+
+    /// `RSET` and its `250`, already sent in a command group (`pipelined`) or sent now; false (and
+    /// recorded) when anything else came.
+    pub(super) async fn reset<S: SmtpStream>(&mut self, conn: &mut SmtpConnection<S>, pipelined: bool) -> bool {
+        match self.exchange(conn, "RSET", pipelined).await {
+            Ok(r) if r.code == 250 => true,
+            Ok(r) => {
+                self.violation("RSET", r.summary(), false);
+                false
+            }
+            Err(e) => {
+                self.broke("RSET", e);
+                false
+            }
+        }
     }
 
     /// The reply to `line`: already sent in a command group (`pipelined`), or sent now and awaited.
@@ -723,7 +783,14 @@ fn relay_report(sender: String, recipient: String, over_tls: bool, attempts: Vec
         reason,
         attempts,
         bypass: Vec::new(),
+        local_sender: None,
+        revisit: None,
     }
+}
+
+/// An attempt with `sender` that has no reply yet.
+fn no_reply(sender: &str) -> RelayAttempt {
+    RelayAttempt { sender: sender.to_owned(), mail_from: None, rcpt_to: None, reason: RelayReason::NoReply }
 }
 
 /// The outcome and detail of a failed connect; the guard's refusal and a missing local route are

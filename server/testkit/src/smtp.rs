@@ -86,6 +86,13 @@ pub struct Scenario {
     /// a client that opens them side by side gets its answer at once, one that opens them one after
     /// the other waits into its own timeout.
     pub rcpt_waits_for_connections: Option<usize>,
+    /// Replies to `RCPT TO` by the open transaction's sender: the first entry whose suffix ends the
+    /// `MAIL FROM` address (case-insensitive) answers, before `replies` and `rcpt_reply` (a server
+    /// that relays for its own domain's senders).
+    pub rcpt_by_sender: Vec<(String, String)>,
+    /// How every connection after the first is served (postscreen answers a new client itself and
+    /// passes it to the real server on its next connection); `None`: like the first.
+    pub later: Option<Box<Scenario>>,
 }
 
 impl Scenario {
@@ -109,6 +116,8 @@ impl Scenario {
             rcpt_without_mail: "503 5.5.1 Error: need MAIL command".to_owned(),
             implicit_tls: None,
             rcpt_waits_for_connections: None,
+            rcpt_by_sender: Vec::new(),
+            later: None,
         }
     }
 
@@ -135,15 +144,20 @@ impl FakeSmtp {
         let addr = listener.local_addr().expect("listener address");
         let connections = Arc::new(AtomicUsize::new(0));
         let commands = Arc::new(Mutex::new(Vec::new()));
+        let later = scenario.later.clone().map(|s| Arc::new(*s));
         let scenario = Arc::new(scenario);
         let (conns, cmds) = (connections.clone(), commands.clone());
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                conns.fetch_add(1, Ordering::SeqCst);
+                let first = conns.fetch_add(1, Ordering::SeqCst) == 0;
                 // Replies to pipelined commands go out one write each; Nagle would hold the second
                 // until the client's delayed ACK (40 ms), which real servers avoid by flushing once.
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(session(stream, scenario.clone(), cmds.clone(), conns.clone()));
+                let this = match &later {
+                    Some(later) if !first => later.clone(),
+                    _ => scenario.clone(),
+                };
+                tokio::spawn(session(stream, this, cmds.clone(), conns.clone()));
             }
         });
         FakeSmtp { addr, connections, commands, task }
@@ -274,6 +288,8 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, server: &Server<
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     // A mail transaction is open: MAIL FROM was accepted and no RSET came since.
     let mut transaction = false;
+    // The address in the last MAIL FROM.
+    let mut sender = String::new();
     loop {
         line.clear();
         if reader.read_line(&mut line).await.ok()? == 0 {
@@ -284,6 +300,9 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, server: &Server<
             l.push(command.clone());
         }
         let verb = command.split([' ', ':']).next().unwrap_or_default().to_ascii_uppercase();
+        if verb == "MAIL" {
+            sender = command.split_once('<').and_then(|(_, r)| r.split_once('>')).map_or("", |(a, _)| a).to_owned();
+        }
         if scenario.flood_replies {
             reader.get_mut().write_all(&flood_reply()).await.ok()?;
             continue;
@@ -298,9 +317,14 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, server: &Server<
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         }
+        let by_sender = scenario
+            .rcpt_by_sender
+            .iter()
+            .find(|(suffix, _)| verb == "RCPT" && sender.to_ascii_lowercase().ends_with(&suffix.to_ascii_lowercase()))
+            .map(|(_, r)| r);
         let scripted: Vec<&String> = scenario.replies.iter().filter(|(v, _)| *v == verb).map(|(_, r)| r).collect();
         let nth = seen.entry(verb.clone()).or_default();
-        let reply = scripted.get(*nth).or(scripted.last()).copied();
+        let reply = by_sender.or_else(|| scripted.get(*nth).or(scripted.last()).copied());
         *nth += 1;
         if let Some(reply) = reply {
             transaction = in_transaction(&verb, reply, transaction);
