@@ -29,6 +29,8 @@ export MXRAY_SMTP_PORT="$SMTP_PORT"
 export MXRAY_CA_FILE="$CA_FILE"
 export MXRAY_STEP_TIMEOUT_SECS=10
 export MXRAY_DEADLINE_SECS=30
+# Shorter than the deadline (the engine refuses a greeting wait as long as the deadline).
+export MXRAY_GREETING_TIMEOUT_SECS=10
 # The fixtures' blocklist zone (lists openrelay.mxray.test's server).
 export MXRAY_DNSBL=bl.mxray.test
 

@@ -23,7 +23,7 @@ check() {
   local input="$1" code=0
   shift
   target/release/mxray check "$input" --json --resolver "$DNS" --allow-private-targets \
-    --smtp-port "$SMTP_PORT" --ca-file "$CA_FILE" --step-timeout-secs 10 --deadline-secs 30 \
+    --smtp-port "$SMTP_PORT" --ca-file "$CA_FILE" --step-timeout-secs 10 --greeting-timeout-secs 10 --deadline-secs 30 \
     >"$WORK/out.json" 2>"$WORK/err.txt" || code=$?
   local why=""
   if grep -q 'panicked' "$WORK/err.txt"; then

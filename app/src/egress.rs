@@ -242,8 +242,14 @@ mod tests {
         let hint = r.findings[0].texts(Lang::En);
         assert!(hint.detail.contains("None of the 2 addresses") && hint.remedy.contains("--egress-check"), "{hint:?}");
         assert!(r.findings[0].texts(Lang::De).remedy.contains("--egress-check"));
-        // The hint is said once: the addresses point to it.
+        // The hint is said once: the addresses point to it; the verdict carries it.
         assert!(!r.mx[0].addresses[0].findings[0].remedy.contains("--egress-check"));
+        let (_, verdict) = crate::render::facts::verdict(&r, Lang::En);
+        assert_eq!(verdict, "Mail to example.com could not be tested: 1 warning.");
+        let hint = crate::render::facts::verdict_hint(&r, Lang::De).expect("a hint at the verdict");
+        assert!(hint.starts_with("Keine Adresse antwortete auf Port 25") && hint.contains("--egress-check"), "{hint}");
+        let text = crate::render::text::render(&r, Lang::En, Default::default());
+        assert_eq!(text.matches("--egress-check").count(), 1, "{text}");
     }
 
     #[test]

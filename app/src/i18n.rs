@@ -148,6 +148,8 @@ pub enum Text {
     AddressDnssec,
     /// DNSSEC status of the MX answer.
     MxDnssec,
+    /// The egress check's result.
+    EgressCheck,
     /// One certificate of the chain.
     ChainCertificate,
     /// The relay probe section.
@@ -457,6 +459,7 @@ impl Text {
             TlsaRecords => ("TLSA records", "TLSA-Einträge"),
             AddressDnssec => ("DNSSEC of the addresses", "DNSSEC der Adressen"),
             MxDnssec => ("DNSSEC of the MX records", "DNSSEC der MX-Einträge"),
+            EgressCheck => ("Port 25 from here (egress check)", "Port 25 von hier (Ausgangstest)"),
             ChainCertificate => ("Certificate", "Zertifikat"),
             RelayProbe => ("Open-relay probe", "Relay-Test"),
             Transcript => ("Transcript", "Sitzungsprotokoll"),

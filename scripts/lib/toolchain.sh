@@ -59,3 +59,8 @@ ensure_leptos_tools() {
 ensure_browser() {
   apt_install chromium chromium-driver
 }
+
+# The egress test (server/tests/egress.rs) makes a network namespace that drops outbound port 25.
+ensure_netns_tools() {
+  apt_install iproute2 nftables
+}

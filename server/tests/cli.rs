@@ -34,6 +34,16 @@ fn unusable_input_exits_64_with_a_one_line_reason() {
     assert_eq!(out.status.code(), Some(64));
     let out = mxray(&["check", "example.com", "--resolver", NO_RESOLVER, "--step-timeout-secs", "0"]);
     assert_eq!(out.status.code(), Some(64));
+    // The greeting wait must end before the deadline, or a slow greeting could never be reported.
+    let wait = ["--greeting-timeout-secs", "60", "--deadline-secs", "60"];
+    let out = mxray(&[&["check", "example.com", "--resolver", NO_RESOLVER][..], &wait].concat());
+    assert_eq!(out.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shorter than --deadline-secs (60 s)"));
+    for target in ["smtp.example.net:smtp", "smtp.example.net:0", "a b"] {
+        let out = mxray(&["check", "example.com", "--resolver", NO_RESOLVER, "--egress-check", target]);
+        assert_eq!(out.status.code(), Some(64), "{target}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--egress-check"), "{target}");
+    }
     for (flag, value) in
         [("--relay-sender", "a@b.example\r\nDATA"), ("--relay-recipient", "<x@y.example>"), ("--helo-name", "a b")]
     {

@@ -260,6 +260,15 @@ pub fn verdict(r: &Report, lang: Lang) -> (Severity, String) {
     (worst, sentence)
 }
 
+/// What to do first when the verdict itself may be wrong about the domain: no address answered on
+/// port 25, and the network mxray runs in may be the cause (the domain finding's title and remedy).
+pub fn verdict_hint(r: &Report, lang: Lang) -> Option<String> {
+    use crate::findings::FindingKind::{EgressBlocked, Port25NoAnswer};
+    let f = r.findings.iter().find(|f| matches!(f.kind, Port25NoAnswer { .. } | EgressBlocked { .. }))?;
+    let t = f.texts(lang);
+    Some(format!("{}. {}", t.title, t.remedy))
+}
+
 /// The text with control characters other than newline and tab, and bidi overrides, shown as
 /// escapes (`\u{1b}`): report values must not drive a terminal or reorder what is displayed.
 pub fn visible(s: &str) -> String {

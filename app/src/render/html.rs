@@ -43,6 +43,9 @@ pub fn render(report: &Report, lang: Lang) -> String {
         h.severity_badge(worst),
         esc(&sentence)
     ));
+    if let Some(hint) = facts::verdict_hint(report, lang) {
+        h.raw(&format!("<p class=\"notice\">{}</p>\n", esc(&hint)));
+    }
     h.rows("facts", &rows::header_rows(report, lang));
     if !report.complete {
         h.raw(&format!("<p class=\"notice\">{}</p>\n", esc(Text::Incomplete.get(lang))));

@@ -83,6 +83,7 @@ pub fn header_rows(r: &Report, lang: Lang) -> Vec<Row> {
         .add(Text::MailHosts, mx_source_sentence(r, lang))
         .opt(Text::NotTested, (r.dns.mx_hosts_skipped > 0).then(|| format!("{} MX", r.dns.mx_hosts_skipped)))
         .opt(Text::MxDnssec, r.dns.mx_dnssec.as_ref().map(|c| c.describe(lang)))
+        .opt(Text::EgressCheck, r.egress.as_ref().map(|e| e.describe(lang)))
         .rows
 }
 

@@ -11,7 +11,7 @@ use super::lang::{tr, use_lang};
 use super::later::once_interactive;
 use super::policy::TransportSecurity;
 use crate::i18n::{pick, Text};
-use crate::render::facts::{duration, mx_source_sentence, severity_symbol, verdict};
+use crate::render::facts::{duration, mx_source_sentence, severity_symbol, verdict, verdict_hint};
 use crate::report::{MxSource, Report};
 
 /// How far a check has come.
@@ -73,7 +73,7 @@ fn ResultsView(
         report.with(|r| {
             r.as_ref().filter(|r| r.complete).map(|r| {
                 let (severity, sentence) = verdict(r, lang);
-                (severity, sentence, duration(r.duration_ms, lang))
+                (severity, sentence, duration(r.duration_ms, lang), verdict_hint(r, lang))
             })
         })
     });
@@ -108,12 +108,14 @@ fn ResultsView(
             }
             _ => outcome
                 .get()
-                .map(|(severity, sentence, took)| {
+                .map(|(severity, sentence, took, hint)| {
                     view! {
                         <p class="verdict" data-severity=super::findings::severity_id(severity)>
                             <span class="icon" aria-hidden="true">{severity_symbol(severity)}</span>
                             <strong>{sentence}</strong>
                             <span class="took">{format!(" ({took})")}</span>
+                            // Port 25 may be blocked where mxray runs: said where the verdict is read.
+                            {hint.map(|h| view! { <span class="verdict-hint">{h}</span> })}
                         </p>
                     }
                 })

@@ -18,8 +18,9 @@ use super::dane::{step_presented, Presented};
 use super::provider::{self, RecipientHosts};
 use super::tls::TlsContext;
 
-/// The relay recipient's mail hosts, looked up once per check beside the probing; every address's
-/// relay verdict waits for it (it has long finished by then).
+/// The relay recipient's mail hosts, looked up once per check from its start, beside the probing;
+/// every address's relay verdict waits for it (usually long done by then; its lookups are bounded
+/// by the step timeout).
 pub type RecipientLookup = Shared<BoxFuture<'static, Arc<RecipientHosts>>>;
 
 /// How a finished address is summed up (the `address_done` event without the MX index).
