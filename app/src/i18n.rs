@@ -768,7 +768,7 @@ labels!(crate::report::RelayReason, "What a relay reply means, in words.", {
     Accepted => ("accepted for the outside recipient", "für den externen Empfänger angenommen"),
     AcceptedUnverified => ("accepted without verifying (252)", "ohne Prüfung angenommen (252)"),
     RelayDenied => ("relaying refused", "Relaying abgelehnt"),
-    RefusedUnstated => ("refused, no reason about the probe", "abgelehnt, ohne Grund zum Test"),
+    RefusedUnstated => ("refused without a reason", "ohne Grund abgelehnt"),
     SenderRejected => ("sender rejected", "Absender abgelehnt"),
     HeloRejected => ("HELO name rejected", "HELO-Name abgelehnt"),
     ClientRejected => ("mxray's address rejected", "Adresse von mxray abgelehnt"),
@@ -778,6 +778,8 @@ labels!(crate::report::RelayReason, "What a relay reply means, in words.", {
     Temporary => ("temporary failure", "vorübergehender Fehler"),
     ProtocolError => ("reply code not allowed here", "Antwortcode hier nicht erlaubt"),
     NoReply => ("no valid reply", "keine gültige Antwort"),
+    RecipientUnknown => ("outside recipient unknown there", "externer Empfänger dort unbekannt"),
+    ServerClosing => ("the server closed the session (421)", "der Server beendete die Sitzung (421)"),
 });
 
 labels!(crate::report::TlsFailure, "The kind of TLS failure in words.", {

@@ -51,6 +51,7 @@ impl<C: Connector> AddressProbe<'_, C> {
             let accepted = matches!(reply.code, 250 | 251);
             out.push(BypassAttempt { form: *form, recipient: address.clone(), reply: Some(reply.summary()), accepted });
             if reply.code == 421 {
+                self.closing("RCPT TO", reply.summary());
                 return (out, false);
             }
         }
