@@ -16,6 +16,8 @@ pub const EXPIRY_WARNING_DAYS: i64 = 14;
 const MIN_RSA_BITS: u32 = 2048;
 /// The SMTP greeting code for "service ready".
 const READY: u16 = 220;
+/// The reply code with which a server closes the session, allowed for every command (RFC 5321 §3.8).
+const CLOSING: u16 = 421;
 
 /// The six steps shown for each address, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +65,9 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
         },
         Step::Ehlo => match &a.ehlo {
             None => unknown,
+            // Refused for mxray itself, or the server is closing: not tested, never a fault.
             Some(e) if e.code != Some(250) && e.refuses_tester.is_some() => Mark::Inconclusive,
+            Some(e) if e.code == Some(CLOSING) => Mark::Inconclusive,
             Some(e) if e.code != Some(250) => Mark::Critical,
             Some(e) if e.helo_fallback => Mark::Warning,
             Some(_) => Mark::Ok,
@@ -122,11 +126,23 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
             {
                 Mark::Warning
             }
-            Some(RelayOutcome::Refused) => Mark::Ok,
+            Some(RelayOutcome::Refused) if a.open_relay.as_ref().is_some_and(refusal_shown) => Mark::Ok,
+            // "Refused" without the reply that shows it (an old or hand-made report): not tested.
+            Some(RelayOutcome::Refused) => Mark::Inconclusive,
             Some(RelayOutcome::Inconclusive) => Mark::Inconclusive,
             Some(RelayOutcome::Skipped) => Mark::NotApplicable,
         },
     }
+}
+
+/// True when the deciding attempt's reply to `RCPT TO` of the outside recipient shows that the server
+/// does not relay (refused about relaying, or the recipient unknown there). Only then may the probe
+/// read as "not an open relay".
+fn refusal_shown(r: &RelayReport) -> bool {
+    let shows = |rcpt_to: &Option<String>, reason: Option<crate::report::RelayReason>| {
+        rcpt_to.is_some() && reason.is_some_and(|r| r.refuses_relaying())
+    };
+    shows(&r.rcpt_to, r.reason) && r.attempts.last().is_none_or(|last| shows(&last.rcpt_to, Some(last.reason)))
 }
 
 /// True when the address has a DANE verdict for which `test` holds.
@@ -374,8 +390,10 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
             // Other codes are protocol violations, reported as such below.
             None | Some(400..=599) => {
                 let reply = e.error.clone().unwrap_or_else(|| e.host.clone());
+                let command = if e.helo_fallback { "HELO" } else { "EHLO" }.to_owned();
                 out.push(match e.refuses_tester {
                     Some(reason) => FindingKind::TesterRefused { ip: ip.clone(), step: "EHLO".into(), reply, reason },
+                    None if e.code == Some(CLOSING) => FindingKind::ServerClosed { ip: ip.clone(), command, reply },
                     None => FindingKind::HeloFailed { ip: ip.clone(), reply },
                 });
             }
@@ -398,6 +416,8 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
                 Some(TlsFailure::NoSharedCipher) => FindingKind::TlsNoSharedCipher { ip: ip.clone(), error },
                 _ => FindingKind::TlsHandshakeFailed { ip: ip.clone(), error },
             }),
+            // A 421 to STARTTLS: the server-closed finding below says it.
+            StartTlsOutcome::NotTestable if a.server_closed.as_ref().is_some_and(|c| c.command == "STARTTLS") => {}
             StartTlsOutcome::NotTestable => out.push(FindingKind::TlsNotTestable { ip: ip.clone(), reason: error }),
             StartTlsOutcome::Skipped => {}
         }
@@ -419,13 +439,14 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
             });
         }
         let local = r.local_sender.as_ref().filter(|_| r.relays_for_local_sender());
+        let unanswered = r.attempts.last().and_then(|last| last.unanswered.clone());
         match r.outcome {
             RelayOutcome::Accepted => out.push(FindingKind::OpenRelay { ip: ip.clone(), reply }),
             // "Not an open relay" only when no forged local sender got through either.
             RelayOutcome::Refused if local.is_some() => {}
-            RelayOutcome::Refused => out.push(FindingKind::RelayRefused { reply }),
-            RelayOutcome::Inconclusive => {
-                out.push(FindingKind::RelayInconclusive { ip: ip.clone(), reply, reason: r.reason })
+            RelayOutcome::Refused if refusal_shown(r) => out.push(FindingKind::RelayRefused { reply }),
+            RelayOutcome::Refused | RelayOutcome::Inconclusive => {
+                out.push(FindingKind::RelayInconclusive { ip: ip.clone(), reply, reason: r.reason, unanswered })
             }
             RelayOutcome::Skipped => {}
         }
@@ -442,6 +463,10 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
         if !forms.is_empty() && r.reason != Some(crate::report::RelayReason::SameProvider) {
             out.push(FindingKind::RelayBypassAccepted { ip: ip.clone(), forms });
         }
+    }
+    if let Some(c) = &a.server_closed {
+        let (command, reply) = (c.command.clone(), c.reply.clone());
+        out.push(FindingKind::ServerClosed { ip: ip.clone(), command, reply });
     }
     if let Some(p) = &a.protocol_error {
         let (command, reply) = (p.command.clone(), p.reply.clone());

@@ -219,6 +219,7 @@ mod tests {
                 protocol_error: None,
                 queued_ms: 0,
                 same_server_as: None,
+                server_closed: None,
             });
         }
         events.push(CheckEvent::Done { duration_ms: 15_000 });

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 use crate::report::{
-    BannerReport, CertificateReport, DnsFailure, EhloReport, MxSource, ProtocolError, RelayReport, StartTlsReport,
-    TcpReport, TranscriptLine,
+    BannerReport, CertificateReport, DnsFailure, EhloReport, MxSource, ProtocolError, RelayReport, ServerClosed,
+    StartTlsReport, TcpReport, TranscriptLine,
 };
 
 /// One thing that happened during a check.
@@ -66,6 +66,9 @@ pub enum CheckEvent {
         /// The reply that broke the exchange, when one did.
         #[serde(default)]
         protocol_error: Option<ProtocolError>,
+        /// A `421` that closed the session where no step report shows it.
+        #[serde(default)]
+        server_closed: Option<ServerClosed>,
         /// Milliseconds spent waiting for a free connection slot first.
         #[serde(default)]
         queued_ms: u64,

@@ -282,6 +282,9 @@ pub enum FindingKind {
         /// What the deciding reply was about (absent in reports written before it was recorded).
         #[serde(default)]
         reason: Option<crate::report::RelayReason>,
+        /// The command that got no valid reply, when that ended the probe.
+        #[serde(default)]
+        unanswered: Option<crate::report::Unanswered>,
     },
     /// The server sent a reply that no command asked for; the dialogue was stopped.
     UnsolicitedReply {
@@ -432,6 +435,16 @@ pub enum FindingKind {
         ip: String,
         /// Why.
         reason: String,
+    },
+    /// The server answered a command with `421`: it closed the session (RFC 5321 §3.8), so the steps
+    /// after that command were not tested.
+    ServerClosed {
+        /// Address.
+        ip: String,
+        /// The command it answered, or `greeting`.
+        command: String,
+        /// The reply.
+        reply: String,
     },
     /// The per-address deadline ended the session.
     DeadlineReached {
@@ -825,6 +838,7 @@ impl FindingKind {
             | CertificateUnreadable { .. }
             | CertificateWeakKey { .. }
             | SessionAborted { .. }
+            | ServerClosed { .. }
             | TesterRefused { .. }
             | RelayInconclusive { .. }
             | NullMxWithOtherMx
@@ -928,6 +942,7 @@ impl FindingKind {
             DnsblNotTested { .. } => "dnsbl_not_tested",
             TlsNoSharedCipher { .. } => "tls_no_shared_cipher",
             SessionAborted { .. } => "session_aborted",
+            ServerClosed { .. } => "server_closed",
             DeadlineReached { .. } => "deadline_reached",
             RelayBypassAccepted { .. } => "relay_bypass_accepted",
             OpenRelayLocalSender { .. } => "open_relay_local_sender",
@@ -1036,10 +1051,13 @@ impl FindingKind {
             CertificateUntrusted { error, issuer } => s("Certificate not trusted", match issuer { Some(i) => format!("The chain does not verify to a public root: {error}. The chain sent ends with a certificate issued by {i}, which is not a trusted root (a missing intermediate or a private CA)."), None => format!("The chain does not verify to a public root: {error}.") }, "Install a certificate from a public CA and send the full chain (leaf and intermediates)."),
             CertificateWeakKey { algorithm, bits } => s("Weak certificate key", format!("{algorithm} key of {bits} bits."), "Reissue the certificate with an RSA key of at least 2048 bits or an ECDSA P-256 key."),
             CertificateValid { days } => s("Certificate valid", format!("Trusted, names the MX host, {days} days left."), "Nothing to do."),
-            OpenRelay { ip, reply } => s("Open relay", format!("{ip} accepted mail for an outside domain without authentication: \"{reply}\". Spammers will abuse it and the server will be blacklisted."), "Refuse unauthenticated relaying: accept mail only for your own domains unless the client authenticated (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
+            OpenRelay { ip, reply } => s("Open relay", format!("{ip} accepted mail for an outside domain without authentication: \"{reply}\". Spammers will abuse it and the server will be blacklisted. mxray never sends DATA, so no message went out; some gateways accept every recipient and refuse only at the end of the data: to confirm, send a test message through {ip} from a host outside your network to a mailbox you control outside the domain (e.g. swaks --server {ip} --to you@elsewhere.example)."), "Refuse unauthenticated relaying: accept mail only for your own domains unless the client authenticated (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
             RelayRefused { reply } => s("Not an open relay", format!("Mail for an outside domain was refused: \"{reply}\"."), "Nothing to do."),
-            RelayInconclusive { ip, reply, reason: Some(crate::report::RelayReason::SameProvider) } => s("Relay not tested: the recipient's domain is served by the same provider", format!("The relay probe's recipient domain is served by the same server or provider as {ip}, which may take mail for it as its own; its answer (\"{reply}\") says nothing about relaying, so whether it is an open relay was not tested."), "Run mxray with --relay-recipient set to a mailbox at a domain hosted by another provider."),
-            RelayInconclusive { ip, reply, reason } => {
+            RelayInconclusive { ip, reply, reason: Some(crate::report::RelayReason::SameProvider), .. } => s("Relay not tested: the recipient's domain is served by the same provider", format!("The relay probe's recipient domain is served by the same server or provider as {ip}, which may take mail for it as its own; its answer (\"{reply}\") says nothing about relaying, so whether it is an open relay was not tested."), "Run mxray with --relay-recipient set to a mailbox at a domain hosted by another provider."),
+            RelayInconclusive { ip, reply, reason: _, unanswered: Some(u) } => {
+                s("Relay test inconclusive", format!("{}: nothing was accepted, so whether it is an open relay could not be tested.", unanswered_en(ip, reply, u)), "Run the test again; if it repeats, check the server's logs for the session: a server that drops or stalls the dialogue there fails real senders too.")
+            }
+            RelayInconclusive { ip, reply, reason, unanswered: None } => {
                 let (why, remedy) = relay_reason_en(*reason);
                 s("Relay test inconclusive", format!("{ip} answered \"{reply}\": {why}, which says nothing about relaying, so whether it is an open relay could not be tested."), remedy)
             }
@@ -1077,7 +1095,8 @@ impl FindingKind {
             | PortNotServing { .. }
             | PortTlsFailed { .. }
             | SubmissionNoAuth { .. }
-            | GreetingTimeout { .. }) => crate::session_texts::texts(k, Lang::En),
+            | GreetingTimeout { .. }
+            | ServerClosed { .. }) => crate::session_texts::texts(k, Lang::En),
             k @ (DaneTaRejected { .. }
             | DaneNotInForce { .. }
             | CertificateIntermediateUnused { .. }
@@ -1159,10 +1178,13 @@ impl FindingKind {
             CertificateUntrusted { error, issuer } => s("Zertifikat nicht vertrauenswürdig", match issuer { Some(i) => format!("Die Kette führt zu keiner öffentlichen Wurzel: {error}. Die gesandte Kette endet mit einem Zertifikat, ausgestellt von {i}; das ist keine vertrauenswürdige Wurzel (fehlendes Zwischenzertifikat oder private CA)."), None => format!("Die Kette führt zu keiner öffentlichen Wurzel: {error}.") }, "Ein Zertifikat einer öffentlichen CA installieren und die ganze Kette (Blatt und Zwischenzertifikate) senden."),
             CertificateWeakKey { algorithm, bits } => s("Schwacher Zertifikatsschlüssel", format!("{algorithm}-Schlüssel mit {bits} Bit."), "Das Zertifikat mit einem RSA-Schlüssel ab 2048 Bit oder einem ECDSA-P-256-Schlüssel neu ausstellen."),
             CertificateValid { days } => s("Zertifikat gültig", format!("Vertrauenswürdig, nennt den MX-Host, noch {days} Tage gültig."), "Nichts zu tun."),
-            OpenRelay { ip, reply } => s("Offenes Relay", format!("{ip} nahm ohne Anmeldung Mail für eine fremde Domain an: \"{reply}\". Spammer werden das ausnutzen, der Server landet auf Blacklists."), "Nicht angemeldetes Relaying ablehnen: nur Mail für eigene Domains annehmen, außer der Client hat sich angemeldet (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
+            OpenRelay { ip, reply } => s("Offenes Relay", format!("{ip} nahm ohne Anmeldung Mail für eine fremde Domain an: \"{reply}\". Spammer werden das ausnutzen, der Server landet auf Blacklists. mxray sendet nie DATA, es ging also keine Nachricht hinaus; manche Gateways nehmen jeden Empfänger an und lehnen erst am Ende der Daten ab: zur Bestätigung eine Testnachricht von einem Host außerhalb des eigenen Netzes über {ip} an ein eigenes Postfach außerhalb der Domain schicken (z. B. swaks --server {ip} --to sie@anderswo.example)."), "Nicht angemeldetes Relaying ablehnen: nur Mail für eigene Domains annehmen, außer der Client hat sich angemeldet (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
             RelayRefused { reply } => s("Kein offenes Relay", format!("Mail für eine fremde Domain wurde abgelehnt: \"{reply}\"."), "Nichts zu tun."),
-            RelayInconclusive { ip, reply, reason: Some(crate::report::RelayReason::SameProvider) } => s("Relay nicht getestet: die Domain des Empfängers liegt beim selben Anbieter", format!("Die Empfänger-Domain des Relay-Tests wird vom selben Server oder Anbieter betreut wie {ip}, der Mail für sie also als eigene annehmen darf; seine Antwort (\"{reply}\") sagt nichts über Relaying, ob ein offenes Relay vorliegt, wurde nicht getestet."), "mxray mit --relay-recipient auf ein Postfach einer Domain bei einem anderen Anbieter starten."),
-            RelayInconclusive { ip, reply, reason } => {
+            RelayInconclusive { ip, reply, reason: Some(crate::report::RelayReason::SameProvider), .. } => s("Relay nicht getestet: die Domain des Empfängers liegt beim selben Anbieter", format!("Die Empfänger-Domain des Relay-Tests wird vom selben Server oder Anbieter betreut wie {ip}, der Mail für sie also als eigene annehmen darf; seine Antwort (\"{reply}\") sagt nichts über Relaying, ob ein offenes Relay vorliegt, wurde nicht getestet."), "mxray mit --relay-recipient auf ein Postfach einer Domain bei einem anderen Anbieter starten."),
+            RelayInconclusive { ip, reply, reason: _, unanswered: Some(u) } => {
+                s("Relay-Test ohne Ergebnis", format!("{}: nichts wurde angenommen, ob ein offenes Relay vorliegt, ließ sich daher nicht testen.", unanswered_de(ip, reply, u)), "Den Test wiederholen; tritt es wieder auf, die Logs des Servers zu der Sitzung prüfen: ein Server, der den Dialog dort abbricht oder hängen lässt, scheitert auch bei echten Absendern.")
+            }
+            RelayInconclusive { ip, reply, reason, unanswered: None } => {
                 let (why, remedy) = relay_reason_de(*reason);
                 s("Relay-Test ohne Ergebnis", format!("{ip} antwortete \"{reply}\": {why}; das sagt nichts über Relaying, ob ein offenes Relay vorliegt, ließ sich nicht testen."), remedy)
             }
@@ -1201,7 +1223,8 @@ impl FindingKind {
             | PortNotServing { .. }
             | PortTlsFailed { .. }
             | SubmissionNoAuth { .. }
-            | GreetingTimeout { .. }) => crate::session_texts::texts(k, Lang::De),
+            | GreetingTimeout { .. }
+            | ServerClosed { .. }) => crate::session_texts::texts(k, Lang::De),
             k @ (DaneTaRejected { .. }
             | DaneNotInForce { .. }
             | CertificateIntermediateUnused { .. }
@@ -1259,7 +1282,53 @@ fn relay_reason_en(reason: Option<crate::report::RelayReason>) -> (&'static str,
         Some(NoReply) => ("no valid reply came", "Run the test again; check the server's logs for the session."),
         Some(SameProvider) => ("the relay recipient's domain is served by the same server or provider as this address, which may take mail for it as its own, so this was no relay test", "Run mxray with --relay-recipient set to a mailbox at a domain hosted by another provider."),
         Some(RelayDenied) => ("the server refused the sender before any recipient was named (it wants authentication for all mail), so no outside recipient was tried", "If this host is an MX it must take MAIL FROM without authentication on port 25 (RFC 5321); if it only takes submissions, list another host as MX."),
-        Some(Temporary | RefusedUnstated | Accepted | AcceptedUnverified) | None => ("a temporary failure", "Run the test again later; greylisting and rate limits give temporary answers."),
+        Some(RefusedUnstated) => ("the server refused without giving a reason (no relay wording, no status code that says why), which is not proof that it refuses relaying", "If the server refuses relaying, let it say so (Postfix: reject_unauth_destination answers \"Relay access denied\"); to be sure, send a test message through it from a host outside your network to a mailbox outside the domain."),
+        Some(RecipientUnknown) => ("the report names the outside recipient as unknown but holds no reply to RCPT TO that says so", "Run the test again; check the server's logs for the session."),
+        Some(ServerClosing) => ("the server closed the session (421) before the probe had its answer", "Run the test again later; a 421 means the server is busy, shutting down or limiting connections."),
+        Some(Temporary) => ("a temporary failure", "Run the test again later; greylisting and rate limits give temporary answers."),
+        Some(Accepted | AcceptedUnverified) | None => ("the probe ended before the outside recipient got an answer", "Run the test again; check the server's logs for the session."),
+    }
+}
+
+/// Which command went unanswered and how, after the reply before it (English).
+fn unanswered_en(ip: &str, before: &str, u: &crate::report::Unanswered) -> String {
+    use crate::report::NoAnswer;
+    let command = &u.command;
+    let what = match &u.cause {
+        NoAnswer::Timeout { ms } => format!("gave no reply to {command} within {}", seconds(*ms, Lang::En)),
+        NoAnswer::Closed => format!("closed the connection at {command}"),
+        NoAnswer::Failed { detail } => format!("broke off the exchange at {command} ({detail})"),
+    };
+    if command == "RCPT TO" && before.starts_with('2') {
+        format!("{ip} accepted MAIL FROM (\"{before}\"), then {what}")
+    } else {
+        format!("{ip} {what}")
+    }
+}
+
+/// Which command went unanswered and how, after the reply before it (German).
+fn unanswered_de(ip: &str, before: &str, u: &crate::report::Unanswered) -> String {
+    use crate::report::NoAnswer;
+    let command = &u.command;
+    let what = match &u.cause {
+        NoAnswer::Timeout { ms } => format!("gab innerhalb von {} keine Antwort auf {command}", seconds(*ms, Lang::De)),
+        NoAnswer::Closed => format!("schloss die Verbindung bei {command}"),
+        NoAnswer::Failed { detail } => format!("brach den Austausch bei {command} ab ({detail})"),
+    };
+    if command == "RCPT TO" && before.starts_with('2') {
+        format!("{ip} nahm MAIL FROM an (\"{before}\") und {what}")
+    } else {
+        format!("{ip} {what}")
+    }
+}
+
+/// A duration in milliseconds as seconds, with one decimal when it is not whole.
+fn seconds(ms: u64, lang: Lang) -> String {
+    let text = if ms % 1000 == 0 { format!("{} s", ms / 1000) } else { format!("{:.1} s", ms as f64 / 1000.0) };
+    if lang == Lang::De {
+        text.replace('.', ",")
+    } else {
+        text
     }
 }
 
@@ -1277,7 +1346,11 @@ fn relay_reason_de(reason: Option<crate::report::RelayReason>) -> (&'static str,
         Some(NoReply) => ("es kam keine gültige Antwort", "Den Test wiederholen; die Logs des Servers zu der Sitzung prüfen."),
         Some(SameProvider) => ("die Domain des Relay-Empfängers wird vom selben Server oder Anbieter betreut wie diese Adresse, die Mail für sie also als eigene annehmen darf; das war kein Relay-Test", "mxray mit --relay-recipient auf ein Postfach einer Domain bei einem anderen Anbieter starten."),
         Some(RelayDenied) => ("der Server lehnte den Absender ab, bevor ein Empfänger genannt war (er verlangt für jede Mail eine Anmeldung), daher wurde kein externer Empfänger versucht", "Ist dieser Host ein MX, muss er MAIL FROM ohne Anmeldung auf Port 25 annehmen (RFC 5321); nimmt er nur Einlieferungen an, einen anderen Host als MX eintragen."),
-        Some(Temporary | RefusedUnstated | Accepted | AcceptedUnverified) | None => ("ein vorübergehender Fehler", "Den Test später wiederholen; Greylisting und Ratenbegrenzungen geben vorübergehende Antworten."),
+        Some(RefusedUnstated) => ("der Server lehnte ohne Grund ab (kein Wort über Relaying, kein Statuscode, der den Grund nennt), das beweist nicht, dass er Relaying ablehnt", "Lehnt der Server Relaying ab, sollte er es sagen (Postfix: reject_unauth_destination antwortet \"Relay access denied\"); zur Sicherheit eine Testnachricht von einem Host außerhalb des eigenen Netzes über ihn an ein Postfach außerhalb der Domain schicken."),
+        Some(RecipientUnknown) => ("der Bericht nennt den externen Empfänger unbekannt, enthält aber keine Antwort auf RCPT TO, die das sagt", "Den Test wiederholen; die Logs des Servers zu der Sitzung prüfen."),
+        Some(ServerClosing) => ("der Server beendete die Sitzung (421), bevor der Test seine Antwort hatte", "Den Test später wiederholen; ein 421 heißt, dass der Server ausgelastet ist, herunterfährt oder Verbindungen begrenzt."),
+        Some(Temporary) => ("ein vorübergehender Fehler", "Den Test später wiederholen; Greylisting und Ratenbegrenzungen geben vorübergehende Antworten."),
+        Some(Accepted | AcceptedUnverified) | None => ("der Test endete, bevor der externe Empfänger eine Antwort bekam", "Den Test wiederholen; die Logs des Servers zu der Sitzung prüfen."),
     }
 }
 
@@ -1327,6 +1400,7 @@ mod tests {
         "{\"code\":\"relay_inconclusive\",\"ip\":\"x\",\"reply\":\"x\"}",
         "{\"code\":\"session_aborted\",\"ip\":\"x\",\"reason\":\"x\"}",
         "{\"code\":\"deadline_reached\",\"ip\":\"x\"}",
+        "{\"code\":\"server_closed\",\"ip\":\"x\",\"command\":\"EHLO\",\"reply\":\"421 x\"}",
         "{\"code\":\"mta_sts_missing\"}",
         "{\"code\":\"policy_lookup_failed\",\"name\":\"x\",\"detail\":\"x\"}",
         "{\"code\":\"mta_sts_record_multiple\",\"count\":2}",
@@ -1367,7 +1441,7 @@ mod tests {
             let kind: FindingKind = serde_json::from_str(json).expect(json);
             assert_eq!(serde_json::to_value(&kind).unwrap()["code"], kind.code(), "{json}");
         }
-        assert_eq!(CODES_SAMPLE.len(), 72, "one sample per kind");
+        assert_eq!(CODES_SAMPLE.len(), 73, "one sample per kind");
     }
 
     #[test]
@@ -1385,6 +1459,14 @@ mod tests {
 
     #[test]
     fn every_language_has_every_text() {
+        use crate::report::{NoAnswer, RelayReason, Unanswered};
+        let unanswered = |cause| Some(Unanswered { command: "RCPT TO".into(), cause });
+        let inconclusive = |reason, unanswered| FindingKind::RelayInconclusive {
+            ip: "192.0.2.1".into(),
+            reply: "250 2.1.0 Ok".into(),
+            reason: Some(reason),
+            unanswered,
+        };
         let kinds = [
             FindingKind::OpenRelay { ip: "192.0.2.1".into(), reply: "250 ok".into() },
             FindingKind::Port25Unreachable { ip: "192.0.2.1".into(), outcome: "refused".into(), detail: "x".into() },
@@ -1400,6 +1482,12 @@ mod tests {
                 reply: "450 4.3.2 Service currently unavailable".into(),
                 error: Some("second connection: refused".into()),
             },
+            FindingKind::ServerClosed { ip: "192.0.2.1".into(), command: "greeting".into(), reply: "421 x".into() },
+            inconclusive(RelayReason::RefusedUnstated, None),
+            inconclusive(RelayReason::ServerClosing, None),
+            inconclusive(RelayReason::NoReply, unanswered(NoAnswer::Timeout { ms: 1500 })),
+            inconclusive(RelayReason::NoReply, unanswered(NoAnswer::Closed)),
+            inconclusive(RelayReason::NoReply, unanswered(NoAnswer::Failed { detail: "x".into() })),
         ];
         for k in kinds {
             let (en, de) = (k.texts(Lang::En), k.texts(Lang::De));
@@ -1410,5 +1498,8 @@ mod tests {
             .texts(Lang::En)
             .remedy
             .contains("firewall"));
+        let stalled = inconclusive(RelayReason::NoReply, unanswered(NoAnswer::Timeout { ms: 1500 }));
+        assert!(stalled.texts(Lang::En).detail.contains("no reply to RCPT TO within 1.5 s"));
+        assert!(stalled.texts(Lang::De).detail.contains("innerhalb von 1,5 s keine Antwort auf RCPT TO"));
     }
 }

@@ -105,6 +105,7 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
             connections,
             error,
             protocol_error,
+            server_closed,
             queued_ms,
             same_server_as,
         } => {
@@ -115,6 +116,7 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
                 a.connections = *connections;
                 a.error = error.clone();
                 a.protocol_error = protocol_error.clone();
+                a.server_closed = server_closed.clone();
                 a.queued_ms = *queued_ms;
                 a.same_server_as = same_server_as.clone();
                 a.done = true;
@@ -270,7 +272,8 @@ mod tests {
                 sender: "a@b".into(),
                 recipient: "c@d".into(),
                 over_tls: false,
-                reason: None,
+                // A refusal reads as one only with the reply's meaning.
+                reason: (relay == RelayOutcome::Refused).then_some(RelayReason::RelayDenied),
                 attempts: vec![],
                 bypass: vec![],
                 local_sender: None,
@@ -285,6 +288,7 @@ mod tests {
                 connections: 1,
                 error: None,
                 protocol_error: None,
+                server_closed: None,
                 queued_ms: 0,
                 same_server_as: None,
             },
@@ -361,6 +365,7 @@ mod tests {
             connections: 1,
             error: None,
             protocol_error: None,
+            server_closed: None,
             queued_ms: 0,
             same_server_as: None,
         });

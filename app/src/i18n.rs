@@ -780,7 +780,7 @@ labels!(crate::report::RelayReason, "What a relay reply means, in words.", {
     Accepted => ("accepted for the outside recipient", "für den externen Empfänger angenommen"),
     AcceptedUnverified => ("accepted without verifying (252)", "ohne Prüfung angenommen (252)"),
     RelayDenied => ("relaying refused", "Relaying abgelehnt"),
-    RefusedUnstated => ("refused, no reason about the probe", "abgelehnt, ohne Grund zum Test"),
+    RefusedUnstated => ("refused without a reason", "ohne Grund abgelehnt"),
     SenderRejected => ("sender rejected", "Absender abgelehnt"),
     HeloRejected => ("HELO name rejected", "HELO-Name abgelehnt"),
     ClientRejected => ("mxray's address rejected", "Adresse von mxray abgelehnt"),
@@ -791,6 +791,8 @@ labels!(crate::report::RelayReason, "What a relay reply means, in words.", {
     ProtocolError => ("reply code not allowed here", "Antwortcode hier nicht erlaubt"),
     NoReply => ("no valid reply", "keine gültige Antwort"),
     SameProvider => ("recipient's domain served by the same provider: no relay test", "Domain des Empfängers beim selben Anbieter: kein Relay-Test"),
+    RecipientUnknown => ("outside recipient unknown there", "externer Empfänger dort unbekannt"),
+    ServerClosing => ("the server closed the session (421)", "der Server beendete die Sitzung (421)"),
 });
 
 labels!(crate::report::RevisitReason, "Why mxray came back for the relay probe, in words.", {

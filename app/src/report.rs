@@ -227,6 +227,10 @@ pub struct AddressReport {
     /// The reply that broke the SMTP exchange, when one did (the dialogue stopped there).
     #[serde(default)]
     pub protocol_error: Option<ProtocolError>,
+    /// A `421` that closed the session where no step report shows it (STARTTLS, EHLO inside TLS,
+    /// `RSET`, the second connection, a bypass `RCPT`): the server is closing, not failing.
+    #[serde(default)]
+    pub server_closed: Option<ServerClosed>,
     /// TLS versions accepted, refused and not tested (main handshake plus one legacy probe).
     #[serde(default)]
     pub tls_versions: Option<crate::depth::TlsVersions>,
@@ -260,6 +264,15 @@ pub struct ProtocolError {
     pub unsolicited: bool,
 }
 
+/// A `421` reply: the server is closing the session (RFC 5321 §3.8 allows it for every command).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerClosed {
+    /// The command it answered (`EHLO`, `STARTTLS`, `RSET`, `RCPT TO`, …), or `greeting`.
+    pub command: String,
+    /// The reply's first line as received.
+    pub reply: String,
+}
+
 impl AddressReport {
     /// A report with nothing known yet.
     pub fn pending(ip: IpAddr) -> Self {
@@ -283,6 +296,7 @@ impl AddressReport {
             same_server_as: None,
             error: None,
             protocol_error: None,
+            server_closed: None,
             tls_versions: None,
             reverse_dns: None,
             dnsbl: Vec::new(),
@@ -553,7 +567,9 @@ pub enum RelayReason {
     AcceptedUnverified,
     /// Refused because relaying is not allowed (x.7.1 family, "Relay access denied", auth required, …).
     RelayDenied,
-    /// A permanent refusal that names no reason about the probe (or only "no such recipient here").
+    /// A permanent refusal that names no reason (a bare 5.7.1 or "550 Go away"): it does not say that
+    /// relaying was refused. Reports written before `recipient_unknown` existed also used it for
+    /// "no such recipient here".
     RefusedUnstated,
     /// The probe's sender was rejected (x.1.7, x.1.8, "Sender address rejected", sender verify, …).
     SenderRejected,
@@ -571,11 +587,17 @@ pub enum RelayReason {
     Temporary,
     /// A reply code that the command does not allow.
     ProtocolError,
-    /// No valid reply (timeout, closed connection, garbage).
+    /// No valid reply (timeout, closed connection, garbage); the attempt's `unanswered` says which
+    /// command and what happened.
     NoReply,
     /// Not a relay test: the recipient's domain is served by the same server or provider as the
     /// address probed, which may take mail for it as its own.
     SameProvider,
+    /// The outside recipient was refused as unknown here (x.1.1, "User unknown", OpenSMTPD's "Invalid
+    /// recipient"): the server does not take mail for that address, which is how a non-relay answers.
+    RecipientUnknown,
+    /// `421`: the server closed the session (RFC 5321 §3.8) before the probe had its answer.
+    ServerClosing,
 }
 
 impl RelayReason {
@@ -593,6 +615,13 @@ impl RelayReason {
                 | RelayReason::Temporary
         )
     }
+
+    /// True for a refusal that, given to the outside recipient at `RCPT TO`, shows that the server does
+    /// not relay: about relaying itself, or the recipient is unknown here. Nothing else may read as
+    /// "not an open relay".
+    pub fn refuses_relaying(self) -> bool {
+        matches!(self, RelayReason::RelayDenied | RelayReason::RecipientUnknown)
+    }
 }
 
 /// One `MAIL FROM` + `RCPT TO` attempt of the relay probe.
@@ -606,6 +635,36 @@ pub struct RelayAttempt {
     pub rcpt_to: Option<String>,
     /// What the deciding reply of this attempt means.
     pub reason: RelayReason,
+    /// The command that got no valid reply, when one did not (reason `no_reply`).
+    #[serde(default)]
+    pub unanswered: Option<Unanswered>,
+}
+
+/// A command of the relay probe that got no valid reply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unanswered {
+    /// `MAIL FROM` or `RCPT TO`.
+    pub command: String,
+    /// What happened instead of a reply.
+    pub cause: NoAnswer,
+}
+
+/// What came instead of a reply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NoAnswer {
+    /// Nothing within the step timeout.
+    Timeout {
+        /// The step timeout in milliseconds.
+        ms: u64,
+    },
+    /// The server closed (or reset) the connection.
+    Closed,
+    /// Anything else: not SMTP, too much data, a socket error.
+    Failed {
+        /// What went wrong.
+        detail: String,
+    },
 }
 
 /// The open-relay probe.

@@ -1,6 +1,6 @@
 //! Title, detail and remedy of the session findings (relay bypass forms, the forged local sender,
 //! coming back after postscreen, AUTH in plaintext, the submission ports, a greeting that did not come
-//! in time) in English and German; `findings` hands these kinds here so its catalogue stays
+//! in time, a 421 that closed the session) in English and German; `findings` hands these kinds here so its catalogue stays
 //! one exhaustive match.
 
 use crate::findings::FindingKind;
@@ -163,6 +163,25 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
             )
             .to_owned(),
         ),
+        FindingKind::ServerClosed { ip, command, reply } => {
+            let (en, de) = if command == "greeting" {
+                ("the greeting of a new connection", "die Begrüßung einer neuen Verbindung")
+            } else {
+                (command.as_str(), command.as_str())
+            };
+            s(
+                ("The server closed the session", "Der Server beendete die Sitzung"),
+                pick(
+                    lang,
+                    format!("{ip} answered {en} with \"{reply}\": a 421 means the server is closing the session (RFC 5321 §3.8), which it may do at any command, so what comes after it was not tested."),
+                    format!("{ip} beantwortete {de} mit \"{reply}\": ein 421 heißt, dass der Server die Sitzung beendet (RFC 5321 §3.8), was er bei jedem Kommando darf; was danach kommt, ließ sich daher nicht testen."),
+                ),
+                (
+                    "Run the check again later; if every try ends like this, check the server's load and its connection and rate limits: senders get the same 421 and try again later.",
+                    "Den Test später wiederholen; endet jeder Versuch so, Last sowie Verbindungs- und Ratenbegrenzungen des Servers prüfen: Absender bekommen dasselbe 421 und versuchen es später erneut.",
+                ),
+            )
+        }
         _ => (String::new(), String::new(), String::new()),
     }
 }

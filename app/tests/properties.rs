@@ -5,6 +5,7 @@
 //! Case counts are modest so the file runs in a few seconds in a debug build; raise them for a
 //! longer hunt with `MXRAY_PROPTEST_SCALE=50 cargo test -p app --features ssr --test properties`.
 
+use app::assess::{step_mark, Step};
 use app::diff::diff;
 use app::event::{CheckEvent, PlannedHost, StepResult};
 use app::i18n::Lang;
@@ -320,13 +321,31 @@ fn relay_reason() -> impl Strategy<Value = RelayReason> {
         Temporary,
         ProtocolError,
         NoReply,
+        RecipientUnknown,
+        ServerClosing,
     ])
+}
+
+fn unanswered() -> impl Strategy<Value = Unanswered> {
+    let cause = prop_oneof![
+        num().prop_map(|ms| NoAnswer::Timeout { ms }),
+        Just(NoAnswer::Closed),
+        text().prop_map(|detail| NoAnswer::Failed { detail }),
+    ];
+    (prop::sample::select(vec!["MAIL FROM", "RCPT TO", ""]), cause)
+        .prop_map(|(command, cause)| Unanswered { command: command.to_owned(), cause })
 }
 
 fn relay() -> BoxedStrategy<RelayReport> {
     use RelayOutcome::*;
-    let attempt = (text(), opt_text(), opt_text(), relay_reason())
-        .prop_map(|(sender, mail_from, rcpt_to, reason)| RelayAttempt { sender, mail_from, rcpt_to, reason })
+    let attempt = (text(), opt_text(), opt_text(), relay_reason(), prop::option::of(unanswered()))
+        .prop_map(|(sender, mail_from, rcpt_to, reason, unanswered)| RelayAttempt {
+            sender,
+            mail_from,
+            rcpt_to,
+            reason,
+            unanswered,
+        })
         .boxed();
     let revisit = (
         prop::sample::select(vec![RevisitReason::PostscreenReply, RevisitReason::MultiLineGreeting]),
@@ -386,14 +405,20 @@ fn address_done() -> BoxedStrategy<CheckEvent> {
             reply,
             unsolicited,
         }));
+    let command = prop_oneof![
+        prop::sample::select(vec!["greeting", "EHLO", "STARTTLS", "RSET", "RCPT TO"]).prop_map(str::to_owned),
+        text(),
+    ];
+    let server_closed =
+        prop::option::of((command, text()).prop_map(|(command, reply)| ServerClosed { command, reply }));
     (
         (mx(), ip(), num(), prop::collection::vec(line, 0..3), any::<bool>(), any::<u8>()),
-        (opt_text(), protocol_error, num(), prop::option::of(host())),
+        (opt_text(), protocol_error, server_closed, num(), prop::option::of(host())),
     )
         .prop_map(
             |(
                 (mx, ip, duration_ms, transcript, deadline_hit, connections),
-                (error, protocol_error, queued_ms, same_server_as),
+                (error, protocol_error, server_closed, queued_ms, same_server_as),
             )| CheckEvent::AddressDone {
                 mx,
                 ip,
@@ -403,6 +428,7 @@ fn address_done() -> BoxedStrategy<CheckEvent> {
                 connections,
                 error,
                 protocol_error,
+                server_closed,
                 queued_ms,
                 same_server_as,
             },
@@ -503,6 +529,96 @@ proptest! {
                 for lang in Lang::ALL {
                     change.describe(lang);
                 }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The relay verdict over the fold
+
+/// One address probed to the end: its steps in any order (a relay probe among them, in any state),
+/// then its `address_done` and the check's `done`.
+fn relay_run() -> impl Strategy<Value = Vec<CheckEvent>> {
+    (ip(), prop::collection::vec(step(), 0..5), relay(), address_done(), any::<Index>()).prop_map(
+        |(ip, steps, relay, done, at)| {
+            let planned = PlannedHost {
+                host: "mx1.example.com".into(),
+                preference: 10,
+                cname: None,
+                address_error: None,
+                addresses: vec![ip],
+                addresses_skipped: 0,
+                resolving: false,
+            };
+            let mut steps: Vec<StepResult> = steps;
+            steps.insert(at.index(steps.len() + 1), StepResult::OpenRelay(relay));
+            let mut events = vec![
+                CheckEvent::Started {
+                    input: "example.com".into(),
+                    domain: "example.com".into(),
+                    checked_at: "2026-12-01T00:00:00Z".into(),
+                    resolver: "test".into(),
+                },
+                CheckEvent::Resolved {
+                    mx_source: MxSource::Mx,
+                    hosts: vec![planned],
+                    error: None,
+                    mx_hosts_skipped: 0,
+                    null_mx_mixed: false,
+                },
+            ];
+            events.extend(steps.into_iter().map(|step| CheckEvent::Step { mx: 0, ip, step: Box::new(step) }));
+            let mut done = done;
+            if let CheckEvent::AddressDone { mx, ip: done_ip, .. } = &mut done {
+                (*mx, *done_ip) = (0, ip);
+            }
+            events.extend([done, CheckEvent::Done { duration_ms: 1 }]);
+            events
+        },
+    )
+}
+
+/// Proptest's defaults, failure persistence included (a failing case is kept as a regression file
+/// and tried first next time), with `cases` times `MXRAY_PROPTEST_SCALE`.
+fn persisted(cases: u32) -> ProptestConfig {
+    ProptestConfig { cases: config(cases).cases, ..ProptestConfig::default() }
+}
+
+/// The two RCPT refusals that show a server does not relay.
+fn refuses_relaying(reason: RelayReason) -> bool {
+    matches!(reason, RelayReason::RelayDenied | RelayReason::RecipientUnknown)
+}
+
+proptest! {
+    #![proptest_config(persisted(256))]
+
+    /// Whatever the relay report says, the fold judges it by its deciding reply: an `accepted`
+    /// outcome and a critical open-relay finding go together, and an ok relay mark (address or host)
+    /// only comes from a refusal of the outside recipient at `RCPT TO` about relaying or as unknown.
+    #[test]
+    fn the_relay_mark_follows_the_deciding_reply(events in prop_oneof![3 => relay_run(), 1 => events()]) {
+        let report = Report::from_events(&events);
+        for host in &report.mx {
+            let mut ok = 0;
+            for a in &host.addresses {
+                let accepted = a.open_relay.as_ref().is_some_and(|r| r.outcome == RelayOutcome::Accepted);
+                let open_relay =
+                    a.findings.iter().any(|f| f.code == "open_relay" && f.severity == app::Severity::Critical);
+                prop_assert_eq!(accepted, open_relay, "{:?}", a.open_relay);
+                if step_mark(a, Step::OpenRelay) != Mark::Ok {
+                    continue;
+                }
+                ok += 1;
+                let r = a.open_relay.as_ref().expect("an ok relay mark without a relay report");
+                prop_assert!(r.rcpt_to.is_some() && r.reason.is_some_and(refuses_relaying), "{:?}", r);
+                if let Some(last) = r.attempts.last() {
+                    prop_assert!(last.rcpt_to.is_some() && refuses_relaying(last.reason), "{:?}", r);
+                }
+                prop_assert!(a.findings.iter().any(|f| f.code == "relay_refused"));
+            }
+            if host.status.open_relay == Mark::Ok {
+                prop_assert!(ok > 0, "{:?}", host.addresses);
             }
         }
     }

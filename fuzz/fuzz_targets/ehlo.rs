@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(field.contains(&version) && !version.contains('\n'));
         }
         for stage in [RelayStage::Mail, RelayStage::Rcpt] {
-            classify(&reply, stage);
+            classify(&reply, stage, Some(std::net::IpAddr::from([192, 0, 2, 1])));
         }
         if let Some((class, subject, detail)) = enhanced_code(&reply) {
             assert!(class == code / 100 && subject <= 7 && detail <= 999);

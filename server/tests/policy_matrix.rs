@@ -295,6 +295,7 @@ async fn session(fanout: &Fanout, case: Case, chain: &[CertificateDer<'static>])
         error: None,
         protocol_error: None,
         queued_ms: 0,
+        server_closed: None,
     };
     if let Refused = case {
         fanout.step(tcp(TcpOutcome::Refused, Some("Connection refused (os error 111)"))).await;

@@ -509,23 +509,25 @@ proptest! {
     #![proptest_config(config(512))]
 
     /// Any reply: no panic and never `NoReply` (that is for no reply at all); 250/251 at RCPT and 250
-    /// at MAIL are accepted, 252 at RCPT accepted unverified, 1xx and 3xx are protocol errors; an
-    /// enhanced code, when read, agrees with the reply's class.
+    /// at MAIL are accepted, 252 at RCPT accepted unverified, 1xx and 3xx are protocol errors, 421 is
+    /// the server closing (or refusing mxray's address, here 1.2.3.4); an enhanced code, when read,
+    /// agrees with the reply's class.
     #[test]
     fn classify_reads_any_reply(
         code in prop_oneof![3 => 100u16..600, 1 => any::<u16>()],
         lines in prop::collection::vec(relay_text(), 0..4),
     ) {
         let reply = Reply { code, lines };
+        let client = Some("1.2.3.4".parse().unwrap());
         for stage in [RelayStage::Mail, RelayStage::Rcpt] {
-            let reason = classify(&reply, stage);
+            let reason = classify(&reply, stage, client);
             prop_assert_ne!(reason, RelayReason::NoReply);
             match (stage, code) {
                 (RelayStage::Rcpt, 250 | 251) | (RelayStage::Mail, 250) => prop_assert_eq!(reason, RelayReason::Accepted),
                 (RelayStage::Rcpt, 252) => prop_assert_eq!(reason, RelayReason::AcceptedUnverified),
                 (_, 100..=199 | 300..=399) => prop_assert_eq!(reason, RelayReason::ProtocolError),
                 (_, 200..=299) => prop_assert_eq!(reason, RelayReason::ProtocolError),
-                (_, 421) => prop_assert_eq!(reason, RelayReason::Temporary),
+                (_, 421) => prop_assert!(matches!(reason, RelayReason::ServerClosing | RelayReason::ClientRejected), "{:?}", reason),
                 (_, 400..=499) => prop_assert!(!matches!(reason, RelayReason::Accepted | RelayReason::AcceptedUnverified | RelayReason::ProtocolError)),
                 _ => prop_assert!(!matches!(reason, RelayReason::Accepted | RelayReason::AcceptedUnverified)),
             }

@@ -3,10 +3,11 @@
 
 mod common;
 
+use app::assess::{step_mark, Step};
 use app::report::{AddressReport, Mark, RelayOutcome, RelayReason, RevisitReason, StartTlsOutcome, TcpOutcome};
 use app::{Report, Severity};
 use common::{after_goodbye, Lab, Limits};
-use mxray_testkit::{Greeting, LatencyProxy, Scenario, StartTls};
+use mxray_testkit::{Cut, Greeting, LatencyProxy, Scenario, StartTls};
 use std::time::Duration;
 
 const HOST: &str = "mx.example.com";
@@ -17,6 +18,12 @@ const IP: &str = "192.0.2.10";
 fn server(replies: &[(&'static str, &str)]) -> Scenario {
     let mut s = Scenario::plaintext(HOST);
     s.replies = replies.iter().map(|(v, r)| (*v, (*r).to_owned())).collect();
+    s
+}
+
+/// The same server without PIPELINING: every command waits for its reply.
+fn lock_step(mut s: Scenario) -> Scenario {
+    s.extensions.retain(|e| e != "PIPELINING");
     s
 }
 
@@ -42,15 +49,16 @@ fn never_data(lab: &Lab) {
 }
 
 /// One relay case: the server's replies and the verdict they must give.
-struct RelayCase {
-    name: &'static str,
+#[derive(Clone, Copy)]
+struct RelayCase<'a> {
+    name: &'a str,
     replies: &'static [(&'static str, &'static str)],
     outcome: RelayOutcome,
     reason: RelayReason,
     attempts: usize,
 }
 
-const RELAY_CASES: &[RelayCase] = &[
+const RELAY_CASES: &[RelayCase<'static>] = &[
     RelayCase {
         name: "Postfix default (defer_unauth_destination)",
         replies: &[("RCPT", "454 4.7.1 <relay-test@example.net>: Relay access denied")],
@@ -142,18 +150,119 @@ const RELAY_CASES: &[RelayCase] = &[
         reason: RelayReason::Greylisted,
         attempts: 2,
     },
+    // Issue 15: a refusal that says nothing about relaying is not proof of one; this row read
+    // "Not an open relay" before.
     RelayCase {
         name: "a refusal without a reason, twice",
         replies: &[("RCPT", "550 Go away")],
-        outcome: RelayOutcome::Refused,
+        outcome: RelayOutcome::Inconclusive,
         reason: RelayReason::RefusedUnstated,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "a bare 5.7.1 without relay wording, twice",
+        replies: &[("RCPT", "554 5.7.1 Delivery not authorized")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::RefusedUnstated,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "the outside recipient unknown here (Postfix)",
+        replies: &[("RCPT", "550 5.1.1 <relay-test@example.net>: Recipient address rejected: User unknown")],
+        outcome: RelayOutcome::Refused,
+        reason: RelayReason::RecipientUnknown,
+        attempts: 1,
+    },
+    RelayCase {
+        name: "the outside recipient unknown here (OpenSMTPD)",
+        replies: &[("RCPT", "550 Invalid recipient: <relay-test@example.net>")],
+        outcome: RelayOutcome::Refused,
+        reason: RelayReason::RecipientUnknown,
+        attempts: 1,
+    },
+    // Refusals of mxray's own address (the fake puts the client's address where `{client}` is): each
+    // read "Not an open relay" after the null sender's retry before issue 15.
+    RelayCase {
+        name: "Exchange Online: banned sending IP",
+        replies: &[("RCPT", "550 5.7.606 Access denied, banned sending IP [{client}]")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::ClientRejected,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "Exchange Online: traffic not accepted from this IP",
+        replies: &[("RCPT", "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::ClientRejected,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "Proofpoint: blocked, see ipcheck",
+        replies: &[("RCPT", "554 Blocked - see https://ipcheck.proofpoint.com/?ip={client}")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::ClientRejected,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "Comcast: BL000010",
+        replies: &[(
+            "RCPT",
+            "554 resimta-po-01v.sys.comcast.net comcast {client} found on one or more DNSBLs, see BL000010",
+        )],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::ClientRejected,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "a refusal that names only the address mxray connected from",
+        replies: &[("RCPT", "550 5.7.1 Connections from {client} are not welcome here")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::ClientRejected,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "Yahoo: [TSS04] deferred, and the session closes",
+        replies: &[(
+            "RCPT",
+            "421 4.7.0 [TSS04] Messages from {client} temporarily deferred due to unexpected volume or user complaints",
+        )],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::ClientRejected,
+        attempts: 1,
+    },
+    RelayCase {
+        name: "TLS required first",
+        replies: &[("RCPT", "530 5.7.0 Must issue a STARTTLS command first")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::TlsRequired,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "x.4.4: the recipient's domain cannot be routed",
+        replies: &[("RCPT", "550 5.4.4 <relay-test@example.net>: unable to route")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::RecipientRejected,
+        attempts: 2,
+    },
+    RelayCase {
+        name: "x.4.4, temporary",
+        replies: &[("RCPT", "451 4.4.4 Temporary routing failure")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::RecipientRejected,
         attempts: 2,
     },
     RelayCase {
         name: "421 at RCPT: the server closes, no retry",
         replies: &[("RCPT", "421 4.7.0 mx.example.com Error: too many errors")],
         outcome: RelayOutcome::Inconclusive,
-        reason: RelayReason::Temporary,
+        reason: RelayReason::ServerClosing,
+        attempts: 1,
+    },
+    RelayCase {
+        name: "421 at MAIL: the server closes, no retry",
+        replies: &[("MAIL", "421 4.3.2 Service shutting down, closing transmission channel")],
+        outcome: RelayOutcome::Inconclusive,
+        reason: RelayReason::ServerClosing,
         attempts: 1,
     },
     RelayCase {
@@ -174,9 +283,13 @@ const RELAY_CASES: &[RelayCase] = &[
 
 #[tokio::test]
 async fn each_relay_reply_gives_the_verdict_it_means() {
-    for case in RELAY_CASES {
-        let (report, lab) = probe(server(case.replies)).await;
+    for (case, pipelining) in RELAY_CASES.iter().flat_map(|c| [(c, true), (c, false)]) {
+        let scenario = if pipelining { server(case.replies) } else { lock_step(server(case.replies)) };
+        let (report, lab) = probe(scenario).await;
         let a = &report.mx[0].addresses[0];
+        let name = format!("{} ({})", case.name, if pipelining { "pipelined" } else { "lock-step" });
+        let name = name.as_str();
+        let case = RelayCase { name, ..*case };
         let relay = a.open_relay.as_ref().unwrap_or_else(|| panic!("{}: no relay report", case.name));
         assert_eq!(relay.outcome, case.outcome, "{}: {relay:?}", case.name);
         assert_eq!(relay.reason, Some(case.reason), "{}", case.name);
@@ -196,6 +309,9 @@ async fn each_relay_reply_gives_the_verdict_it_means() {
             RelayOutcome::Accepted => {
                 assert_eq!(mark, Mark::Critical, "{}", case.name);
                 assert!(codes(a).contains(&"open_relay"), "{}", case.name);
+                let f = a.findings.iter().find(|f| f.code == "open_relay").unwrap();
+                assert!(f.detail.contains("never sends DATA"), "{}", f.detail);
+                assert!(f.texts(app::Lang::De).detail.contains("nie DATA"), "{}", case.name);
             }
             RelayOutcome::Refused => {
                 assert_eq!(mark, Mark::Ok, "{}", case.name);
@@ -580,6 +696,27 @@ async fn a_server_that_refuses_mxray_itself_is_not_called_broken() {
     assert_eq!(report.mx[0].status.open_relay, Mark::Inconclusive);
     assert_eq!(report.mx[0].status.reachable, Mark::Ok);
 
+    // Refusals that name mxray's address (the fake fills in the client's address) or say that it is
+    // banned: at the greeting and at EHLO, a warning about the tester, never "refuses sessions".
+    for greeting in [
+        "554 5.7.1 mx.example.com: no mail from {client}",
+        "554 Blocked - see https://ipcheck.proofpoint.com/?ip={client}",
+    ] {
+        let mut s = Scenario::plaintext(HOST);
+        s.greeting = Greeting::Reply(greeting.into());
+        let (report, _) = probe(s).await;
+        let a = &report.mx[0].addresses[0];
+        assert_eq!(codes(a), ["tester_refused"], "{greeting}");
+        assert_eq!(report.mx[0].status.reachable, Mark::Inconclusive, "{greeting}");
+        assert_ne!(report.findings[0].code, "no_reachable_mx", "{greeting}");
+    }
+    let banned = "550 5.7.606 Access denied, banned sending IP [{client}]";
+    let (report, _) = probe(server(&[("EHLO", banned), ("HELO", banned)])).await;
+    let a = &report.mx[0].addresses[0];
+    assert!(codes(a).contains(&"tester_refused") && !codes(a).contains(&"helo_failed"), "{:?}", codes(a));
+    assert_eq!(step_mark(a, Step::Ehlo), Mark::Inconclusive);
+    assert_eq!(report.mx[0].status.open_relay, Mark::Inconclusive);
+
     // A plain refusal of service stays critical.
     let mut s = Scenario::plaintext(HOST);
     s.greeting = Greeting::Reply("554 5.3.2 mx.example.com Service currently unavailable".into());
@@ -955,4 +1092,554 @@ async fn a_return_connection_without_a_verdict_keeps_the_first_and_says_why() {
     let f = a.findings.iter().find(|f| f.code == "relay_revisited").unwrap();
     assert!(f.detail.contains("no relay verdict") && f.remedy.contains("again"), "{f:?}");
     assert!(codes(a).contains(&"relay_inconclusive") && !codes(a).contains(&"session_aborted"), "{:?}", codes(a));
+}
+/// How a failure-path server speaks TLS.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Tls {
+    /// No STARTTLS.
+    Plain,
+    /// STARTTLS with a valid certificate.
+    Valid,
+    /// STARTTLS answered 220, then garbage: the relay probe moves to a fresh plaintext connection.
+    Broken,
+}
+
+/// What the fresh plaintext connection after broken TLS meets.
+#[derive(Clone, Copy, Debug)]
+enum Fallback {
+    /// The same server.
+    Same,
+    /// Nothing: the server accepts no second connection.
+    Refused,
+    /// A plaintext server with these replies (the greeting under the verb `greeting`) and cuts.
+    Server(&'static [(&'static str, &'static str)], &'static [(&'static str, usize, Cut)]),
+}
+
+/// In `replies`, the EHLO reply a good server gives on this connection (its extensions, STARTTLS
+/// when it offers it), so a row can script the EHLO after it.
+const GOOD_EHLO: &str = "<good EHLO>";
+
+/// A way the relay probe, or a step before it, fails; what it must give in each mode.
+struct PathCase {
+    name: &'static str,
+    tls: Tls,
+    replies: &'static [(&'static str, &'static str)],
+    cuts: &'static [(&'static str, usize, Cut)],
+    /// The reply to a `RCPT TO` without a transaction, when not the usual 503.
+    rcpt_without_mail: Option<&'static str>,
+    fallback: Fallback,
+    /// The relay report's outcome and reason; `None`: no relay report at all.
+    relay: Option<(RelayOutcome, RelayReason)>,
+    /// The relay mark.
+    mark: Mark,
+    /// Another step's mark, when the row is about it.
+    step: Option<(Step, Mark)>,
+    /// Finding codes that must be there, and ones that must not.
+    findings: &'static [&'static str],
+    absent: &'static [&'static str],
+    /// Words the first of `findings` must say (English).
+    says: &'static [&'static str],
+}
+
+/// Never a pass and never blamed as a protocol error, unless a row says so.
+const NOT_OK: &[&str] = &["relay_refused", "open_relay", "protocol_violation", "unsolicited_reply"];
+
+const PATH_CASES: &[PathCase] = &[
+    // Issue 20 point 1: read "accepted" with a temporary failure's text before.
+    PathCase {
+        name: "MAIL accepted, then the connection closes at RCPT",
+        tls: Tls::Plain,
+        replies: &[],
+        cuts: &[("RCPT", 1, Cut::Close)],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: Some((RelayOutcome::Inconclusive, RelayReason::NoReply)),
+        mark: Mark::Inconclusive,
+        step: None,
+        findings: &["relay_inconclusive", "session_aborted"],
+        absent: NOT_OK,
+        says: &["accepted MAIL FROM (\"250 2.1.0 Ok\"), then closed the connection at RCPT TO", "nothing was accepted"],
+    },
+    PathCase {
+        name: "MAIL accepted, then no reply to RCPT",
+        tls: Tls::Plain,
+        replies: &[],
+        cuts: &[("RCPT", 1, Cut::Stall)],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: Some((RelayOutcome::Inconclusive, RelayReason::NoReply)),
+        mark: Mark::Inconclusive,
+        step: None,
+        findings: &["relay_inconclusive", "session_aborted"],
+        absent: NOT_OK,
+        says: &["accepted MAIL FROM (\"250 2.1.0 Ok\"), then gave no reply to RCPT TO within 2 s"],
+    },
+    PathCase {
+        name: "the connection closes at MAIL",
+        tls: Tls::Plain,
+        replies: &[],
+        cuts: &[("MAIL", 1, Cut::Close)],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: Some((RelayOutcome::Inconclusive, RelayReason::NoReply)),
+        mark: Mark::Inconclusive,
+        step: None,
+        findings: &["relay_inconclusive"],
+        absent: NOT_OK,
+        says: &["closed the connection at MAIL FROM"],
+    },
+    PathCase {
+        name: "the null sender's retry closes at RCPT",
+        tls: Tls::Plain,
+        replies: &[("RCPT", "450 4.1.8 <relay-probe@mxray.test>: Sender address rejected: Domain not found")],
+        cuts: &[("RCPT", 2, Cut::Close)],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: Some((RelayOutcome::Inconclusive, RelayReason::NoReply)),
+        mark: Mark::Inconclusive,
+        step: None,
+        findings: &["relay_inconclusive"],
+        absent: NOT_OK,
+        says: &["then closed the connection at RCPT TO"],
+    },
+    // RSET before the null sender's retry.
+    PathCase {
+        name: "RSET refused before the retry",
+        tls: Tls::Plain,
+        replies: &[
+            ("RCPT", "550 5.1.7 <relay-probe@mxray.test>: Sender address rejected"),
+            ("RSET", "502 5.5.2 Error: command not recognized"),
+        ],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: Some((RelayOutcome::Inconclusive, RelayReason::SenderRejected)),
+        mark: Mark::Inconclusive,
+        step: None,
+        findings: &["relay_inconclusive", "protocol_violation"],
+        absent: &["relay_refused", "open_relay"],
+        says: &["sender"],
+    },
+    PathCase {
+        name: "RSET answered 421 before the retry",
+        tls: Tls::Plain,
+        replies: &[
+            ("RCPT", "550 5.1.7 <relay-probe@mxray.test>: Sender address rejected"),
+            ("RSET", "421 4.3.2 Service shutting down"),
+        ],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: Some((RelayOutcome::Inconclusive, RelayReason::SenderRejected)),
+        mark: Mark::Inconclusive,
+        step: None,
+        findings: &["relay_inconclusive", "server_closed"],
+        absent: NOT_OK,
+        says: &["sender"],
+    },
+    PathCase {
+        name: "the connection closes at RSET before the retry",
+        tls: Tls::Plain,
+        replies: &[("RCPT", "550 5.1.7 <relay-probe@mxray.test>: Sender address rejected")],
+        cuts: &[("RSET", 1, Cut::Close)],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: Some((RelayOutcome::Inconclusive, RelayReason::SenderRejected)),
+        mark: Mark::Inconclusive,
+        step: None,
+        findings: &["relay_inconclusive", "session_aborted"],
+        absent: NOT_OK,
+        says: &["sender"],
+    },
+    PathCase {
+        name: "a RCPT without a transaction answered 421",
+        tls: Tls::Plain,
+        replies: &[("MAIL", "550 5.1.8 <relay-probe@mxray.test>: Sender address rejected: Domain not found")],
+        cuts: &[],
+        rcpt_without_mail: Some("421 4.7.0 mx.example.com closing connection"),
+        fallback: Fallback::Same,
+        relay: Some((RelayOutcome::Inconclusive, RelayReason::SenderRejected)),
+        mark: Mark::Inconclusive,
+        step: None,
+        findings: &["relay_inconclusive"],
+        absent: NOT_OK,
+        says: &["sender"],
+    },
+    PathCase {
+        name: "the forged local sender's RCPT answered 421",
+        tls: Tls::Plain,
+        replies: &[
+            ("RCPT", "554 5.7.1 <relay-test@example.net>: Relay access denied"),
+            ("RCPT", "421 4.7.0 mx.example.com Error: too many errors"),
+        ],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: Some((RelayOutcome::Refused, RelayReason::RelayDenied)),
+        mark: Mark::Ok,
+        step: None,
+        findings: &["server_closed", "relay_refused"],
+        absent: &["protocol_violation", "relay_bypass_accepted", "session_aborted", "open_relay_local_sender"],
+        says: &["RCPT TO", "421"],
+    },
+    PathCase {
+        name: "a relay bypass form answered 421",
+        tls: Tls::Plain,
+        replies: &[
+            ("RCPT", "554 5.7.1 <relay-test@example.net>: Relay access denied"),
+            // The forged local sender's RCPT, then the first routing form.
+            ("RCPT", "554 5.7.1 <relay-test@example.net>: Relay access denied"),
+            ("RCPT", "421 4.7.0 mx.example.com Error: too many errors"),
+        ],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: Some((RelayOutcome::Refused, RelayReason::RelayDenied)),
+        mark: Mark::Ok,
+        step: None,
+        findings: &["server_closed", "relay_refused"],
+        absent: &["protocol_violation", "relay_bypass_accepted", "session_aborted"],
+        says: &["RCPT TO", "421"],
+    },
+    // EHLO and HELO.
+    PathCase {
+        name: "EHLO answered 421",
+        tls: Tls::Plain,
+        replies: &[("EHLO", "421 4.3.2 mx.example.com Service shutting down")],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::Ehlo, Mark::Inconclusive)),
+        findings: &["server_closed"],
+        absent: &["helo_failed", "protocol_violation", "relay_refused"],
+        says: &["EHLO", "closing the session"],
+    },
+    PathCase {
+        name: "HELO refused after EHLO",
+        tls: Tls::Plain,
+        replies: &[("EHLO", "502 5.5.2 Error: command not recognized"), ("HELO", "550 5.7.1 Go away")],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::Ehlo, Mark::Critical)),
+        findings: &["helo_failed"],
+        absent: &["relay_refused", "tester_refused", "protocol_violation"],
+        says: &["550 5.7.1 Go away"],
+    },
+    PathCase {
+        name: "HELO answered 421 after EHLO",
+        tls: Tls::Plain,
+        replies: &[("EHLO", "502 5.5.2 Error: command not recognized"), ("HELO", "421 4.3.2 Service shutting down")],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::Ehlo, Mark::Inconclusive)),
+        findings: &["server_closed"],
+        absent: &["helo_failed", "protocol_violation", "relay_refused"],
+        says: &["HELO"],
+    },
+    // STARTTLS and EHLO inside TLS.
+    PathCase {
+        name: "STARTTLS answered 421",
+        tls: Tls::Valid,
+        replies: &[("STARTTLS", "421 4.3.2 Service shutting down, closing transmission channel")],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::StartTls, Mark::Inconclusive)),
+        findings: &["server_closed"],
+        absent: &["starttls_rejected", "tls_not_testable", "protocol_violation", "relay_refused", "session_aborted"],
+        says: &["STARTTLS", "421 4.3.2"],
+    },
+    PathCase {
+        name: "EHLO inside TLS answered 4xx",
+        tls: Tls::Valid,
+        replies: &[("EHLO", GOOD_EHLO), ("EHLO", "454 4.7.0 TLS session not usable")],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::StartTls, Mark::Ok)),
+        findings: &["session_aborted"],
+        absent: &["relay_refused", "protocol_violation"],
+        says: &["EHLO inside TLS", "454 4.7.0"],
+    },
+    PathCase {
+        name: "EHLO inside TLS answered 421",
+        tls: Tls::Valid,
+        replies: &[("EHLO", GOOD_EHLO), ("EHLO", "421 4.7.0 mx.example.com closing")],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::StartTls, Mark::Ok)),
+        findings: &["server_closed"],
+        absent: &["relay_refused", "protocol_violation", "session_aborted"],
+        says: &["EHLO", "421 4.7.0"],
+    },
+    PathCase {
+        name: "EHLO and HELO inside TLS answered 5xx",
+        tls: Tls::Valid,
+        replies: &[("EHLO", GOOD_EHLO), ("EHLO", "550 5.7.0 Not here"), ("HELO", "550 5.7.0 Not here either")],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::StartTls, Mark::Ok)),
+        findings: &["session_aborted"],
+        absent: &["relay_refused", "protocol_violation"],
+        says: &["EHLO inside TLS", "Not here either"],
+    },
+    PathCase {
+        name: "EHLO inside TLS refused, HELO inside TLS taken: the probe runs",
+        tls: Tls::Valid,
+        replies: &[("EHLO", GOOD_EHLO), ("EHLO", "502 5.5.2 Error: command not recognized")],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Same,
+        relay: Some((RelayOutcome::Refused, RelayReason::RelayDenied)),
+        mark: Mark::Ok,
+        step: Some((Step::StartTls, Mark::Ok)),
+        findings: &["relay_refused"],
+        absent: &["protocol_violation", "session_aborted"],
+        says: &["Relay access denied"],
+    },
+    // The fresh plaintext connection after TLS broke.
+    PathCase {
+        name: "the fallback connection is refused",
+        tls: Tls::Broken,
+        replies: &[],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Refused,
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::StartTls, Mark::Critical)),
+        findings: &["tls_handshake_failed", "session_aborted"],
+        absent: &["relay_refused"],
+        says: &[],
+    },
+    PathCase {
+        name: "the fallback connection greets with 554",
+        tls: Tls::Broken,
+        replies: &[],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Server(&[("greeting", "554 5.3.2 mx.example.com Service currently unavailable")], &[]),
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::Banner, Mark::Ok)),
+        findings: &["session_aborted"],
+        absent: &["relay_refused", "banner_not_ready"],
+        says: &[],
+    },
+    PathCase {
+        name: "the fallback connection greets with 421",
+        tls: Tls::Broken,
+        replies: &[],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Server(&[("greeting", "421 4.3.2 mx.example.com Service not available")], &[]),
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::Banner, Mark::Ok)),
+        findings: &["server_closed"],
+        absent: &["relay_refused", "banner_not_ready", "session_aborted"],
+        says: &["the greeting of a new connection"],
+    },
+    PathCase {
+        name: "the fallback connection refuses EHLO and HELO",
+        tls: Tls::Broken,
+        replies: &[],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Server(&[("EHLO", "554 5.7.1 No"), ("HELO", "554 5.7.1 No")], &[]),
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::Ehlo, Mark::Ok)),
+        findings: &["session_aborted"],
+        absent: &["relay_refused", "helo_failed"],
+        says: &[],
+    },
+    PathCase {
+        name: "the fallback connection answers EHLO with 421",
+        tls: Tls::Broken,
+        replies: &[],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Server(&[("EHLO", "421 4.7.0 mx.example.com closing")], &[]),
+        relay: None,
+        mark: Mark::Inconclusive,
+        step: Some((Step::Ehlo, Mark::Ok)),
+        findings: &["server_closed"],
+        absent: &["relay_refused", "helo_failed", "session_aborted"],
+        says: &["EHLO"],
+    },
+    PathCase {
+        name: "the fallback connection closes at RCPT",
+        tls: Tls::Broken,
+        replies: &[],
+        cuts: &[],
+        rcpt_without_mail: None,
+        fallback: Fallback::Server(&[], &[("RCPT", 1, Cut::Close)]),
+        relay: Some((RelayOutcome::Inconclusive, RelayReason::NoReply)),
+        mark: Mark::Inconclusive,
+        step: None,
+        findings: &["relay_inconclusive"],
+        absent: NOT_OK,
+        says: &["closed the connection at RCPT TO"],
+    },
+];
+
+/// The server of one failure-path row, pipelined or lock-step.
+fn path_scenario(case: &PathCase, lab: &Lab, pipelining: bool) -> Scenario {
+    let mut s = match case.tls {
+        Tls::Plain => Scenario::plaintext(HOST),
+        Tls::Valid => Scenario::good(HOST, lab.ca.valid(&[HOST])),
+        Tls::Broken => Scenario { starttls: StartTls::Broken, ..Scenario::good(HOST, lab.ca.valid(&[HOST])) },
+    };
+    if !pipelining {
+        s = lock_step(s);
+    }
+    let mut extensions = vec![HOST.to_owned()];
+    extensions.extend(s.extensions.iter().cloned());
+    if case.tls != Tls::Plain {
+        extensions.push("STARTTLS".into());
+    }
+    let last = extensions.len() - 1;
+    let good_ehlo: Vec<String> =
+        extensions.iter().enumerate().map(|(i, e)| format!("250{}{e}", if i == last { ' ' } else { '-' })).collect();
+    let good_ehlo = good_ehlo.join("\r\n");
+    s.replies = case
+        .replies
+        .iter()
+        .map(|(v, r)| (*v, if *r == GOOD_EHLO { good_ehlo.clone() } else { (*r).to_owned() }))
+        .collect();
+    s.cuts = case.cuts.to_vec();
+    if let Some(reply) = case.rcpt_without_mail {
+        s.rcpt_without_mail = reply.to_owned();
+    }
+    match case.fallback {
+        Fallback::Same => {}
+        Fallback::Refused => s.max_connections = Some(1),
+        Fallback::Server(replies, cuts) => {
+            let mut later = lock_step(Scenario::plaintext(HOST));
+            if pipelining {
+                later.extensions = s.extensions.clone();
+            }
+            for (verb, reply) in replies {
+                if *verb == "greeting" {
+                    later.greeting = Greeting::Reply((*reply).to_owned());
+                } else {
+                    later.replies.push((verb, (*reply).to_owned()));
+                }
+            }
+            later.cuts = cuts.to_vec();
+            s.later = Some(Box::new(later));
+        }
+    }
+    s
+}
+
+#[tokio::test]
+async fn every_failure_path_of_the_relay_probe_is_not_tested_never_ok() {
+    // Rows that stall wait out the step timeout.
+    let limits = Limits { step: Duration::from_secs(2), deadline: Duration::from_secs(20) };
+    for (case, pipelining) in PATH_CASES.iter().flat_map(|c| [(c, true), (c, false)]) {
+        let name = format!("{} ({})", case.name, if pipelining { "pipelined" } else { "lock-step" });
+        let mut lab = Lab::new();
+        let scenario = path_scenario(case, &lab, pipelining);
+        lab.mx(DOMAIN, 10, HOST, IP, scenario).await;
+        let (report, _) = common::run(&lab.engine(limits, true), DOMAIN).await;
+        assert!(report.complete, "{name}");
+        let a = &report.mx[0].addresses[0];
+        assert!(!a.deadline_hit, "{name}");
+        let relay = a.open_relay.as_ref().map(|r| (r.outcome, r.reason));
+        assert_eq!(relay, case.relay.map(|(o, r)| (o, Some(r))), "{name}: {:?}", a.open_relay);
+        assert_eq!(report.mx[0].status.open_relay, case.mark, "{name}");
+        assert_eq!(step_mark(a, Step::OpenRelay), case.mark, "{name}");
+        if let Some((step, mark)) = case.step {
+            assert_eq!(step_mark(a, step), mark, "{name}: {step:?}");
+        }
+        for code in case.findings {
+            assert!(codes(a).contains(code), "{name}: {code} missing from {:?}", codes(a));
+        }
+        for code in case.absent {
+            assert!(!codes(a).contains(code), "{name}: {code} in {:?}", codes(a));
+        }
+        let first = a.findings.iter().find(|f| f.code == case.findings[0]).unwrap();
+        for words in case.says {
+            assert!(first.detail.contains(words), "{name}: {words:?} not in {:?}", first.detail);
+        }
+        // Whatever broke, the German text exists too, and nothing is "works" or "not an open relay".
+        assert!(!first.texts(app::Lang::De).detail.is_empty(), "{name}");
+        for server in &lab.servers {
+            let commands = server.commands();
+            assert!(!commands.iter().any(|c| c.eq_ignore_ascii_case("DATA") || c.starts_with("BDAT")), "{commands:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_server_closing_at_rcpt_after_mail_says_so_in_the_json() {
+    // Issue 20: `open_relay.reason` read "accepted" (the 250 to MAIL) and the finding quoted it as a
+    // temporary failure.
+    for (cut, cause) in [(Cut::Close, "closed"), (Cut::Stall, "timeout")] {
+        for pipelining in [true, false] {
+            let mut s = Scenario::plaintext(HOST);
+            s.cuts = vec![("RCPT", 1, cut)];
+            if !pipelining {
+                s = lock_step(s);
+            }
+            let mut lab = Lab::new();
+            lab.mx(DOMAIN, 10, HOST, IP, s).await;
+            let limits = Limits { step: Duration::from_secs(1), deadline: Duration::from_secs(10) };
+            let (report, _) = common::run(&lab.engine(limits, true), DOMAIN).await;
+            let json = serde_json::to_value(&report).unwrap();
+            let relay = &json["mx"][0]["addresses"][0]["open_relay"];
+            assert_eq!(relay["outcome"], "inconclusive", "{relay}");
+            assert_eq!(relay["reason"], "no_reply", "{relay}");
+            assert_eq!(relay["mail_from"], "250 2.1.0 Ok", "{relay}");
+            assert!(relay["rcpt_to"].is_null(), "{relay}");
+            let unanswered = &relay["attempts"][0]["unanswered"];
+            assert_eq!((&unanswered["command"], &unanswered["cause"]["kind"]), (&"RCPT TO".into(), &cause.into()));
+            let f = report.mx[0].addresses[0].findings.iter().find(|f| f.code == "relay_inconclusive").unwrap();
+            assert!(!f.detail.contains("temporary failure"), "{}", f.detail);
+            let de = f.texts(app::Lang::De).detail;
+            assert!(de.contains("nahm MAIL FROM an") && de.contains("RCPT TO"), "{de}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_pipelined_send_that_fails_half_way_records_the_attempt_and_never_passes() {
+    // A stray line after the EHLO reply is waiting when the relay probe's commands are to go out:
+    // they are not sent, and the attempt says why.
+    for pipelining in [true, false] {
+        let extensions = if pipelining { "250-PIPELINING\r\n" } else { "" };
+        let mut s = server(&[]);
+        s.replies = vec![("EHLO", format!("250-{HOST}\r\n{extensions}250 8BITMIME\r\n250 2.0.0 stray"))];
+        s.rcpt_reply = "250 2.1.5 Ok".into();
+        let (report, lab) = probe(s).await;
+        let a = &report.mx[0].addresses[0];
+        let relay = a.open_relay.as_ref().expect("relay report");
+        assert_eq!(relay.outcome, RelayOutcome::Inconclusive, "{relay:?}");
+        assert_eq!(relay.reason, Some(RelayReason::ProtocolError), "pipelining {pipelining}: {relay:?}");
+        assert_eq!(relay.attempts.len(), 1, "{relay:?}");
+        assert_eq!(report.mx[0].status.open_relay, Mark::Inconclusive);
+        assert!(codes(a).contains(&"unsolicited_reply") && codes(a).contains(&"relay_inconclusive"), "{:?}", codes(a));
+        assert!(!sent(&lab).iter().any(|c| c.starts_with("MAIL") || c.starts_with("RCPT")), "{:?}", sent(&lab));
+        never_data(&lab);
+    }
 }

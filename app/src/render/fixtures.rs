@@ -184,7 +184,8 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         sender: "probe@mxray.invalid".into(),
         recipient: "relay-test@mxray-outside.invalid".into(),
         over_tls: offers_tls,
-        reason: None,
+        // A refusal reads as one only with the reply's meaning.
+        reason: (a.relay == RelayOutcome::Refused).then_some(RelayReason::RelayDenied),
         attempts: vec![],
         bypass: vec![],
         local_sender: None,
@@ -207,6 +208,7 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         connections: 1,
         error: None,
         protocol_error: None,
+        server_closed: None,
         queued_ms: 0,
         same_server_as: None,
     });

@@ -12,7 +12,7 @@
 //! local one, so an accepted form is never taken for the local-sender hole.
 
 use app::bypass::{BypassAttempt, BypassForm};
-use app::report::RelayAttempt;
+use app::report::{RelayAttempt, RelayReason};
 
 use super::connection::SmtpConnection;
 use super::net::Connector;
@@ -66,6 +66,15 @@ impl<C: Connector> AddressProbe<'_, C> {
         if let Some(local) = &local {
             let alive;
             (attempt, alive) = self.finish_attempt(conn, local, recipient, true, pipelining).await;
+            // The plain verdict stands; a 421 here is the server closing before the forged sender
+            // and the routing forms had their answers, which the address must say.
+            if let Some(a) = attempt.as_ref().filter(|a| a.reason == RelayReason::ServerClosing) {
+                let (command, reply) = match &a.rcpt_to {
+                    Some(reply) => ("RCPT TO", reply.clone()),
+                    None => ("MAIL FROM", a.mail_from.clone().unwrap_or_default()),
+                };
+                self.closing(command, reply);
+            }
             if !alive {
                 return (attempt, Vec::new(), false);
             }
@@ -137,6 +146,7 @@ impl<C: Connector> AddressProbe<'_, C> {
             let accepted = matches!(reply.code, 250 | 251);
             out.push(BypassAttempt { form: *form, recipient: address.clone(), reply: Some(reply.summary()), accepted });
             if reply.code == 421 {
+                self.closing("RCPT TO", reply.summary());
                 return (out, false);
             }
         }

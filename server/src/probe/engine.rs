@@ -390,6 +390,7 @@ async fn session<D, C: Connector>(
         connections: probe.connections,
         error: probe.error.take(),
         protocol_error: probe.protocol_error.take(),
+        server_closed: probe.server_closed.take(),
         deadline_hit,
         queued_ms: millis(queued),
         transcript: std::mem::take(&mut probe.transcript).finish(),

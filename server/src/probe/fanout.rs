@@ -3,7 +3,7 @@
 //! replayed, so no host waits for a second session to the same server.
 
 use app::ports::PortStep;
-use app::report::{ProtocolError, RelayReport};
+use app::report::{ProtocolError, RelayReport, ServerClosed};
 use app::{CheckEvent, StepResult};
 use futures::future::{BoxFuture, Shared};
 use rustls::pki_types::CertificateDer;
@@ -38,6 +38,8 @@ pub struct AddressSummary {
     pub error: Option<String>,
     /// The reply that broke the exchange.
     pub protocol_error: Option<ProtocolError>,
+    /// A `421` that closed the session where no step report shows it.
+    pub server_closed: Option<ServerClosed>,
     /// Time spent waiting for a connection slot.
     pub queued_ms: u64,
 }
@@ -206,6 +208,7 @@ impl Fanout {
                     connections: if shared { 0 } else { s.connections },
                     error: s.error.clone(),
                     protocol_error: s.protocol_error.clone(),
+                    server_closed: s.server_closed.clone(),
                     queued_ms: s.queued_ms,
                     same_server_as: shared.then(|| probed_as.to_owned()),
                 }

@@ -27,6 +27,13 @@ pub trait Connector: Send + Sync + 'static {
     type Stream: AsyncRead + AsyncWrite + Unpin + Send + 'static;
     /// Connects to `addr` (the resolved address: never resolves again).
     fn connect(&self, addr: SocketAddr) -> impl Future<Output = io::Result<Self::Stream>> + Send;
+
+    /// The local end of a stream this connector made: the address the server sees as the client's
+    /// (unless a NAT is in between), so that a refusal naming it is known to refuse mxray itself.
+    /// `None` when the stream has no such address (pipes in tests).
+    fn local_addr(&self, _stream: &Self::Stream) -> Option<SocketAddr> {
+        None
+    }
 }
 
 /// Plain TCP via tokio.
@@ -44,6 +51,10 @@ impl Connector for TcpConnector {
         };
         stream.set_nodelay(true)?;
         Ok(stream)
+    }
+
+    fn local_addr(&self, stream: &TcpStream) -> Option<SocketAddr> {
+        stream.local_addr().ok()
     }
 }
 
@@ -83,6 +94,10 @@ impl<C: Connector> Connector for Guarded<C> {
             }
         }
         self.inner.connect(addr).await
+    }
+
+    fn local_addr(&self, stream: &Self::Stream) -> Option<SocketAddr> {
+        self.inner.local_addr(stream)
     }
 }
 

@@ -1,9 +1,11 @@
 //! What a reply to the relay probe means. Pure: the reply's code, its RFC 3463 enhanced status code
-//! and its wording decide whether the server refused to relay, accepted, or rejected the probe for a
-//! reason that says nothing about relaying (sender, HELO name, client address, recipient,
-//! greylisting). Only a refusal about relaying may read as "not an open relay".
+//! and its wording (and whether it names the address mxray connected from) decide whether the server
+//! refused to relay, accepted, or rejected the probe for a reason that says nothing about relaying
+//! (sender, HELO name, mxray's own address, the recipient's domain, greylisting, a bare refusal).
+//! Only a refusal about relaying or of the unknown outside recipient may read as "not an open relay".
 
 use app::report::{RelayOutcome, RelayReason, RelayReport, RevisitReason};
+use std::net::IpAddr;
 
 use super::wire::Reply;
 
@@ -75,6 +77,10 @@ const SENDER: &[&str] = &[
 
 const HELO: &[&str] = &["helo", "ehlo"];
 
+/// Wordings that refuse the client: mxray's own address (blocklists, reputation, reverse DNS, rate
+/// limits), from Postfix, Exchange Online (5.7.606–649 "banned sending IP", 5.7.708 "traffic not
+/// accepted from this IP"), Proofpoint ("Blocked - see https://ipcheck.proofpoint.com/…"), Comcast
+/// (`BL000000`…) and Yahoo (`[TSS04]`, user complaints).
 const CLIENT: &[&str] = &[
     "client host rejected",
     "client host",
@@ -102,11 +108,25 @@ const CLIENT: &[&str] = &[
     "reputation",
     "too many connections",
     "rate limit",
+    "banned",
+    "blocked -",
+    "blocked by",
+    "blocked ip",
+    "ip blocked",
+    "host blocked",
+    "ipcheck",
+    "sending ip",
+    "client ip",
+    "this ip",
+    "from ip",
+    "bl0000",
+    "[ts0",
+    "[tss",
+    "user complaints",
 ];
 
 /// The outside recipient's domain cannot take mail (does not resolve, null MX): says nothing about
-/// relaying. A refusal of the recipient itself ("User unknown", OpenSMTPD's "Invalid recipient") is
-/// the server declining an address it does not serve, which is how a non-relay answers.
+/// relaying.
 const RECIPIENT_DOMAIN: &[&str] = &[
     "domain not found",
     "does not accept mail",
@@ -118,17 +138,42 @@ const RECIPIENT_DOMAIN: &[&str] = &[
     "recipient domain",
 ];
 
-/// What the reply means. `Reply` codes outside 200–599 never reach here (the parser rejects them).
-pub fn classify(reply: &Reply, stage: RelayStage) -> RelayReason {
+/// The outside recipient itself is refused as unknown here ("User unknown", OpenSMTPD's "Invalid
+/// recipient"): the server declines an address it does not serve, which is how a non-relay answers.
+const RECIPIENT_UNKNOWN: &[&str] = &[
+    "user unknown",
+    "unknown user",
+    "no such user",
+    "unknown recipient",
+    "recipient unknown",
+    "invalid recipient",
+    "recipient not found",
+    "no such recipient",
+    "mailbox not found",
+    "no such mailbox",
+];
+
+/// What the reply means; `client` is the address mxray connected from (the local end of the
+/// connection), when known: a reply that names it refuses mxray itself. `Reply` codes outside 200–599
+/// never reach here (the parser rejects them).
+pub fn classify(reply: &Reply, stage: RelayStage, client: Option<IpAddr>) -> RelayReason {
     match (stage, reply.code) {
         (RelayStage::Mail, 250) | (RelayStage::Rcpt, 250 | 251) => return RelayReason::Accepted,
         (RelayStage::Rcpt, 252) => return RelayReason::AcceptedUnverified,
-        (_, 421) => return RelayReason::Temporary,
         (_, code) if code < 400 => return RelayReason::ProtocolError,
         _ => {}
     }
     let text = wording(reply);
     let has = |list: &[&str]| list.iter().any(|w| text.contains(w));
+    // 421 closes the session whatever it says (RFC 5321 §3.8); Yahoo's "[TSS04] Messages from
+    // <address> temporarily deferred" is still about mxray's address.
+    if reply.code == 421 {
+        return if names_the_client(reply, &text, client) {
+            RelayReason::ClientRejected
+        } else {
+            RelayReason::ServerClosing
+        };
+    }
     let enhanced = enhanced_code(reply);
     let permanent = reply.code >= 500;
     // Greylisting first: postgrey says "Recipient address rejected: Greylisted".
@@ -145,7 +190,7 @@ pub fn classify(reply: &Reply, stage: RelayStage) -> RelayReason {
     if has(HELO) {
         return RelayReason::HeloRejected;
     }
-    if has(CLIENT) || matches!(enhanced, Some((_, 7, 25))) {
+    if names_the_client(reply, &text, client) {
         return RelayReason::ClientRejected;
     }
     if has(SENDER) || matches!(enhanced, Some((_, 1, 7 | 8) | (_, 7, 23 | 26 | 27))) {
@@ -160,15 +205,38 @@ pub fn classify(reply: &Reply, stage: RelayStage) -> RelayReason {
     if stage == RelayStage::Rcpt && (has(RECIPIENT_DOMAIN) || matches!(enhanced, Some((_, 1, 2 | 10) | (_, 4, 4)))) {
         return RelayReason::RecipientRejected;
     }
-    match (stage, enhanced, permanent) {
-        // A permanent x.7.1 "delivery not authorised" without another reason: the relay family. A
-        // temporary one without relay wording is a policy service asking to come back later.
-        (RelayStage::Rcpt, Some((_, 7, 1)), true) => RelayReason::RelayDenied,
-        // A rejected MAIL FROM without another reason is about the sender.
-        (RelayStage::Mail, _, true) => RelayReason::SenderRejected,
-        (_, _, true) => RelayReason::RefusedUnstated,
-        (_, _, false) => RelayReason::Temporary,
+    if stage == RelayStage::Rcpt && permanent && (has(RECIPIENT_UNKNOWN) || matches!(enhanced, Some((_, 1, 1)))) {
+        return RelayReason::RecipientUnknown;
     }
+    match (stage, permanent) {
+        // A rejected MAIL FROM without another reason is about the sender.
+        (RelayStage::Mail, true) => RelayReason::SenderRejected,
+        // A bare refusal, a bare 5.7.1 ("Delivery not authorized", "Go away") included: it does not
+        // say that relaying was refused, so it is reported as what it is.
+        (RelayStage::Rcpt, true) => RelayReason::RefusedUnstated,
+        (_, false) => RelayReason::Temporary,
+    }
+}
+
+/// Whether a refusal is about the client, i.e. mxray's own address: blocklist, reputation or
+/// reverse-DNS wording, x.7.25, or the address itself named in the reply.
+fn names_the_client(reply: &Reply, text: &str, client: Option<IpAddr>) -> bool {
+    CLIENT.iter().any(|w| text.contains(w))
+        || matches!(enhanced_code(reply), Some((_, 7, 25)))
+        || client.is_some_and(|ip| names_address(text, ip))
+}
+
+/// Whether `text` contains `ip` as an address of its own (not inside a longer number), in any
+/// spelling that parses to it (`[203.0.113.5]`, `ip=203.0.113.5`, `IPv6:2001:db8::5`, an
+/// IPv4-mapped IPv6 address).
+fn names_address(text: &str, ip: IpAddr) -> bool {
+    let ip = ip.to_canonical();
+    let is_ip = |candidate: &str| candidate.parse::<IpAddr>().is_ok_and(|c| c.to_canonical() == ip);
+    text.split(|c: char| !(c.is_ascii_hexdigit() || c == '.' || c == ':')).any(|token| {
+        let token = token.trim_matches(['.', ':']);
+        // A prefix such as "6:" of "IPv6:2001:db8::5" sticks to the address: try every suffix too.
+        is_ip(token) || token.match_indices(':').any(|(i, _)| is_ip(&token[i + 1..]))
+    })
 }
 
 /// The reply's text in lower case, without `<…>` addresses (the probe's own addresses contain
@@ -188,17 +256,17 @@ fn wording(reply: &Reply) -> String {
 }
 
 /// Whether a refused greeting or EHLO/HELO names the tester rather than the server: mxray's own
-/// address (blocklist, reverse DNS) or its HELO name. Such a refusal says nothing about how the server
-/// treats other senders, so it must not read as "the server refuses sessions".
-pub fn refuses_the_tester(reply: &Reply) -> Option<RelayReason> {
+/// address (blocklist, reverse DNS, the address `client` itself) or its HELO name. Such a refusal says
+/// nothing about how the server treats other senders, so it must not read as "the server refuses
+/// sessions".
+pub fn refuses_the_tester(reply: &Reply, client: Option<IpAddr>) -> Option<RelayReason> {
     if reply.code < 400 {
         return None;
     }
     let text = wording(reply);
-    let has = |list: &[&str]| list.iter().any(|w| text.contains(w));
-    if has(CLIENT) || matches!(enhanced_code(reply), Some((_, 7, 25))) {
+    if names_the_client(reply, &text, client) {
         Some(RelayReason::ClientRejected)
-    } else if has(HELO) {
+    } else if HELO.iter().any(|w| text.contains(w)) {
         Some(RelayReason::HeloRejected)
     } else {
         None
@@ -247,6 +315,13 @@ mod tests {
         Reply { code: code.parse().unwrap(), lines: vec![text.trim_start_matches([' ', '-']).to_owned()] }
     }
 
+    /// The address mxray connected from in these tables.
+    const CLIENT_IP: &str = "203.0.113.5";
+
+    fn rcpt(line: &str) -> RelayReason {
+        classify(&reply(line), RelayStage::Rcpt, Some(CLIENT_IP.parse().unwrap()))
+    }
+
     #[test]
     fn rcpt_replies_from_real_servers() {
         let cases: &[(&str, RelayReason)] = &[
@@ -265,7 +340,10 @@ mod tests {
             ("551 5.7.1 User not local; please try <forward-path>", RelayDenied),
             ("530 5.7.0 Authentication required", RelayDenied),
             ("550 5.7.57 Client was not authenticated to send anonymous mail", RelayDenied),
-            ("554 5.7.1 Delivery not authorized", RelayDenied),
+            // A bare 5.7.1 does not say that relaying was refused (issue 15: it used to read as
+            // RelayDenied, a false "not an open relay").
+            ("554 5.7.1 Delivery not authorized", RefusedUnstated),
+            ("550 5.7.1 Go away", RefusedUnstated),
             ("450 4.7.1 Try again later", Temporary),
             // Accepted.
             ("250 2.1.5 Ok", Accepted),
@@ -285,10 +363,37 @@ mod tests {
             ("450 4.2.0 <relay-test@example.net>: Recipient address rejected: Greylisted, see postgrey", Greylisted),
             ("451 4.7.1 Greylisting in action, please come back later", Greylisted),
             ("556 5.1.10 <relay-test@example.net>: Recipient address rejected: Domain example.net does not accept mail (nullMX)", RecipientRejected),
-            ("550 5.1.1 <relay-test@example.net>: Recipient address rejected: User unknown", RefusedUnstated),
-            ("550 Invalid recipient: <relay-test@example.net>", RefusedUnstated),
+            // The outside recipient is unknown here: how a non-relay answers (these were
+            // RefusedUnstated, which no longer reads as a refusal).
+            ("550 5.1.1 <relay-test@example.net>: Recipient address rejected: User unknown", RecipientUnknown),
+            ("550 Invalid recipient: <relay-test@example.net>", RecipientUnknown),
+            ("550 5.1.1 The email account that you tried to reach does not exist", RecipientUnknown),
+            ("450 4.1.1 <relay-test@example.net>: Recipient address rejected: unverified address", Temporary),
             ("450 4.1.2 <relay-test@example.net>: Recipient address rejected: Domain not found", RecipientRejected),
-            ("421 4.7.0 mx.example.com Error: too many errors", Temporary),
+            ("550 5.4.4 Unrouteable address", RecipientRejected),
+            ("530 5.7.0 Must issue a STARTTLS command first", TlsRequired),
+            // 421 closes the session, whatever else it says (it was Temporary).
+            ("421 4.7.0 mx.example.com Error: too many errors", ServerClosing),
+            ("421 4.3.2 Service not available, closing transmission channel", ServerClosing),
+            // Refusals of mxray's own address (issue 15: these read as "not an open relay").
+            ("550 5.7.606 Access denied, banned sending IP [203.0.113.5]", ClientRejected),
+            ("550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP", ClientRejected),
+            ("554 Blocked - see https://ipcheck.proofpoint.com/?ip=203.0.113.5", ClientRejected),
+            ("554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using zen.spamhaus.org", ClientRejected),
+            (
+                "554 resimta-po-01v.sys.comcast.net comcast 203.0.113.5 found on one or more DNSBLs, see BL000010",
+                ClientRejected,
+            ),
+            ("554 5.7.1 Mail refused: see BL000004 in the postmaster pages", ClientRejected),
+            (
+                "421 4.7.0 [TSS04] Messages from 203.0.113.5 temporarily deferred due to unexpected volume or user complaints",
+                ClientRejected,
+            ),
+            ("550 5.7.1 Connections from 203.0.113.5 are not welcome here", ClientRejected),
+            ("550 5.7.1 Mail from [IPv6:2001:db8::5] refused", RefusedUnstated),
+            // Another address, or the client's address inside a longer number, is not mxray's.
+            ("550 5.7.1 Connections from 203.0.113.50 are not welcome here", RefusedUnstated),
+            ("550 5.7.1 Mail from 1203.0.113.5 refused", RefusedUnstated),
             ("451 4.3.0 Temporary lookup failure", Temporary),
             ("550 Go away", RefusedUnstated),
             // Codes RCPT does not allow.
@@ -296,8 +401,28 @@ mod tests {
             ("354 End data with <CR><LF>.<CR><LF>", ProtocolError),
         ];
         for (line, want) in cases {
-            assert_eq!(classify(&reply(line), RelayStage::Rcpt), *want, "{line}");
+            assert_eq!(rcpt(line), *want, "{line}");
         }
+    }
+
+    #[test]
+    fn the_client_address_is_found_in_any_spelling() {
+        let v6: IpAddr = "2001:db8::5".parse().unwrap();
+        let mapped: IpAddr = "::ffff:203.0.113.5".parse().unwrap();
+        for (text, ip, want) in [
+            ("mail from [ipv6:2001:db8::5] refused", v6, true),
+            ("client 2001:0db8:0000:0000:0000:0000:0000:0005 listed", v6, true),
+            ("client 2001:db8::50 listed", v6, false),
+            ("messages from 203.0.113.5.", mapped, true),
+            ("ip=203.0.113.5&x=1", "203.0.113.5".parse().unwrap(), true),
+            ("203.0.113.55", "203.0.113.5".parse().unwrap(), false),
+            ("", v6, false),
+        ] {
+            assert_eq!(names_address(text, ip), want, "{text} / {ip}");
+        }
+        // Without a known client address only the wording counts.
+        let r = reply("550 5.7.1 Connections from 203.0.113.5 are not welcome here");
+        assert_eq!(classify(&r, RelayStage::Rcpt, None), RefusedUnstated);
     }
 
     #[test]
@@ -311,11 +436,14 @@ mod tests {
             ("530 5.7.0 Must issue a STARTTLS command first", TlsRequired),
             ("530 5.7.0 Authentication required", RelayDenied),
             ("554 5.7.1 Client host [192.0.2.1] blocked using b.barracudacentral.org", ClientRejected),
+            ("550 5.7.1 Your IP 203.0.113.5 is on our list", ClientRejected),
             ("452 4.3.1 Insufficient system storage", Temporary),
+            ("421 4.7.0 mx.example.com closing connection", ServerClosing),
             ("250 2.0.0 Ok: queued", Accepted),
         ];
         for (line, want) in cases {
-            assert_eq!(classify(&reply(line), RelayStage::Mail), *want, "{line}");
+            let client = Some(CLIENT_IP.parse().unwrap());
+            assert_eq!(classify(&reply(line), RelayStage::Mail, client), *want, "{line}");
         }
     }
 
@@ -323,7 +451,7 @@ mod tests {
     fn the_probe_addresses_do_not_count_as_wording() {
         // "relay-probe" and "relay-test" sit inside angle brackets; only the rest counts.
         let r = reply("550 <relay-test@example.net>... <relay-probe@mxray.invalid> no");
-        assert_eq!(classify(&r, RelayStage::Rcpt), RefusedUnstated);
+        assert_eq!(classify(&r, RelayStage::Rcpt, None), RefusedUnstated);
     }
 
     #[test]
@@ -335,12 +463,17 @@ mod tests {
             ),
             ("550 5.7.25 The sending IP has no PTR", Some(ClientRejected)),
             ("550 5.7.1 <mxray.invalid>: Helo command rejected: Host not found", Some(HeloRejected)),
+            ("550 5.7.606 Access denied, banned sending IP [203.0.113.5]", Some(ClientRejected)),
+            ("554 Blocked - see https://ipcheck.proofpoint.com/?ip=203.0.113.5", Some(ClientRejected)),
+            ("421 4.7.0 [TSS04] Messages from 203.0.113.5 temporarily deferred", Some(ClientRejected)),
+            ("554 mx.example.com says go away, 203.0.113.5", Some(ClientRejected)),
             ("554 5.3.2 mx.example.com Service currently unavailable", None),
             ("421 4.3.2 Service not available, closing channel", None),
             ("220 mx.example.com ESMTP", None),
+            ("220 mx.example.com ESMTP ready for 203.0.113.5", None),
         ];
         for (line, want) in cases {
-            assert_eq!(refuses_the_tester(&reply(line)), *want, "{line}");
+            assert_eq!(refuses_the_tester(&reply(line), Some(CLIENT_IP.parse().unwrap())), *want, "{line}");
         }
     }
 

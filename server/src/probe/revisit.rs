@@ -37,7 +37,9 @@ impl<C: Connector> AddressProbe<'_, C> {
             }
             return;
         }
-        let error = failure.unwrap_or_else(|| "the return connection ran no relay probe".to_owned());
+        // A 421 on the return connection is recorded as the server closing, not as an error.
+        let closed = self.server_closed.as_ref().map(|c| format!("{}: {}", c.command, c.reply));
+        let error = failure.or(closed).unwrap_or_else(|| "the return connection ran no relay probe".to_owned());
         let mut report = first;
         report.revisit = Some(RelayRevisit { earlier: Vec::new(), error: Some(error), ..revisit });
         self.emit(StepResult::OpenRelay(report)).await;

@@ -6,12 +6,15 @@
 //!
 //! Reply discipline: each command accepts only its own codes (greeting 220, EHLO/HELO 250,
 //! STARTTLS 220, MAIL 250, RCPT 250/251/252) and nothing unread may wait when a command is sent.
-//! Anything else is recorded as the protocol error it is and ends the dialogue: never a pass.
+//! Anything else is recorded as the protocol error it is and ends the dialogue: never a pass. A `421`
+//! is allowed for every command (RFC 5321 §3.8): the server is closing, which ends the dialogue as
+//! "not tested", never as a protocol error.
 
 use app::ports::{PortStep, SUBMISSIONS};
 use app::report::{
-    BannerReport, EhloReport, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport, RelayRevisit,
-    RevisitReason, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure,
+    BannerReport, EhloReport, NoAnswer, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport,
+    RelayRevisit, RevisitReason, ServerClosed, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure,
+    Unanswered,
 };
 use app::StepResult;
 use rustls::pki_types::CertificateDer;
@@ -109,6 +112,10 @@ pub struct AddressProbe<'a, C: Connector> {
     pub error: Option<String>,
     /// The reply that broke the exchange, when one did.
     pub protocol_error: Option<ProtocolError>,
+    /// The `421` that closed the session where no step report shows it, when one did.
+    pub server_closed: Option<ServerClosed>,
+    /// The local address of the latest connection (the client address the server sees).
+    client_ip: Option<IpAddr>,
     /// `RCPT TO` of the relay probe, outside the tested domain.
     pub recipient: String,
     /// The tested domain (normalised): after a refusal the relay probe also tries the sender
@@ -141,6 +148,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             connections: 0,
             error: None,
             protocol_error: None,
+            server_closed: None,
+            client_ip: None,
             recipient: target.config.relay_recipient.clone(),
             domain: String::new(),
             port: None,
@@ -184,7 +193,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     /// steps, no relay probe, one more connection. The port's errors stay in the transcript; the
     /// address's own error fields keep the MX port's.
     pub async fn run_port(&mut self, port: u16) {
-        let (error, protocol_error) = (self.error.take(), self.protocol_error.take());
+        let (error, protocol_error, closed) =
+            (self.error.take(), self.protocol_error.take(), self.server_closed.take());
         self.port = Some(port);
         self.transcript.event(&format!("port {port}"));
         if port == SUBMISSIONS {
@@ -193,7 +203,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             self.run().await;
         }
         self.port = None;
-        (self.error, self.protocol_error) = (error, protocol_error);
+        (self.error, self.protocol_error, self.server_closed) = (error, protocol_error, closed);
     }
 
     /// Port 465: TLS from the first byte (RFC 8314), then greeting and EHLO inside it.
@@ -264,6 +274,13 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         }
     }
 
+    /// Records a `421` to `command` (or at the greeting): the server is closing the session, which it
+    /// may do in reply to any command (RFC 5321 §3.8). The dialogue ends; nothing is a protocol error.
+    pub(super) fn closing(&mut self, command: &str, reply: String) {
+        self.transcript.event(&format!("the server is closing the session: {command} answered {reply}"));
+        self.server_closed.get_or_insert(ServerClosed { command: command.to_owned(), reply });
+    }
+
     /// Records a reply that breaks the exchange; the dialogue stops after it.
     pub(super) fn violation(&mut self, command: &str, reply: String, unsolicited: bool) {
         let what = if unsolicited { "reply nobody asked for" } else { "reply code not allowed" };
@@ -309,6 +326,12 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         };
         match reply.code {
             220 => {}
+            421 => {
+                let why = format!("the server closed the session: {}", reply.summary());
+                self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::NotTestable, Some(why)))).await;
+                self.closing("STARTTLS", reply.summary());
+                return self.close(conn).await;
+            }
             400..=599 => {
                 self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::Rejected, Some(reply.summary())))).await;
                 return self.relay_and_quit(conn, false, pipelining).await;
@@ -396,6 +419,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             (Some(range), TcpOutcome::Blocked) => format!("not connecting: {} is a {range} address", self.target.ip),
             (Some(d), _) => format!("connect failed: {d}"),
         });
+        self.client_ip = stream.as_ref().and_then(|s| self.target.connector.local_addr(s)).map(|a| a.ip());
         if first {
             let connect_ms = stream.is_some().then_some(connect_ms);
             self.emit(StepResult::Tcp(TcpReport { outcome, connect_ms, detail: detail.clone(), port })).await;
@@ -420,7 +444,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                     software: detect_software(&r.field_text()),
                     elapsed_ms,
                     error: None,
-                    refuses_tester: refuses_the_tester(r),
+                    refuses_tester: refuses_the_tester(r, self.client_ip),
                     greeting_timeout_secs: None,
                 },
                 Err(e) => BannerReport {
@@ -438,8 +462,13 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             }))
             .await;
         } else if !ready {
-            let what = reply.as_ref().map(Reply::summary).unwrap_or_else(|e| e.to_string());
-            self.fail("second connection greeting", what);
+            match &reply {
+                Ok(r) if r.code == 421 => self.closing("greeting", r.summary()),
+                _ => {
+                    let what = reply.as_ref().map(Reply::summary).unwrap_or_else(|e| e.to_string());
+                    self.fail("second connection greeting", what);
+                }
+            }
         }
         if matches!(&reply, Ok(r) if !ready && r.code != 221) {
             let _ = conn.send("QUIT", &mut self.transcript).await;
@@ -476,7 +505,10 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             return Some(report);
         }
         let reply = report.error.clone().unwrap_or_default();
+        let verb = if report.helo_fallback { "HELO" } else { "EHLO" };
         match report.code {
+            // The first EHLO's own report shows a 421; elsewhere only this record does.
+            Some(421) if fresh_plaintext || in_tls => self.closing(verb, reply),
             Some(400..=599) if fresh_plaintext || in_tls => self.fail(command, reply),
             Some(400..=599) => {}
             _ => self.violation(if report.helo_fallback { "HELO" } else { command }, reply, false),
@@ -496,6 +528,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         conn: &mut SmtpConnection<S>,
         sent: Option<Result<(), SessionError>>,
     ) -> Result<EhloReport, SessionError> {
+        let client = self.client_ip;
         let failed = |r: &Reply, helo_fallback: bool| EhloReport {
             code: Some(r.code),
             host: String::new(),
@@ -503,7 +536,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             size_limit: None,
             helo_fallback,
             error: Some(r.summary()),
-            refuses_tester: refuses_the_tester(r),
+            refuses_tester: refuses_the_tester(r, client),
         };
         match sent {
             Some(sent) => sent?,
@@ -602,8 +635,10 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                     self.broke("RSET", e);
                     return (None, false);
                 }
+                // Nothing was answered: the attempt says so (it never reads as accepted or refused).
                 let mut attempt = no_reply(sender);
-                return (self.relay_reply(Err(e), RelayStage::Mail, &mut attempt).map(|_| attempt), false);
+                self.relay_reply(Err(e), RelayStage::Mail, &mut attempt);
+                return (Some(attempt), false);
             }
         }
         self.finish_attempt(conn, sender, recipient, reset, pipelining).await
@@ -649,6 +684,10 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     pub(super) async fn reset<S: SmtpStream>(&mut self, conn: &mut SmtpConnection<S>, pipelined: bool) -> bool {
         match self.exchange(conn, "RSET", pipelined).await {
             Ok(r) if r.code == 250 => true,
+            Ok(r) if r.code == 421 => {
+                self.closing("RSET", r.summary());
+                false
+            }
             Ok(r) => {
                 self.violation("RSET", r.summary(), false);
                 false
@@ -683,7 +722,11 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         conn: &mut SmtpConnection<S>,
     ) -> Result<bool, Reply> {
         match conn.read_reply(&mut self.transcript).await {
-            Ok(r) if r.code >= 400 => Ok(r.code != 421),
+            Ok(r) if r.code == 421 => {
+                self.closing("RCPT TO", r.summary());
+                Ok(false)
+            }
+            Ok(r) if r.code >= 400 => Ok(true),
             Ok(r) => {
                 self.violation("RCPT TO", r.summary(), false);
                 Err(r)
@@ -696,7 +739,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     }
 
     /// Records the reply of one command of a relay attempt and its meaning in `attempt`. The reply
-    /// code, or `None` when the dialogue cannot go on (no reply, or a protocol error).
+    /// code, or `None` when the dialogue cannot go on (no reply, or a protocol error). Without a valid
+    /// reply the attempt says which command went unanswered and how, whatever an earlier reply said.
     fn relay_reply(
         &mut self,
         reply: Result<Reply, SessionError>,
@@ -709,12 +753,15 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             Err(e) => {
                 if matches!(e, SessionError::Unsolicited { .. }) {
                     attempt.reason = RelayReason::ProtocolError;
+                } else {
+                    attempt.reason = RelayReason::NoReply;
+                    attempt.unanswered = Some(Unanswered { command: command.to_owned(), cause: no_answer(&e) });
                 }
                 self.broke(command, e);
                 return None;
             }
         };
-        attempt.reason = classify(&reply, stage);
+        attempt.reason = classify(&reply, stage, self.client_ip);
         let field = if stage == RelayStage::Mail { &mut attempt.mail_from } else { &mut attempt.rcpt_to };
         *field = Some(reply.summary());
         if attempt.reason == RelayReason::ProtocolError {
@@ -760,17 +807,16 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
 }
 
 /// The relay verdict from the attempts (the last one decides): accepted at RCPT is an open relay;
-/// only a refusal of the outside recipient about relaying (or a permanent refusal of the null
-/// sender's try that states no reason) is "refused"; everything else is inconclusive, with its
-/// reason. A refusal at `MAIL FROM`, whatever its wording, never named a recipient: inconclusive.
+/// only a refusal of the outside recipient about relaying, or as unknown here, is "refused";
+/// everything else (a bare refusal, a `421`, no reply) is inconclusive, with its reason. A refusal at
+/// `MAIL FROM`, whatever its wording, never named a recipient: inconclusive.
 fn relay_report(sender: String, recipient: String, over_tls: bool, attempts: Vec<RelayAttempt>) -> RelayReport {
     let last = attempts.last().cloned();
     let reason = last.as_ref().map(|a| a.reason);
     let at_rcpt = last.as_ref().is_some_and(|a| a.rcpt_to.is_some());
     let outcome = match reason {
         Some(RelayReason::Accepted | RelayReason::AcceptedUnverified) if at_rcpt => RelayOutcome::Accepted,
-        Some(RelayReason::RelayDenied) if at_rcpt => RelayOutcome::Refused,
-        Some(RelayReason::RefusedUnstated) if at_rcpt && attempts.len() > 1 => RelayOutcome::Refused,
+        Some(r) if at_rcpt && r.refuses_relaying() => RelayOutcome::Refused,
         _ => RelayOutcome::Inconclusive,
     };
     RelayReport {
@@ -790,7 +836,30 @@ fn relay_report(sender: String, recipient: String, over_tls: bool, attempts: Vec
 
 /// An attempt with `sender` that has no reply yet.
 fn no_reply(sender: &str) -> RelayAttempt {
-    RelayAttempt { sender: sender.to_owned(), mail_from: None, rcpt_to: None, reason: RelayReason::NoReply }
+    RelayAttempt {
+        sender: sender.to_owned(),
+        mail_from: None,
+        rcpt_to: None,
+        reason: RelayReason::NoReply,
+        unanswered: None,
+    }
+}
+
+/// What came instead of a reply, for the report.
+fn no_answer(error: &SessionError) -> NoAnswer {
+    match error {
+        SessionError::Timeout(limit) => NoAnswer::Timeout { ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX) },
+        SessionError::Closed => NoAnswer::Closed,
+        SessionError::Io(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe
+            ) =>
+        {
+            NoAnswer::Closed
+        }
+        other => NoAnswer::Failed { detail: other.to_string() },
+    }
 }
 
 /// The outcome and detail of a failed connect; the guard's refusal and a missing local route are

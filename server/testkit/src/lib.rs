@@ -10,4 +10,4 @@ pub mod smtp;
 pub use ca::TestCa;
 pub use dns::{Zone, ZoneServer};
 pub use latency::LatencyProxy;
-pub use smtp::{FakeSmtp, Greeting, Scenario, StartTls};
+pub use smtp::{Cut, FakeSmtp, Greeting, Scenario, StartTls};

@@ -2,6 +2,7 @@
 //! bound listener and records every command and connection, so tests can assert on both.
 
 use rustls::ServerConfig;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -46,7 +47,17 @@ pub enum StartTls {
     Raw(Vec<u8>),
 }
 
-/// A fake mail server's behaviour.
+/// What the server does instead of answering a command (see [`Scenario::cuts`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cut {
+    /// Closes the connection.
+    Close,
+    /// Says nothing more and keeps the connection open.
+    Stall,
+}
+
+/// A fake mail server's behaviour. In the greeting and in every reply, `{client}` stands for the
+/// client's address as the server sees it (a server naming the address it refuses).
 #[derive(Clone)]
 pub struct Scenario {
     /// Pause before the greeting.
@@ -67,8 +78,16 @@ pub struct Scenario {
     /// Reply to `RCPT TO`.
     pub rcpt_reply: String,
     /// Replies that override the defaults, by verb (`MAIL`, `RCPT`, `EHLO`, …): the n-th command with
-    /// that verb gets the n-th reply listed for it, the last one once they run out.
+    /// that verb on a connection (inside TLS counting on from before STARTTLS) gets the n-th reply
+    /// listed for it, the last one once they run out.
     pub replies: Vec<(&'static str, String)>,
+    /// Instead of answering the n-th command (from 1, counted as for `replies`) with this verb, the
+    /// server closes the connection or goes silent: `("RCPT", 1, Cut::Close)`.
+    pub cuts: Vec<(&'static str, usize, Cut)>,
+    /// How the server behaves on every connection after the first (the same when `None`).
+    pub later: Option<Box<Scenario>>,
+    /// Stops listening after accepting this many connections: later connects are refused.
+    pub max_connections: Option<usize>,
     /// Sent after the greeting, after this pause, as a separate write (a reply nobody asked for).
     pub after_greeting: Option<(Duration, String)>,
     /// Sent unasked right after the TLS handshake (a second greeting inside TLS).
@@ -90,9 +109,6 @@ pub struct Scenario {
     /// `MAIL FROM` address (case-insensitive) answers, before `replies` and `rcpt_reply` (a server
     /// that relays for its own domain's senders).
     pub rcpt_by_sender: Vec<(String, String)>,
-    /// How every connection after the first is served (postscreen answers a new client itself and
-    /// passes it to the real server on its next connection); `None`: like the first.
-    pub later: Option<Box<Scenario>>,
 }
 
 impl Scenario {
@@ -110,6 +126,9 @@ impl Scenario {
             starttls: StartTls::Tls(identity),
             rcpt_reply: "554 5.7.1 <relay-test@example.net>: Relay access denied".to_owned(),
             replies: Vec::new(),
+            cuts: Vec::new(),
+            later: None,
+            max_connections: None,
             after_greeting: None,
             tls_greeting: None,
             flood_replies: false,
@@ -117,7 +136,6 @@ impl Scenario {
             implicit_tls: None,
             rcpt_waits_for_connections: None,
             rcpt_by_sender: Vec::new(),
-            later: None,
         }
     }
 
@@ -144,20 +162,23 @@ impl FakeSmtp {
         let addr = listener.local_addr().expect("listener address");
         let connections = Arc::new(AtomicUsize::new(0));
         let commands = Arc::new(Mutex::new(Vec::new()));
-        let later = scenario.later.clone().map(|s| Arc::new(*s));
         let scenario = Arc::new(scenario);
         let (conns, cmds) = (connections.clone(), commands.clone());
         let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let first = conns.fetch_add(1, Ordering::SeqCst) == 0;
+            while let Ok((stream, peer)) = listener.accept().await {
+                let before = conns.fetch_add(1, Ordering::SeqCst);
                 // Replies to pipelined commands go out one write each; Nagle would hold the second
                 // until the client's delayed ACK (40 ms), which real servers avoid by flushing once.
                 let _ = stream.set_nodelay(true);
-                let this = match &later {
-                    Some(later) if !first => later.clone(),
+                let this = match &scenario.later {
+                    Some(later) if before > 0 => Arc::new(Scenario::clone(later)),
                     _ => scenario.clone(),
                 };
-                tokio::spawn(session(stream, this, cmds.clone(), conns.clone()));
+                tokio::spawn(session(stream, peer, this, cmds.clone(), conns.clone()));
+                if scenario.max_connections.is_some_and(|max| before + 1 >= max) {
+                    // The listener goes with this task: the next connect is refused.
+                    break;
+                }
             }
         });
         FakeSmtp { addr, connections, commands, task }
@@ -187,16 +208,20 @@ impl Drop for FakeSmtp {
 
 async fn session(
     stream: tokio::net::TcpStream,
+    peer: SocketAddr,
     scenario: Arc<Scenario>,
     log: Arc<Mutex<Vec<String>>>,
     connections: Arc<AtomicUsize>,
 ) {
-    let server = Server { scenario: &scenario, log: &log, connections: &connections };
+    let client = peer.ip().to_string();
+    let server = Server { scenario: &scenario, log: &log, connections: &connections, client: &client };
+    // Commands seen per verb on this connection, plaintext and TLS together.
+    let mut seen = HashMap::new();
     if let Some(identity) = scenario.implicit_tls.clone() {
         let Some(mut tls) = accept(stream, identity).await else { return };
         if let Greeting::Reply(text) = &scenario.greeting {
-            if tls.write_all(format!("{text}\r\n").as_bytes()).await.is_ok() {
-                dialogue(tls, &server, true).await;
+            if tls.write_all(format!("{}\r\n", server.fill(text)).as_bytes()).await.is_ok() {
+                dialogue(tls, &server, true, &mut seen).await;
             }
         }
         return;
@@ -207,7 +232,7 @@ async fn session(
     }
     tokio::time::sleep(scenario.greeting_delay).await;
     let greeted = match &scenario.greeting {
-        Greeting::Reply(text) => stream.write_all(format!("{text}\r\n").as_bytes()).await.is_ok(),
+        Greeting::Reply(text) => stream.write_all(format!("{}\r\n", server.fill(text)).as_bytes()).await.is_ok(),
         Greeting::Silent => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             false
@@ -239,7 +264,7 @@ async fn session(
             return;
         }
     }
-    let Some(mut plain) = dialogue(stream, &server, false).await else { return };
+    let Some(mut plain) = dialogue(stream, &server, false, &mut seen).await else { return };
     let identity = match &scenario.starttls {
         StartTls::Tls(id) | StartTls::Inject(id) => id.clone(),
         StartTls::Raw(bytes) => {
@@ -257,7 +282,7 @@ async fn session(
                 return;
             }
         }
-        dialogue(tls, &server, true).await;
+        dialogue(tls, &server, true, &mut seen).await;
     }
 }
 
@@ -273,19 +298,33 @@ async fn accept<S: AsyncRead + AsyncWrite + Unpin>(
     TlsAcceptor::from(Arc::new(config)).accept(stream).await.ok()
 }
 
-/// What every session of one fake server shares.
+/// One session of a fake server: what it shares with the others, and whom it talks to.
 struct Server<'a> {
     scenario: &'a Scenario,
     log: &'a Mutex<Vec<String>>,
     connections: &'a AtomicUsize,
+    /// The client's address as the server sees it.
+    client: &'a str,
 }
 
-/// Answers commands until QUIT or close; returns the stream when the client may start TLS.
-async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, server: &Server<'_>, in_tls: bool) -> Option<S> {
+impl Server<'_> {
+    /// `text` with `{client}` replaced by the client's address.
+    fn fill(&self, text: &str) -> String {
+        text.replace("{client}", self.client)
+    }
+}
+
+/// Answers commands until QUIT or close; returns the stream when the client may start TLS. `seen`
+/// counts the commands per verb on the connection.
+async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    server: &Server<'_>,
+    in_tls: bool,
+    seen: &mut HashMap<String, usize>,
+) -> Option<S> {
     let (scenario, log) = (server.scenario, server.log);
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     // A mail transaction is open: MAIL FROM was accepted and no RSET came since.
     let mut transaction = false;
     // The address in the last MAIL FROM.
@@ -326,8 +365,14 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, server: &Server<
         let nth = seen.entry(verb.clone()).or_default();
         let reply = by_sender.or_else(|| scripted.get(*nth).or(scripted.last()).copied());
         *nth += 1;
+        match scenario.cuts.iter().find(|(v, n, _)| *v == verb && *n == *nth).map(|(_, _, cut)| cut) {
+            Some(Cut::Close) => return None,
+            Some(Cut::Stall) => std::future::pending::<()>().await,
+            None => {}
+        }
         if let Some(reply) = reply {
-            transaction = in_transaction(&verb, reply, transaction);
+            let reply = server.fill(reply);
+            transaction = in_transaction(&verb, &reply, transaction);
             reader.get_mut().write_all(format!("{reply}\r\n").as_bytes()).await.ok()?;
             if verb == "QUIT" {
                 return None;
@@ -339,7 +384,7 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, server: &Server<
             "EHLO" => ehlo_reply(scenario, in_tls),
             "HELO" => format!("250 {}", scenario.host),
             "MAIL" | "RSET" => "250 2.1.0 Ok".to_owned(),
-            "RCPT" => scenario.rcpt_reply.clone(),
+            "RCPT" => server.fill(&scenario.rcpt_reply),
             "DATA" => "554 5.5.1 Error: DATA must never be sent by mxray".to_owned(),
             "QUIT" => {
                 let _ = reader.get_mut().write_all(b"221 2.0.0 Bye\r\n").await;

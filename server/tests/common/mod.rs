@@ -75,6 +75,10 @@ impl Connector for MappedConnector {
         self.opened.fetch_add(1, Ordering::SeqCst);
         TcpConnector.connect(target).await
     }
+
+    fn local_addr(&self, stream: &Self::Stream) -> Option<SocketAddr> {
+        TcpConnector.local_addr(stream)
+    }
 }
 
 /// Timeouts of a lab engine.
