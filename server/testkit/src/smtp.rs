@@ -1,14 +1,15 @@
 //! Fake SMTP servers: a [`Scenario`] says how the server behaves; [`FakeSmtp`] serves it on a
-//! bound listener and records every command and connection, so tests can assert on both.
+//! bound listener (and, through [`Pipes`], over in-memory connections) and records every command
+//! and connection, so tests can assert on both and wait for them.
 
 use rustls::ServerConfig;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::net::TcpListener;
-use tokio::sync::Barrier;
+use tokio::sync::{Barrier, Notify};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
@@ -124,29 +125,53 @@ impl Scenario {
 pub struct FakeSmtp {
     /// Where it listens.
     pub addr: SocketAddr,
-    connections: Arc<AtomicUsize>,
-    commands: Arc<Mutex<Vec<String>>>,
+    state: Arc<State>,
     task: JoinHandle<()>,
+}
+
+/// What every session of one fake server shares, over TCP and over pipes alike.
+struct State {
+    scenario: Scenario,
+    connections: AtomicUsize,
+    commands: Mutex<Vec<String>>,
+    /// Woken whenever a command is logged.
+    logged: Notify,
+}
+
+impl State {
+    fn log(&self, command: String) {
+        if let Ok(mut commands) = self.commands.lock() {
+            commands.push(command);
+        }
+        self.logged.notify_waiters();
+    }
+
+    fn commands(&self) -> Vec<String> {
+        self.commands.lock().map(|c| c.clone()).unwrap_or_default()
+    }
 }
 
 impl FakeSmtp {
     /// Serves `scenario` on a bound listener until dropped.
     pub fn serve(listener: TcpListener, scenario: Scenario) -> Self {
         let addr = listener.local_addr().expect("listener address");
-        let connections = Arc::new(AtomicUsize::new(0));
-        let commands = Arc::new(Mutex::new(Vec::new()));
-        let scenario = Arc::new(scenario);
-        let (conns, cmds) = (connections.clone(), commands.clone());
+        let state = Arc::new(State {
+            scenario,
+            connections: AtomicUsize::new(0),
+            commands: Mutex::new(Vec::new()),
+            logged: Notify::new(),
+        });
+        let shared = state.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                conns.fetch_add(1, Ordering::SeqCst);
+                shared.connections.fetch_add(1, Ordering::SeqCst);
                 // Replies to pipelined commands go out one write each; Nagle would hold the second
                 // until the client's delayed ACK (40 ms), which real servers avoid by flushing once.
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(session(stream, scenario.clone(), cmds.clone(), conns.clone()));
+                tokio::spawn(session(stream, shared.clone()));
             }
         });
-        FakeSmtp { addr, connections, commands, task }
+        FakeSmtp { addr, state, task }
     }
 
     /// Binds `ip:port` (0 for any port) and serves `scenario`.
@@ -154,14 +179,40 @@ impl FakeSmtp {
         Ok(FakeSmtp::serve(TcpListener::bind((ip, port)).await?, scenario))
     }
 
-    /// TCP connections accepted so far.
+    /// TCP connections accepted so far (and pipes opened through [`FakeSmtp::pipes`]).
     pub fn connections(&self) -> usize {
-        self.connections.load(Ordering::SeqCst)
+        self.state.connections.load(Ordering::SeqCst)
     }
 
     /// Every command line received, in order.
     pub fn commands(&self) -> Vec<String> {
-        self.commands.lock().map(|c| c.clone()).unwrap_or_default()
+        self.state.commands()
+    }
+
+    /// Waits until the commands received so far satisfy `done`, for at most `within` (a bound
+    /// against hanging, far above the time the commands take); returns them either way, for the
+    /// caller's assertion. A command is logged before the server answers it.
+    pub async fn commands_until(&self, done: impl Fn(&[String]) -> bool, within: Duration) -> Vec<String> {
+        let wait = async {
+            loop {
+                // Registered before looking, so a command logged in between still wakes us.
+                let logged = self.state.logged.notified();
+                tokio::pin!(logged);
+                logged.as_mut().enable();
+                if done(&self.commands()) {
+                    return;
+                }
+                logged.await;
+            }
+        };
+        let _ = tokio::time::timeout(within, wait).await;
+        self.commands()
+    }
+
+    /// Opens in-memory connections to this server; each gets a session of its own, counted and
+    /// logged like a TCP connection.
+    pub fn pipes(&self) -> Pipes {
+        Pipes { state: self.state.clone() }
     }
 }
 
@@ -171,13 +222,28 @@ impl Drop for FakeSmtp {
     }
 }
 
-async fn session(
-    stream: tokio::net::TcpStream,
-    scenario: Arc<Scenario>,
-    log: Arc<Mutex<Vec<String>>>,
-    connections: Arc<AtomicUsize>,
-) {
-    let server = Server { scenario: &scenario, log: &log, connections: &connections };
+/// Connections to a [`FakeSmtp`] over in-memory pipes instead of loopback TCP: with no socket in
+/// between, every delay in a test on tokio's paused clock is the scenario's own (a real socket
+/// lets the paused clock jump ahead while bytes are still in the kernel).
+#[derive(Clone)]
+pub struct Pipes {
+    state: Arc<State>,
+}
+
+impl Pipes {
+    /// A new connection: the client's end; the server's session runs on the other end until the
+    /// client closes or the session ends.
+    pub fn connect(&self) -> DuplexStream {
+        let (client, server) = tokio::io::duplex(64 * 1024);
+        self.state.connections.fetch_add(1, Ordering::SeqCst);
+        tokio::spawn(session(server, self.state.clone()));
+        client
+    }
+}
+
+async fn session<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(stream: S, state: Arc<State>) {
+    let scenario = &state.scenario;
+    let server = Server { scenario, state: &state };
     if let Some(identity) = scenario.implicit_tls.clone() {
         let Some(mut tls) = accept(stream, identity).await else { return };
         if let Greeting::Reply(text) = &scenario.greeting {
@@ -259,16 +325,15 @@ async fn accept<S: AsyncRead + AsyncWrite + Unpin>(
     TlsAcceptor::from(Arc::new(config)).accept(stream).await.ok()
 }
 
-/// What every session of one fake server shares.
+/// One session's view of its server.
 struct Server<'a> {
     scenario: &'a Scenario,
-    log: &'a Mutex<Vec<String>>,
-    connections: &'a AtomicUsize,
+    state: &'a State,
 }
 
 /// Answers commands until QUIT or close; returns the stream when the client may start TLS.
 async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, server: &Server<'_>, in_tls: bool) -> Option<S> {
-    let (scenario, log) = (server.scenario, server.log);
+    let scenario = server.scenario;
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -280,9 +345,7 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, server: &Server<
             return None;
         }
         let command = line.trim_end().to_owned();
-        if let Ok(mut l) = log.lock() {
-            l.push(command.clone());
-        }
+        server.state.log(command.clone());
         let verb = command.split([' ', ':']).next().unwrap_or_default().to_ascii_uppercase();
         if scenario.flood_replies {
             reader.get_mut().write_all(&flood_reply()).await.ok()?;
@@ -294,7 +357,7 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(stream: S, server: &Server<
         }
         if let Some(wanted) = scenario.rcpt_waits_for_connections.filter(|_| verb == "RCPT") {
             let until = tokio::time::Instant::now() + Duration::from_secs(5);
-            while server.connections.load(Ordering::SeqCst) < wanted && tokio::time::Instant::now() < until {
+            while server.state.connections.load(Ordering::SeqCst) < wanted && tokio::time::Instant::now() < until {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         }
