@@ -55,6 +55,9 @@ pub struct Scenario {
     /// Sessions wait here before greeting: a barrier shared by several servers proves that a client
     /// talks to all of them at once.
     pub gate: Option<Arc<Barrier>>,
+    /// Sessions wait here before greeting while it is held (besides `greeting_delay`): a test keeps
+    /// the server silent for as long as it needs.
+    pub hold: Option<crate::Hold>,
     /// The greeting.
     pub greeting: Greeting,
     /// Host name in the EHLO reply.
@@ -95,6 +98,7 @@ impl Scenario {
         Scenario {
             greeting_delay: Duration::ZERO,
             gate: None,
+            hold: None,
             greeting: Greeting::Reply(format!("220 {host} ESMTP Postfix")),
             host: host.to_owned(),
             extensions: ["PIPELINING", "SIZE 10240000", "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8", "CHUNKING"]
@@ -257,7 +261,12 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(stream: S, 
     if let Some(gate) = &scenario.gate {
         gate.wait().await;
     }
-    tokio::time::sleep(scenario.greeting_delay).await;
+    let hold = async {
+        if let Some(hold) = &scenario.hold {
+            hold.passed().await;
+        }
+    };
+    tokio::join!(tokio::time::sleep(scenario.greeting_delay), hold);
     let greeted = match &scenario.greeting {
         Greeting::Reply(text) => stream.write_all(format!("{text}\r\n").as_bytes()).await.is_ok(),
         Greeting::Silent => {
