@@ -1,6 +1,6 @@
-//! Golden outputs: every report fixture rendered in every format and language, compared byte for
-//! byte with the files checked in under `app/tests/golden/reports/`, and old saved reports of the
-//! contract read back. A deliberate change to an output is re-blessed with
+//! Golden outputs: every report fixture rendered in every format and language, and the texts of
+//! every finding sample in both languages, compared byte for byte with the files checked in under
+//! `app/tests/golden/reports/`, and old saved reports of the contract read back. A deliberate change to an output is re-blessed with
 //! `MXRAY_BLESS=1 cargo test -p app --lib golden` and reviewed in the diff of that commit.
 
 use std::collections::BTreeMap;
@@ -94,6 +94,24 @@ fn diff(want: &str, got: &str) -> String {
     out
 }
 
+/// The finding catalogue in one language: every sample of every kind with its code, severity and
+/// texts (the reports show one finding of each kind; this shows every branch of the texts).
+fn catalogue(lang: Lang) -> String {
+    let mut out = String::new();
+    for (variant, kind) in crate::findings::tests::samples() {
+        let t = kind.texts(lang);
+        let severity = kind.severity().label(lang);
+        out.push_str(&format!(
+            "{} ({variant}, {severity})\n  {}\n  {}\n  {}\n\n",
+            kind.code(),
+            t.title,
+            t.detail,
+            t.remedy
+        ));
+    }
+    out
+}
+
 #[test]
 fn golden_outputs_are_unchanged() {
     let dir = golden().join("reports");
@@ -101,6 +119,9 @@ fn golden_outputs_are_unchanged() {
     let mut expected = BTreeMap::new();
     for (name, report) in fixtures() {
         expected.extend(outputs(name, &report));
+    }
+    for lang in Lang::ALL {
+        expected.insert(format!("findings.{}.txt", lang.tag()), catalogue(lang));
     }
     if bless {
         std::fs::create_dir_all(&dir).expect("create the golden folder");
