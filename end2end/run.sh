@@ -3,8 +3,9 @@
 # and starts the release server against it with `cargo leptos end-to-end --release`, runs the
 # Playwright specs with Debian's Chromium, and stops the test world again.
 #
-# Overrides: MXRAY_E2E_DNS (127.0.0.1:15353), MXRAY_E2E_SMTP_PORT (2525), LEPTOS_SITE_ADDR
-# (127.0.0.1:3000). Screenshots land in end2end/test-results/.
+# Overrides: MXRAY_E2E_DNS (127.0.0.1:15353), MXRAY_E2E_SMTP_PORT (2525), MXRAY_E2E_CONTROL
+# (127.0.0.1:15354, where the tests hold and release the slow MX), LEPTOS_SITE_ADDR (127.0.0.1:3000).
+# Screenshots land in end2end/test-results/.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
@@ -12,6 +13,7 @@ export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 DNS="${MXRAY_E2E_DNS:-127.0.0.1:15353}"
 SMTP_PORT="${MXRAY_E2E_SMTP_PORT:-2525}"
+export MXRAY_E2E_CONTROL="${MXRAY_E2E_CONTROL:-127.0.0.1:15354}"
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 export MXRAY_E2E_URL="http://$LEPTOS_SITE_ADDR"
 
@@ -21,7 +23,7 @@ fi
 
 cd "$ROOT"
 source "$ROOT/scripts/lib/fixtures.sh"
-start_fixtures "$DNS" "$SMTP_PORT"
+start_fixtures "$DNS" "$SMTP_PORT" --control "$MXRAY_E2E_CONTROL"
 
 export MXRAY_RESOLVER="$DNS"
 export MXRAY_ALLOW_PRIVATE_TARGETS=true

@@ -15,13 +15,21 @@ use app::storage::{KeyValue, Shelf, StoreError};
 use app::{normalize, Report};
 use proptest::prelude::*;
 use proptest::sample::Index;
+use proptest::test_runner::FileFailurePersistence;
 use std::net::IpAddr;
 
-/// `cases` per property, times `MXRAY_PROPTEST_SCALE` when set; failures are printed with the
-/// shrunk input, not written into the source tree.
+/// `cases` per property, times `MXRAY_PROPTEST_SCALE` when set. A failure's seed is kept in
+/// `tests/proptest-regressions/properties.txt` (commit it with the fix) and tried first on every
+/// later run, so a failure found once by a random seed is never lost.
 fn config(cases: u32) -> ProptestConfig {
     let scale = std::env::var("MXRAY_PROPTEST_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
-    ProptestConfig { cases: cases.saturating_mul(scale), failure_persistence: None, ..ProptestConfig::default() }
+    // Next to this file: proptest's default looks for a lib.rs above the test, which tests/ has not.
+    let regressions = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/proptest-regressions/properties.txt");
+    ProptestConfig {
+        cases: cases.saturating_mul(scale),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(regressions))),
+        ..ProptestConfig::default()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

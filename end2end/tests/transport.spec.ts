@@ -6,12 +6,7 @@
 // from a saved report.
 import { test, expect, Locator, Page } from "@playwright/test";
 import { readFile } from "node:fs/promises";
-import { check, host, open, verdict } from "./helpers";
-
-/** A chip beyond the steps of the (first) address of a host card. */
-function aspect(card: Locator, name: string): Locator {
-  return card.locator(`li.address [data-aspect="${name}"]`).first();
-}
+import { aspect, check, eachAddress, host, open, verdict } from "./helpers";
 
 /** A chip of the Transport security card. */
 function policy(page: Page, name: string): Locator {
@@ -61,9 +56,11 @@ test("each address shows its blocklist answers and TLS versions as chips", async
   await open(page, "/");
   await finished(page, "good.mxray.test");
   const good = host(page, "mx.good.mxray.test");
-  await expect(aspect(good, "dnsbl")).toHaveAttribute("data-mark", "ok");
-  await expect(aspect(good, "dnsbl")).toContainText("not listed (1)");
-  await expect(aspect(good, "tls_versions")).toContainText("TLSv1.3");
+  await eachAddress(good, async (address, ip) => {
+    await expect(aspect(address, "dnsbl"), ip).toHaveAttribute("data-mark", "ok");
+    await expect(aspect(address, "dnsbl"), ip).toContainText("not listed (1)");
+    await expect(aspect(address, "tls_versions"), ip).toContainText("TLSv1.3");
+  });
   // The details hold the sections behind the chips.
   const details = good.locator("details.address-details").first();
   await details.locator("summary").click();
@@ -74,8 +71,10 @@ test("each address shows its blocklist answers and TLS versions as chips", async
 
   await finished(page, "openrelay.mxray.test");
   const relay = host(page, "mx.openrelay.mxray.test");
-  await expect(aspect(relay, "dnsbl")).toHaveAttribute("data-mark", "warning");
-  await expect(aspect(relay, "dnsbl")).toContainText("listed: bl.mxray.test");
+  await eachAddress(relay, async (address, ip) => {
+    await expect(aspect(address, "dnsbl"), ip).toHaveAttribute("data-mark", "warning");
+    await expect(aspect(address, "dnsbl"), ip).toContainText("listed: bl.mxray.test");
+  });
   await expect(page.locator('li.finding[data-code="dnsbl_listed"]')).toContainText("Listed for the browser tests");
 });
 
@@ -89,11 +88,12 @@ test("a DANE match and reverse DNS in a saved report show as chips, in both lang
   const report = JSON.parse(await readFile(await download.path(), "utf8"));
   const record = { usage: 3, selector: 1, matching: 1, data: "ab".repeat(32) };
   report.mx[0].dane = { name: "_25._tcp.mx.good.mxray.test", tlsa: { status: "secure" }, records: [record] };
-  const address = report.mx[0].addresses[0];
-  address.dane = { outcome: "matched", matched: record, depth: 0 };
-  // The live check's DANE findings (the loopback zone is unsigned) do not belong to this match.
-  address.findings = address.findings.filter((f: { code: string }) => !f.code.startsWith("dane_"));
-  address.reverse_dns = { names: [{ name: "mx.good.mxray.test", forward: { kind: "confirmed" }, addresses: [address.ip] }] };
+  for (const address of report.mx[0].addresses) {
+    address.dane = { outcome: "matched", matched: record, depth: 0 };
+    // The live check's DANE findings (the loopback zone is unsigned) do not belong to this match.
+    address.findings = address.findings.filter((f: { code: string }) => !f.code.startsWith("dane_"));
+    address.reverse_dns = { names: [{ name: "mx.good.mxray.test", forward: { kind: "confirmed" }, addresses: [address.ip] }] };
+  }
 
   await open(page, "/");
   const [chooser] = await Promise.all([
@@ -102,12 +102,16 @@ test("a DANE match and reverse DNS in a saved report show as chips, in both lang
   ]);
   await chooser.setFiles({ name: "dane.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(report)) });
   const good = host(page, "mx.good.mxray.test");
-  await expect(aspect(good, "dane")).toHaveAttribute("data-mark", "ok");
-  await expect(aspect(good, "dane")).toContainText("matches (DANE-EE)");
-  await expect(aspect(good, "ptr")).toHaveAttribute("data-mark", "ok");
-  await expect(aspect(good, "ptr")).toContainText("mx.good.mxray.test");
+  await eachAddress(good, async (address, ip) => {
+    await expect(aspect(address, "dane"), ip).toHaveAttribute("data-mark", "ok");
+    await expect(aspect(address, "dane"), ip).toContainText("matches (DANE-EE)");
+    await expect(aspect(address, "ptr"), ip).toHaveAttribute("data-mark", "ok");
+    await expect(aspect(address, "ptr"), ip).toContainText("mx.good.mxray.test");
+  });
   await page.getByRole("link", { name: "Deutsch" }).click();
-  await expect(aspect(good, "dane")).toContainText("passt (DANE-EE)");
+  await eachAddress(good, async (address, ip) => {
+    await expect(aspect(address, "dane"), ip).toContainText("passt (DANE-EE)");
+  });
 });
 
 test("the Advanced fold offers the ports, 25 by default, and never none", async ({ page }) => {

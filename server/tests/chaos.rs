@@ -12,7 +12,7 @@ use app::report::{AddressReport, Report, StartTlsOutcome, TcpOutcome};
 use app::{normalize, CheckEvent};
 use common::{Lab, Limits, StaticDns};
 use futures::StreamExt;
-use mxray_testkit::Scenario;
+use mxray_testkit::{Counter, Scenario};
 use server::probe::connection::MAX_SESSION_BYTES;
 use server::probe::dns::MxRecord;
 use server::probe::net::{Connector, Guarded};
@@ -410,16 +410,16 @@ async fn check(lab: &Lab) -> AddressReport {
 }
 
 /// Accepts connections for ever, handing each to `session`; counts them.
-fn serve<F, Fut>(listener: TcpListener, session: F) -> Arc<AtomicUsize>
+fn serve<F, Fut>(listener: TcpListener, session: F) -> Arc<Counter>
 where
     F: Fn(TcpStream) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let accepted = Arc::new(AtomicUsize::new(0));
+    let accepted = Arc::new(Counter::default());
     let count = accepted.clone();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
+            count.bump();
             tokio::spawn(session(stream));
         }
     });
@@ -447,7 +447,7 @@ async fn a_reset_inside_the_tls_handshake_is_a_failed_handshake_and_the_relay_pr
     assert!(codes(&a).contains(&"tls_handshake_failed"), "{:?}", codes(&a));
     let relay = a.open_relay.as_ref().expect("the relay probe ran on a second, plaintext connection");
     assert_eq!((relay.outcome, relay.over_tls), (app::report::RelayOutcome::Refused, false));
-    assert_eq!((a.connections, accepted.load(Ordering::SeqCst)), (2, 2));
+    assert_eq!((a.connections, accepted.get()), (2, 2));
 }
 
 #[tokio::test]
@@ -466,7 +466,7 @@ async fn a_close_right_after_the_greeting_ends_the_session_without_a_verdict() {
         "{error}"
     );
     assert!(!codes(&a).iter().any(|c| ["relay_refused", "tls_ok", "open_relay"].contains(c)), "{:?}", codes(&a));
-    assert_eq!((a.connections, accepted.load(Ordering::SeqCst)), (1, 1));
+    assert_eq!((a.connections, accepted.get()), (1, 1));
 }
 
 /// Forwards between the client and `upstream`; everything the server sends goes out one byte per
@@ -503,7 +503,7 @@ async fn replies_in_one_byte_segments_read_the_same_as_whole_ones() {
     let accepted = serve(listener, move |client| one_byte_segments(client, upstream));
     let dripped = check(&lab).await;
 
-    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    assert_eq!(accepted.get(), 1);
     let banner =
         |a: &AddressReport| a.banner.as_ref().map(|b| (b.code, b.text.clone(), b.software.clone(), b.error.clone()));
     assert_eq!(banner(&dripped), banner(&whole));
@@ -544,7 +544,7 @@ async fn a_ten_thousand_line_ehlo_reply_ends_at_the_line_cap() {
 // Cancellation: the client goes away
 
 /// A peer that never greets and reports when the client closes the connection.
-fn silent(listener: TcpListener) -> (Arc<AtomicUsize>, mpsc::UnboundedReceiver<()>) {
+fn silent(listener: TcpListener) -> (Arc<Counter>, mpsc::UnboundedReceiver<()>) {
     let (eof, seen) = mpsc::unbounded_channel();
     let accepted = serve(listener, move |mut stream| {
         let eof = eof.clone();
@@ -561,9 +561,10 @@ fn silent(listener: TcpListener) -> (Arc<AtomicUsize>, mpsc::UnboundedReceiver<(
     (accepted, seen)
 }
 
-/// Two MX hosts: the first served by a silent peer, the second's address lookup slower than the
-/// time it takes to give up, so its connection would be new.
-async fn cancellation_lab() -> (Lab, Arc<AtomicUsize>, mpsc::UnboundedReceiver<()>, Arc<AtomicUsize>) {
+/// Two MX hosts: the first served by a silent peer, the second's address lookup one that takes an
+/// hour: only the check's end (or, after 60 s, the engine's own step timeout) can end it, and a
+/// connection to that host could only follow its answer.
+async fn cancellation_lab() -> (Lab, Arc<Counter>, mpsc::UnboundedReceiver<()>, Arc<Counter>) {
     let mut lab = Lab::new();
     let listener = TcpListener::bind("127.0.5.2:0").await.unwrap();
     lab.connector.map.insert(ip(20), listener.local_addr().unwrap());
@@ -578,31 +579,31 @@ async fn cancellation_lab() -> (Lab, Arc<AtomicUsize>, mpsc::UnboundedReceiver<(
     lab.dns.mx.insert(DOMAIN.into(), Ok(records));
     lab.dns.hosts.insert("mx1.chaos.test".into(), vec![ip(20)]);
     lab.dns.hosts.insert("mx2.chaos.test".into(), vec![ip(21)]);
-    lab.dns.delays.insert("mx2.chaos.test".into(), Duration::from_millis(1500));
+    lab.dns.delays.insert("mx2.chaos.test".into(), Duration::from_secs(3600));
     (lab, accepted, eof, late_accepted)
 }
 
-/// Waits for the first connection to the silent peer.
-async fn first_connection(accepted: &AtomicUsize) {
-    while accepted.load(Ordering::SeqCst) == 0 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+/// How long a test waits for an event before it gives up: far above what the event takes, far
+/// below the engine's own bounds (step 60 s, deadline 120 s), so an event seen within it was
+/// caused by the client leaving, not by a timeout.
+const EVENT_BOUND: Duration = Duration::from_secs(10);
+
+/// Waits for the first connection to the silent peer and for the second host's lookup to begin.
+async fn first_connection(lab: &Lab, accepted: &Counter) {
+    assert_eq!(accepted.reached(1, EVENT_BOUND).await, 1, "the silent peer is connected to");
+    assert_eq!(lab.dns.delayed.reached(1, EVENT_BOUND).await, 1, "the second host's lookup has begun");
 }
 
-/// After the client left: the silent peer sees EOF long before any timeout of the engine (step
-/// 60 s, deadline 120 s) could have closed it, and no connection opens afterwards, not even to
-/// the host whose lookup ends 1.5 s after the start.
-async fn assert_cancelled(
-    lab: &Lab,
-    accepted: &AtomicUsize,
-    eof: &mut mpsc::UnboundedReceiver<()>,
-    late: &AtomicUsize,
-) {
-    let closed = tokio::time::timeout(Duration::from_secs(10), eof.recv()).await;
+/// After the client left: the silent peer sees EOF and the second host's lookup, which would never
+/// answer on its own, is dropped, each long before any bound of the engine (step 60 s, deadline
+/// 120 s) could have ended them. With that lookup gone nothing is left that could connect to the
+/// second host, so the counts below are final: no sleep has to stand in for "never".
+async fn assert_cancelled(lab: &Lab, accepted: &Counter, eof: &mut mpsc::UnboundedReceiver<()>, late: &Counter) {
+    let closed = tokio::time::timeout(EVENT_BOUND, eof.recv()).await;
     assert_eq!(closed, Ok(Some(())), "the connection is closed when the client leaves");
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(accepted.load(Ordering::SeqCst), 1);
-    assert_eq!(late.load(Ordering::SeqCst), 0, "the second host is never connected to");
+    assert_eq!(lab.dns.cancelled.reached(1, EVENT_BOUND).await, 1, "the pending lookup is dropped with the check");
+    assert_eq!(accepted.get(), 1);
+    assert_eq!(late.get(), 0, "the second host is never connected to");
     assert_eq!(lab.connector.opened.load(Ordering::SeqCst), 1);
 }
 
@@ -614,7 +615,7 @@ async fn dropping_the_event_stream_closes_the_connection_and_opens_no_other() {
     let engine = lab.engine(PATIENT, true);
     let mut events = engine.check(normalize(DOMAIN).unwrap());
     assert!(matches!(events.next().await, Some(CheckEvent::Started { .. })));
-    first_connection(&accepted).await;
+    first_connection(&lab, &accepted).await;
     drop(events);
     assert_cancelled(&lab, &accepted, &mut eof, &late).await;
 }
@@ -639,7 +640,7 @@ async fn a_client_leaving_the_http_api_closes_the_connection_and_opens_no_other(
     let mut body = res.into_body().into_data_stream();
     let first = body.next().await.unwrap().unwrap();
     assert!(first.starts_with(b"{\"type\":\"started\""));
-    first_connection(&accepted).await;
+    first_connection(&lab, &accepted).await;
     drop(body);
     assert_cancelled(&lab, &accepted, &mut eof, &late).await;
 }

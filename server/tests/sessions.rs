@@ -27,6 +27,16 @@ async fn probe_with(limits: Limits, scenario: impl FnOnce(&Lab) -> Scenario) -> 
     (report.mx[0].addresses[0].clone(), lab)
 }
 
+/// [`probe_with`] on tokio's paused clock over in-memory pipes (the test must run paused): the
+/// timeouts and the scenario's pauses are then the only time that passes.
+async fn probe_paused(limits: Limits, scenario: Scenario) -> AddressReport {
+    let mut lab = Lab::new();
+    lab.mx(DOMAIN, 10, HOST, IP, scenario).await;
+    let (report, _) = common::run(&lab.piped_engine(limits, 64), DOMAIN).await;
+    assert!(report.complete);
+    report.mx[0].addresses[0].clone()
+}
+
 fn codes(a: &AddressReport) -> Vec<&str> {
     a.findings.iter().map(|f| f.code.as_str()).collect()
 }
@@ -217,15 +227,14 @@ async fn a_refused_connection_is_reported_with_the_firewall_remedy() {
     assert_eq!(report.findings[0].code, "no_reachable_mx");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_silent_server_ends_at_the_greeting_wait_not_tested_rather_than_dead() {
     let limits = Limits { step: Duration::from_millis(600), deadline: Duration::from_secs(10) };
-    let (a, _) = probe_with(limits, |_| {
-        let mut s = Scenario::plaintext(HOST);
-        s.greeting = Greeting::Silent;
-        s
-    })
-    .await;
+    let mut s = Scenario::plaintext(HOST);
+    s.greeting = Greeting::Silent;
+    let started = tokio::time::Instant::now();
+    let a = probe_paused(limits, s).await;
+    assert!(started.elapsed() < limits.deadline, "{:?}", started.elapsed());
     assert!(!a.deadline_hit);
     let banner = a.banner.as_ref().unwrap();
     assert_eq!((banner.code, banner.greeting_timeout_secs), (None, Some(1)));
@@ -233,30 +242,29 @@ async fn a_silent_server_ends_at_the_greeting_wait_not_tested_rather_than_dead()
     assert_eq!(codes(&a), ["greeting_timeout"]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_dripping_server_ends_at_the_step_timeout_not_later() {
     let limits = Limits { step: Duration::from_millis(800), deadline: Duration::from_secs(10) };
-    let (a, _) = probe_with(limits, |_| {
-        let mut s = Scenario::plaintext(HOST);
-        s.greeting = Greeting::Drip("220 mx.example.com ESMTP drip drip drip\r\n".into(), Duration::from_millis(100));
-        s
-    })
-    .await;
+    let mut s = Scenario::plaintext(HOST);
+    // 40 bytes, one every 100 ms: the whole greeting would take 4 s.
+    s.greeting = Greeting::Drip("220 mx.example.com ESMTP drip drip drip\r\n".into(), Duration::from_millis(100));
+    let started = tokio::time::Instant::now();
+    let a = probe_paused(limits, s).await;
+    assert!(started.elapsed() < Duration::from_secs(4), "ended at the step timeout: {:?}", started.elapsed());
     let banner = a.banner.as_ref().unwrap();
     assert_eq!(banner.code, None);
     assert!(banner.error.as_deref().unwrap().contains("no complete reply"));
     assert!(!a.deadline_hit);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_deadline_bounds_a_whole_address() {
     let limits = Limits { step: Duration::from_secs(5), deadline: Duration::from_millis(700) };
-    let (a, _) = probe_with(limits, |_| {
-        let mut s = Scenario::plaintext(HOST);
-        s.greeting = Greeting::Silent;
-        s
-    })
-    .await;
+    let mut s = Scenario::plaintext(HOST);
+    s.greeting = Greeting::Silent;
+    let started = tokio::time::Instant::now();
+    let a = probe_paused(limits, s).await;
+    assert!(started.elapsed() < limits.step, "ended at the deadline: {:?}", started.elapsed());
     assert!(a.deadline_hit && a.done);
     assert!(codes(&a).contains(&"deadline_reached"));
     assert!(a.transcript.last().unwrap().text.contains("deadline"));
@@ -296,14 +304,8 @@ async fn a_421_banner_is_reported_raw_and_never_passes() {
     assert!(banner.text.contains("Service not available"));
     assert_eq!(codes(&a), ["banner_not_ready"]);
     assert!(a.ehlo.is_none() && a.open_relay.is_none());
-    // QUIT is sent without waiting for the reply; give the fake server a moment to log it.
-    for _ in 0..50 {
-        if !lab.servers[0].commands().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(lab.servers[0].commands(), ["QUIT"]);
+    // QUIT is sent without waiting for the reply: wait until the fake server has read it.
+    assert_eq!(after_goodbye(&lab.servers[0]).await, ["QUIT"]);
 }
 
 #[tokio::test]

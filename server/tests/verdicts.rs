@@ -412,13 +412,9 @@ async fn unrequested_replies_inside_tls_are_caught_before_ehlo() {
     assert_eq!(report.mx[0].status.open_relay, Mark::Inconclusive);
 }
 
+/// Waits until the server has read `n` commands (10 s at most, as a bound against hanging).
 async fn wait_for_commands(lab: &Lab, n: usize) {
-    for _ in 0..50 {
-        if sent(lab).len() >= n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    lab.servers[0].commands_until(|c| c.len() >= n, Duration::from_secs(10)).await;
 }
 
 /// TLS alerts as a server that cannot speak TLS 1.2/1.3 or shares no cipher sends them.
@@ -476,13 +472,15 @@ async fn an_mx_name_that_cannot_be_a_tls_server_name_is_not_testable_not_broken(
     assert!(!sent(&lab).iter().any(|c| c == "STARTTLS"));
 }
 
-#[tokio::test]
+/// On the paused clock over in-memory pipes: the fast host's session takes no time, the slow
+/// lookup 600 ms, whatever the machine's load.
+#[tokio::test(start_paused = true)]
 async fn a_host_is_probed_as_soon_as_its_own_addresses_are_known() {
     let mut lab = Lab::new();
     lab.mx(DOMAIN, 10, "fast.example.com", "192.0.2.41", Scenario::plaintext("fast.example.com")).await;
     lab.mx(DOMAIN, 20, "slow.example.com", "192.0.2.42", Scenario::plaintext("slow.example.com")).await;
     lab.dns.delays.insert("slow.example.com".into(), Duration::from_millis(600));
-    let (report, events) = lab.check(DOMAIN).await;
+    let (report, events) = common::run(&lab.piped_engine(Limits::default(), 64), DOMAIN).await;
     let position = |want: &dyn Fn(&app::CheckEvent) -> bool| events.iter().position(want).unwrap();
     let fast_done = position(&|e| matches!(e, app::CheckEvent::AddressDone { mx: 0, .. }));
     let slow_known = position(&|e| matches!(e, app::CheckEvent::HostResolved { mx: 1, .. }));
@@ -575,7 +573,9 @@ async fn a_null_mx_beside_other_mx_is_a_finding_and_the_others_are_probed() {
     assert_eq!(report.mx[0].status.reachable, Mark::Ok);
 }
 
-#[tokio::test]
+/// On the paused clock over in-memory pipes, so each greeting takes exactly its 400 ms and no
+/// more, however busy the machine is.
+#[tokio::test(start_paused = true)]
 async fn waiting_for_a_connection_slot_does_not_eat_the_deadline() {
     let mut lab = Lab::new();
     for i in 0..3 {
@@ -583,17 +583,9 @@ async fn waiting_for_a_connection_slot_does_not_eat_the_deadline() {
         s.greeting_delay = Duration::from_millis(400);
         lab.mx(DOMAIN, 10, HOST, &format!("192.0.2.{}", 20 + i), s).await;
     }
-    let tls = server::probe::tls::TlsContext::new(Some(&lab.ca_file)).unwrap();
-    // One connection at a time, 700 ms per address: queued addresses wait 400–900 ms first.
-    let engine = server::probe::Prober::new(
-        lab.dns.clone(),
-        lab.connector.clone(),
-        tls,
-        common::session_config(Duration::from_secs(2), 25),
-        1,
-        Duration::from_millis(700),
-    );
-    let (report, _) = common::run(&engine, DOMAIN).await;
+    // One connection at a time, 700 ms per address: queued addresses wait 400 and 800 ms first.
+    let limits = Limits { step: Duration::from_secs(2), deadline: Duration::from_millis(700) };
+    let (report, _) = common::run(&lab.piped_engine(limits, 1), DOMAIN).await;
     let addresses = &report.mx[0].addresses;
     assert!(
         addresses.iter().all(|a| !a.deadline_hit),
@@ -605,7 +597,9 @@ async fn waiting_for_a_connection_slot_does_not_eat_the_deadline() {
     assert_eq!(queued, 2, "{:?}", addresses.iter().map(|a| a.queued_ms).collect::<Vec<_>>());
 }
 
-#[tokio::test]
+/// On the paused clock over in-memory pipes: a queued address waits a whole 300 ms greeting, one
+/// that is not queued waits no time at all.
+#[tokio::test(start_paused = true)]
 async fn one_check_holds_at_most_its_own_share_of_connections() {
     let mut lab = Lab::new();
     for i in 0..4 {
@@ -615,11 +609,11 @@ async fn one_check_holds_at_most_its_own_share_of_connections() {
     }
     let queued = |report: &Report| -> Vec<u64> { report.mx[0].addresses.iter().map(|a| a.queued_ms).collect() };
     // Two slots for four addresses that each take 300 ms: two of them wait for a slot.
-    let (capped, _) = common::run(&lab.engine(Limits::default(), true).with_check_connections(2), DOMAIN).await;
-    assert_eq!(queued(&capped).iter().filter(|q| **q >= 250).count(), 2, "{:?}", queued(&capped));
+    let (capped, _) = common::run(&lab.piped_engine(Limits::default(), 64).with_check_connections(2), DOMAIN).await;
+    assert_eq!(queued(&capped).iter().filter(|q| **q >= 300).count(), 2, "{:?}", queued(&capped));
     // The default share (eight) leaves four addresses waiting for nothing; the global pool is 64.
-    let (free, _) = common::run(&lab.engine(Limits::default(), true), DOMAIN).await;
-    assert!(queued(&free).iter().all(|q| *q < 250), "{:?}", queued(&free));
+    let (free, _) = common::run(&lab.piped_engine(Limits::default(), 64), DOMAIN).await;
+    assert!(queued(&free).iter().all(|q| *q == 0), "{:?}", queued(&free));
     for report in [capped, free] {
         assert!(report.mx[0]
             .addresses

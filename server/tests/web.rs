@@ -12,29 +12,29 @@ use axum::Router;
 use futures::stream::{self, BoxStream};
 use futures::StreamExt;
 use leptos::config::LeptosOptions;
+use mxray_testkit::Counter;
 use serde_json::Value;
 use server::web::limits::{Gate, LimitArgs};
 use server::web::{router, AppState};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceExt;
 
 const IP: &str = "192.0.2.25";
 
-/// Plays the same events for every domain, with a pause before each; records when dropped.
+/// Plays the same events for every domain, with a pause before each; counts its streams dropped.
 struct Scripted {
     pause: Duration,
-    dropped: Arc<AtomicBool>,
+    dropped: Arc<Counter>,
 }
 
-/// Sets a flag when the engine's stream is dropped.
-struct DropFlag(Arc<AtomicBool>);
+/// Counts the engine's stream as dropped when it goes.
+struct DropFlag(Arc<Counter>);
 
 impl Drop for DropFlag {
     fn drop(&mut self) {
-        self.0.store(true, Ordering::SeqCst);
+        self.0.bump();
     }
 }
 
@@ -118,11 +118,12 @@ fn script(input: &NormalizedInput) -> Vec<CheckEvent> {
 
 struct Lab {
     app: Router,
-    dropped: Arc<AtomicBool>,
+    /// Engine streams dropped (finished, cut or cancelled).
+    dropped: Arc<Counter>,
 }
 
 fn lab(pause: Duration, limits: LimitArgs) -> Lab {
-    let dropped = Arc::new(AtomicBool::new(false));
+    let dropped = Arc::new(Counter::default());
     let engine: SharedEngine = Arc::new(Scripted { pause, dropped: dropped.clone() });
     let leptos = LeptosOptions::builder().output_name("mxray").site_root("target/site").build();
     Lab { app: router(AppState { leptos, engine }, Gate::new(&limits)), dropped }
@@ -145,16 +146,9 @@ fn forwarded(uri: &str, client: &str) -> Request<Body> {
     req
 }
 
-/// Waits (a second at most) for the engine's stream to be dropped by the task that streams it.
-async fn dropped(flag: &AtomicBool) -> bool {
-    for _ in 0..1000 {
-        if flag.load(Ordering::SeqCst) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    flag.load(Ordering::SeqCst)
-}
+/// How long a test waits for an event before it gives up (a bound against hanging, far above the
+/// time the event takes).
+const EVENT_BOUND: Duration = Duration::from_secs(10);
 
 async fn json(res: Response) -> Value {
     serde_json::from_str(&text(res).await).unwrap()
@@ -276,9 +270,9 @@ async fn a_client_that_leaves_cancels_the_probes() {
     let mut body = res.into_body().into_data_stream();
     let first = body.next().await.unwrap().unwrap();
     assert!(first.starts_with(b"{\"type\":\"started\""));
-    assert!(!lab.dropped.load(Ordering::SeqCst));
+    assert_eq!(lab.dropped.get(), 0);
     drop(body);
-    assert!(dropped(&lab.dropped).await, "dropping the response drops the engine's stream");
+    assert_eq!(lab.dropped.reached(1, EVENT_BOUND).await, 1, "dropping the response drops the engine's stream");
 
     let lab = self::lab(Duration::from_millis(200), generous());
     let req = Request::post("/api/check")
@@ -288,7 +282,7 @@ async fn a_client_that_leaves_cancels_the_probes() {
     let mut body = send(&lab.app, from_client(req)).await.into_body().into_data_stream();
     assert!(body.next().await.unwrap().unwrap().starts_with(b"{\"type\":\"started\""));
     drop(body);
-    assert!(dropped(&lab.dropped).await, "the page's stream cancels the same way");
+    assert_eq!(lab.dropped.reached(1, EVENT_BOUND).await, 1, "the page's stream cancels the same way");
 }
 
 #[tokio::test]
@@ -321,8 +315,12 @@ async fn forty_checks_from_one_address_leave_room_for_another() {
     let statuses: Vec<StatusCode> = v6.iter().map(Response::status).collect();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS], "an IPv6 /64 is one client");
 
+    // Wait until the two streaming tasks have seen their clients leave: each drops the engine's
+    // stream and then, in the same step, the check's slots (on this one-thread runtime nothing runs
+    // in between).
+    let before = lab.dropped.get();
     drop(running);
-    tokio::time::sleep(Duration::from_millis(20)).await; // the streaming tasks see their clients leave
+    assert_eq!(lab.dropped.reached(before + 2, EVENT_BOUND).await, before + 2, "both streams are dropped");
     let again = send(&lab.app, forwarded("/api/v1/check?domain=example.org", "203.0.113.5")).await;
     assert_eq!(again.status(), StatusCode::OK, "dropped streams give the address its slots back");
 }
@@ -355,9 +353,9 @@ async fn a_client_that_never_reads_loses_its_slot_after_the_write_timeout() {
     assert_eq!(json(refused).await["code"], "too_many_checks");
 
     tokio::time::sleep(Duration::from_millis(900)).await;
-    assert!(!lab.dropped.load(Ordering::SeqCst), "within the write timeout the check goes on");
+    assert_eq!(lab.dropped.get(), 0, "within the write timeout the check goes on");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(lab.dropped.load(Ordering::SeqCst), "a line not taken for 1 s drops the engine's stream");
+    assert_eq!(lab.dropped.get(), 1, "a line not taken for 1 s drops the engine's stream");
     let next = send(&lab.app, get("/api/v1/check?domain=example.net")).await;
     assert_eq!(next.status(), StatusCode::OK, "and frees the client's slot");
     assert_eq!(lines(&text(next).await).len(), 8);
@@ -378,7 +376,7 @@ async fn a_check_ends_at_the_time_limit_with_an_error_line() {
     assert_eq!(types, ["started", "resolved", "error"], "two events in 2 s, then the last line");
     assert_eq!(events[2]["code"], "check_time_limit");
     assert_eq!(events[2]["error"], "the check was stopped after the server's time limit of 2 s");
-    assert!(lab.dropped.load(Ordering::SeqCst), "the engine's stream is dropped, cancelling the probes");
+    assert_eq!(lab.dropped.get(), 1, "the engine's stream is dropped, cancelling the probes");
 
     let req = Request::post("/api/check")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -16,6 +16,8 @@ mod tests {
     use super::*;
     use crate::render::fixtures::sample;
 
+    /// The field names and shapes themselves are pinned against checked-in documents in
+    /// `render::golden` (a serde round trip alone survives a renamed field).
     #[test]
     fn is_exactly_the_contract_and_reads_back() {
         let r = sample();

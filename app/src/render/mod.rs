@@ -123,6 +123,9 @@ pub fn import(saved: &str) -> Result<Report, ImportError> {
 pub(crate) mod fixtures;
 
 #[cfg(test)]
+mod golden;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use fixtures::sample;

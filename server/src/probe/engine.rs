@@ -9,10 +9,12 @@ use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock, the one the timeouts run on: on a test's paused clock the times reported follow it.
 use tokio::sync::mpsc::{channel, Sender};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 use super::clock::now_rfc3339;
 use super::dane_check::{self, DaneRun};

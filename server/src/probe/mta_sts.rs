@@ -8,8 +8,10 @@ use app::policy::{
     TlsRptReport, MAX_AGE_LIMIT, POLICY_SIZE_LIMIT,
 };
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock, the one the timeouts run on: on a test's paused clock the times reported follow it.
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 
 use super::dns::{bounded, MailDns};
 use super::https;

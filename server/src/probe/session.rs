@@ -20,8 +20,10 @@ use app::StepResult;
 use rustls::pki_types::CertificateDer;
 use std::io::{self, ErrorKind};
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock, the one the timeouts run on: on a test's paused clock the times reported follow it.
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::time::Instant;
 
 use super::bypass::rcpt_line;
 use super::connection::{SessionError, SmtpConnection};

@@ -12,7 +12,8 @@ use app::report::{Direction, TranscriptLine};
 use super::wire::{escaped_len, printable};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+// tokio's clock, the one the timeouts run on: on a test's paused clock the times reported follow it.
+use tokio::time::Instant;
 
 /// Most transcript lines kept per address; the rest is counted, not stored.
 pub const MAX_LINES: usize = 1000;

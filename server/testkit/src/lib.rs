@@ -1,13 +1,18 @@
 //! Test doubles for mxray, all on loopback: fake SMTP servers described as scenario data, a DNS
-//! zone served by hickory-server, a certificate authority made on the spot, and a latency proxy.
+//! zone served by hickory-server, a certificate authority made on the spot, a latency proxy, and
+//! counters and latches to wait on events instead of sleeping.
 #![warn(missing_docs)]
 
 pub mod ca;
+pub mod counter;
 pub mod dns;
+pub mod hold;
 pub mod latency;
 pub mod smtp;
 
 pub use ca::TestCa;
+pub use counter::Counter;
 pub use dns::{Zone, ZoneServer};
+pub use hold::Hold;
 pub use latency::LatencyProxy;
-pub use smtp::{Cut, FakeSmtp, Greeting, Scenario, StartTls};
+pub use smtp::{Cut, FakeSmtp, Greeting, Pipes, Scenario, StartTls};

@@ -1,5 +1,6 @@
 //! Fake SMTP servers: a [`Scenario`] says how the server behaves; [`FakeSmtp`] serves it on a
-//! bound listener and records every command and connection, so tests can assert on both.
+//! bound listener (and, through [`Pipes`], over in-memory connections) and records every command
+//! and connection, so tests can assert on both and wait for them.
 
 use rustls::ServerConfig;
 use std::collections::HashMap;
@@ -7,9 +8,9 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::net::TcpListener;
-use tokio::sync::Barrier;
+use tokio::sync::{Barrier, Notify};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
@@ -65,6 +66,9 @@ pub struct Scenario {
     /// Sessions wait here before greeting: a barrier shared by several servers proves that a client
     /// talks to all of them at once.
     pub gate: Option<Arc<Barrier>>,
+    /// Sessions wait here before greeting while it is held (besides `greeting_delay`): a test keeps
+    /// the server silent for as long as it needs.
+    pub hold: Option<crate::Hold>,
     /// The greeting.
     pub greeting: Greeting,
     /// Host name in the EHLO reply.
@@ -117,6 +121,7 @@ impl Scenario {
         Scenario {
             greeting_delay: Duration::ZERO,
             gate: None,
+            hold: None,
             greeting: Greeting::Reply(format!("220 {host} ESMTP Postfix")),
             host: host.to_owned(),
             extensions: ["PIPELINING", "SIZE 10240000", "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8", "CHUNKING"]
@@ -151,37 +156,57 @@ impl Scenario {
 pub struct FakeSmtp {
     /// Where it listens.
     pub addr: SocketAddr,
-    connections: Arc<AtomicUsize>,
-    commands: Arc<Mutex<Vec<String>>>,
+    state: Arc<State>,
     task: JoinHandle<()>,
+}
+
+/// What every session of one fake server shares, over TCP and over pipes alike.
+struct State {
+    scenario: Scenario,
+    connections: AtomicUsize,
+    commands: Mutex<Vec<String>>,
+    /// Woken whenever a command is logged.
+    logged: Notify,
+}
+
+impl State {
+    fn log(&self, command: String) {
+        if let Ok(mut commands) = self.commands.lock() {
+            commands.push(command);
+        }
+        self.logged.notify_waiters();
+    }
+
+    fn commands(&self) -> Vec<String> {
+        self.commands.lock().map(|c| c.clone()).unwrap_or_default()
+    }
 }
 
 impl FakeSmtp {
     /// Serves `scenario` on a bound listener until dropped.
     pub fn serve(listener: TcpListener, scenario: Scenario) -> Self {
         let addr = listener.local_addr().expect("listener address");
-        let connections = Arc::new(AtomicUsize::new(0));
-        let commands = Arc::new(Mutex::new(Vec::new()));
-        let scenario = Arc::new(scenario);
-        let (conns, cmds) = (connections.clone(), commands.clone());
+        let state = Arc::new(State {
+            scenario,
+            connections: AtomicUsize::new(0),
+            commands: Mutex::new(Vec::new()),
+            logged: Notify::new(),
+        });
+        let shared = state.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, peer)) = listener.accept().await {
-                let before = conns.fetch_add(1, Ordering::SeqCst);
+                let before = shared.connections.fetch_add(1, Ordering::SeqCst);
                 // Replies to pipelined commands go out one write each; Nagle would hold the second
                 // until the client's delayed ACK (40 ms), which real servers avoid by flushing once.
                 let _ = stream.set_nodelay(true);
-                let this = match &scenario.later {
-                    Some(later) if before > 0 => Arc::new(Scenario::clone(later)),
-                    _ => scenario.clone(),
-                };
-                tokio::spawn(session(stream, peer, this, cmds.clone(), conns.clone()));
-                if scenario.max_connections.is_some_and(|max| before + 1 >= max) {
+                tokio::spawn(session(stream, peer.ip().to_string(), before, shared.clone()));
+                if shared.scenario.max_connections.is_some_and(|max| before + 1 >= max) {
                     // The listener goes with this task: the next connect is refused.
                     break;
                 }
             }
         });
-        FakeSmtp { addr, connections, commands, task }
+        FakeSmtp { addr, state, task }
     }
 
     /// Binds `ip:port` (0 for any port) and serves `scenario`.
@@ -189,14 +214,40 @@ impl FakeSmtp {
         Ok(FakeSmtp::serve(TcpListener::bind((ip, port)).await?, scenario))
     }
 
-    /// TCP connections accepted so far.
+    /// TCP connections accepted so far (and pipes opened through [`FakeSmtp::pipes`]).
     pub fn connections(&self) -> usize {
-        self.connections.load(Ordering::SeqCst)
+        self.state.connections.load(Ordering::SeqCst)
     }
 
     /// Every command line received, in order.
     pub fn commands(&self) -> Vec<String> {
-        self.commands.lock().map(|c| c.clone()).unwrap_or_default()
+        self.state.commands()
+    }
+
+    /// Waits until the commands received so far satisfy `done`, for at most `within` (a bound
+    /// against hanging, far above the time the commands take); returns them either way, for the
+    /// caller's assertion. A command is logged before the server answers it.
+    pub async fn commands_until(&self, done: impl Fn(&[String]) -> bool, within: Duration) -> Vec<String> {
+        let wait = async {
+            loop {
+                // Registered before looking, so a command logged in between still wakes us.
+                let logged = self.state.logged.notified();
+                tokio::pin!(logged);
+                logged.as_mut().enable();
+                if done(&self.commands()) {
+                    return;
+                }
+                logged.await;
+            }
+        };
+        let _ = tokio::time::timeout(within, wait).await;
+        self.commands()
+    }
+
+    /// Opens in-memory connections to this server; each gets a session of its own, counted and
+    /// logged like a TCP connection.
+    pub fn pipes(&self) -> Pipes {
+        Pipes { state: self.state.clone() }
     }
 }
 
@@ -206,15 +257,39 @@ impl Drop for FakeSmtp {
     }
 }
 
-async fn session(
-    stream: tokio::net::TcpStream,
-    peer: SocketAddr,
-    scenario: Arc<Scenario>,
-    log: Arc<Mutex<Vec<String>>>,
-    connections: Arc<AtomicUsize>,
+/// Connections to a [`FakeSmtp`] over in-memory pipes instead of loopback TCP: with no socket in
+/// between, every delay in a test on tokio's paused clock is the scenario's own (a real socket
+/// lets the paused clock jump ahead while bytes are still in the kernel).
+#[derive(Clone)]
+pub struct Pipes {
+    state: Arc<State>,
+}
+
+impl Pipes {
+    /// A new connection: the client's end; the server's session runs on the other end until the
+    /// client closes or the session ends.
+    pub fn connect(&self) -> DuplexStream {
+        let (client, server) = tokio::io::duplex(64 * 1024);
+        let before = self.state.connections.fetch_add(1, Ordering::SeqCst);
+        // A pipe has no client address; the loopback one stands in for `{client}`.
+        tokio::spawn(session(server, "127.0.0.1".to_owned(), before, self.state.clone()));
+        client
+    }
+}
+
+/// One connection's session; `before` connections came earlier (a `later` scenario serves those after
+/// the first), `client` is the client's address as the server sees it.
+async fn session<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
+    stream: S,
+    client: String,
+    before: usize,
+    state: Arc<State>,
 ) {
-    let client = peer.ip().to_string();
-    let server = Server { scenario: &scenario, log: &log, connections: &connections, client: &client };
+    let scenario = match &state.scenario.later {
+        Some(later) if before > 0 => later.as_ref(),
+        _ => &state.scenario,
+    };
+    let server = Server { scenario, state: &state, client: &client };
     // Commands seen per verb on this connection, plaintext and TLS together.
     let mut seen = HashMap::new();
     if let Some(identity) = scenario.implicit_tls.clone() {
@@ -230,7 +305,12 @@ async fn session(
     if let Some(gate) = &scenario.gate {
         gate.wait().await;
     }
-    tokio::time::sleep(scenario.greeting_delay).await;
+    let hold = async {
+        if let Some(hold) = &scenario.hold {
+            hold.passed().await;
+        }
+    };
+    tokio::join!(tokio::time::sleep(scenario.greeting_delay), hold);
     let greeted = match &scenario.greeting {
         Greeting::Reply(text) => stream.write_all(format!("{}\r\n", server.fill(text)).as_bytes()).await.is_ok(),
         Greeting::Silent => {
@@ -301,8 +381,7 @@ async fn accept<S: AsyncRead + AsyncWrite + Unpin>(
 /// One session of a fake server: what it shares with the others, and whom it talks to.
 struct Server<'a> {
     scenario: &'a Scenario,
-    log: &'a Mutex<Vec<String>>,
-    connections: &'a AtomicUsize,
+    state: &'a State,
     /// The client's address as the server sees it.
     client: &'a str,
 }
@@ -322,7 +401,7 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
     in_tls: bool,
     seen: &mut HashMap<String, usize>,
 ) -> Option<S> {
-    let (scenario, log) = (server.scenario, server.log);
+    let scenario = server.scenario;
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     // A mail transaction is open: MAIL FROM was accepted and no RSET came since.
@@ -335,9 +414,7 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
             return None;
         }
         let command = line.trim_end().to_owned();
-        if let Ok(mut l) = log.lock() {
-            l.push(command.clone());
-        }
+        server.state.log(command.clone());
         let verb = command.split([' ', ':']).next().unwrap_or_default().to_ascii_uppercase();
         if verb == "MAIL" {
             sender = command.split_once('<').and_then(|(_, r)| r.split_once('>')).map_or("", |(a, _)| a).to_owned();
@@ -352,7 +429,7 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
         }
         if let Some(wanted) = scenario.rcpt_waits_for_connections.filter(|_| verb == "RCPT") {
             let until = tokio::time::Instant::now() + Duration::from_secs(5);
-            while server.connections.load(Ordering::SeqCst) < wanted && tokio::time::Instant::now() < until {
+            while server.state.connections.load(Ordering::SeqCst) < wanted && tokio::time::Instant::now() < until {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         }

@@ -5,7 +5,7 @@
 use app::engine::Engine;
 use app::{normalize, CheckEvent, Report};
 use futures::StreamExt;
-use mxray_testkit::{FakeSmtp, Scenario, TestCa};
+use mxray_testkit::{Counter, FakeSmtp, Pipes, Scenario, TestCa};
 use server::probe::dns::{HostAddresses, LookupError, MailDns, MxRecord};
 use server::probe::net::{Connector, Guarded, TcpConnector};
 use server::probe::session::SessionConfig;
@@ -30,6 +30,27 @@ pub struct StaticDns {
     pub txt: HashMap<String, Vec<String>>,
     /// PTR names by address (absent: NXDOMAIN).
     pub ptr: HashMap<IpAddr, Vec<String>>,
+    /// Address lookups with a delay begun.
+    pub delayed: Arc<Counter>,
+    /// Address lookups with a delay dropped before they answered (cancelled with their check).
+    pub cancelled: Arc<Counter>,
+}
+
+/// Counts a lookup as cancelled when dropped before [`Unanswered::answered`].
+struct Unanswered<'a>(Option<&'a Counter>);
+
+impl Unanswered<'_> {
+    fn answered(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Unanswered<'_> {
+    fn drop(&mut self) {
+        if let Some(cancelled) = self.0 {
+            cancelled.bump();
+        }
+    }
 }
 
 impl MailDns for StaticDns {
@@ -38,7 +59,10 @@ impl MailDns for StaticDns {
     }
     async fn addresses(&self, host: &str) -> Result<HostAddresses, LookupError> {
         if let Some(delay) = self.delays.get(host) {
+            self.delayed.bump();
+            let pending = Unanswered(Some(&self.cancelled));
             tokio::time::sleep(*delay).await;
+            pending.answered();
         }
         match self.hosts.get(host) {
             Some(ips) => Ok(HostAddresses { cname: None, ips: ips.clone() }),
@@ -78,6 +102,26 @@ impl Connector for MappedConnector {
 
     fn local_addr(&self, stream: &Self::Stream) -> Option<SocketAddr> {
         TcpConnector.local_addr(stream)
+    }
+}
+
+/// Connects planned addresses to in-memory pipes into the fake servers instead of loopback TCP:
+/// with no socket in between, tokio's paused clock decides every timing, so a test can assert
+/// times without racing the machine. An address it does not map is an error.
+#[derive(Clone, Default)]
+pub struct PipeConnector {
+    pub map: HashMap<IpAddr, Pipes>,
+    pub opened: Arc<AtomicUsize>,
+}
+
+impl Connector for PipeConnector {
+    type Stream = tokio::io::DuplexStream;
+    async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Stream> {
+        let Some(pipes) = self.map.get(&addr.ip()) else {
+            return Err(io::Error::other(format!("test connector: {addr} is not mapped to a fake server")));
+        };
+        self.opened.fetch_add(1, Ordering::SeqCst);
+        Ok(pipes.connect())
     }
 }
 
@@ -148,6 +192,31 @@ impl Lab {
         )
     }
 
+    /// The fake servers' pipes by the address each stands in for (port 25).
+    pub fn pipes(&self) -> PipeConnector {
+        let map = self
+            .connector
+            .map
+            .iter()
+            .filter_map(|(ip, addr)| Some((*ip, self.servers.iter().find(|s| s.addr == *addr)?.pipes())))
+            .collect();
+        PipeConnector { map, opened: Arc::default() }
+    }
+
+    /// The engine over this lab's fake servers through in-memory pipes, for tests on tokio's paused
+    /// clock; at most `max_connections` at once, as the global connection pool.
+    pub fn piped_engine(&self, limits: Limits, max_connections: usize) -> Prober<StaticDns, Guarded<PipeConnector>> {
+        let tls = TlsContext::new(Some(&self.ca_file)).expect("TLS context");
+        Prober::new(
+            self.dns.clone(),
+            Guarded::new(self.pipes(), true),
+            tls,
+            session_config(limits.step, 25),
+            max_connections,
+            limits.deadline,
+        )
+    }
+
     /// Runs a check with default limits, private targets allowed.
     pub async fn check(&self, domain: &str) -> (Report, Vec<CheckEvent>) {
         run(&self.engine(Limits::default(), true), domain).await
@@ -179,15 +248,10 @@ pub async fn run(engine: &impl Engine, domain: &str) -> (Report, Vec<CheckEvent>
 }
 
 /// The commands a server saw once mxray's goodbye reached it: mxray sends `QUIT` without waiting for
-/// the reply, so a check can end before the server has read it.
+/// the reply, so a check can end before the server has read it. Waits for that command (10 s at
+/// most, as a bound against hanging).
 pub async fn after_goodbye(server: &FakeSmtp) -> Vec<String> {
-    for _ in 0..200 {
-        if server.commands().last().is_some_and(|c| c == "QUIT") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    server.commands()
+    server.commands_until(|c| c.last().is_some_and(|c| c == "QUIT"), Duration::from_secs(10)).await
 }
 
 fn unique() -> usize {

@@ -3,12 +3,19 @@
 //! records for openrelay.mxray.test), and fake mail servers on 127.0.0.11–16 at one SMTP port
 //! (no reverse zone: mxray skips reverse DNS for loopback addresses). Prints one JSON line with
 //! the resolver, port and CA file, then serves until killed.
+//!
+//! With `--control ADDR` it also takes one-line commands over TCP there, each answered `ok`:
+//! `hold` keeps the slow MX of progressive.mxray.test from greeting (sessions wait before their
+//! banner), `release` lets them go on. A browser test that must see that host still pending holds
+//! it, instead of racing the slow MX's delay.
 
 use clap::Parser;
-use mxray_testkit::{FakeSmtp, Scenario, TestCa, Zone, ZoneServer};
+use mxray_testkit::{FakeSmtp, Hold, Scenario, TestCa, Zone, ZoneServer};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
 
 /// Test DNS zone and fake SMTP servers on loopback.
 #[derive(Parser)]
@@ -25,6 +32,36 @@ struct Args {
     /// Seconds the slow MX waits before its banner.
     #[arg(long, default_value_t = 4)]
     slow_secs: u64,
+    /// Where to take `hold` / `release` commands for the slow MX (TCP, one line each).
+    #[arg(long)]
+    control: Option<SocketAddr>,
+}
+
+/// Answers each control connection's lines: `hold` and `release` move the latch (`ok`), anything
+/// else is refused with a line that says so.
+async fn control(listener: TcpListener, latch: Hold) {
+    while let Ok((stream, _)) = listener.accept().await {
+        let latch = latch.clone();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stream).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let answer = match line.trim() {
+                    "hold" => {
+                        latch.hold();
+                        "ok".to_owned()
+                    }
+                    "release" => {
+                        latch.release();
+                        "ok".to_owned()
+                    }
+                    other => format!("error: unknown command {other:?} (hold, release)"),
+                };
+                if lines.get_mut().write_all(format!("{answer}\n").as_bytes()).await.is_err() {
+                    break;
+                }
+            }
+        });
+    }
 }
 
 #[tokio::main]
@@ -34,11 +71,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ca_file = args.ca_out.unwrap_or_else(|| std::env::temp_dir().join("mxray-fixtures-ca.pem"));
     std::fs::write(&ca_file, ca.pem())?;
 
+    let latch = Hold::default();
     let slow = {
         let mut s = Scenario::good("slow.progressive.mxray.test", ca.valid(&["slow.progressive.mxray.test"]));
         s.greeting_delay = Duration::from_secs(args.slow_secs);
+        s.hold = Some(latch.clone());
         s
     };
+    // Bound before the JSON line is printed, so a caller that waits for that line can use it.
+    if let Some(addr) = args.control {
+        tokio::spawn(control(TcpListener::bind(addr).await?, latch));
+    }
     let open_relay = {
         let mut s = Scenario::plaintext("mx.openrelay.mxray.test");
         s.rcpt_reply = "250 2.1.5 Ok".into();
