@@ -135,6 +135,9 @@ pub struct PlannedHost {
 }
 
 /// The result of one step at one address.
+// Each one travels boxed (`CheckEvent::Step`), once per step: the relay report's size costs nothing
+// where events are queued, and boxing the variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "step", content = "result", rename_all = "snake_case")]
 pub enum StepResult {
