@@ -11,6 +11,7 @@ const REPORT_KEYS = [
   "dns",
   "domain",
   "duration_ms",
+  "egress",
   "findings",
   "input",
   "mx",
