@@ -1,0 +1,15 @@
+//! The judgement: one module per check, each turning its part of the report into findings and
+//! marks. Imports only the model (and the input rules).
+
+pub mod assess;
+pub mod certificate;
+pub mod dane;
+pub mod depth;
+pub mod egress;
+pub mod ehlo;
+pub mod legacy_tls;
+pub mod marks;
+pub mod mta_sts;
+pub mod ports;
+pub mod ptr;
+pub mod severity;

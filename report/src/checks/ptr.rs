@@ -1,0 +1,54 @@
+//! The reverse DNS check: PTR names, their forward confirmation, and the name the greeting announces.
+
+use std::net::IpAddr;
+use crate::model::finding::FindingKind;
+use crate::model::report::AddressReport;
+use crate::model::depth::*;
+
+/// The host name a greeting or EHLO line starts with, when it looks like one (an address literal,
+/// a bare word or anything else is `None`).
+pub fn announced_name(text: &str) -> Option<String> {
+    let first = text.lines().next()?.split_whitespace().next()?.trim_end_matches('.');
+    let host_like = first.contains('.')
+        && first.parse::<IpAddr>().is_err()
+        && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_');
+    host_like.then(|| first.to_ascii_lowercase())
+}
+
+/// No PTR and an unconfirmed PTR hurt the host's own outgoing mail (warning); a greeting or EHLO
+/// name other than the PTR is only scored by some filters when the host sends (info).
+pub(crate) fn reverse_findings(a: &AddressReport, r: &ReverseDns, ip: &str) -> Vec<FindingKind> {
+    match &r.error {
+        Some(ReverseFailure::NoPtr { detail }) => {
+            return vec![FindingKind::PtrMissing { ip: ip.to_owned(), detail: detail.clone() }];
+        }
+        Some(ReverseFailure::Failed { detail }) => {
+            return vec![FindingKind::ReverseDnsNotTested { ip: ip.to_owned(), reason: detail.clone() }];
+        }
+        None => {}
+    }
+    let names = r.names.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ");
+    if !r.confirmed() {
+        let failed = r.names.iter().find_map(|n| match &n.forward {
+            Forward::Failed { detail } => Some(detail.clone()),
+            _ => None,
+        });
+        return vec![match failed {
+            Some(reason) => FindingKind::ReverseDnsNotTested { ip: ip.to_owned(), reason },
+            None => FindingKind::PtrNotConfirmed { ip: ip.to_owned(), names },
+        }];
+    }
+    let greeting = a.banner.as_ref().filter(|b| b.code == Some(220)).and_then(|b| announced_name(&b.text));
+    let ehlo = a.ehlo.as_ref().filter(|e| e.code == Some(250)).and_then(|e| announced_name(&e.host));
+    let mut out = Vec::new();
+    let mut seen = Vec::new();
+    for (step, name) in [("greeting", greeting), ("EHLO", ehlo)] {
+        let Some(name) = name else { continue };
+        if r.names.iter().any(|n| n.name == name) || seen.contains(&name) {
+            continue;
+        }
+        seen.push(name.clone());
+        out.push(FindingKind::NameNotPtr { ip: ip.to_owned(), step: step.to_owned(), name, ptr: names.clone() });
+    }
+    out
+}

@@ -1,0 +1,101 @@
+//! The words: every finding, label and page text in English and German. English and German each
+//! have one exhaustive `match` over the findings ([`en`], [`de`]), so a missing text does not compile.
+
+pub mod bypass;
+pub mod dane;
+pub mod de;
+pub mod depth;
+pub mod egress;
+pub mod ehlo;
+pub mod en;
+pub mod input;
+pub mod enums;
+pub mod policy;
+pub mod ports;
+pub mod session;
+#[cfg(test)]
+pub(crate) mod tests;
+pub mod trust;
+pub mod ui;
+
+use crate::model::lang::Lang;
+use crate::model::finding::*;
+
+/// Implements `label(self, lang)` for an enum from one line per variant: English, German.
+macro_rules! labels {
+    ($ty:path, $doc:literal, { $($variant:ident => ($en:literal, $de:literal),)* }) => {
+        impl $ty {
+            #[doc = $doc]
+            pub fn label(self, lang: $crate::model::lang::Lang) -> &'static str {
+                let (en, de) = match self {
+                    $(Self::$variant => ($en, $de),)*
+                };
+                $crate::texts::pick(lang, en, de)
+            }
+        }
+    };
+}
+pub(crate) use labels;
+
+/// The English or the German text.
+pub fn pick<T>(lang: Lang, en: T, de: T) -> T {
+    match lang {
+        Lang::En => en,
+        Lang::De => de,
+    }
+}
+
+impl Finding {
+    /// The finding's texts in a language.
+    pub fn texts(&self, lang: Lang) -> FindingTexts {
+        self.kind.texts(lang)
+    }
+}
+
+/// The three texts of a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingTexts {
+    /// One-line title.
+    pub title: String,
+    /// What was seen.
+    pub detail: String,
+    /// What to do.
+    pub remedy: String,
+}
+
+/// A duration in milliseconds as seconds, with one decimal when it is not whole.
+pub(crate) fn seconds(ms: u64, lang: Lang) -> String {
+    let text = if ms % 1000 == 0 { format!("{} s", ms / 1000) } else { format!("{:.1} s", ms as f64 / 1000.0) };
+    if lang == Lang::De {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
+
+impl FindingKind {
+    /// The finding as written into the report (English texts).
+    pub fn into_finding(self) -> Finding {
+        let t = self.texts(Lang::En);
+        Finding {
+            severity: self.severity(),
+            code: self.code().to_owned(),
+            title: t.title,
+            detail: t.detail,
+            remedy: t.remedy,
+            kind: self,
+        }
+    }
+}
+
+impl FindingKind {
+    /// Title, detail and remedy in a language.
+    pub fn texts(&self, lang: Lang) -> FindingTexts {
+        let (title, detail, remedy) = match lang {
+            Lang::En => self.english(),
+            Lang::De => self.german(),
+        };
+        FindingTexts { title, detail, remedy }
+    }
+}

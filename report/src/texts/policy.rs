@@ -1,0 +1,286 @@
+//! MTA-STS and TLS-RPT in words: record and policy problems, fetch errors, modes and labels.
+
+use crate::texts::{labels, pick};
+use crate::model::lang::Lang;
+use crate::model::report::TcpOutcome;
+use crate::model::policy::*;
+
+impl RecordProblem {
+    /// The problem in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            RecordProblem::BadSyntax { near } => pick(
+                lang,
+                format!("\"{near}\" is not a name=value field separated by \";\""),
+                format!("\"{near}\" ist kein durch \";\" getrenntes Feld name=wert"),
+            ),
+            RecordProblem::MissingField { name } => {
+                pick(lang, format!("the field {name}= is missing"), format!("das Feld {name}= fehlt"))
+            }
+            RecordProblem::BadValue { name, value } => pick(
+                lang,
+                format!("{name}={value} is not valid{}", field_rule(name, Lang::En)),
+                format!("{name}={value} ist ungültig{}", field_rule(name, Lang::De)),
+            ),
+            RecordProblem::DuplicateField { name } => {
+                pick(lang, format!("the field {name}= appears twice"), format!("das Feld {name}= steht doppelt"))
+            }
+        }
+    }
+}
+
+/// What a record field must look like, for the known fields.
+pub(crate) fn field_rule(name: &str, lang: Lang) -> &'static str {
+    match name {
+        "id" => pick(lang, " (1 to 32 letters and digits)", " (1 bis 32 Buchstaben und Ziffern)"),
+        "rua" => pick(
+            lang,
+            " (mailto: or https: addresses, comma-separated)",
+            " (mailto:- oder https:-Adressen, durch Komma getrennt)",
+        ),
+        _ => "",
+    }
+}
+
+impl FetchError {
+    /// The error in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            FetchError::NoAddress { detail } => pick(
+                lang,
+                format!("the policy host has no address ({detail})"),
+                format!("der Policy-Host hat keine Adresse ({detail})"),
+            ),
+            FetchError::NotPublic { detail } => pick(
+                lang,
+                format!("the policy host's address is not public ({detail}); mxray did not connect"),
+                format!("die Adresse des Policy-Hosts ist nicht öffentlich ({detail}); mxray hat sich nicht verbunden"),
+            ),
+            FetchError::NoRoute { detail } => pick(
+                lang,
+                format!("not tested from here: this machine has no route to the policy host ({detail})"),
+                format!("von hier nicht testbar: dieser Rechner hat keine Route zum Policy-Host ({detail})"),
+            ),
+            FetchError::Connect { detail } => pick(
+                lang,
+                format!("no connection to port 443 ({detail})"),
+                format!("keine Verbindung zu Port 443 ({detail})"),
+            ),
+            FetchError::Tls { detail } => pick(
+                lang,
+                format!("the TLS handshake failed ({detail})"),
+                format!("der TLS-Handshake scheiterte ({detail})"),
+            ),
+            FetchError::Certificate { detail } => pick(
+                lang,
+                format!("the certificate is not valid for the policy host ({detail})"),
+                format!("das Zertifikat gilt nicht für den Policy-Host ({detail})"),
+            ),
+            FetchError::Http { detail } => pick(
+                lang,
+                format!("the HTTP exchange failed ({detail})"),
+                format!("der HTTP-Austausch scheiterte ({detail})"),
+            ),
+            FetchError::Timeout { seconds } => pick(
+                lang,
+                format!("no complete answer within {seconds} s"),
+                format!("keine vollständige Antwort in {seconds} s"),
+            ),
+            FetchError::Redirect { status, location } => {
+                let to = location.as_deref().unwrap_or("?");
+                pick(
+                    lang,
+                    format!("HTTP {status} redirect to {to}; senders must not follow redirects"),
+                    format!("HTTP-{status}-Umleitung nach {to}; Absender dürfen Umleitungen nicht folgen"),
+                )
+            }
+            FetchError::Status { status } => {
+                pick(lang, format!("HTTP status {status} instead of 200"), format!("HTTP-Status {status} statt 200"))
+            }
+            FetchError::ContentType { content_type } => {
+                let ct = content_type.as_deref().unwrap_or("-");
+                pick(
+                    lang,
+                    format!("served as {ct}, not text/plain"),
+                    format!("als {ct} ausgeliefert, nicht als text/plain"),
+                )
+            }
+            FetchError::TooLarge { limit } => pick(
+                lang,
+                format!("the file is larger than {} KiB", limit / 1024),
+                format!("die Datei ist größer als {} KiB", limit / 1024),
+            ),
+        }
+    }
+}
+
+impl PolicyProblem {
+    /// The problem in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            PolicyProblem::BadLine { line } => pick(
+                lang,
+                format!("\"{line}\" is not a key: value line"),
+                format!("\"{line}\" ist keine Zeile schlüssel: wert"),
+            ),
+            PolicyProblem::Missing { key } => pick(lang, format!("{key} is missing"), format!("{key} fehlt")),
+            PolicyProblem::BadValue { key, value } => {
+                let rule = match key.as_str() {
+                    "version" => pick(lang, "must be STSv1", "muss STSv1 sein"),
+                    "mode" => pick(lang, "must be enforce, testing or none", "muss enforce, testing oder none sein"),
+                    "max_age" => {
+                        pick(lang, "must be whole seconds up to 31557600", "muss ganze Sekunden bis 31557600 angeben")
+                    }
+                    _ => pick(
+                        lang,
+                        "must be a host name, optionally starting with *.",
+                        "muss ein Hostname sein, wahlweise mit *. davor",
+                    ),
+                };
+                pick(lang, format!("{key}: {value} — {rule}"), format!("{key}: {value} — {rule}"))
+            }
+            PolicyProblem::Duplicate { key } => {
+                pick(lang, format!("{key} appears more than once"), format!("{key} steht mehrfach"))
+            }
+            PolicyProblem::NoMx => pick(
+                lang,
+                "no mx line, so no MX host can match".into(),
+                "keine mx-Zeile, also passt kein MX-Host".into(),
+            ),
+        }
+    }
+}
+
+/// The problems of a policy as one sentence part.
+pub fn problems_text(problems: &[PolicyProblem], lang: Lang) -> String {
+    problems.iter().map(|p| p.text(lang)).collect::<Vec<_>>().join("; ")
+}
+
+labels!(TlsPolicyFailure, "The failure in words.", {
+    NoTls => ("no working STARTTLS", "kein funktionierendes STARTTLS"),
+    Untrusted => ("certificate not trusted", "Zertifikat nicht vertrauenswürdig"),
+    WrongName => ("certificate does not name the MX host", "Zertifikat nennt den MX-Host nicht"),
+    OutOfDate => ("certificate out of date", "Zertifikat außerhalb der Gültigkeit"),
+    Unreadable => ("certificate unreadable", "Zertifikat nicht lesbar"),
+});
+
+labels!(StsMode, "The mode as written in the policy.", {
+    Enforce => ("enforce", "enforce"),
+    Testing => ("testing", "testing"),
+    None => ("none", "none"),
+});
+
+labels!(TargetProblem, "The problem in words.", {
+    Scheme => ("only mailto: and https: are allowed", "nur mailto: und https: sind erlaubt"),
+    Mailto => ("not a valid mailto:local@domain address", "keine gültige Adresse mailto:name@domain"),
+    Https => ("not a valid https://host/path URL", "keine gültige URL https://host/pfad"),
+});
+
+/// Labels of the policy rows in the renderers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyLabel {
+    /// Heading of the policy sections.
+    TransportSecurity,
+    /// The MTA-STS section.
+    MtaSts,
+    /// The TLS-RPT section.
+    TlsRpt,
+    /// The TXT record.
+    Record,
+    /// The policy id.
+    Id,
+    /// The policy URL.
+    Url,
+    /// The fetch result.
+    Fetch,
+    /// The mode.
+    Mode,
+    /// max_age.
+    MaxAge,
+    /// The mx patterns.
+    Patterns,
+    /// Problems of the policy.
+    Problems,
+    /// Report targets.
+    Targets,
+    /// Not published.
+    NotPublished,
+    /// Checking.
+    Checking,
+    /// The record is valid.
+    Valid,
+    /// Matches the pattern.
+    Matches,
+    /// Matches no pattern.
+    NoPattern,
+    /// TLS as MTA-STS demands.
+    TlsValid,
+    /// Not tested.
+    NotTested,
+}
+
+labels!(PolicyLabel, "The label in words.", {
+    TransportSecurity => ("Transport security", "Transportsicherheit"),
+    MtaSts => ("MTA-STS", "MTA-STS"),
+    TlsRpt => ("TLS-RPT", "TLS-RPT"),
+    Record => ("DNS record", "DNS-Eintrag"),
+    Id => ("Policy id", "Policy-ID"),
+    Url => ("Policy URL", "Policy-URL"),
+    Fetch => ("Fetch", "Abruf"),
+    Mode => ("Mode", "Modus"),
+    MaxAge => ("max_age", "max_age"),
+    Patterns => ("MX patterns", "MX-Muster"),
+    Problems => ("Problems", "Probleme"),
+    Targets => ("Report targets", "Berichtsziele"),
+    NotPublished => ("not published", "nicht veröffentlicht"),
+    Checking => ("checking …", "wird geprüft …"),
+    Valid => ("valid", "gültig"),
+    Matches => ("matches", "passt zu"),
+    NoPattern => ("matches no mx pattern", "passt zu keinem mx-Muster"),
+    TlsValid => ("STARTTLS with a valid certificate", "STARTTLS mit gültigem Zertifikat"),
+    NotTested => ("not tested", "nicht getestet"),
+});
+
+impl UntestedTls {
+    /// The reason in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            UntestedTls::NoAddress => pick(lang, "the host has no address", "der Host hat keine Adresse").to_owned(),
+            UntestedTls::NoConnection { ip, outcome, detail } => {
+                let what = match outcome {
+                    TcpOutcome::Refused => pick(lang, "connection refused", "Verbindung abgelehnt"),
+                    TcpOutcome::Timeout => pick(lang, "no answer in time", "keine Antwort in der Zeit"),
+                    TcpOutcome::Unreachable => pick(lang, "host unreachable", "Host unerreichbar"),
+                    TcpOutcome::Blocked => pick(
+                        lang,
+                        "not a public address, mxray does not connect there",
+                        "keine öffentliche Adresse, mxray verbindet sich dorthin nicht",
+                    ),
+                    TcpOutcome::NoRoute => pick(lang, "no route from this machine", "keine Route von diesem Rechner"),
+                    TcpOutcome::Error | TcpOutcome::Connected => pick(lang, "connection error", "Verbindungsfehler"),
+                };
+                let detail = detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
+                pick(
+                    lang,
+                    format!("{ip}: no connection to port 25 ({what}{detail})"),
+                    format!("{ip}: keine Verbindung zu Port 25 ({what}{detail})"),
+                )
+            }
+            UntestedTls::Deadline { ip } => pick(
+                lang,
+                format!("{ip}: the deadline came before STARTTLS"),
+                format!("{ip}: die Frist lief vor STARTTLS ab"),
+            ),
+            UntestedTls::NoSession { ip, detail } => pick(
+                lang,
+                format!("{ip}: the session ended before STARTTLS ({detail})"),
+                format!("{ip}: die Sitzung endete vor STARTTLS ({detail})"),
+            ),
+            UntestedTls::NotTestable { ip, detail } => pick(
+                lang,
+                format!("{ip}: STARTTLS is offered but could not be tested ({detail})"),
+                format!("{ip}: STARTTLS wird angeboten, ließ sich aber nicht testen ({detail})"),
+            ),
+        }
+    }
+}
