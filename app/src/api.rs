@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::{ByteStream, JsonEncoding, Streaming};
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-use crate::i18n::{pick, Lang};
-use crate::input::InputError;
+use mxray_report::texts::pick;
+
+use mxray_report::model::lang::Lang;
+use mxray_report::input::InputError;
 
 /// Why a check could not start or went wrong: the JSON error body of the API and the server
 /// function, e.g. `{"error":"no domain given","code":"invalid_input","reason":"Empty"}`.
@@ -32,7 +34,7 @@ pub enum Problem {
     /// The port list is not usable (only 25, 465 and 587 are probed).
     InvalidPorts {
         /// Why.
-        reason: crate::ports::PortsError,
+        reason: mxray_report::input::PortsError,
     },
     /// This client started too many checks in the last minute.
     RateLimited {
@@ -153,9 +155,9 @@ pub mod ssr {
 
     use super::{ApiError, Problem};
     use crate::engine::SharedEngine;
-    use crate::event::CheckEvent;
-    use crate::input::normalize;
-    use crate::ports::parse_ports;
+    use mxray_report::model::event::CheckEvent;
+    use mxray_report::input::normalize;
+    use mxray_report::input::parse_ports;
 
     /// Silence after which a heartbeat line is sent, well under the usual proxy read timeouts (60 s).
     pub const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -261,7 +263,7 @@ pub mod ssr {
 
         #[test]
         fn errors_name_their_code_and_reason() {
-            let e = ApiError::from(Problem::InvalidInput { reason: crate::InputError::Empty });
+            let e = ApiError::from(Problem::InvalidInput { reason: mxray_report::InputError::Empty });
             let json = serde_json::to_value(&e).unwrap();
             assert_eq!(
                 json,

@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::findings::Severity;
-use crate::render;
-use crate::report::Report;
+use mxray_report::model::finding::Severity;
+use mxray_report::render;
+use mxray_report::model::report::Report;
 
 /// How many reports are kept at most.
 pub const CAP: usize = 20;
@@ -223,7 +223,7 @@ impl KeyValue for LocalStorage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixtures::sample;
+    use mxray_report::render::fixtures::sample;
     use std::cell::RefCell;
     use std::collections::BTreeMap;
 

@@ -5,14 +5,14 @@
 //! Case counts are modest so the file runs in a few seconds in a debug build; raise them for a
 //! longer hunt with `MXRAY_PROPTEST_SCALE=50 cargo test -p app --features ssr --test properties`.
 
-use app::assess::{step_mark, Step};
-use app::diff::diff;
-use app::event::{CheckEvent, PlannedHost, StepResult};
-use app::i18n::Lang;
-use app::render::{self, html, json, Format};
-use app::report::*;
+use mxray_report::checks::marks::{step_mark, Step};
+use mxray_report::diff::diff;
+use mxray_report::model::event::{CheckEvent, PlannedHost, StepResult};
+use mxray_report::model::lang::Lang;
+use mxray_report::render::{self, html, json, Format};
+use mxray_report::model::report::*;
 use app::storage::{KeyValue, Shelf, StoreError};
-use app::{normalize, Report};
+use mxray_report::{normalize, Report};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::FileFailurePersistence;
@@ -612,7 +612,7 @@ proptest! {
             for a in &host.addresses {
                 let accepted = a.open_relay.as_ref().is_some_and(|r| r.outcome == RelayOutcome::Accepted);
                 let open_relay =
-                    a.findings.iter().any(|f| f.code == "open_relay" && f.severity == app::Severity::Critical);
+                    a.findings.iter().any(|f| f.code == "open_relay" && f.severity == mxray_report::Severity::Critical);
                 prop_assert_eq!(accepted, open_relay, "{:?}", a.open_relay);
                 if step_mark(a, Step::OpenRelay) != Mark::Ok {
                     continue;

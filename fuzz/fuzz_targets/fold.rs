@@ -4,7 +4,7 @@
 //! language and its JSON export reads back as the same report.
 #![no_main]
 
-use app::render::{self, Format};
+use mxray_report::render::{self, Format};
 use app::{CheckEvent, Lang, Report};
 use libfuzzer_sys::fuzz_target;
 

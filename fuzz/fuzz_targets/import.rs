@@ -3,8 +3,8 @@
 //! its own export.
 #![no_main]
 
-use app::diff::diff;
-use app::render::{self, html, Format};
+use mxray_report::diff::diff;
+use mxray_report::render::{self, html, Format};
 use app::{Lang, Report};
 use libfuzzer_sys::fuzz_target;
 

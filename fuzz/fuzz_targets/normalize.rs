@@ -14,9 +14,9 @@ use host_name::assert_host_name;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(input) = std::str::from_utf8(data) else { return };
-    if let Ok(n) = app::normalize(input) {
+    if let Ok(n) = mxray_report::normalize(input) {
         assert_host_name(&n.domain);
         assert_eq!(n.input, input);
-        assert_eq!(app::normalize(&n.domain).map(|again| again.domain), Ok(n.domain.clone()));
+        assert_eq!(mxray_report::normalize(&n.domain).map(|again| again.domain), Ok(n.domain.clone()));
     }
 });

@@ -65,6 +65,12 @@ pub enum Trend {
     Changed,
 }
 
+crate::labels!(Trend, "The trend as a word.", {
+    Better => ("better", "besser"),
+    Worse => ("worse", "schlechter"),
+    Changed => ("changed", "geändert"),
+});
+
 /// What changed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChangeKind {

@@ -7,8 +7,8 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use app::report::RelayOutcome;
-use app::CheckEvent;
+use mxray_report::model::report::RelayOutcome;
+use mxray_report::CheckEvent;
 use common::Lab;
 use mxray_testkit::{LatencyProxy, Scenario};
 use server::probe::depth::DepthChecks;
@@ -53,16 +53,16 @@ async fn through_proxy(label: &str, pipelining: bool, depth: DepthChecks) {
     let (mut done, mut verdict) = (Vec::new(), Vec::new());
     for run in 0..RUNS {
         let started = Instant::now();
-        let mut events = app::engine::Engine::check(&engine, app::normalize(DOMAIN).unwrap());
-        let mut report = app::Report::empty();
+        let mut events = app::engine::Engine::check(&engine, mxray_report::normalize(DOMAIN).unwrap());
+        let mut report = mxray_report::Report::empty();
         while let Some(event) = futures::StreamExt::next(&mut events).await {
             // The first relay event carries the verdict; a second adds the bypass forms.
             let relay =
-                matches!(&event, CheckEvent::Step { step, .. } if matches!(**step, app::StepResult::OpenRelay(_)));
+                matches!(&event, CheckEvent::Step { step, .. } if matches!(**step, mxray_report::StepResult::OpenRelay(_)));
             if relay && verdict.len() == run {
                 verdict.push(started.elapsed());
             }
-            app::fold(&mut report, &event);
+            mxray_report::fold(&mut report, &event);
         }
         done.push(started.elapsed());
         let relay = report.mx[0].addresses[0].open_relay.as_ref().map(|r| r.outcome);

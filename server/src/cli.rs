@@ -1,7 +1,7 @@
 //! `mxray check`: normalise the input, run the engine, fold its events, print one renderer's output.
 
-use app::render::{render, text, Format};
-use app::{normalize, Lang, Report, Severity};
+use mxray_report::render::{render, text, Format};
+use mxray_report::{normalize, Lang, Report, Severity};
 use futures::StreamExt;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -55,7 +55,7 @@ pub async fn run(args: CheckArgs) -> ExitCode {
     let mut events = engine.check(input);
     let mut report = Report::empty();
     while let Some(event) = events.next().await {
-        app::fold(&mut report, &event);
+        mxray_report::fold(&mut report, &event);
     }
     let format = if args.json { Format::Json } else { args.format };
     let color = match args.color.as_str() {

@@ -8,8 +8,8 @@
 mod common;
 
 use app::engine::Engine;
-use app::report::{AddressReport, Report, StartTlsOutcome, TcpOutcome};
-use app::{normalize, CheckEvent};
+use mxray_report::model::report::{AddressReport, Report, StartTlsOutcome, TcpOutcome};
+use mxray_report::{normalize, CheckEvent};
 use common::{Lab, Limits, StaticDns};
 use futures::StreamExt;
 use mxray_testkit::{Counter, Scenario};
@@ -261,7 +261,7 @@ async fn one_connection_at_a_time_when_the_engine_allows_one() {
     assert!(report.complete);
     assert_eq!(report.mx[0].addresses.len(), 3);
     for a in &report.mx[0].addresses {
-        assert_eq!(a.open_relay.as_ref().map(|r| r.outcome), Some(app::report::RelayOutcome::Refused), "{}", a.ip);
+        assert_eq!(a.open_relay.as_ref().map(|r| r.outcome), Some(mxray_report::model::report::RelayOutcome::Refused), "{}", a.ip);
     }
     assert_eq!(opened.load(Ordering::SeqCst), 3);
     assert_eq!(peak.load(Ordering::SeqCst), 1, "never two connections open at once");
@@ -292,9 +292,9 @@ async fn a_greeting_after_20_s_gets_a_whole_session() {
     let a = &report.mx[0].addresses[0];
     let banner = a.banner.as_ref().expect("a greeting");
     assert_eq!((banner.code, banner.greeting_timeout_secs), (Some(220), None));
-    assert_eq!(a.open_relay.as_ref().map(|r| r.outcome), Some(app::report::RelayOutcome::Refused));
+    assert_eq!(a.open_relay.as_ref().map(|r| r.outcome), Some(mxray_report::model::report::RelayOutcome::Refused));
     assert!(!a.deadline_hit && a.error.is_none(), "{a:?}");
-    assert_eq!(report.mx[0].status.reachable, app::report::Mark::Ok);
+    assert_eq!(report.mx[0].status.reachable, mxray_report::model::report::Mark::Ok);
     // The whole session ran: EHLO (this peer offers no STARTTLS) and the relay probe.
     assert_eq!(codes(a), ["starttls_not_offered", "relay_refused"]);
     assert!(report.findings.iter().all(|f| f.code != "no_reachable_mx"), "{:?}", report.findings);
@@ -310,13 +310,13 @@ async fn a_silent_server_is_a_slow_greeting_not_a_dead_domain() {
     assert_eq!((banner.code, banner.greeting_timeout_secs), (None, Some(30)));
     assert_eq!(codes(a), ["greeting_timeout"]);
     let finding = &a.findings[0];
-    assert_eq!(finding.severity, app::Severity::Warning);
+    assert_eq!(finding.severity, mxray_report::Severity::Warning);
     assert!(finding.title.contains("30 s") && finding.detail.contains("up to 5 minutes"), "{finding:?}");
     assert!(report.findings.iter().all(|f| f.code != "no_reachable_mx"), "{:?}", report.findings);
-    assert_eq!(report.worst_severity(), app::Severity::Warning);
-    let (step, status) = (app::assess::step_mark(a, app::assess::Step::Banner), report.mx[0].status.reachable);
-    assert_eq!((step, status), (app::report::Mark::Inconclusive, app::report::Mark::Inconclusive));
-    let verdict = app::render::facts::verdict(&report, app::Lang::En).1;
+    assert_eq!(report.worst_severity(), mxray_report::Severity::Warning);
+    let (step, status) = (mxray_report::checks::marks::step_mark(a, mxray_report::checks::marks::Step::Banner), report.mx[0].status.reachable);
+    assert_eq!((step, status), (mxray_report::model::report::Mark::Inconclusive, mxray_report::model::report::Mark::Inconclusive));
+    let verdict = mxray_report::render::facts::verdict(&report, mxray_report::Lang::En).1;
     assert_eq!(verdict, "Mail to chaos.test could not be tested: 1 warning.");
     assert!(!a.deadline_hit && took >= Duration::from_secs(30) && took < Duration::from_secs(31), "{took:?}");
 }
@@ -330,8 +330,8 @@ async fn a_close_without_greeting_stays_critical() {
     assert_eq!(banner.error.as_deref(), Some("the server closed the connection"));
     assert_eq!(codes(a), ["banner_missing"]);
     assert_eq!(report.findings[0].code, "no_reachable_mx");
-    assert_eq!(report.worst_severity(), app::Severity::Critical);
-    assert_eq!(report.mx[0].status.reachable, app::report::Mark::Critical);
+    assert_eq!(report.worst_severity(), mxray_report::Severity::Critical);
+    assert_eq!(report.mx[0].status.reachable, mxray_report::model::report::Mark::Critical);
 }
 
 #[tokio::test(start_paused = true)]
@@ -351,7 +351,7 @@ async fn the_egress_check_tells_a_blocked_network_from_dead_servers() {
     // The egress target connects: port 25 leaves this network, the MX hosts are unreachable.
     let (report, took, opened) = run(Peer::Polite(Duration::ZERO)).await;
     let egress_report = report.egress.as_ref().expect("the egress result in the report");
-    assert_eq!(egress_report.outcome, app::egress::EgressOutcome::Reachable);
+    assert_eq!(egress_report.outcome, mxray_report::model::egress::EgressOutcome::Reachable);
     assert_eq!(egress_report.address.as_deref(), Some("198.51.100.25:25"));
     assert_eq!(report.findings[0].code, "no_reachable_mx");
     assert_eq!(codes(&report.mx[0].addresses[0]), ["port25_unreachable"]);
@@ -359,9 +359,9 @@ async fn the_egress_check_tells_a_blocked_network_from_dead_servers() {
     assert!(took < STEP + Duration::from_secs(1), "beside the check, no time added: {took:?}");
     // The egress target times out too: this network blocks port 25, nothing was tested.
     let (report, took, _) = run(Peer::NeverConnects).await;
-    assert_eq!(report.egress.as_ref().map(|e| e.outcome), Some(app::egress::EgressOutcome::TimedOut));
+    assert_eq!(report.egress.as_ref().map(|e| e.outcome), Some(mxray_report::model::egress::EgressOutcome::TimedOut));
     assert_eq!(report.findings[0].code, "egress_blocked");
-    assert_eq!(report.worst_severity(), app::Severity::Warning);
+    assert_eq!(report.worst_severity(), mxray_report::Severity::Warning);
     assert_eq!(codes(&report.mx[0].addresses[0]), ["port25_timeout"]);
     assert!(took < STEP + Duration::from_secs(1), "{took:?}");
 }
@@ -446,7 +446,7 @@ async fn a_reset_inside_the_tls_handshake_is_a_failed_handshake_and_the_relay_pr
     assert!(a.certificate.is_none());
     assert!(codes(&a).contains(&"tls_handshake_failed"), "{:?}", codes(&a));
     let relay = a.open_relay.as_ref().expect("the relay probe ran on a second, plaintext connection");
-    assert_eq!((relay.outcome, relay.over_tls), (app::report::RelayOutcome::Refused, false));
+    assert_eq!((relay.outcome, relay.over_tls), (mxray_report::model::report::RelayOutcome::Refused, false));
     assert_eq!((a.connections, accepted.get()), (2, 2));
 }
 
@@ -518,7 +518,7 @@ async fn replies_in_one_byte_segments_read_the_same_as_whole_ones() {
     assert_eq!(codes(&dripped), codes(&whole));
     assert_eq!(codes(&dripped), ["tls_ok", "certificate_valid", "relay_refused"]);
     let texts = |a: &AddressReport| -> Vec<String> {
-        a.transcript.iter().filter(|l| l.dir != app::report::Direction::Event).map(|l| l.text.clone()).collect()
+        a.transcript.iter().filter(|l| l.dir != mxray_report::model::report::Direction::Event).map(|l| l.text.clone()).collect()
     };
     assert_eq!(texts(&dripped), texts(&whole), "the same lines were exchanged");
 }

@@ -2,9 +2,9 @@
 //! with a fresh key, its DNSKEY or DS passed as the trust anchor file), the engine's validating resolver,
 //! and fake mail servers with STARTTLS whose chains match or miss the published TLSA records.
 
-use app::dane::{DaneOutcome, DnssecStatus, TlsaRecord};
-use app::report::{Mark, MxHost};
-use app::{Report, Severity};
+use mxray_report::model::dane::{DaneOutcome, DnssecStatus, TlsaRecord};
+use mxray_report::model::report::{Mark, MxHost};
+use mxray_report::{Report, Severity};
 use hickory_server::dnssec::NxProofKind;
 use hickory_server::net::runtime::{Time, TokioRuntimeProvider};
 use hickory_server::proto::dnssec::crypto::EcdsaSigningKey;

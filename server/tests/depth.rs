@@ -4,10 +4,10 @@
 //! hickory-server zone. `openssl` must be installed (the test command installs it): a missing
 //! binary fails these tests, it never skips them.
 
-use app::depth::{DnsblStatus, Forward, LegacyOutcome, ReverseFailure, TLS10, TLS11, TLS12, TLS13};
-use app::render::{render, Format};
-use app::report::{AddressReport, TlsFailure};
-use app::{Lang, Report, Severity};
+use mxray_report::model::depth::{DnsblStatus, Forward, LegacyOutcome, ReverseFailure, TLS10, TLS11, TLS12, TLS13};
+use mxray_report::render::{render, Format};
+use mxray_report::model::report::{AddressReport, TlsFailure};
+use mxray_report::{Lang, Report, Severity};
 use common::{MappedConnector, StaticDns};
 use mxray_testkit::{FakeSmtp, Scenario, Zone, ZoneServer};
 use server::probe::depth::DepthChecks;
@@ -388,7 +388,7 @@ async fn answers_that_show_nothing_are_not_tested_never_refused_or_accepted() {
 /// opens; with STARTTLS offered but refused the probe's answer is not reported.
 #[tokio::test]
 async fn the_legacy_probe_runs_beside_the_session_once_starttls_is_offered() {
-    use app::report::{RelayOutcome, StartTlsOutcome};
+    use mxray_report::model::report::{RelayOutcome, StartTlsOutcome};
     use mxray_testkit::StartTls;
     let host = "mx.beside.test";
     let refused = StartTls::Reject("454 4.7.0 TLS not available due to local problem".into());
@@ -448,7 +448,7 @@ async fn the_engine_the_binary_builds_runs_the_depth_checks() {
     let args = ["mxray", "--allow-private-targets", "--resolver", &resolver_addr, "--smtp-port", &port];
     let options = Options::parse_from(args.into_iter().chain(["--ca-file", &ca_path, "--dnsbl", "bl.test"]));
     let engine = server::probe::build_engine(&options.probe).expect("engine");
-    let events: Vec<app::CheckEvent> = engine.check(app::normalize("built.test").unwrap()).collect().await;
+    let events: Vec<mxray_report::CheckEvent> = engine.check(mxray_report::normalize("built.test").unwrap()).collect().await;
     std::fs::remove_file(&ca_file).ok();
     let report = Report::from_events(&events);
     let a = &report.mx[0].addresses[0];

@@ -1,6 +1,6 @@
 //! The real resolver path: hickory-resolver asking a hickory-server zone on loopback.
 
-use app::report::{DnsFailure, Mark, MxSource, RelayOutcome};
+use mxray_report::model::report::{DnsFailure, Mark, MxSource, RelayOutcome};
 use mxray_testkit::{FakeSmtp, Scenario, TestCa, Zone, ZoneServer};
 use server::probe::dns::{resolve_all, HickoryDns, MailDns};
 use server::probe::net::TcpConnector;
@@ -113,7 +113,7 @@ async fn a_whole_check_through_real_dns_and_sockets() {
 
 /// Runs a whole check of `domain` through `dns`; every connection goes to the lab's (empty) map, so
 /// none is made. Bounded: a check that does not end within a minute fails the test.
-async fn check_through(dns: HickoryDns, domain: &str) -> app::Report {
+async fn check_through(dns: HickoryDns, domain: &str) -> mxray_report::Report {
     let lab = common::Lab::new();
     let engine = Prober::new(
         dns,
@@ -130,11 +130,11 @@ async fn check_through(dns: HickoryDns, domain: &str) -> app::Report {
     report
 }
 
-fn domain_codes(report: &app::Report) -> Vec<&str> {
+fn domain_codes(report: &mxray_report::Report) -> Vec<&str> {
     report.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
-fn host_codes(report: &app::Report, mx: usize) -> Vec<&str> {
+fn host_codes(report: &mxray_report::Report, mx: usize) -> Vec<&str> {
     report.mx[mx].findings.iter().map(|f| f.code.as_str()).collect()
 }
 
@@ -157,7 +157,7 @@ async fn an_unresponsive_resolver_is_dns_failed_within_the_step_timeout() {
     assert_eq!(report.mx_source, MxSource::None);
     assert!(report.mx.is_empty());
     assert!(domain_codes(&report).contains(&"dns_failed"), "{:?}", domain_codes(&report));
-    assert_eq!(report.worst_severity(), app::Severity::Critical);
+    assert_eq!(report.worst_severity(), mxray_report::Severity::Critical);
 }
 
 /// Answers every UDP query with SERVFAIL (the question echoed, nothing else).
@@ -200,7 +200,7 @@ async fn servfail_is_dns_failed_not_nxdomain_or_no_records() {
     let Some(DnsFailure::Failed { detail }) = &report.dns.error else { panic!("{:?}", report.dns.error) };
     assert!(!detail.is_empty());
     assert!(domain_codes(&report).contains(&"dns_failed"), "{:?}", domain_codes(&report));
-    assert_eq!(report.worst_severity(), app::Severity::Critical);
+    assert_eq!(report.worst_severity(), mxray_report::Severity::Critical);
 }
 
 #[tokio::test]

@@ -2,8 +2,8 @@
 //! an HTTPS fake (rustls with a certificate of the lab's CA, passed as `--ca-file`), MX hosts
 //! served by fake SMTP servers, and the folded report's findings.
 
-use app::policy::{FetchError, MxTls, PolicyRecord, StsMode, TargetProblem, TlsPolicyFailure};
-use app::{CheckEvent, Report, Severity};
+use mxray_report::model::policy::{FetchError, MxTls, PolicyRecord, StsMode, TargetProblem, TlsPolicyFailure};
+use mxray_report::{CheckEvent, Report, Severity};
 use mxray_testkit::ca::Identity;
 use mxray_testkit::Scenario;
 use rustls::ServerConfig;
@@ -257,7 +257,7 @@ async fn an_mx_whose_tls_could_not_be_tested_is_named_under_enforce_never_passed
         report.findings.iter().filter(|f| f.code == "mta_sts_mx_not_tested").map(|f| f.detail.as_str()).collect();
     assert!(said[0].contains("127.0.3.81: no connection to port 25 (connection refused"), "{}", said[0]);
     assert!(said[1].contains("127.0.3.82: STARTTLS is offered but could not be tested"), "{}", said[1]);
-    let de = report.findings.iter().find(|f| f.code == "mta_sts_mx_not_tested").unwrap().texts(app::Lang::De);
+    let de = report.findings.iter().find(|f| f.code == "mta_sts_mx_not_tested").unwrap().texts(mxray_report::Lang::De);
     assert!(de.detail.contains("keine Verbindung zu Port 25"), "{}", de.detail);
 }
 
@@ -434,6 +434,6 @@ async fn mode_none_judges_no_mx_and_an_invalid_policy_is_named() {
     let s = setup("invalid.test", &mx, &[STS, RPT], "mta-sts.invalid.test", Answer::policy(invalid)).await;
     let (report, _) = s.lab.check("invalid.test").await;
     assert_eq!(codes(&report), ["mta_sts_policy_invalid"], "senders ignore an invalid policy: no MX verdict");
-    let text = app::render::text::render(&report, app::Lang::En, Default::default());
+    let text = mxray_report::render::text::render(&report, mxray_report::Lang::En, Default::default());
     assert!(text.contains("max_age: 99999999 — must be whole seconds up to 31557600"), "{text}");
 }

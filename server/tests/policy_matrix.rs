@@ -5,14 +5,11 @@
 //! finding (code and severity) and the STARTTLS and certificate marks. No network: the chains come
 //! from the test CA, the DNS facts and the MTA-STS policy are given as the engine reports them.
 
-use app::assess::{step_mark, Step};
-use app::dane::{DnssecCheck, DnssecStatus, HostDane, TlsaRecord};
-use app::policy::{MtaStsReport, PolicyFetch, PolicyRecord, PolicyReport, RuaTarget, StsMode, StsPolicy, TlsRptReport};
-use app::report::{
-    BannerReport, EhloReport, Extension, Mark, MxSource, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport,
-    TlsFailure,
-};
-use app::{CheckEvent, PlannedHost, Report, Severity, StepResult};
+use mxray_report::checks::marks::{step_mark, Step};
+use mxray_report::model::dane::{DnssecCheck, DnssecStatus, HostDane, TlsaRecord};
+use mxray_report::model::policy::{MtaStsReport, PolicyFetch, PolicyRecord, PolicyReport, RuaTarget, StsMode, StsPolicy, TlsRptReport};
+use mxray_report::model::report::{BannerReport, EhloReport, Extension, Mark, MxSource, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure};
+use mxray_report::{CheckEvent, PlannedHost, Report, Severity, StepResult};
 use mxray_testkit::TestCa;
 use rustls::pki_types::CertificateDer;
 use rustls::RootCertStore;
@@ -167,7 +164,7 @@ async fn every_starttls_outcome_and_certificate_failure_against_every_policy() {
         }
         // Each finding speaks both languages.
         for f in r.all_findings() {
-            let (en, de) = (f.kind.texts(app::Lang::En), f.kind.texts(app::Lang::De));
+            let (en, de) = (f.kind.texts(mxray_report::Lang::En), f.kind.texts(mxray_report::Lang::De));
             assert!(!en.detail.is_empty() && !de.detail.is_empty() && !de.remedy.is_empty(), "{}", f.code);
         }
     }

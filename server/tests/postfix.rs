@@ -30,7 +30,7 @@
 
 mod common;
 
-use app::report::{AddressReport, Direction, RelayOutcome, RelayReason, RelayReport, StartTlsOutcome, TcpOutcome};
+use mxray_report::model::report::{AddressReport, Direction, RelayOutcome, RelayReason, RelayReport, StartTlsOutcome, TcpOutcome};
 use common::{session_config, StaticDns};
 use server::probe::dns::MxRecord;
 use server::probe::net::TcpConnector;
@@ -206,7 +206,7 @@ async fn postfix_open_relay_is_accepted_and_critical() {
     assert_eq!(relay.outcome, RelayOutcome::Accepted, "{relay:?}");
     assert_polite(&a);
     let open = a.findings.iter().find(|f| f.code == "open_relay").unwrap_or_else(|| panic!("{:?}", codes(&a)));
-    assert_eq!(open.severity, app::Severity::Critical);
+    assert_eq!(open.severity, mxray_report::Severity::Critical);
 }
 
 /// `reject_non_fqdn_helo_hostname` with a HELO name that is no FQDN: every attempt is refused for
@@ -238,10 +238,10 @@ async fn postfix_relaying_for_its_own_domains_senders_is_critical() {
     let local = relay.local_sender.as_ref().unwrap_or_else(|| panic!("no local sender: {:?}", a.transcript));
     assert_eq!(local.sender, "postmaster@postfix.test");
     assert_eq!((local.mail_from.as_deref(), local.rcpt_to.as_deref()), (Some("250 2.1.0 Ok"), Some("250 2.1.5 Ok")));
-    assert_eq!(app::assess::step_mark(&a, app::assess::Step::OpenRelay), app::report::Mark::Critical);
+    assert_eq!(mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay), mxray_report::model::report::Mark::Critical);
     let f =
         a.findings.iter().find(|f| f.code == "open_relay_local_sender").unwrap_or_else(|| panic!("{:?}", codes(&a)));
-    assert_eq!(f.severity, app::Severity::Critical);
+    assert_eq!(f.severity, mxray_report::Severity::Critical);
     assert!(f.title.contains("postfix.test"), "{}", f.title);
     assert!(!codes(&a).contains(&"relay_refused"), "{:?}", codes(&a));
     // The routing forms ran after it, in the refused sender's transaction, and were refused.
@@ -270,12 +270,12 @@ async fn postscreen_passes_mxray_on_its_return_and_the_real_refusal_decides() {
     let relay = relay(&a);
     let revisit = relay.revisit.as_ref().unwrap_or_else(|| panic!("did not come back: {:?}", a.transcript));
     assert_eq!(revisit.reply, "450 4.3.2 Service currently unavailable");
-    assert_eq!(revisit.reason, app::report::RevisitReason::PostscreenReply);
+    assert_eq!(revisit.reason, mxray_report::model::report::RevisitReason::PostscreenReply);
     assert!(revisit.error.is_none() && !revisit.earlier.is_empty(), "{revisit:?}");
     assert_eq!(relay.rcpt_to.as_deref(), Some("554 5.7.1 <relay-test@example.net>: Relay access denied"));
     assert_eq!(relay.outcome, RelayOutcome::Refused, "{relay:?}");
     assert!(!relay.over_tls, "the return connection is plaintext");
-    assert_eq!(app::assess::step_mark(&a, app::assess::Step::OpenRelay), app::report::Mark::Ok);
+    assert_eq!(mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay), mxray_report::model::report::Mark::Ok);
     let codes = codes(&a);
     assert!(codes.contains(&"relay_revisited") && codes.contains(&"relay_refused"), "{codes:?}");
     assert_eq!(a.connections, 2, "{:?}", a.transcript);
@@ -304,7 +304,7 @@ async fn exim_refuses_relaying() {
     // many syntax errors, and domain literals are), so its answer always arrives: refused too.
     let local = relay.local_sender.as_ref().unwrap_or_else(|| panic!("no local sender: {:?}", a.transcript));
     assert_eq!((local.rcpt_to.as_deref(), local.reason), (Some("550 relay not permitted"), RelayReason::RelayDenied));
-    assert_eq!(app::assess::step_mark(&a, app::assess::Step::OpenRelay), app::report::Mark::Ok);
+    assert_eq!(mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay), mxray_report::model::report::Mark::Ok);
     assert_polite(&a);
 }
 
@@ -336,7 +336,7 @@ async fn exim_sender_verification_is_retried_with_the_null_sender() {
     assert!(local.rcpt_to.as_deref().is_some_and(|r| r.contains("<postmaster@postfix.test>")), "{local:?}");
     let forged = sent.iter().position(|c| *c == "MAIL FROM:<postmaster@postfix.test>").expect("forged sender");
     assert_eq!(sent[forged + 2..forged + 4], ["RSET", "MAIL FROM:<>"], "{:?}", a.transcript);
-    assert_eq!(app::assess::step_mark(&a, app::assess::Step::OpenRelay), app::report::Mark::Ok);
+    assert_eq!(mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay), mxray_report::model::report::Mark::Ok);
     assert_polite(&a);
 }
 

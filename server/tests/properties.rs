@@ -5,7 +5,7 @@
 //! Case counts are modest so the whole file runs in a few seconds in a debug build; raise them for a
 //! longer hunt with `MXRAY_PROPTEST_SCALE=50 cargo test -p server --test properties`.
 
-use app::report::{Direction, RelayReason};
+use mxray_report::model::report::{Direction, RelayReason};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::FileFailurePersistence;

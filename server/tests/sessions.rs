@@ -2,8 +2,8 @@
 
 mod common;
 
-use app::report::{AddressReport, Direction, Mark, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome};
-use app::Severity;
+use mxray_report::model::report::{AddressReport, Direction, Mark, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome};
+use mxray_report::Severity;
 use common::{after_goodbye, Lab, Limits};
 use mxray_testkit::ca::self_signed;
 use mxray_testkit::{Greeting, LatencyProxy, Scenario, StartTls};
@@ -187,8 +187,8 @@ async fn a_relay_recipient_served_by_the_same_provider_is_no_relay_test() {
         let f = a.findings.iter().find(|f| f.code == "relay_inconclusive").expect("said so");
         assert_eq!(f.severity, Severity::Info);
         assert!(f.title.contains("same provider") && f.remedy.contains("--relay-recipient"), "{f:?}");
-        assert!(f.texts(app::Lang::De).title.contains("selben Anbieter"));
-        assert_eq!(app::assess::step_mark(&a, app::assess::Step::OpenRelay), Mark::Inconclusive);
+        assert!(f.texts(mxray_report::Lang::De).title.contains("selben Anbieter"));
+        assert_eq!(mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay), Mark::Inconclusive);
     }
     // At another provider the same answer is an open relay, as before.
     let a = relay_to_a_domain_served_by("mx.other-provider.test", "198.51.100.9").await;
@@ -405,8 +405,8 @@ async fn every_address_of_every_host_is_probed_concurrently() {
         assert_eq!(host.status.certificate_valid, Mark::Ok, "{}", host.host);
         assert!(host.addresses.iter().all(|a| a.connections == 1));
     }
-    assert_eq!(report.mx[0].addresses[1].family, app::report::Family::Ipv6);
-    assert!(matches!(events.last(), Some(app::CheckEvent::Done { .. })));
+    assert_eq!(report.mx[0].addresses[1].family, mxray_report::model::report::Family::Ipv6);
+    assert!(matches!(events.last(), Some(mxray_report::CheckEvent::Done { .. })));
 }
 
 #[tokio::test]
@@ -512,10 +512,10 @@ async fn submission_ports_get_the_same_steps_and_no_relay_probe() {
         assert!(!sent.iter().any(|c| c.starts_with("MAIL") || c.starts_with("RCPT")), "{sent:?}");
     }
     let titles: Vec<String> =
-        app::render::rows::address_sections(a, &report, app::Lang::En).into_iter().map(|s| s.title).collect();
+        mxray_report::render::rows::address_sections(a, &report, mxray_report::Lang::En).into_iter().map(|s| s.title).collect();
     assert!(titles.iter().any(|t| t == "Port 465: TLS") && titles.iter().any(|t| t == "Port 587: EHLO"), "{titles:?}");
     // Every port step names its port in the event stream.
     assert!(events
         .iter()
-        .any(|e| matches!(e, app::CheckEvent::Step { step, .. } if matches!(&**step, app::StepResult::Port(p) if p.port == 587))));
+        .any(|e| matches!(e, mxray_report::CheckEvent::Step { step, .. } if matches!(&**step, mxray_report::StepResult::Port(p) if p.port == 587))));
 }

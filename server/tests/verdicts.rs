@@ -3,9 +3,9 @@
 
 mod common;
 
-use app::assess::{step_mark, Step};
-use app::report::{AddressReport, Mark, RelayOutcome, RelayReason, RevisitReason, StartTlsOutcome, TcpOutcome};
-use app::{Report, Severity};
+use mxray_report::checks::marks::{step_mark, Step};
+use mxray_report::model::report::{AddressReport, Mark, RelayOutcome, RelayReason, RevisitReason, StartTlsOutcome, TcpOutcome};
+use mxray_report::{Report, Severity};
 use common::{after_goodbye, Lab, Limits};
 use mxray_testkit::{Cut, Greeting, LatencyProxy, Scenario, StartTls};
 use std::time::Duration;
@@ -311,7 +311,7 @@ async fn each_relay_reply_gives_the_verdict_it_means() {
                 assert!(codes(a).contains(&"open_relay"), "{}", case.name);
                 let f = a.findings.iter().find(|f| f.code == "open_relay").unwrap();
                 assert!(f.detail.contains("never sends DATA"), "{}", f.detail);
-                assert!(f.texts(app::Lang::De).detail.contains("nie DATA"), "{}", case.name);
+                assert!(f.texts(mxray_report::Lang::De).detail.contains("nie DATA"), "{}", case.name);
             }
             RelayOutcome::Refused => {
                 assert_eq!(mark, Mark::Ok, "{}", case.name);
@@ -334,7 +334,7 @@ async fn an_inconclusive_probe_says_how_to_get_a_real_answer() {
     let f = report.mx[0].addresses[0].findings.iter().find(|f| f.code == "relay_inconclusive").unwrap();
     assert!(f.detail.contains("sender"), "{}", f.detail);
     assert!(f.remedy.contains("--relay-sender"), "{}", f.remedy);
-    let de = f.texts(app::Lang::De);
+    let de = f.texts(mxray_report::Lang::De);
     assert!(de.remedy.contains("--relay-sender"), "{}", de.remedy);
 }
 
@@ -481,9 +481,9 @@ async fn a_host_is_probed_as_soon_as_its_own_addresses_are_known() {
     lab.mx(DOMAIN, 20, "slow.example.com", "192.0.2.42", Scenario::plaintext("slow.example.com")).await;
     lab.dns.delays.insert("slow.example.com".into(), Duration::from_millis(600));
     let (report, events) = common::run(&lab.piped_engine(Limits::default(), 64), DOMAIN).await;
-    let position = |want: &dyn Fn(&app::CheckEvent) -> bool| events.iter().position(want).unwrap();
-    let fast_done = position(&|e| matches!(e, app::CheckEvent::AddressDone { mx: 0, .. }));
-    let slow_known = position(&|e| matches!(e, app::CheckEvent::HostResolved { mx: 1, .. }));
+    let position = |want: &dyn Fn(&mxray_report::CheckEvent) -> bool| events.iter().position(want).unwrap();
+    let fast_done = position(&|e| matches!(e, mxray_report::CheckEvent::AddressDone { mx: 0, .. }));
+    let slow_known = position(&|e| matches!(e, mxray_report::CheckEvent::HostResolved { mx: 1, .. }));
     assert!(fast_done < slow_known, "the fast host waited for the slow lookup: {events:#?}");
     assert!(report.mx.iter().all(|h| h.status.reachable == Mark::Ok && !h.resolving));
 }
@@ -527,7 +527,7 @@ async fn nothing_tested_is_never_works() {
     assert_eq!(report.mx[0].findings[0].code, "mx_not_public");
     assert_eq!(report.mx[0].addresses[0].connections, 0);
     assert_eq!(report.worst_severity(), Severity::Critical);
-    let (_, sentence) = app::render::facts::verdict(&report, app::Lang::En);
+    let (_, sentence) = mxray_report::render::facts::verdict(&report, mxray_report::Lang::En);
     assert!(!sentence.contains("works") && !sentence.contains("No problems"), "{sentence}");
 }
 
@@ -836,15 +836,15 @@ async fn routing_addresses_are_tried_only_after_a_refusal_and_warn_apart_from_th
         assert_eq!(relay.outcome, RelayOutcome::Refused, "the plain verdict alone decides");
         let local = relay.local_sender.as_ref().expect("the forged local sender was tried");
         assert_eq!((local.sender.as_str(), local.reason), ("postmaster@example.com", RelayReason::RelayDenied));
-        let got: Vec<(app::report::BypassForm, bool)> = relay.bypass.iter().map(|b| (b.form, b.accepted)).collect();
-        use app::report::BypassForm::*;
+        let got: Vec<(mxray_report::model::bypass::BypassForm, bool)> = relay.bypass.iter().map(|b| (b.form, b.accepted)).collect();
+        use mxray_report::model::bypass::BypassForm::*;
         assert_eq!(got, [(PercentHack, true), (BangPath, false), (SourceRoute, false), (QuotedLocalPart, true)]);
         assert_eq!(relay.bypass[2].reply.as_deref(), Some("450 4.7.1 Try again later"));
         let f = a.findings.iter().find(|f| f.code == "relay_bypass_accepted").expect("bypass finding");
         assert_eq!(f.severity, Severity::Warning);
         assert!(f.detail.contains("percent hack") && f.detail.contains("quoted local part"), "{}", f.detail);
         assert!(!f.detail.contains("bang path"), "{}", f.detail);
-        assert!(f.remedy.contains("delivery test") && f.texts(app::Lang::De).remedy.contains("Zustelltest"));
+        assert!(f.remedy.contains("delivery test") && f.texts(mxray_report::Lang::De).remedy.contains("Zustelltest"));
         assert!(codes(a).contains(&"relay_refused") && !codes(a).contains(&"open_relay"));
         assert_eq!(report.mx[0].status.open_relay, Mark::Warning);
         let sent = after_goodbye(&lab.servers[0]).await;
@@ -854,7 +854,7 @@ async fn routing_addresses_are_tried_only_after_a_refusal_and_warn_apart_from_th
         want.extend(if pipelining { &["RSET", "QUIT"][..] } else { &["QUIT"][..] });
         assert_eq!(sent, want, "pipelining {pipelining}");
         // The rows of every report view show each form with its command and reply.
-        let rows = app::render::rows::address_sections(a, &report, app::Lang::En);
+        let rows = mxray_report::render::rows::address_sections(a, &report, mxray_report::Lang::En);
         let relay_rows = &rows.iter().find(|s| s.title == "Open-relay probe").unwrap().rows;
         let percent = relay_rows.iter().find(|r| r.label == "percent hack").unwrap();
         assert_eq!(percent.value, format!("{} → 250 2.1.5 Ok (accepted: may relay)", FORMS[0]));
@@ -924,7 +924,7 @@ async fn a_server_relaying_for_senders_of_its_own_domain_is_an_open_relay() {
         for needle in ["reject_unauth_destination", "check_sender_access", "relay_local_from", "587"] {
             assert!(f.remedy.contains(needle), "{needle}: {}", f.remedy);
         }
-        let de = f.texts(app::Lang::De);
+        let de = f.texts(mxray_report::Lang::De);
         assert!(de.title.contains("example.com") && de.remedy.contains("relay_local_from"), "{de:?}");
         // The routing forms still ran, in the refused sender's transaction: none taken.
         assert_eq!(relay.bypass.len(), 4);
@@ -936,16 +936,16 @@ async fn a_server_relaying_for_senders_of_its_own_domain_is_an_open_relay() {
         // trip more than the forms alone; lock-step pays one per command.
         assert_eq!(trips, if pipelining { 5 } else { 4 + 5 + 4 + 1 }, "pipelining {pipelining}");
         // Every view names the attempt and the state.
-        let rows = app::render::rows::address_sections(a, &report, app::Lang::En);
+        let rows = mxray_report::render::rows::address_sections(a, &report, mxray_report::Lang::En);
         let relay_rows = &rows.iter().find(|s| s.title == "Open-relay probe").unwrap().rows;
         let row = relay_rows.iter().find(|r| r.label == "Forged local sender").expect("local sender row");
         assert_eq!(
             row.value,
             "postmaster@example.com: 250 2.1.0 Ok / 250 2.1.5 Ok (accepted for the outside recipient)"
         );
-        let state = app::render::facts::step_state(a, app::assess::Step::OpenRelay);
-        assert_eq!(state.label(app::Lang::En), "relaying for a forged local sender");
-        let markdown = app::render::render(&report, app::render::Format::Markdown, app::Lang::En, false);
+        let state = mxray_report::render::facts::step_state(a, mxray_report::checks::marks::Step::OpenRelay);
+        assert_eq!(state.label(mxray_report::Lang::En), "relaying for a forged local sender");
+        let markdown = mxray_report::render::render(&report, mxray_report::render::Format::Markdown, mxray_report::Lang::En, false);
         assert!(markdown.contains("relays for a forged local sender"), "{markdown}");
         never_data(&lab);
     }
@@ -1027,7 +1027,7 @@ async fn a_postscreen_like_refusal_brings_mxray_back_once_for_the_real_verdict()
         let f = a.findings.iter().find(|f| f.code == "relay_revisited").expect("came-back finding");
         assert_eq!(f.severity, Severity::Info);
         assert!(f.detail.contains(rcpt) && f.detail.contains("postscreen"), "{}", f.detail);
-        assert!(f.texts(app::Lang::De).detail.contains("postscreen"));
+        assert!(f.texts(mxray_report::Lang::De).detail.contains("postscreen"));
         assert!(a.error.is_none(), "{:?}", a.error);
         // The transcript shows the new connection; the full probe ran on it.
         assert!(a.transcript.iter().any(|l| l.text.starts_with("coming back once")), "{:#?}", a.transcript);
@@ -1039,7 +1039,7 @@ async fn a_postscreen_like_refusal_brings_mxray_back_once_for_the_real_verdict()
         .concat();
         let second = [&["EHLO probe.mxray.test"][..], &PROBE, &LOCAL_SENDER, &FORMS, &["RSET", "QUIT"]].concat();
         assert_eq!(after_goodbye(&lab.servers[0]).await, [first, second].concat(), "{reason:?}");
-        let rows = app::render::rows::address_sections(a, &report, app::Lang::En);
+        let rows = mxray_report::render::rows::address_sections(a, &report, mxray_report::Lang::En);
         let relay_rows = &rows.iter().find(|s| s.title == "Open-relay probe").unwrap().rows;
         assert!(relay_rows.iter().any(|r| r.label == "Came back on a new connection" && r.value.contains(rcpt)));
         assert!(relay_rows.iter().any(|r| r.label == "First connection, attempt 2"), "{relay_rows:?}");
@@ -1577,7 +1577,7 @@ async fn every_failure_path_of_the_relay_probe_is_not_tested_never_ok() {
             assert!(first.detail.contains(words), "{name}: {words:?} not in {:?}", first.detail);
         }
         // Whatever broke, the German text exists too, and nothing is "works" or "not an open relay".
-        assert!(!first.texts(app::Lang::De).detail.is_empty(), "{name}");
+        assert!(!first.texts(mxray_report::Lang::De).detail.is_empty(), "{name}");
         for server in &lab.servers {
             let commands = server.commands();
             assert!(!commands.iter().any(|c| c.eq_ignore_ascii_case("DATA") || c.starts_with("BDAT")), "{commands:?}");
@@ -1610,7 +1610,7 @@ async fn a_server_closing_at_rcpt_after_mail_says_so_in_the_json() {
             assert_eq!((&unanswered["command"], &unanswered["cause"]["kind"]), (&"RCPT TO".into(), &cause.into()));
             let f = report.mx[0].addresses[0].findings.iter().find(|f| f.code == "relay_inconclusive").unwrap();
             assert!(!f.detail.contains("temporary failure"), "{}", f.detail);
-            let de = f.texts(app::Lang::De).detail;
+            let de = f.texts(mxray_report::Lang::De).detail;
             assert!(de.contains("nahm MAIL FROM an") && de.contains("RCPT TO"), "{de}");
         }
     }

@@ -2,8 +2,8 @@
 //! function, limits (fair sharing, time bounds), headers, languages and cancellation.
 
 use app::engine::{Engine, SharedEngine};
-use app::report::Report;
-use app::{CheckEvent, NormalizedInput};
+use mxray_report::model::report::Report;
+use mxray_report::{CheckEvent, NormalizedInput};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};

@@ -8,10 +8,10 @@ use super::aspects::AspectChips;
 use super::chip::Chip;
 use super::details::AddressDetails;
 use super::lang::{tr, use_lang};
-use crate::assess::{step_mark, Step};
-use crate::i18n::Text;
-use crate::render::facts::step_state;
-use crate::report::{AddressReport, Family, Mark, MxHost, Report};
+use mxray_report::checks::marks::{step_mark, Step};
+use mxray_report::texts::ui::Text;
+use mxray_report::render::facts::step_state;
+use mxray_report::model::report::{AddressReport, Family, Mark, MxHost, Report};
 
 /// The finding that says an address was not contacted.
 const BLOCKED: &str = "target_blocked";

@@ -6,11 +6,12 @@ use leptos::prelude::*;
 
 use super::chip::Chip;
 use super::lang::use_lang;
-use crate::dane::{AddressDane, DaneOutcome};
-use crate::depth::{DnsblStatus, Forward, ReverseDns, ReverseFailure, TlsVersions};
-use crate::i18n::{labels, pick, Lang};
-use crate::render::facts::severity_mark;
-use crate::report::{AddressReport, Mark};
+use mxray_report::model::dane::{AddressDane, DaneOutcome};
+use mxray_report::model::depth::{DnsblStatus, Forward, ReverseDns, ReverseFailure, TlsVersions};
+use mxray_report::texts::{labels, pick};
+use mxray_report::model::lang::Lang;
+use mxray_report::render::facts::severity_mark;
+use mxray_report::model::report::{AddressReport, Mark};
 
 /// The aspects, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,10 +216,10 @@ pub fn AspectChips(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dane::TlsaRecord;
-    use crate::depth::{DnsblResult, PtrName};
-    use crate::findings::FindingKind;
-    use crate::render::fixtures::sample;
+    use mxray_report::model::dane::TlsaRecord;
+    use mxray_report::model::depth::{DnsblResult, PtrName};
+    use mxray_report::model::finding::FindingKind;
+    use mxray_report::render::fixtures::sample;
 
     #[test]
     fn each_aspect_shows_once_reported_with_the_mark_of_its_findings() {
@@ -247,7 +248,7 @@ mod tests {
             detail: None,
         }];
         // The findings as the fold derives them.
-        a.findings = crate::depth::findings(&a).into_iter().map(FindingKind::into_finding).collect();
+        a.findings = mxray_report::checks::depth::findings(&a).into_iter().map(FindingKind::into_finding).collect();
         let chips = aspect_chips(&a, Lang::En);
         let got: Vec<(&str, Mark, &str)> = chips.iter().map(|c| (c.aspect.id(), c.mark, c.state.as_str())).collect();
         assert_eq!(

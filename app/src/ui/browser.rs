@@ -1,7 +1,7 @@
 //! The few browser calls the page makes. In the server build they do nothing: there is no
 //! document there, and these only run in event handlers and effects.
 
-use crate::i18n::Lang;
+use mxray_report::model::lang::Lang;
 
 /// Cookie that remembers the chosen language (read by the server, written by the page).
 #[cfg(any(feature = "ssr", all(target_arch = "wasm32", feature = "hydrate")))]

@@ -1,5 +1,5 @@
 //! Running a check from the page: call the streaming server function, cut the bytes into
-//! lines, parse each line as an event and fold it into the report signal with [`crate::fold`].
+//! lines, parse each line as an event and fold it into the report signal with [`mxray_report::fold`].
 //! That code (the request, the event parser, the fold) is a WASM chunk of its own when the build
 //! splits (see [`super::later`]), fetched right after hydration.
 
@@ -9,9 +9,9 @@ use leptos::task::spawn_local;
 
 use super::lines::LineBuffer;
 use crate::api::{check_domain, Problem};
-use crate::event::CheckEvent;
-use crate::fold::fold;
-use crate::report::Report;
+use mxray_report::model::event::CheckEvent;
+use mxray_report::fold::fold;
+use mxray_report::model::report::Report;
 
 /// Where the page's check stands.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::assess::Step;
-use crate::render::facts::mark_symbol;
-use crate::report::Mark;
+use mxray_report::checks::marks::Step;
+use mxray_report::render::facts::mark_symbol;
+use mxray_report::model::report::Mark;
 
 /// The stable name of a mark (`ok`, `warning`, …).
 pub fn mark_id(mark: Mark) -> &'static str {

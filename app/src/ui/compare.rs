@@ -8,17 +8,13 @@ use super::check::Phase;
 use super::lang::{tr, use_lang};
 use super::library::{action, Tools};
 use super::saved::{report_of, FilePicker, FileProblem};
-use crate::diff::{diff, Change, DomainMismatch, ReportDiff, Trend};
-use crate::i18n::{labels, pick, Lang, Text};
-use crate::render::facts::timestamp;
-use crate::render::time::Utc;
-use crate::report::Report;
-
-labels!(crate::diff::Trend, "The trend as a word.", {
-    Better => ("better", "besser"),
-    Worse => ("worse", "schlechter"),
-    Changed => ("changed", "geändert"),
-});
+use mxray_report::diff::{diff, Change, DomainMismatch, ReportDiff, Trend};
+use mxray_report::texts::pick;
+use mxray_report::model::lang::Lang;
+use mxray_report::texts::ui::Text;
+use mxray_report::render::facts::timestamp;
+use mxray_report::render::time::Utc;
+use mxray_report::model::report::Report;
 
 /// The stable name of a trend (for `data-trend`).
 fn trend_id(trend: Trend) -> &'static str {
@@ -142,7 +138,7 @@ fn mismatch(m: &DomainMismatch, lang: Lang) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixtures::sample;
+    use mxray_report::render::fixtures::sample;
 
     #[test]
     fn the_older_report_is_the_before_whatever_the_order() {

@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 
 use super::lang::{tr, use_lang};
-use crate::i18n::{extension_help, Text};
-use crate::render::rows::{address_rows, address_sections, Row, Section};
-use crate::report::{AddressReport, Direction, Report, TranscriptLine};
+use mxray_report::texts::ehlo::extension_help;
+use mxray_report::texts::ui::Text;
+use mxray_report::render::rows::{address_rows, address_sections, Row, Section};
+use mxray_report::model::report::{AddressReport, Direction, Report, TranscriptLine};
 
 /// The `<details>` of one address.
 #[component]
@@ -70,7 +71,7 @@ pub fn AddressDetails(
 }
 
 /// One labelled fact; an EHLO keyword gets its explanation.
-pub fn fact(row: Row, lang: crate::i18n::Lang) -> impl IntoView {
+pub fn fact(row: Row, lang: mxray_report::model::lang::Lang) -> impl IntoView {
     let help = extension_help(&row.label, lang).map(|h| view! { <span class="help">{h}</span> });
     view! {
         <dt>{row.label}</dt>

@@ -8,8 +8,9 @@ use super::check::{CheckState, Phase};
 use super::files;
 use super::lang::{tr, use_lang};
 use super::library::action;
-use crate::i18n::{Lang, Text};
-use crate::render::{file_name, render, Format};
+use mxray_report::model::lang::Lang;
+use mxray_report::texts::ui::Text;
+use mxray_report::render::{file_name, render, Format};
 
 /// The formats offered, with their button texts.
 const FORMATS: [(Format, Text); 3] =

@@ -4,10 +4,11 @@
 use leptos::prelude::*;
 
 use super::lang::use_lang;
-use crate::findings::{Finding, Severity};
-use crate::i18n::{Lang, Text};
-use crate::render::facts::severity_symbol;
-use crate::report::Report;
+use mxray_report::model::finding::{Finding, Severity};
+use mxray_report::model::lang::Lang;
+use mxray_report::texts::ui::Text;
+use mxray_report::render::facts::severity_symbol;
+use mxray_report::model::report::Report;
 
 /// Severities in display order.
 const ORDER: [Severity; 4] = [Severity::Critical, Severity::Warning, Severity::Info, Severity::Ok];

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use super::browser;
-use crate::i18n::{Lang, Text};
+use mxray_report::model::lang::Lang;
+use mxray_report::texts::ui::Text;
 
 /// The page language, provided as context by [`provide_lang`].
 pub fn use_lang() -> RwSignal<Lang> {
@@ -78,7 +79,7 @@ pub mod ssr {
     use leptos::prelude::use_context;
 
     use super::browser::LANG_COOKIE;
-    use crate::i18n::Lang;
+    use mxray_report::model::lang::Lang;
     use crate::ui::route::query_param;
 
     /// The language of the current request (English without one).

@@ -15,8 +15,9 @@ use super::offline;
 use super::recent::KeptReports;
 use super::saved::{OpenReport, SavedMark};
 use crate::api::Problem;
-use crate::i18n::{Lang, Text};
-use crate::report::Report;
+use mxray_report::model::lang::Lang;
+use mxray_report::texts::ui::Text;
+use mxray_report::model::report::Report;
 use crate::storage::{Entry, LocalStorage, Shelf, StoreError};
 
 /// Where a saved report on the page came from.

@@ -29,7 +29,7 @@ mod shell;
 
 use leptos::prelude::*;
 
-use crate::i18n::Text;
+use mxray_report::texts::ui::Text;
 use page::{CheckPage, NotFound};
 use route::Route;
 

@@ -9,8 +9,8 @@ use super::form::{ports_argument, DomainForm};
 use super::lang::{tr, use_lang, LangSwitch};
 use super::library::{Library, LibraryStatus, LibraryTools};
 use super::results::Results;
-use crate::i18n::Text;
-use crate::input::normalize;
+use mxray_report::texts::ui::Text;
+use mxray_report::input::normalize;
 
 /// The check page.
 #[component]

@@ -7,14 +7,14 @@ use leptos::prelude::*;
 use super::chip::{mark_id, Chip};
 use super::details::fact;
 use super::lang::use_lang;
-use crate::findings::{Finding, FindingKind};
-use crate::i18n::{labels, pick, Lang};
-use crate::policy::{
-    problems_text, MtaStsReport, MxPolicyMatch, MxTls, PolicyLabel, PolicyRecord, StsMode, TlsRptReport,
-};
-use crate::render::facts::severity_mark;
-use crate::render::rows::Row;
-use crate::report::{Mark, Report};
+use mxray_report::model::finding::{Finding, FindingKind};
+use mxray_report::texts::{labels, pick};
+use mxray_report::model::lang::Lang;
+use mxray_report::texts::policy::{problems_text, PolicyLabel};
+use mxray_report::model::policy::{MtaStsReport, MxPolicyMatch, MxTls, PolicyRecord, StsMode, TlsRptReport};
+use mxray_report::render::facts::severity_mark;
+use mxray_report::render::rows::Row;
+use mxray_report::model::report::{Mark, Report};
 
 /// What the card says where the policy types have no word for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -260,10 +260,10 @@ pub fn TransportSecurity(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::CheckEvent;
-    use crate::fold::fold;
-    use crate::policy::{PolicyFetch, PolicyReport, StsPolicy};
-    use crate::render::fixtures::sample;
+    use mxray_report::model::event::CheckEvent;
+    use mxray_report::fold::fold;
+    use mxray_report::model::policy::{PolicyFetch, PolicyReport, StsPolicy};
+    use mxray_report::render::fixtures::sample;
 
     fn with_policy(mode: StsMode, patterns: &[&str]) -> Report {
         let mut r = sample();

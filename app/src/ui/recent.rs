@@ -7,8 +7,10 @@ use super::check::Phase;
 use super::findings::severity_id;
 use super::lang::{tr, use_lang};
 use super::library::{action, Tools};
-use crate::i18n::{pick, Lang, Text};
-use crate::render::facts::{severity_symbol, timestamp};
+use mxray_report::texts::pick;
+use mxray_report::model::lang::Lang;
+use mxray_report::texts::ui::Text;
+use mxray_report::render::facts::{severity_symbol, timestamp};
 use crate::storage::{Entry, CAP};
 
 /// The kept reports section.

@@ -1,5 +1,5 @@
 //! Saved reports from files: the file button and the drop zone, reading a file as a report with
-//! [`crate::render::import`] (a JSON export or an exported HTML page), the messages for files
+//! [`mxray_report::render::import`] (a JSON export or an exported HTML page), the messages for files
 //! that are not reports, and the mark that tells a saved report from a live one.
 
 use leptos::prelude::*;
@@ -8,10 +8,11 @@ use super::check::Phase;
 use super::files::{self, PickedFile, ReadError};
 use super::lang::{tr, use_lang};
 use super::library::{action, Library, Source};
-use crate::i18n::{Lang, Text};
-use crate::render::facts::timestamp;
-use crate::render::{import, ImportError};
-use crate::report::Report;
+use mxray_report::model::lang::Lang;
+use mxray_report::texts::ui::Text;
+use mxray_report::render::facts::timestamp;
+use mxray_report::render::{import, ImportError};
+use mxray_report::model::report::Report;
 
 /// What the file chooser offers.
 const ACCEPT: &str = ".json,.html,.htm,application/json,text/html";
@@ -169,8 +170,8 @@ pub fn SavedMark(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixtures::sample;
-    use crate::render::{render, Format};
+    use mxray_report::render::fixtures::sample;
+    use mxray_report::render::{render, Format};
 
     fn picked(text: &str) -> PickedFile {
         PickedFile { name: "saved.json".into(), text: Ok(text.into()) }

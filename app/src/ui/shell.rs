@@ -13,7 +13,7 @@ use leptos_axum::ResponseOptions;
 use super::browser::lang_cookie;
 use super::lang::ssr::{from_request, query_lang};
 use super::App;
-use crate::i18n::Text;
+use mxray_report::texts::ui::Text;
 
 /// The Content-Security-Policy: only the app's own files, its WASM, and (on pages) the inline
 /// hydration script carrying `nonce`. cargo-leptos' live reload (`LEPTOS_WATCH`) adds `ws:`.

@@ -119,8 +119,9 @@ pub fn import(saved: &str) -> Result<Report, ImportError> {
     Ok(report)
 }
 
-#[cfg(test)]
-pub(crate) mod fixtures;
+/// Sample reports built through the fold, for tests here and in the crates above.
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 
 #[cfg(test)]
 mod golden;

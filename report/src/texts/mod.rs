@@ -22,6 +22,7 @@ use crate::model::lang::Lang;
 use crate::model::finding::*;
 
 /// Implements `label(self, lang)` for an enum from one line per variant: English, German.
+#[macro_export]
 macro_rules! labels {
     ($ty:path, $doc:literal, { $($variant:ident => ($en:literal, $de:literal),)* }) => {
         impl $ty {
@@ -35,7 +36,7 @@ macro_rules! labels {
         }
     };
 }
-pub(crate) use labels;
+pub use crate::labels;
 
 /// The English or the German text.
 pub fn pick<T>(lang: Lang, en: T, de: T) -> T {

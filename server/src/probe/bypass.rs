@@ -1,7 +1,7 @@
 //! After the relay probe's outside recipient was refused, two more ways in, in the same session:
 //! a forged local sender (`postmaster@` the tested domain, as spammers and nmap's relay script
 //! forge it: servers that relay for their own domain's senders take it) with the same outside
-//! recipient, then one `RCPT TO` per routing form (`app::bypass`) in a transaction of the refused
+//! recipient, then one `RCPT TO` per routing form (`mxray_report::model::bypass`) in a transaction of the refused
 //! sender. With PIPELINING all of it is one write, else lock-step. Never `DATA`; no extra
 //! connection; exactly these commands.
 //!
@@ -11,8 +11,8 @@
 //! which would cut it off; the routing forms get a transaction of their own whose sender is not the
 //! local one, so an accepted form is never taken for the local-sender hole.
 
-use app::bypass::{BypassAttempt, BypassForm};
-use app::report::{RelayAttempt, RelayReason};
+use mxray_report::model::bypass::{BypassAttempt, BypassForm};
+use mxray_report::model::report::{RelayAttempt, RelayReason};
 
 use super::connection::SmtpConnection;
 use super::net::Connector;

@@ -1,7 +1,7 @@
 //! Judging a recorded chain: trust to a root, name, dates, and the facts of each certificate.
 //! Each judgement is separate, so an expired certificate still says whether its chain is trusted.
 
-use app::report::{CertificateInfo, CertificateReport};
+use mxray_report::model::report::{CertificateInfo, CertificateReport};
 use rustls::client::verify_server_cert_signed_by_trust_anchor;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::ParsedCertificate;
@@ -239,9 +239,10 @@ fn oid_name(registry: &OidRegistry<'_>, oid: &Oid<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::assess::{address_findings, step_mark, Step};
-    use app::report::{AddressReport, Mark};
-    use app::{FindingKind, Severity};
+    use mxray_report::checks::assess::address_findings;
+    use mxray_report::checks::marks::{step_mark, Step};
+    use mxray_report::model::report::{AddressReport, Mark};
+    use mxray_report::{FindingKind, Severity};
     use mxray_testkit::ca::self_signed;
     use mxray_testkit::TestCa;
     use rustls::RootCertStore;
@@ -360,7 +361,7 @@ mod tests {
         );
         assert_eq!(mark, Mark::Warning);
         assert!(findings[0]
-            .texts(app::Lang::En)
+            .texts(mxray_report::Lang::En)
             .detail
             .contains("issued by CN=mxray test intermediate, which is not a trusted root"));
     }
@@ -397,7 +398,7 @@ mod tests {
         );
         assert_eq!((findings[0].severity(), mark), (Severity::Critical, Mark::Critical));
         assert_eq!(
-            findings[0].texts(app::Lang::En).detail,
+            findings[0].texts(mxray_report::Lang::En).detail,
             "The intermediate certificate CN=mxray test expired intermediate, sent with the leaf, expired on \
              2030-03-12T17:46:40Z; senders that check certificates reject the chain."
         );
@@ -429,7 +430,7 @@ mod tests {
             ]
         );
         assert_eq!((findings[1].severity(), mark), (Severity::Info, Mark::Ok));
-        assert!(findings[1].texts(app::Lang::En).remedy.contains("Remove it from the chain file"));
+        assert!(findings[1].texts(mxray_report::Lang::En).remedy.contains("Remove it from the chain file"));
 
         // Trusting only the old root, the path needs the expired cross-sign: it counts in full.
         let c = judged(&old, &chain);

@@ -9,7 +9,7 @@ use tokio::time::timeout;
 
 use super::transcript::Transcript;
 use super::wire::{Reply, ReplyParser, WireError, MAX_LINE};
-use app::report::Direction;
+use mxray_report::model::report::Direction;
 
 /// Most bytes read from one connection; a flooding server is cut off here.
 pub const MAX_SESSION_BYTES: usize = 256 * 1024;

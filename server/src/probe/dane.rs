@@ -1,9 +1,9 @@
 //! DANE for SMTP (RFC 7672): the chain an address presented in its STARTTLS handshake against the
 //! host's TLSA records. Pure: no lookups, no connections.
 
-use app::dane::{AddressDane, DaneOutcome, DnssecStatus, HostDane, NotInForce, TaProblem, TlsaRecord};
-use app::report::StartTlsOutcome;
-use app::StepResult;
+use mxray_report::model::dane::{AddressDane, DaneOutcome, DnssecStatus, HostDane, NotInForce, TaProblem, TlsaRecord};
+use mxray_report::model::report::StartTlsOutcome;
+use mxray_report::StepResult;
 use rustls::client::{verify_server_cert_signed_by_trust_anchor, verify_server_name};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -155,7 +155,7 @@ fn match_chain(
                 return AddressDane::matched(record, depth);
             }
             rejected.get_or_insert_with(|| {
-                let said: Vec<String> = problems.iter().map(|p| p.text(app::Lang::En)).collect();
+                let said: Vec<String> = problems.iter().map(|p| p.text(mxray_report::Lang::En)).collect();
                 AddressDane {
                     outcome: DaneOutcome::TaRejected,
                     detail: Some(said.join("; ")),
@@ -311,7 +311,7 @@ pub fn record_for(cert: &CertificateDer<'_>, usage: u8, selector: u8, matching: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::dane::DnssecCheck;
+    use mxray_report::model::dane::DnssecCheck;
     use mxray_testkit::TestCa;
 
     const HOST: &str = "mx.example.test";

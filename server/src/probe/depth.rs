@@ -1,7 +1,7 @@
 //! The depth checks of an address beside and after its SMTP session: which of them run, and the
 //! DNS ones (reverse DNS, blocklists), which need no connection slot.
 
-use app::StepResult;
+use mxray_report::StepResult;
 use std::net::IpAddr;
 use std::time::Duration;
 

@@ -1,8 +1,8 @@
 //! DNS: the lookups mxray needs behind a small trait, the hickory implementation, and the
 //! resolution plan (null MX, implicit MX, CNAME'd targets, caps).
 
-use app::report::{DnsFailure, MxSource};
-use app::PlannedHost;
+use mxray_report::model::report::{DnsFailure, MxSource};
+use mxray_report::PlannedHost;
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::NetError;

@@ -5,7 +5,7 @@
 //! never "listed"; so does any answer outside 127.0.0.0/8, a timeout or SERVFAIL. NXDOMAIN is "not
 //! listed". Off unless zones are configured.
 
-use app::depth::{DnsblResult, DnsblStatus};
+use mxray_report::model::depth::{DnsblResult, DnsblStatus};
 use futures::future::join_all;
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
@@ -26,7 +26,7 @@ pub fn zones(values: &[String]) -> Result<Vec<String>, ProbeError> {
     let mut zones: Vec<String> = Vec::new();
     for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
         let bad = |reason: String| ProbeError::BadOption { option: "--dnsbl", value: value.to_owned(), reason };
-        let zone = app::normalize(value).map_err(|e| bad(e.to_string()))?.domain;
+        let zone = mxray_report::normalize(value).map_err(|e| bad(e.to_string()))?.domain;
         if !zones.contains(&zone) {
             zones.push(zone);
         }

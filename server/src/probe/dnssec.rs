@@ -2,7 +2,7 @@
 //! with the built-in root anchors plus `--dnssec-trust-anchor`. It runs beside the main lookups,
 //! never in front of them, so a slow or broken chain of trust delays no probe.
 
-use app::dane::{DnssecCheck, DnssecStatus, TlsaRecord};
+use mxray_report::model::dane::{DnssecCheck, DnssecStatus, TlsaRecord};
 use hickory_resolver::config::ResolverOpts;
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::dnssec::rdata::DS;

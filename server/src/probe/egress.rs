@@ -1,10 +1,10 @@
 //! The egress check (`--egress-check HOST[:PORT]`): one TCP connect, through the engine's guarded
 //! connector, to a server the user knows accepts connections on port 25. It runs beside the check
 //! (so it costs no time) and tells, when every MX address timed out, whether port 25 leaves this
-//! network at all ([`app::egress`] judges it).
+//! network at all ([`mxray_report::checks::egress`] judges it).
 
-use app::egress::{EgressOutcome, EgressReport};
-use app::report::TcpOutcome;
+use mxray_report::model::egress::{EgressOutcome, EgressReport};
+use mxray_report::model::report::TcpOutcome;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -38,7 +38,7 @@ impl EgressTarget {
             Some((host, p)) => (host, port(p.parse().map_err(|_| format!("{p:?} is not a port number"))?)?),
             None => (text, DEFAULT_PORT),
         };
-        let host = app::normalize(host).map_err(|e| e.to_string())?.domain;
+        let host = mxray_report::normalize(host).map_err(|e| e.to_string())?.domain;
         Ok(EgressTarget { host, port })
     }
 

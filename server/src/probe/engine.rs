@@ -2,8 +2,8 @@
 //! addresses are known, each address once however many MX names list it), and stream the events.
 
 use app::engine::Engine;
-use app::ports::SMTP;
-use app::{CheckEvent, NormalizedInput, PlannedHost};
+use mxray_report::model::ports::SMTP;
+use mxray_report::{CheckEvent, NormalizedInput, PlannedHost};
 use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use std::collections::HashMap;

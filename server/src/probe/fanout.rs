@@ -2,9 +2,9 @@
 //! lists the address. A host whose lookup finishes after the probe began gets everything so far
 //! replayed, so no host waits for a second session to the same server.
 
-use app::ports::PortStep;
-use app::report::{ProtocolError, RelayReport, ServerClosed};
-use app::{CheckEvent, StepResult};
+use mxray_report::model::ports::PortStep;
+use mxray_report::model::report::{ProtocolError, RelayReport, ServerClosed};
+use mxray_report::{CheckEvent, StepResult};
 use futures::future::{BoxFuture, Shared};
 use rustls::pki_types::CertificateDer;
 use std::net::IpAddr;
@@ -29,7 +29,7 @@ pub struct AddressSummary {
     /// Wall time at the address.
     pub duration_ms: u64,
     /// Every line exchanged.
-    pub transcript: Vec<app::report::TranscriptLine>,
+    pub transcript: Vec<mxray_report::model::report::TranscriptLine>,
     /// The deadline ended the session.
     pub deadline_hit: bool,
     /// TCP connections opened.
@@ -129,7 +129,7 @@ impl Fanout {
 
     /// The first STARTTLS step's result at this address (the main session's), when it ran; the
     /// legacy TLS probe follows it.
-    pub fn starttls(&self) -> Option<app::report::StartTlsReport> {
+    pub fn starttls(&self) -> Option<mxray_report::model::report::StartTlsReport> {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.history.iter().find_map(|r| match r {
             Record::Step(StepResult::Starttls(s)) => Some(s.clone()),

@@ -2,7 +2,7 @@
 //! ring provider, certificate verified for the host (PKIX), then HTTP/1.1 by hyper. No redirects
 //! are followed and the body is read only up to a cap.
 
-use app::policy::FetchError;
+use mxray_report::model::policy::FetchError;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONTENT_LENGTH, HOST, USER_AGENT};

@@ -7,9 +7,9 @@
 //! One connection shows one version: a ServerHello names the highest legacy version the server
 //! accepts (the lower one stays "not tested" when it picked TLS 1.1).
 
-use app::depth::{LegacyOutcome, LegacyTlsProbe, SSL3, TLS10, TLS11};
-use app::report::StartTlsOutcome;
-use app::StepResult;
+use mxray_report::model::depth::{LegacyOutcome, LegacyTlsProbe, SSL3, TLS10, TLS11};
+use mxray_report::model::report::StartTlsOutcome;
+use mxray_report::StepResult;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tls_parser::{

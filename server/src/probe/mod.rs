@@ -72,13 +72,13 @@ fn mailbox(option: &'static str, value: &str) -> Result<String, ProbeError> {
     if local.is_empty() || local.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\\\"".contains(c)) {
         return Err(bad("the local part is empty or holds spaces, controls, quotes or angle brackets"));
     }
-    let domain = app::normalize(domain).map_err(|e| bad(&e.to_string()))?.domain;
+    let domain = mxray_report::normalize(domain).map_err(|e| bad(&e.to_string()))?.domain;
     Ok(format!("{local}@{domain}"))
 }
 
 /// Checks the EHLO name: a host name (the normaliser's rules).
 fn helo_name(value: &str) -> Result<String, ProbeError> {
-    app::normalize(value).map(|n| n.domain).map_err(|e| ProbeError::BadOption {
+    mxray_report::normalize(value).map(|n| n.domain).map_err(|e| ProbeError::BadOption {
         option: "--helo-name",
         value: value.to_owned(),
         reason: e.to_string(),

@@ -1,12 +1,9 @@
 //! MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) for one domain: two TXT lookups, and — only when a
 //! `v=STSv1` record is published — the A/AAAA lookup of `mta-sts.{domain}` and one HTTPS GET of
 //! the policy through the engine's connector (so the SSRF guard applies). Judging each MX against
-//! the policy is the fold's job (`app::policy`), as it needs the per-address certificates.
+//! the policy is the fold's job (`mxray_report::checks::mta_sts`), as it needs the per-address certificates.
 
-use app::policy::{
-    FetchError, MtaStsReport, PolicyFetch, PolicyProblem, PolicyReport, RecordProblem, StsMode, StsPolicy,
-    TlsRptReport, MAX_AGE_LIMIT, POLICY_SIZE_LIMIT,
-};
+use mxray_report::model::policy::{FetchError, MtaStsReport, PolicyFetch, PolicyProblem, PolicyReport, RecordProblem, StsMode, StsPolicy, TlsRptReport, MAX_AGE_LIMIT, POLICY_SIZE_LIMIT};
 use std::net::SocketAddr;
 use std::time::Duration;
 // tokio's clock, the one the timeouts run on: on a test's paused clock the times reported follow it.

@@ -67,8 +67,8 @@ pub struct ProbeOptions {
 pub struct PortList(pub Vec<u16>);
 
 /// `--ports`: a comma-separated list of 25, 465 and 587.
-fn ports_list(text: &str) -> Result<PortList, app::ports::PortsError> {
-    app::ports::parse_ports(text).map(PortList)
+fn ports_list(text: &str) -> Result<PortList, mxray_report::input::PortsError> {
+    mxray_report::input::parse_ports(text).map(PortList)
 }
 
 impl ProbeOptions {

@@ -2,7 +2,7 @@
 //! `name=value` fields (RFC 8461 §3.1, RFC 8460 §3) — and one selection rule: records of other
 //! versions are discarded, and anything but exactly one valid record means "no policy".
 
-use app::policy::{PolicyRecord, RecordProblem};
+use mxray_report::model::policy::{PolicyRecord, RecordProblem};
 
 use super::dns::LookupError;
 

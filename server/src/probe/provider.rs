@@ -12,7 +12,7 @@
 //! "the last two labels" would call `mx.a.co.uk` and `mx.b.co.uk` one provider and hide a real open
 //! relay.
 
-use app::report::{RelayOutcome, RelayReason, RelayReport};
+use mxray_report::model::report::{RelayOutcome, RelayReason, RelayReport};
 use futures::future::join_all;
 use std::net::IpAddr;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! (sender, HELO name, mxray's own address, the recipient's domain, greylisting, a bare refusal).
 //! Only a refusal about relaying or of the unknown outside recipient may read as "not an open relay".
 
-use app::report::{RelayOutcome, RelayReason, RelayReport, RevisitReason};
+use mxray_report::model::report::{RelayOutcome, RelayReason, RelayReport, RevisitReason};
 use std::net::IpAddr;
 
 use super::wire::Reply;

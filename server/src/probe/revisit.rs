@@ -3,8 +3,8 @@
 //! on its next connection. When the relay probe ended that way ([`super::relay::postscreen_like`]),
 //! one more connection, after the session and in its connection slot, runs the relay probe again.
 
-use app::report::{RelayReport, RelayRevisit, RevisitReason};
-use app::StepResult;
+use mxray_report::model::report::{RelayReport, RelayRevisit, RevisitReason};
+use mxray_report::StepResult;
 
 use super::net::Connector;
 use super::session::AddressProbe;

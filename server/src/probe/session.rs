@@ -10,13 +10,9 @@
 //! is allowed for every command (RFC 5321 §3.8): the server is closing, which ends the dialogue as
 //! "not tested", never as a protocol error.
 
-use app::ports::{PortStep, SUBMISSIONS};
-use app::report::{
-    BannerReport, EhloReport, NoAnswer, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport,
-    RelayRevisit, RevisitReason, ServerClosed, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure,
-    Unanswered,
-};
-use app::StepResult;
+use mxray_report::model::ports::{PortStep, SUBMISSIONS};
+use mxray_report::model::report::{BannerReport, EhloReport, NoAnswer, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport, RelayRevisit, RevisitReason, ServerClosed, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure, Unanswered};
+use mxray_report::StepResult;
 use rustls::pki_types::CertificateDer;
 use std::io::{self, ErrorKind};
 use std::net::{IpAddr, SocketAddr};

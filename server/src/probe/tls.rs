@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
-use app::report::TlsFailure;
+use mxray_report::model::report::TlsFailure;
 
 use super::ProbeError;
 

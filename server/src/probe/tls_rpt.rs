@@ -1,6 +1,6 @@
 //! TLS-RPT (RFC 8460): the `_smtp._tls` record and the form of its report targets.
 
-use app::policy::{RecordProblem, RuaTarget, TargetProblem};
+use mxray_report::model::policy::{RecordProblem, RuaTarget, TargetProblem};
 
 use super::policy_record::{fields, is_hostname, required, WSP};
 

@@ -7,7 +7,7 @@
 //! crosses a byte cap is cut; everything after it is only counted, and [`Transcript::finish`] closes
 //! with a note saying how much was not kept.
 
-use app::report::{Direction, TranscriptLine};
+use mxray_report::model::report::{Direction, TranscriptLine};
 
 use super::wire::{escaped_len, printable};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -4,7 +4,7 @@
 //! rejects the reply when a line is odd, while mxray must keep every raw line for the transcript,
 //! enforce its own caps, and report garbage precisely.
 
-use app::report::{Extension, Software};
+use mxray_report::model::report::{Extension, Software};
 
 /// Longest reply line accepted, CRLF excluded (RFC 5321 §4.5.3.1.5 says 512; servers exceed it).
 pub const MAX_LINE: usize = 2048;

@@ -4,8 +4,8 @@
 use app::api::ssr::{ndjson_line, with_heartbeat, HEARTBEAT, STREAM_HEADERS};
 use app::api::Problem;
 use app::engine::SharedEngine;
-use app::report::Report;
-use app::{fold, normalize, CheckEvent};
+use mxray_report::model::report::Report;
+use mxray_report::{fold, normalize, CheckEvent};
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -48,7 +48,7 @@ pub async fn check(State(engine): State<SharedEngine>, query: Result<Query<Check
         Err(reason) => return problem_response(Problem::InvalidInput { reason }),
     };
     if let Some(ports) = ports {
-        match app::ports::parse_ports(&ports) {
+        match mxray_report::input::parse_ports(&ports) {
             Ok(ports) => input.ports = ports,
             Err(reason) => return problem_response(Problem::InvalidPorts { reason }),
         }
