@@ -8,8 +8,8 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 use mxray_report::texts::pick;
 
-use mxray_report::model::lang::Lang;
 use mxray_report::input::InputError;
+use mxray_report::model::lang::Lang;
 
 /// Why a check could not start or went wrong: the JSON error body of the API and the server
 /// function, e.g. `{"error":"no domain given","code":"invalid_input","reason":"Empty"}`.
@@ -155,9 +155,9 @@ pub mod ssr {
 
     use super::{ApiError, Problem};
     use crate::engine::SharedEngine;
-    use mxray_report::model::event::CheckEvent;
     use mxray_report::input::normalize;
     use mxray_report::input::parse_ports;
+    use mxray_report::model::event::CheckEvent;
 
     /// Silence after which a heartbeat line is sent, well under the usual proxy read timeouts (60 s).
     pub const HEARTBEAT: Duration = Duration::from_secs(15);

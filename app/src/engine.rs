@@ -4,8 +4,8 @@
 use futures::stream::BoxStream;
 use std::sync::Arc;
 
-use mxray_report::model::event::CheckEvent;
 use mxray_report::input::NormalizedInput;
+use mxray_report::model::event::CheckEvent;
 
 /// Something that checks a domain and streams what it finds.
 pub trait Engine: Send + Sync + 'static {

@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use mxray_report::model::finding::Severity;
-use mxray_report::render;
 use mxray_report::model::report::Report;
+use mxray_report::render;
 
 /// How many reports are kept at most.
 pub const CAP: usize = 20;

@@ -5,13 +5,13 @@
 //! Case counts are modest so the file runs in a few seconds in a debug build; raise them for a
 //! longer hunt with `MXRAY_PROPTEST_SCALE=50 cargo test -p app --features ssr --test properties`.
 
+use app::storage::{KeyValue, Shelf, StoreError};
 use mxray_report::checks::marks::{step_mark, Step};
 use mxray_report::diff::diff;
 use mxray_report::model::event::{CheckEvent, PlannedHost, StepResult};
 use mxray_report::model::lang::Lang;
-use mxray_report::render::{self, html, json, Format};
 use mxray_report::model::report::*;
-use app::storage::{KeyValue, Shelf, StoreError};
+use mxray_report::render::{self, html, json, Format};
 use mxray_report::{normalize, Report};
 use proptest::prelude::*;
 use proptest::sample::Index;

@@ -7,11 +7,11 @@ use std::net::IpAddr;
 
 use crate::checks::marks::{step_mark, Step};
 use crate::model::finding::{Finding, FindingKind, Severity};
-use crate::texts::pick;
 use crate::model::lang::Lang;
+use crate::model::report::{AddressReport, Mark, MxHost, MxSource, RelayOutcome, Report};
 use crate::render::facts::{self, StepState};
 use crate::render::time::Utc;
-use crate::model::report::{AddressReport, Mark, MxHost, MxSource, RelayOutcome, Report};
+use crate::texts::pick;
 
 /// The differences between an older and a newer report of one domain.
 #[derive(Clone, Debug, PartialEq)]

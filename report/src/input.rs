@@ -1,8 +1,8 @@
 //! Turning what a user typed into a domain to test. The same code runs in the browser (WASM),
 //! the server and the CLI, so a rejection reads the same everywhere.
 
-use serde::{Deserialize, Serialize};
 use crate::model::ports::*;
+use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 /// Why a port list cannot be used.

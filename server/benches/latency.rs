@@ -7,9 +7,9 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use common::Lab;
 use mxray_report::model::report::RelayOutcome;
 use mxray_report::CheckEvent;
-use common::Lab;
 use mxray_testkit::{LatencyProxy, Scenario};
 use server::probe::depth::DepthChecks;
 use std::time::{Duration, Instant};
@@ -57,8 +57,7 @@ async fn through_proxy(label: &str, pipelining: bool, depth: DepthChecks) {
         let mut report = mxray_report::Report::empty();
         while let Some(event) = futures::StreamExt::next(&mut events).await {
             // The first relay event carries the verdict; a second adds the bypass forms.
-            let relay =
-                matches!(&event, CheckEvent::Step { step, .. } if matches!(**step, mxray_report::StepResult::OpenRelay(_)));
+            let relay = matches!(&event, CheckEvent::Step { step, .. } if matches!(**step, mxray_report::StepResult::OpenRelay(_)));
             if relay && verdict.len() == run {
                 verdict.push(started.elapsed());
             }

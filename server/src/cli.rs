@@ -1,8 +1,8 @@
 //! `mxray check`: normalise the input, run the engine, fold its events, print one renderer's output.
 
+use futures::StreamExt;
 use mxray_report::render::{render, text, Format};
 use mxray_report::{normalize, Lang, Report, Severity};
-use futures::StreamExt;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 

@@ -8,10 +8,10 @@
 mod common;
 
 use app::engine::Engine;
-use mxray_report::model::report::{AddressReport, Report, StartTlsOutcome, TcpOutcome};
-use mxray_report::{normalize, CheckEvent};
 use common::{Lab, Limits, StaticDns};
 use futures::StreamExt;
+use mxray_report::model::report::{AddressReport, Report, StartTlsOutcome, TcpOutcome};
+use mxray_report::{normalize, CheckEvent};
 use mxray_testkit::{Counter, Scenario};
 use server::probe::connection::MAX_SESSION_BYTES;
 use server::probe::dns::MxRecord;
@@ -261,7 +261,12 @@ async fn one_connection_at_a_time_when_the_engine_allows_one() {
     assert!(report.complete);
     assert_eq!(report.mx[0].addresses.len(), 3);
     for a in &report.mx[0].addresses {
-        assert_eq!(a.open_relay.as_ref().map(|r| r.outcome), Some(mxray_report::model::report::RelayOutcome::Refused), "{}", a.ip);
+        assert_eq!(
+            a.open_relay.as_ref().map(|r| r.outcome),
+            Some(mxray_report::model::report::RelayOutcome::Refused),
+            "{}",
+            a.ip
+        );
     }
     assert_eq!(opened.load(Ordering::SeqCst), 3);
     assert_eq!(peak.load(Ordering::SeqCst), 1, "never two connections open at once");
@@ -314,8 +319,14 @@ async fn a_silent_server_is_a_slow_greeting_not_a_dead_domain() {
     assert!(finding.title.contains("30 s") && finding.detail.contains("up to 5 minutes"), "{finding:?}");
     assert!(report.findings.iter().all(|f| f.code != "no_reachable_mx"), "{:?}", report.findings);
     assert_eq!(report.worst_severity(), mxray_report::Severity::Warning);
-    let (step, status) = (mxray_report::checks::marks::step_mark(a, mxray_report::checks::marks::Step::Banner), report.mx[0].status.reachable);
-    assert_eq!((step, status), (mxray_report::model::report::Mark::Inconclusive, mxray_report::model::report::Mark::Inconclusive));
+    let (step, status) = (
+        mxray_report::checks::marks::step_mark(a, mxray_report::checks::marks::Step::Banner),
+        report.mx[0].status.reachable,
+    );
+    assert_eq!(
+        (step, status),
+        (mxray_report::model::report::Mark::Inconclusive, mxray_report::model::report::Mark::Inconclusive)
+    );
     let verdict = mxray_report::render::facts::verdict(&report, mxray_report::Lang::En).1;
     assert_eq!(verdict, "Mail to chaos.test could not be tested: 1 warning.");
     assert!(!a.deadline_hit && took >= Duration::from_secs(30) && took < Duration::from_secs(31), "{took:?}");
@@ -518,7 +529,11 @@ async fn replies_in_one_byte_segments_read_the_same_as_whole_ones() {
     assert_eq!(codes(&dripped), codes(&whole));
     assert_eq!(codes(&dripped), ["tls_ok", "certificate_valid", "relay_refused"]);
     let texts = |a: &AddressReport| -> Vec<String> {
-        a.transcript.iter().filter(|l| l.dir != mxray_report::model::report::Direction::Event).map(|l| l.text.clone()).collect()
+        a.transcript
+            .iter()
+            .filter(|l| l.dir != mxray_report::model::report::Direction::Event)
+            .map(|l| l.text.clone())
+            .collect()
     };
     assert_eq!(texts(&dripped), texts(&whole), "the same lines were exchanged");
 }

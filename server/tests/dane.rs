@@ -2,9 +2,6 @@
 //! with a fresh key, its DNSKEY or DS passed as the trust anchor file), the engine's validating resolver,
 //! and fake mail servers with STARTTLS whose chains match or miss the published TLSA records.
 
-use mxray_report::model::dane::{DaneOutcome, DnssecStatus, TlsaRecord};
-use mxray_report::model::report::{Mark, MxHost};
-use mxray_report::{Report, Severity};
 use hickory_server::dnssec::NxProofKind;
 use hickory_server::net::runtime::{Time, TokioRuntimeProvider};
 use hickory_server::proto::dnssec::crypto::EcdsaSigningKey;
@@ -16,6 +13,9 @@ use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseI
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
 use hickory_server::Server;
+use mxray_report::model::dane::{DaneOutcome, DnssecStatus, TlsaRecord};
+use mxray_report::model::report::{Mark, MxHost};
+use mxray_report::{Report, Severity};
 use mxray_testkit::ca::Identity;
 use mxray_testkit::{FakeSmtp, Scenario, TestCa, Zone};
 use rustls::pki_types::PrivatePkcs8KeyDer;

@@ -4,11 +4,11 @@
 //! hickory-server zone. `openssl` must be installed (the test command installs it): a missing
 //! binary fails these tests, it never skips them.
 
-use mxray_report::model::depth::{DnsblStatus, Forward, LegacyOutcome, ReverseFailure, TLS10, TLS11, TLS12, TLS13};
-use mxray_report::render::{render, Format};
-use mxray_report::model::report::{AddressReport, TlsFailure};
-use mxray_report::{Lang, Report, Severity};
 use common::{MappedConnector, StaticDns};
+use mxray_report::model::depth::{DnsblStatus, Forward, LegacyOutcome, ReverseFailure, TLS10, TLS11, TLS12, TLS13};
+use mxray_report::model::report::{AddressReport, TlsFailure};
+use mxray_report::render::{render, Format};
+use mxray_report::{Lang, Report, Severity};
 use mxray_testkit::{FakeSmtp, Scenario, Zone, ZoneServer};
 use server::probe::depth::DepthChecks;
 use server::probe::dns::{HickoryDns, MailDns, MxRecord};
@@ -448,7 +448,8 @@ async fn the_engine_the_binary_builds_runs_the_depth_checks() {
     let args = ["mxray", "--allow-private-targets", "--resolver", &resolver_addr, "--smtp-port", &port];
     let options = Options::parse_from(args.into_iter().chain(["--ca-file", &ca_path, "--dnsbl", "bl.test"]));
     let engine = server::probe::build_engine(&options.probe).expect("engine");
-    let events: Vec<mxray_report::CheckEvent> = engine.check(mxray_report::normalize("built.test").unwrap()).collect().await;
+    let events: Vec<mxray_report::CheckEvent> =
+        engine.check(mxray_report::normalize("built.test").unwrap()).collect().await;
     std::fs::remove_file(&ca_file).ok();
     let report = Report::from_events(&events);
     let a = &report.mx[0].addresses[0];

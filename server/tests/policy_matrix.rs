@@ -7,8 +7,13 @@
 
 use mxray_report::checks::marks::{step_mark, Step};
 use mxray_report::model::dane::{DnssecCheck, DnssecStatus, HostDane, TlsaRecord};
-use mxray_report::model::policy::{MtaStsReport, PolicyFetch, PolicyRecord, PolicyReport, RuaTarget, StsMode, StsPolicy, TlsRptReport};
-use mxray_report::model::report::{BannerReport, EhloReport, Extension, Mark, MxSource, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure};
+use mxray_report::model::policy::{
+    MtaStsReport, PolicyFetch, PolicyRecord, PolicyReport, RuaTarget, StsMode, StsPolicy, TlsRptReport,
+};
+use mxray_report::model::report::{
+    BannerReport, EhloReport, Extension, Mark, MxSource, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport,
+    TlsFailure,
+};
 use mxray_report::{CheckEvent, PlannedHost, Report, Severity, StepResult};
 use mxray_testkit::TestCa;
 use rustls::pki_types::CertificateDer;

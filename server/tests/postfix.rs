@@ -30,8 +30,10 @@
 
 mod common;
 
-use mxray_report::model::report::{AddressReport, Direction, RelayOutcome, RelayReason, RelayReport, StartTlsOutcome, TcpOutcome};
 use common::{session_config, StaticDns};
+use mxray_report::model::report::{
+    AddressReport, Direction, RelayOutcome, RelayReason, RelayReport, StartTlsOutcome, TcpOutcome,
+};
 use server::probe::dns::MxRecord;
 use server::probe::net::TcpConnector;
 use server::probe::session::SessionConfig;
@@ -238,7 +240,10 @@ async fn postfix_relaying_for_its_own_domains_senders_is_critical() {
     let local = relay.local_sender.as_ref().unwrap_or_else(|| panic!("no local sender: {:?}", a.transcript));
     assert_eq!(local.sender, "postmaster@postfix.test");
     assert_eq!((local.mail_from.as_deref(), local.rcpt_to.as_deref()), (Some("250 2.1.0 Ok"), Some("250 2.1.5 Ok")));
-    assert_eq!(mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay), mxray_report::model::report::Mark::Critical);
+    assert_eq!(
+        mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay),
+        mxray_report::model::report::Mark::Critical
+    );
     let f =
         a.findings.iter().find(|f| f.code == "open_relay_local_sender").unwrap_or_else(|| panic!("{:?}", codes(&a)));
     assert_eq!(f.severity, mxray_report::Severity::Critical);
@@ -275,7 +280,10 @@ async fn postscreen_passes_mxray_on_its_return_and_the_real_refusal_decides() {
     assert_eq!(relay.rcpt_to.as_deref(), Some("554 5.7.1 <relay-test@example.net>: Relay access denied"));
     assert_eq!(relay.outcome, RelayOutcome::Refused, "{relay:?}");
     assert!(!relay.over_tls, "the return connection is plaintext");
-    assert_eq!(mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay), mxray_report::model::report::Mark::Ok);
+    assert_eq!(
+        mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay),
+        mxray_report::model::report::Mark::Ok
+    );
     let codes = codes(&a);
     assert!(codes.contains(&"relay_revisited") && codes.contains(&"relay_refused"), "{codes:?}");
     assert_eq!(a.connections, 2, "{:?}", a.transcript);
@@ -304,7 +312,10 @@ async fn exim_refuses_relaying() {
     // many syntax errors, and domain literals are), so its answer always arrives: refused too.
     let local = relay.local_sender.as_ref().unwrap_or_else(|| panic!("no local sender: {:?}", a.transcript));
     assert_eq!((local.rcpt_to.as_deref(), local.reason), (Some("550 relay not permitted"), RelayReason::RelayDenied));
-    assert_eq!(mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay), mxray_report::model::report::Mark::Ok);
+    assert_eq!(
+        mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay),
+        mxray_report::model::report::Mark::Ok
+    );
     assert_polite(&a);
 }
 
@@ -336,7 +347,10 @@ async fn exim_sender_verification_is_retried_with_the_null_sender() {
     assert!(local.rcpt_to.as_deref().is_some_and(|r| r.contains("<postmaster@postfix.test>")), "{local:?}");
     let forged = sent.iter().position(|c| *c == "MAIL FROM:<postmaster@postfix.test>").expect("forged sender");
     assert_eq!(sent[forged + 2..forged + 4], ["RSET", "MAIL FROM:<>"], "{:?}", a.transcript);
-    assert_eq!(mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay), mxray_report::model::report::Mark::Ok);
+    assert_eq!(
+        mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay),
+        mxray_report::model::report::Mark::Ok
+    );
     assert_polite(&a);
 }
 

@@ -2,9 +2,11 @@
 
 mod common;
 
-use mxray_report::model::report::{AddressReport, Direction, Mark, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome};
-use mxray_report::Severity;
 use common::{after_goodbye, Lab, Limits};
+use mxray_report::model::report::{
+    AddressReport, Direction, Mark, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome,
+};
+use mxray_report::Severity;
 use mxray_testkit::ca::self_signed;
 use mxray_testkit::{Greeting, LatencyProxy, Scenario, StartTls};
 use std::time::Duration;
@@ -188,7 +190,10 @@ async fn a_relay_recipient_served_by_the_same_provider_is_no_relay_test() {
         assert_eq!(f.severity, Severity::Info);
         assert!(f.title.contains("same provider") && f.remedy.contains("--relay-recipient"), "{f:?}");
         assert!(f.texts(mxray_report::Lang::De).title.contains("selben Anbieter"));
-        assert_eq!(mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay), Mark::Inconclusive);
+        assert_eq!(
+            mxray_report::checks::marks::step_mark(&a, mxray_report::checks::marks::Step::OpenRelay),
+            Mark::Inconclusive
+        );
     }
     // At another provider the same answer is an open relay, as before.
     let a = relay_to_a_domain_served_by("mx.other-provider.test", "198.51.100.9").await;
@@ -511,8 +516,10 @@ async fn submission_ports_get_the_same_steps_and_no_relay_probe() {
         let sent = after_goodbye(&lab.servers[server]).await;
         assert!(!sent.iter().any(|c| c.starts_with("MAIL") || c.starts_with("RCPT")), "{sent:?}");
     }
-    let titles: Vec<String> =
-        mxray_report::render::rows::address_sections(a, &report, mxray_report::Lang::En).into_iter().map(|s| s.title).collect();
+    let titles: Vec<String> = mxray_report::render::rows::address_sections(a, &report, mxray_report::Lang::En)
+        .into_iter()
+        .map(|s| s.title)
+        .collect();
     assert!(titles.iter().any(|t| t == "Port 465: TLS") && titles.iter().any(|t| t == "Port 587: EHLO"), "{titles:?}");
     // Every port step names its port in the event stream.
     assert!(events

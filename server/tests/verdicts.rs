@@ -3,10 +3,12 @@
 
 mod common;
 
-use mxray_report::checks::marks::{step_mark, Step};
-use mxray_report::model::report::{AddressReport, Mark, RelayOutcome, RelayReason, RevisitReason, StartTlsOutcome, TcpOutcome};
-use mxray_report::{Report, Severity};
 use common::{after_goodbye, Lab, Limits};
+use mxray_report::checks::marks::{step_mark, Step};
+use mxray_report::model::report::{
+    AddressReport, Mark, RelayOutcome, RelayReason, RevisitReason, StartTlsOutcome, TcpOutcome,
+};
+use mxray_report::{Report, Severity};
 use mxray_testkit::{Cut, Greeting, LatencyProxy, Scenario, StartTls};
 use std::time::Duration;
 
@@ -836,7 +838,8 @@ async fn routing_addresses_are_tried_only_after_a_refusal_and_warn_apart_from_th
         assert_eq!(relay.outcome, RelayOutcome::Refused, "the plain verdict alone decides");
         let local = relay.local_sender.as_ref().expect("the forged local sender was tried");
         assert_eq!((local.sender.as_str(), local.reason), ("postmaster@example.com", RelayReason::RelayDenied));
-        let got: Vec<(mxray_report::model::bypass::BypassForm, bool)> = relay.bypass.iter().map(|b| (b.form, b.accepted)).collect();
+        let got: Vec<(mxray_report::model::bypass::BypassForm, bool)> =
+            relay.bypass.iter().map(|b| (b.form, b.accepted)).collect();
         use mxray_report::model::bypass::BypassForm::*;
         assert_eq!(got, [(PercentHack, true), (BangPath, false), (SourceRoute, false), (QuotedLocalPart, true)]);
         assert_eq!(relay.bypass[2].reply.as_deref(), Some("450 4.7.1 Try again later"));
@@ -945,7 +948,12 @@ async fn a_server_relaying_for_senders_of_its_own_domain_is_an_open_relay() {
         );
         let state = mxray_report::render::facts::step_state(a, mxray_report::checks::marks::Step::OpenRelay);
         assert_eq!(state.label(mxray_report::Lang::En), "relaying for a forged local sender");
-        let markdown = mxray_report::render::render(&report, mxray_report::render::Format::Markdown, mxray_report::Lang::En, false);
+        let markdown = mxray_report::render::render(
+            &report,
+            mxray_report::render::Format::Markdown,
+            mxray_report::Lang::En,
+            false,
+        );
         assert!(markdown.contains("relays for a forged local sender"), "{markdown}");
         never_data(&lab);
     }

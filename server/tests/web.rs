@@ -2,8 +2,6 @@
 //! function, limits (fair sharing, time bounds), headers, languages and cancellation.
 
 use app::engine::{Engine, SharedEngine};
-use mxray_report::model::report::Report;
-use mxray_report::{CheckEvent, NormalizedInput};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
@@ -12,6 +10,8 @@ use axum::Router;
 use futures::stream::{self, BoxStream};
 use futures::StreamExt;
 use leptos::config::LeptosOptions;
+use mxray_report::model::report::Report;
+use mxray_report::{CheckEvent, NormalizedInput};
 use mxray_testkit::Counter;
 use serde_json::Value;
 use server::web::limits::{Gate, LimitArgs};

@@ -9,9 +9,9 @@ use super::chip::Chip;
 use super::details::AddressDetails;
 use super::lang::{tr, use_lang};
 use mxray_report::checks::marks::{step_mark, Step};
-use mxray_report::texts::ui::Text;
-use mxray_report::render::facts::step_state;
 use mxray_report::model::report::{AddressReport, Family, Mark, MxHost, Report};
+use mxray_report::render::facts::step_state;
+use mxray_report::texts::ui::Text;
 
 /// The finding that says an address was not contacted.
 const BLOCKED: &str = "target_blocked";

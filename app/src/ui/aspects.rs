@@ -8,10 +8,10 @@ use super::chip::Chip;
 use super::lang::use_lang;
 use mxray_report::model::dane::{AddressDane, DaneOutcome};
 use mxray_report::model::depth::{DnsblStatus, Forward, ReverseDns, ReverseFailure, TlsVersions};
-use mxray_report::texts::{labels, pick};
 use mxray_report::model::lang::Lang;
-use mxray_report::render::facts::severity_mark;
 use mxray_report::model::report::{AddressReport, Mark};
+use mxray_report::render::facts::severity_mark;
+use mxray_report::texts::{labels, pick};
 
 /// The aspects, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

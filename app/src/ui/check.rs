@@ -9,8 +9,8 @@ use leptos::task::spawn_local;
 
 use super::lines::LineBuffer;
 use crate::api::{check_domain, Problem};
-use mxray_report::model::event::CheckEvent;
 use mxray_report::fold::fold;
+use mxray_report::model::event::CheckEvent;
 use mxray_report::model::report::Report;
 
 /// Where the page's check stands.

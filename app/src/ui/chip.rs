@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use mxray_report::checks::marks::Step;
-use mxray_report::render::facts::mark_symbol;
 use mxray_report::model::report::Mark;
+use mxray_report::render::facts::mark_symbol;
 
 /// The stable name of a mark (`ok`, `warning`, …).
 pub fn mark_id(mark: Mark) -> &'static str {

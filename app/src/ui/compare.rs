@@ -6,15 +6,15 @@ use leptos::prelude::*;
 
 use super::check::Phase;
 use super::lang::{tr, use_lang};
-use super::library::{action, Tools};
 use super::saved::{report_of, FilePicker, FileProblem};
+use super::tools::{action, Tools};
 use mxray_report::diff::{diff, Change, DomainMismatch, ReportDiff, Trend};
-use mxray_report::texts::pick;
 use mxray_report::model::lang::Lang;
-use mxray_report::texts::ui::Text;
+use mxray_report::model::report::Report;
 use mxray_report::render::facts::timestamp;
 use mxray_report::render::time::Utc;
-use mxray_report::model::report::Report;
+use mxray_report::texts::pick;
+use mxray_report::texts::ui::Text;
 
 /// The stable name of a trend (for `data-trend`).
 fn trend_id(trend: Trend) -> &'static str {

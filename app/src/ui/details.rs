@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 
 use super::lang::{tr, use_lang};
+use mxray_report::model::report::{AddressReport, Direction, Report, TranscriptLine};
+use mxray_report::render::rows::{address_rows, address_sections, Row, Section};
 use mxray_report::texts::ehlo::extension_help;
 use mxray_report::texts::ui::Text;
-use mxray_report::render::rows::{address_rows, address_sections, Row, Section};
-use mxray_report::model::report::{AddressReport, Direction, Report, TranscriptLine};
 
 /// The `<details>` of one address.
 #[component]

@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use super::check::{CheckState, Phase};
 use super::files;
 use super::lang::{tr, use_lang};
-use super::library::action;
+use super::tools::action;
 use mxray_report::model::lang::Lang;
-use mxray_report::texts::ui::Text;
 use mxray_report::render::{file_name, render, Format};
+use mxray_report::texts::ui::Text;
 
 /// The formats offered, with their button texts.
 const FORMATS: [(Format, Text); 3] =

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use super::lang::use_lang;
 use mxray_report::model::finding::{Finding, Severity};
 use mxray_report::model::lang::Lang;
-use mxray_report::texts::ui::Text;
-use mxray_report::render::facts::severity_symbol;
 use mxray_report::model::report::Report;
+use mxray_report::render::facts::severity_symbol;
+use mxray_report::texts::ui::Text;
 
 /// Severities in display order.
 const ORDER: [Severity; 4] = [Severity::Critical, Severity::Warning, Severity::Info, Severity::Ok];

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 
 use super::lang::{tr, use_lang};
-use mxray_report::texts::ui::Text;
 use mxray_report::input::{normalize, NormalizedInput};
+use mxray_report::texts::ui::Text;
 
 /// The form. `on_check` gets valid input only; `busy` disables nothing (a new check replaces a
 /// running one) but marks the button while a check runs.

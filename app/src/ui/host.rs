@@ -8,10 +8,10 @@ use super::address::AddressRow;
 use super::chip::Chip;
 use super::details::fact;
 use super::lang::use_lang;
-use mxray_report::texts::ui::Text;
+use mxray_report::model::report::{Mark, MxHost, Report};
 use mxray_report::render::facts::status_marks;
 use mxray_report::render::rows::host_rows;
-use mxray_report::model::report::{Mark, MxHost, Report};
+use mxray_report::texts::ui::Text;
 
 /// The card of host `index` of the report.
 #[component]

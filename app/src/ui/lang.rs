@@ -79,8 +79,8 @@ pub mod ssr {
     use leptos::prelude::use_context;
 
     use super::browser::LANG_COOKIE;
-    use mxray_report::model::lang::Lang;
     use crate::ui::route::query_param;
+    use mxray_report::model::lang::Lang;
 
     /// The language of the current request (English without one).
     pub fn from_request() -> Lang {

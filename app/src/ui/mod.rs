@@ -26,6 +26,7 @@ mod route;
 mod saved;
 #[cfg(feature = "ssr")]
 mod shell;
+mod tools;
 
 use leptos::prelude::*;
 

@@ -7,10 +7,11 @@ use super::browser;
 use super::check::{CheckState, Phase};
 use super::form::{ports_argument, DomainForm};
 use super::lang::{tr, use_lang, LangSwitch};
-use super::library::{Library, LibraryStatus, LibraryTools};
+use super::library::{LibraryStatus, LibraryTools};
 use super::results::Results;
-use mxray_report::texts::ui::Text;
+use super::tools::Library;
 use mxray_report::input::normalize;
+use mxray_report::texts::ui::Text;
 
 /// The check page.
 #[component]

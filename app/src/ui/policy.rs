@@ -8,13 +8,13 @@ use super::chip::{mark_id, Chip};
 use super::details::fact;
 use super::lang::use_lang;
 use mxray_report::model::finding::{Finding, FindingKind};
-use mxray_report::texts::{labels, pick};
 use mxray_report::model::lang::Lang;
-use mxray_report::texts::policy::{problems_text, PolicyLabel};
 use mxray_report::model::policy::{MtaStsReport, MxPolicyMatch, MxTls, PolicyRecord, StsMode, TlsRptReport};
+use mxray_report::model::report::{Mark, Report};
 use mxray_report::render::facts::severity_mark;
 use mxray_report::render::rows::Row;
-use mxray_report::model::report::{Mark, Report};
+use mxray_report::texts::policy::{problems_text, PolicyLabel};
+use mxray_report::texts::{labels, pick};
 
 /// What the card says where the policy types have no word for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -260,8 +260,8 @@ pub fn TransportSecurity(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mxray_report::model::event::CheckEvent;
     use mxray_report::fold::fold;
+    use mxray_report::model::event::CheckEvent;
     use mxray_report::model::policy::{PolicyFetch, PolicyReport, StsPolicy};
     use mxray_report::render::fixtures::sample;
 

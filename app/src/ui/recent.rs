@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use super::check::Phase;
 use super::findings::severity_id;
 use super::lang::{tr, use_lang};
-use super::library::{action, Tools};
-use mxray_report::texts::pick;
-use mxray_report::model::lang::Lang;
-use mxray_report::texts::ui::Text;
-use mxray_report::render::facts::{severity_symbol, timestamp};
+use super::tools::{action, Tools};
 use crate::storage::{Entry, CAP};
+use mxray_report::model::lang::Lang;
+use mxray_report::render::facts::{severity_symbol, timestamp};
+use mxray_report::texts::pick;
+use mxray_report::texts::ui::Text;
 
 /// The kept reports section.
 #[component]

@@ -10,10 +10,10 @@ use super::host::HostCard;
 use super::lang::{tr, use_lang};
 use super::later::once_interactive;
 use super::policy::TransportSecurity;
+use mxray_report::model::report::{MxSource, Report};
+use mxray_report::render::facts::{duration, mx_source_sentence, severity_symbol, verdict, verdict_hint};
 use mxray_report::texts::pick;
 use mxray_report::texts::ui::Text;
-use mxray_report::render::facts::{duration, mx_source_sentence, severity_symbol, verdict, verdict_hint};
-use mxray_report::model::report::{MxSource, Report};
 
 /// How far a check has come.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,12 +7,12 @@ use leptos::prelude::*;
 use super::check::Phase;
 use super::files::{self, PickedFile, ReadError};
 use super::lang::{tr, use_lang};
-use super::library::{action, Library, Source};
+use super::tools::{action, Library, Source};
 use mxray_report::model::lang::Lang;
-use mxray_report::texts::ui::Text;
+use mxray_report::model::report::Report;
 use mxray_report::render::facts::timestamp;
 use mxray_report::render::{import, ImportError};
-use mxray_report::model::report::Report;
+use mxray_report::texts::ui::Text;
 
 /// What the file chooser offers.
 const ACCEPT: &str = ".json,.html,.htm,application/json,text/html";

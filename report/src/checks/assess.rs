@@ -1,10 +1,17 @@
 //! Findings of the domain, of each MX host and of each address: the entry point that asks every check.
 
-use std::net::IpAddr;
+use crate::checks::certificate::certificate_findings;
+use crate::checks::certificate::judge_certificate;
+use crate::checks::marks::reach;
+use crate::checks::marks::refusal_shown;
+use crate::checks::marks::Reach;
+use crate::checks::marks::READY;
+use crate::checks::marks::{refused_tester, CLOSING};
 use crate::model::finding::FindingKind;
-use crate::model::report::{AddressReport, DnsFailure, Family, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome, TlsFailure};
-use crate::checks::marks::*;
-use crate::checks::certificate::*;
+use crate::model::report::{
+    AddressReport, DnsFailure, Family, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome, TlsFailure,
+};
+use std::net::IpAddr;
 
 /// Findings about the domain as a whole.
 pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
@@ -50,21 +57,6 @@ pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
         }
     }
     out
-}
-
-/// True when mxray could try the address: not refused by the guard, routable from here, not
-/// turned away at the greeting for mxray's own address, and finished (a deadline before the connect
-/// still counts as a try).
-pub(crate) fn attempted(a: &AddressReport) -> bool {
-    match &a.tcp {
-        Some(t) => !matches!(t.outcome, TcpOutcome::Blocked | TcpOutcome::NoRoute) && !refused_tester(a),
-        None => a.done,
-    }
-}
-
-/// The greeting refused mxray itself (its address), not senders in general.
-pub(crate) fn refused_tester(a: &AddressReport) -> bool {
-    a.banner.as_ref().is_some_and(|b| b.code != Some(READY) && b.refuses_tester.is_some())
 }
 
 /// Findings about one host (DNS facts).
@@ -178,9 +170,11 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
             StartTlsOutcome::NotOffered => out.push(FindingKind::StartTlsNotOffered { ip: ip.clone() }),
             StartTlsOutcome::Rejected => out.push(FindingKind::StartTlsRejected { ip: ip.clone(), reply: error }),
             StartTlsOutcome::HandshakeFailed => out.push(match s.failure {
-                Some(TlsFailure::LegacyVersionOnly) => {
-                    FindingKind::TlsLegacyOnly { ip: ip.clone(), error, versions: crate::checks::legacy_tls::legacy_accepted(a) }
-                }
+                Some(TlsFailure::LegacyVersionOnly) => FindingKind::TlsLegacyOnly {
+                    ip: ip.clone(),
+                    error,
+                    versions: crate::checks::legacy_tls::legacy_accepted(a),
+                },
                 Some(TlsFailure::NoSharedCipher) => FindingKind::TlsNoSharedCipher { ip: ip.clone(), error },
                 _ => FindingKind::TlsHandshakeFailed { ip: ip.clone(), error },
             }),

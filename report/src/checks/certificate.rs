@@ -3,7 +3,11 @@
 use crate::model::dane::AddressDane;
 use crate::model::finding::FindingKind;
 use crate::model::report::{AddressReport, CertificateInfo, CertificateReport};
-use crate::checks::marks::*;
+
+/// Days before expiry from which a certificate earns a warning.
+pub const EXPIRY_WARNING_DAYS: i64 = 14;
+/// Smallest RSA key that is not weak.
+pub(crate) const MIN_RSA_BITS: u32 = 2048;
 
 /// The leaf's key algorithm and size when it is a weak RSA key.
 pub(crate) fn weak_key(c: &CertificateReport) -> Option<(String, u32)> {

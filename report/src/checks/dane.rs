@@ -1,8 +1,8 @@
 //! The DANE check (RFC 7672): DNSSEC of the MX and address answers, TLSA records and their match.
 
+use crate::model::dane::*;
 use crate::model::finding::FindingKind;
 use crate::model::report::{AddressReport, MxHost, Report};
-use crate::model::dane::*;
 
 /// DANE and DNSSEC findings about the domain as a whole.
 pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
@@ -71,8 +71,8 @@ pub fn address_findings(a: &AddressReport) -> Vec<FindingKind> {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::lang::Lang;
     use super::*;
+    use crate::model::lang::Lang;
 
     fn record(usage: u8, selector: u8, matching: u8) -> TlsaRecord {
         TlsaRecord { usage, selector, matching, data: "ab".into() }

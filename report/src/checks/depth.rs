@@ -1,10 +1,10 @@
 //! The findings of the depth probes of an address: legacy TLS, reverse DNS and blocklists.
 
-use crate::model::finding::FindingKind;
-use crate::model::report::{AddressReport, TlsFailure};
-use crate::model::depth::*;
 use crate::checks::legacy_tls::*;
 use crate::checks::ptr::*;
+use crate::model::depth::*;
+use crate::model::finding::FindingKind;
+use crate::model::report::{AddressReport, TlsFailure};
 
 /// The findings of the depth checks at one address.
 pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
@@ -44,8 +44,8 @@ pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::report::StartTlsOutcome;
     use super::*;
+    use crate::model::report::StartTlsOutcome;
     use crate::model::report::{StartTlsReport, TlsFailure};
 
     fn address(starttls: Option<StartTlsReport>, legacy: Option<LegacyTlsProbe>) -> AddressReport {

@@ -1,8 +1,8 @@
 //! The port 25 egress check: whether silent addresses are the domain's fault or the tester's network's.
 
+use crate::model::egress::*;
 use crate::model::finding::FindingKind;
 use crate::model::report::{Report, TcpOutcome};
-use crate::model::egress::*;
 
 /// True when every port 25 connect made so far timed out, none connected, and no egress check
 /// showed that this network lets port 25 out: then each timeout may be the tester's network rather
@@ -33,12 +33,12 @@ pub fn all_silent(r: &Report, silent: usize) -> FindingKind {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::lang::Lang;
     use super::*;
     use crate::checks::assess::domain_findings;
     use crate::checks::marks::{step_mark, Step};
     use crate::model::event::{CheckEvent, PlannedHost, StepResult};
     use crate::model::finding::Severity;
+    use crate::model::lang::Lang;
     use crate::model::report::{Mark, MxSource, TcpReport};
     use std::net::IpAddr;
 

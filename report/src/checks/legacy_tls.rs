@@ -1,7 +1,7 @@
 //! The legacy TLS check: which protocol versions an address accepts, from STARTTLS and the legacy probe.
 
-use crate::model::report::{AddressReport, StartTlsOutcome, TlsFailure};
 use crate::model::depth::*;
+use crate::model::report::{AddressReport, StartTlsOutcome, TlsFailure};
 
 /// Recomputes `a.tls_versions` from the main handshake and the legacy probe. Called by the fold
 /// after every step, so the order in which the two arrive does not matter.

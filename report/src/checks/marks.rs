@@ -1,15 +1,9 @@
 //! The marks of the page's steps (TCP, banner, EHLO, STARTTLS, certificate, open relay) and a host's status.
 
+use crate::checks::certificate::weak_key;
+use crate::checks::certificate::{out_of_date_intermediates, EXPIRY_WARNING_DAYS};
 use crate::model::dane::AddressDane;
 use crate::model::report::{AddressReport, Mark, MxHost, RelayOutcome, RelayReport, StartTlsOutcome, TcpOutcome};
-use crate::checks::assess::*;
-use crate::checks::certificate::*;
-
-/// Days before expiry from which a certificate earns a warning.
-pub const EXPIRY_WARNING_DAYS: i64 = 14;
-
-/// Smallest RSA key that is not weak.
-pub(crate) const MIN_RSA_BITS: u32 = 2048;
 
 /// The SMTP greeting code for "service ready".
 pub(crate) const READY: u16 = 220;
@@ -225,4 +219,19 @@ pub(crate) fn reach(a: &AddressReport) -> Reach {
         (None, Some(TcpOutcome::Timeout)) if a.timeout_may_be_local => Reach::Silent,
         _ => Reach::Failed,
     }
+}
+
+/// True when mxray could try the address: not refused by the guard, routable from here, not
+/// turned away at the greeting for mxray's own address, and finished (a deadline before the connect
+/// still counts as a try).
+pub(crate) fn attempted(a: &AddressReport) -> bool {
+    match &a.tcp {
+        Some(t) => !matches!(t.outcome, TcpOutcome::Blocked | TcpOutcome::NoRoute) && !refused_tester(a),
+        None => a.done,
+    }
+}
+
+/// The greeting refused mxray itself (its address), not senders in general.
+pub(crate) fn refused_tester(a: &AddressReport) -> bool {
+    a.banner.as_ref().is_some_and(|b| b.code != Some(READY) && b.refuses_tester.is_some())
 }

@@ -1,8 +1,8 @@
 //! The MTA-STS and TLS-RPT checks: each MX host against the policy, and the records' findings.
 
 use crate::model::finding::FindingKind;
-use crate::model::report::{AddressReport, MxHost, MxSource, Report, StartTlsOutcome, TcpOutcome};
 use crate::model::policy::*;
+use crate::model::report::{AddressReport, MxHost, MxSource, Report, StartTlsOutcome, TcpOutcome};
 
 /// True when `host` matches the policy pattern (RFC 8461 §4.1): equal names, or `*.` followed by
 /// a suffix with exactly one more label in front. Case and a trailing dot do not matter.
@@ -82,7 +82,8 @@ pub(crate) fn address_tls(a: &AddressReport) -> AddressTls {
         return if a.done { AddressTls::NotTested } else { AddressTls::Pending };
     };
     // Only intermediates on the path that verified count (the certificate judgement's own rule).
-    let out_of_date = c.expired || c.not_yet_valid || crate::checks::certificate::out_of_date_intermediates(c).next().is_some();
+    let out_of_date =
+        c.expired || c.not_yet_valid || crate::checks::certificate::out_of_date_intermediates(c).next().is_some();
     AddressTls::Failed(if c.parse_error.is_some() {
         TlsPolicyFailure::Unreadable
     } else if !c.hostname_matches {
@@ -235,8 +236,8 @@ pub(crate) fn mx_findings(policy: &StsPolicy, mx: &[MxPolicyMatch], hosts: &[MxH
 
 #[cfg(test)]
 mod tests {
-    use crate::model::lang::Lang;
     use super::*;
+    use crate::model::lang::Lang;
     use crate::model::report::{AddressReport, CertificateReport, StartTlsReport};
 
     #[test]

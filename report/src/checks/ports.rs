@@ -1,9 +1,10 @@
 //! The mail ports check: what each of 25, 465 and 587 served, and AUTH before TLS.
 
+use crate::model::event::PortStep;
 use crate::model::event::StepResult;
 use crate::model::finding::FindingKind;
-use crate::model::report::{StartTlsOutcome, TcpOutcome};
 use crate::model::ports::*;
+use crate::model::report::{StartTlsOutcome, TcpOutcome};
 
 /// Applies one port step to the address's port reports (kept sorted by port).
 pub fn apply(ports: &mut Vec<PortReport>, step: &PortStep) {
@@ -70,11 +71,11 @@ pub fn port_findings(ports: &[PortReport], ip: &str) -> Vec<FindingKind> {
 
 #[cfg(test)]
 mod tests {
-    use crate::input::PortsError;
+    use super::*;
     use crate::input::parse_ports;
+    use crate::input::PortsError;
     use crate::model::lang::Lang;
     use crate::model::report::TcpReport;
-    use super::*;
 
     #[test]
     fn port_lists_take_only_the_three_mail_ports() {

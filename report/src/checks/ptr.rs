@@ -1,9 +1,9 @@
 //! The reverse DNS check: PTR names, their forward confirmation, and the name the greeting announces.
 
-use std::net::IpAddr;
+use crate::model::depth::*;
 use crate::model::finding::FindingKind;
 use crate::model::report::AddressReport;
-use crate::model::depth::*;
+use std::net::IpAddr;
 
 /// The host name a greeting or EHLO line starts with, when it looks like one (an address literal,
 /// a bare word or anything else is `None`).

@@ -2,7 +2,6 @@
 
 use crate::model::finding::*;
 
-
 impl FindingKind {
     /// Severity of this finding.
     pub fn severity(&self) -> Severity {

@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
-use crate::model::report::{BannerReport, CertificateReport, DnsFailure, EhloReport, MxSource, ProtocolError, RelayReport, ServerClosed, StartTlsReport, TcpReport, TranscriptLine};
+use crate::model::report::{
+    BannerReport, CertificateReport, DnsFailure, EhloReport, MxSource, ProtocolError, RelayReport, ServerClosed,
+    StartTlsReport, TcpReport, TranscriptLine,
+};
 
 /// One thing that happened during a check.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,7 +156,7 @@ pub enum StepResult {
     /// Open-relay probe.
     OpenRelay(RelayReport),
     /// A step at an extra port (465 or 587), which the step names.
-    Port(crate::model::ports::PortStep),
+    Port(PortStep),
     /// The extra connection with a ClientHello of at most TLS 1.1.
     LegacyTls(crate::model::depth::LegacyTlsProbe),
     /// PTR names and their forward confirmation.
@@ -162,4 +165,14 @@ pub enum StepResult {
     Dnsbl(Vec<crate::model::depth::DnsblResult>),
     /// DANE: the presented chain against the host's TLSA records.
     Dane(crate::model::dane::AddressDane),
+}
+
+/// One step at an extra port (the event says which port).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortStep {
+    /// The port.
+    pub port: u16,
+    /// What the step found.
+    #[serde(flatten)]
+    pub step: Box<StepResult>,
 }

@@ -261,10 +261,10 @@ pub enum FindingKind {
         reply: String,
         /// What the deciding reply was about (absent in reports written before it was recorded).
         #[serde(default)]
-        reason: Option<crate::model::report::RelayReason>,
+        reason: Option<crate::model::session::RelayReason>,
         /// The command that got no valid reply, when that ended the probe.
         #[serde(default)]
-        unanswered: Option<crate::model::report::Unanswered>,
+        unanswered: Option<crate::model::session::Unanswered>,
     },
     /// The server sent a reply that no command asked for; the dialogue was stopped.
     UnsolicitedReply {
@@ -303,7 +303,7 @@ pub enum FindingKind {
         /// The reply.
         reply: String,
         /// What the refusal names (client address or HELO name).
-        reason: crate::model::report::RelayReason,
+        reason: crate::model::session::RelayReason,
     },
     /// Every address of the MX host is non-public.
     MxNotPublic {
@@ -455,7 +455,7 @@ pub enum FindingKind {
         /// Address.
         ip: String,
         /// Why mxray came back.
-        reason: crate::model::report::RevisitReason,
+        reason: crate::model::session::RevisitReason,
         /// The temporary refusal of the first connection.
         reply: String,
         /// Why the return connection gave no verdict, when it gave none.

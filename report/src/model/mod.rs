@@ -11,3 +11,4 @@ pub mod lang;
 pub mod policy;
 pub mod ports;
 pub mod report;
+pub mod session;

@@ -1,8 +1,8 @@
 //! MTA-STS and TLS-RPT as seen: the TXT records, the fetched policy, and how each MX host fares under it.
 
+use crate::model::session::TcpOutcome;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
-use crate::model::report::TcpOutcome;
 
 /// The largest `max_age` RFC 8461 §3.2 allows (about one year), in seconds.
 pub const MAX_AGE_LIMIT: u64 = 31_557_600;

@@ -1,8 +1,7 @@
 //! The mail ports (25, 465, 587) and what each one served.
 
+use crate::model::session::{BannerReport, CertificateReport, EhloReport, StartTlsReport, TcpReport};
 use serde::{Deserialize, Serialize};
-use crate::model::event::StepResult;
-use crate::model::report::{BannerReport, CertificateReport, EhloReport, StartTlsReport, TcpReport};
 
 /// The MX port: its results live in the address report's own fields.
 pub const SMTP: u16 = 25;
@@ -42,14 +41,4 @@ pub struct PortReport {
     /// EHLO inside TLS.
     #[serde(default)]
     pub ehlo_tls: Option<EhloReport>,
-}
-
-/// One step at an extra port (the event says which port).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PortStep {
-    /// The port.
-    pub port: u16,
-    /// What the step found.
-    #[serde(flatten)]
-    pub step: Box<StepResult>,
 }

@@ -1,12 +1,15 @@
 //! Judgements every renderer words the same way: the state of each step, mark and severity
 //! symbols, the sentence about the DNS answer, the verdict, and number and time formats.
 
-use crate::checks::marks::{step_mark, Step, EXPIRY_WARNING_DAYS};
+use crate::checks::certificate::EXPIRY_WARNING_DAYS;
+use crate::checks::marks::{step_mark, Step};
 use crate::model::finding::Severity;
-use crate::texts::{labels, pick};
 use crate::model::lang::Lang;
+use crate::model::report::{
+    AddressReport, DnsFailure, Mark, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome,
+};
 use crate::texts::ui::Text;
-use crate::model::report::{AddressReport, DnsFailure, Mark, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome};
+use crate::texts::{labels, pick};
 
 use super::time::Utc;
 

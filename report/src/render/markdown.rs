@@ -7,8 +7,8 @@ use std::net::IpAddr;
 
 use crate::model::finding::{Finding, Severity};
 use crate::model::lang::Lang;
-use crate::texts::ui::Text;
 use crate::model::report::{MxHost, Report};
+use crate::texts::ui::Text;
 
 use super::facts;
 
@@ -137,8 +137,8 @@ fn port_lines(out: &mut String, host: &MxHost, lang: Lang) {
 /// One line on the transport-security policies: MTA-STS in effect (and its mode) or why not, and
 /// whether TLS-RPT is published.
 fn policy_line(report: &Report, lang: Lang) -> Option<String> {
-    use crate::texts::policy::PolicyLabel as L;
     use crate::model::policy::PolicyRecord;
+    use crate::texts::policy::PolicyLabel as L;
     let p = report.policies.as_ref()?;
     let sts = &p.mta_sts;
     let sts_state = match (sts.in_effect(), &sts.record, sts.fetch.as_ref().and_then(|f| f.error.as_ref())) {

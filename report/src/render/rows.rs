@@ -5,12 +5,15 @@
 use crate::checks::ptr::announced_name;
 
 use crate::model::depth::{DnsblResult, Forward, ReverseDns, ReverseFailure, TlsVersions};
-use crate::texts::pick;
 use crate::model::lang::Lang;
-use crate::texts::ui::Text;
-use crate::texts::policy::{problems_text, PolicyLabel};
 use crate::model::policy::{MxPolicyMatch, MxTls, PolicyRecord};
-use crate::model::report::{AddressReport, BannerReport, CertificateInfo, CertificateReport, EhloReport, MxHost, RelayAttempt, RelayReport, Report, StartTlsReport, TcpReport};
+use crate::model::report::{
+    AddressReport, BannerReport, CertificateInfo, CertificateReport, EhloReport, MxHost, RelayAttempt, RelayReport,
+    Report, StartTlsReport, TcpReport,
+};
+use crate::texts::pick;
+use crate::texts::policy::{problems_text, PolicyLabel};
+use crate::texts::ui::Text;
 
 use super::facts::{decimal, duration, ms, mx_source_sentence, timestamp};
 use super::time::Utc;

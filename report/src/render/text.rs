@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use crate::checks::marks::{step_mark, Step};
 use crate::model::finding::{Finding, Severity};
 use crate::model::lang::Lang;
-use crate::texts::ui::Text;
 use crate::model::report::{AddressReport, Direction, Mark, MxHost, Report};
+use crate::texts::ui::Text;
 
 use super::facts::{self, visible};
 use super::rows::{self, Row, Section};

@@ -1,8 +1,8 @@
 //! The relay bypass forms in words.
 
-use crate::texts::pick;
-use crate::model::lang::Lang;
 use crate::model::bypass::*;
+use crate::model::lang::Lang;
+use crate::texts::pick;
 
 impl BypassForm {
     /// The form's name.

@@ -1,8 +1,8 @@
 //! DNSSEC and DANE in words.
 
-use crate::texts::pick;
-use crate::model::lang::Lang;
 use crate::model::dane::*;
+use crate::model::lang::Lang;
+use crate::texts::pick;
 
 impl TaProblem {
     /// The problem in words.

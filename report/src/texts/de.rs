@@ -1,7 +1,7 @@
 //! Every finding's title, detail and remedy in German: one exhaustive `match`.
 
-use crate::model::lang::Lang;
 use crate::model::finding::*;
+use crate::model::lang::Lang;
 use crate::texts::*;
 
 /// Which command went unanswered and how, after the reply before it (German).

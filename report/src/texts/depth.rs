@@ -1,8 +1,8 @@
 //! Title, detail and remedy of the depth findings (legacy TLS, reverse DNS, blocklists) in English
 //! and German; `findings` hands these kinds here so its catalogue stays one exhaustive match.
 
-use crate::model::finding::FindingKind;
 use crate::model::depth::*;
+use crate::model::finding::FindingKind;
 
 crate::texts::labels!(DnsblStatus, "The blocklist answer in words.", {
     Listed => ("listed", "gelistet"),

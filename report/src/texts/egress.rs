@@ -1,9 +1,9 @@
 //! The port 25 egress findings in words.
 
-use crate::model::finding::FindingKind;
-use crate::texts::pick;
-use crate::model::lang::Lang;
 use crate::model::egress::*;
+use crate::model::finding::FindingKind;
+use crate::model::lang::Lang;
+use crate::texts::pick;
 
 impl EgressReport {
     /// One line for the report header, e.g. `smtp.example.net:25 (192.0.2.7:25): reachable in 12 ms`.

@@ -1,7 +1,7 @@
 //! Every finding's title, detail and remedy in English: one exhaustive `match`.
 
-use crate::model::lang::Lang;
 use crate::model::finding::*;
+use crate::model::lang::Lang;
 use crate::texts::*;
 
 /// What an inconclusive relay reply was about, and how to get a real answer (English).

@@ -8,8 +8,8 @@ pub mod depth;
 pub mod egress;
 pub mod ehlo;
 pub mod en;
-pub mod input;
 pub mod enums;
+pub mod input;
 pub mod policy;
 pub mod ports;
 pub mod session;
@@ -18,8 +18,8 @@ pub(crate) mod tests;
 pub mod trust;
 pub mod ui;
 
-use crate::model::lang::Lang;
 use crate::model::finding::*;
+use crate::model::lang::Lang;
 
 /// Implements `label(self, lang)` for an enum from one line per variant: English, German.
 #[macro_export]
@@ -73,7 +73,6 @@ pub(crate) fn seconds(ms: u64, lang: Lang) -> String {
         text
     }
 }
-
 
 impl FindingKind {
     /// The finding as written into the report (English texts).

@@ -1,9 +1,9 @@
 //! MTA-STS and TLS-RPT in words: record and policy problems, fetch errors, modes and labels.
 
-use crate::texts::{labels, pick};
 use crate::model::lang::Lang;
-use crate::model::report::TcpOutcome;
 use crate::model::policy::*;
+use crate::model::report::TcpOutcome;
+use crate::texts::{labels, pick};
 
 impl RecordProblem {
     /// The problem in words.

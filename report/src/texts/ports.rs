@@ -1,11 +1,11 @@
 //! The mail ports in words.
 
-use crate::model::finding::FindingKind;
-use crate::texts::pick;
-use crate::model::lang::Lang;
-use crate::model::report::{EhloReport, StartTlsOutcome};
-use crate::model::ports::*;
 use crate::checks::ports::*;
+use crate::model::finding::FindingKind;
+use crate::model::lang::Lang;
+use crate::model::ports::*;
+use crate::model::report::{EhloReport, StartTlsOutcome};
+use crate::texts::pick;
 
 /// One line on a port: the session's outcome, TLS (version or why it failed) and the AUTH
 /// mechanisms inside TLS (and whether they are offered in plaintext too).

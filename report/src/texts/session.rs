@@ -4,9 +4,9 @@
 //! one exhaustive match.
 
 use crate::model::finding::FindingKind;
-use crate::texts::pick;
 use crate::model::lang::Lang;
 use crate::model::report::RevisitReason;
+use crate::texts::pick;
 
 /// The texts of one session finding in `lang` (other kinds give empty texts; `findings` never
 /// passes them).

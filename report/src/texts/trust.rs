@@ -5,9 +5,9 @@
 
 use crate::model::dane::{NotInForce, TaProblem};
 use crate::model::finding::FindingKind;
-use crate::texts::pick;
 use crate::model::lang::Lang;
 use crate::model::policy::StsMode;
+use crate::texts::pick;
 
 /// The texts of one of these findings in `lang` (other kinds give empty texts; `findings` never
 /// passes them).

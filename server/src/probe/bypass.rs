@@ -17,11 +17,7 @@ use mxray_report::model::report::{RelayAttempt, RelayReason};
 use super::connection::SmtpConnection;
 use super::net::Connector;
 use super::session::{AddressProbe, SmtpStream};
-
-/// `RCPT TO:<address>`.
-pub(super) fn rcpt_line(address: &str) -> String {
-    format!("RCPT TO:<{address}>")
-}
+use super::wire::rcpt_line;
 
 /// The forged local sender for the tested `domain`.
 pub(super) fn local_sender(domain: &str) -> String {

@@ -1,9 +1,9 @@
 //! DANE in the engine: the per-host TLSA lookups (started as soon as the MX names are known, beside
 //! the probes) joined with the chain each address presents in its one STARTTLS handshake.
 
+use hickory_resolver::proto::rr::RecordType;
 use mxray_report::model::dane::{DnssecCheck, DnssecStatus, HostDane};
 use mxray_report::{CheckEvent, PlannedHost, StepResult};
-use hickory_resolver::proto::rr::RecordType;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,13 +1,13 @@
 //! DNS: the lookups mxray needs behind a small trait, the hickory implementation, and the
 //! resolution plan (null MX, implicit MX, CNAME'd targets, caps).
 
-use mxray_report::model::report::{DnsFailure, MxSource};
-use mxray_report::PlannedHost;
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::NetError;
 use hickory_resolver::proto::rr::RData;
 use hickory_resolver::{ResolverBuilder, TokioResolver};
+use mxray_report::model::report::{DnsFailure, MxSource};
+use mxray_report::PlannedHost;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;

@@ -5,8 +5,8 @@
 //! never "listed"; so does any answer outside 127.0.0.0/8, a timeout or SERVFAIL. NXDOMAIN is "not
 //! listed". Off unless zones are configured.
 
-use mxray_report::model::depth::{DnsblResult, DnsblStatus};
 use futures::future::join_all;
+use mxray_report::model::depth::{DnsblResult, DnsblStatus};
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;

@@ -2,13 +2,13 @@
 //! with the built-in root anchors plus `--dnssec-trust-anchor`. It runs beside the main lookups,
 //! never in front of them, so a slow or broken chain of trust delays no probe.
 
-use mxray_report::model::dane::{DnssecCheck, DnssecStatus, TlsaRecord};
 use hickory_resolver::config::ResolverOpts;
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::dnssec::rdata::DS;
 use hickory_resolver::proto::dnssec::{Algorithm, DigestType, Proof, PublicKeyBuf, TrustAnchors};
 use hickory_resolver::proto::rr::{LowerName, Name, RData, Record, RecordType};
 use hickory_resolver::TokioResolver;
+use mxray_report::model::dane::{DnssecCheck, DnssecStatus, TlsaRecord};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::str::FromStr;

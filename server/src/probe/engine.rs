@@ -2,10 +2,10 @@
 //! addresses are known, each address once however many MX names list it), and stream the events.
 
 use app::engine::Engine;
-use mxray_report::model::ports::SMTP;
-use mxray_report::{CheckEvent, NormalizedInput, PlannedHost};
 use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
+use mxray_report::model::ports::SMTP;
+use mxray_report::{CheckEvent, NormalizedInput, PlannedHost};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;

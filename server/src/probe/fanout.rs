@@ -2,10 +2,10 @@
 //! lists the address. A host whose lookup finishes after the probe began gets everything so far
 //! replayed, so no host waits for a second session to the same server.
 
-use mxray_report::model::ports::PortStep;
+use futures::future::{BoxFuture, Shared};
+use mxray_report::model::event::PortStep;
 use mxray_report::model::report::{ProtocolError, RelayReport, ServerClosed};
 use mxray_report::{CheckEvent, StepResult};
-use futures::future::{BoxFuture, Shared};
 use rustls::pki_types::CertificateDer;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};

@@ -2,12 +2,12 @@
 //! ring provider, certificate verified for the host (PKIX), then HTTP/1.1 by hyper. No redirects
 //! are followed and the body is read only up to a cap.
 
-use mxray_report::model::policy::FetchError;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONTENT_LENGTH, HOST, USER_AGENT};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
+use mxray_report::model::policy::FetchError;
 use rustls::pki_types::ServerName;
 use rustls::ClientConfig;
 use std::sync::Arc;

@@ -3,7 +3,10 @@
 //! the policy through the engine's connector (so the SSRF guard applies). Judging each MX against
 //! the policy is the fold's job (`mxray_report::checks::mta_sts`), as it needs the per-address certificates.
 
-use mxray_report::model::policy::{FetchError, MtaStsReport, PolicyFetch, PolicyProblem, PolicyReport, RecordProblem, StsMode, StsPolicy, TlsRptReport, MAX_AGE_LIMIT, POLICY_SIZE_LIMIT};
+use mxray_report::model::policy::{
+    FetchError, MtaStsReport, PolicyFetch, PolicyProblem, PolicyReport, RecordProblem, StsMode, StsPolicy,
+    TlsRptReport, MAX_AGE_LIMIT, POLICY_SIZE_LIMIT,
+};
 use std::net::SocketAddr;
 use std::time::Duration;
 // tokio's clock, the one the timeouts run on: on a test's paused clock the times reported follow it.

@@ -12,8 +12,8 @@
 //! "the last two labels" would call `mx.a.co.uk` and `mx.b.co.uk` one provider and hide a real open
 //! relay.
 
-use mxray_report::model::report::{RelayOutcome, RelayReason, RelayReport};
 use futures::future::join_all;
+use mxray_report::model::report::{RelayOutcome, RelayReason, RelayReport};
 use std::net::IpAddr;
 use std::time::Duration;
 

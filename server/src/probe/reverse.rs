@@ -1,8 +1,8 @@
 //! Reverse DNS of one address: its PTR names and whether each resolves back to it (forward-confirmed
 //! reverse DNS, FCrDNS). DNS only, run beside the SMTP session; every lookup bounded by the step timeout.
 
-use mxray_report::model::depth::{Forward, PtrName, ReverseDns, ReverseFailure};
 use futures::future::join_all;
+use mxray_report::model::depth::{Forward, PtrName, ReverseDns, ReverseFailure};
 use std::net::IpAddr;
 use std::time::Duration;
 

@@ -10,8 +10,13 @@
 //! is allowed for every command (RFC 5321 §3.8): the server is closing, which ends the dialogue as
 //! "not tested", never as a protocol error.
 
-use mxray_report::model::ports::{PortStep, SUBMISSIONS};
-use mxray_report::model::report::{BannerReport, EhloReport, NoAnswer, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport, RelayRevisit, RevisitReason, ServerClosed, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure, Unanswered};
+use mxray_report::model::event::PortStep;
+use mxray_report::model::ports::SUBMISSIONS;
+use mxray_report::model::report::{
+    BannerReport, EhloReport, NoAnswer, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport,
+    RelayRevisit, RevisitReason, ServerClosed, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure,
+    Unanswered,
+};
 use mxray_report::StepResult;
 use rustls::pki_types::CertificateDer;
 use std::io::{self, ErrorKind};
@@ -21,14 +26,13 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
 
-use super::bypass::rcpt_line;
 use super::connection::{SessionError, SmtpConnection};
 use super::fanout::Fanout;
 use super::net::{BlockedTarget, Connector, NoRouteHere};
 use super::relay::{classify, postscreen_like, refuses_the_tester, RelayStage};
 use super::tls::{usable_server_name, HandshakeError, TlsContext, TlsFacts};
 use super::transcript::Transcript;
-use super::wire::{detect_software, parse_ehlo, Reply};
+use super::wire::{detect_software, parse_ehlo, rcpt_line, Reply};
 
 /// What every session of an engine shares.
 #[derive(Debug)]

@@ -230,6 +230,11 @@ fn version_after_label(text: &str) -> Option<&str> {
     text[at + "version:".len()..].split_whitespace().next().filter(|w| w.starts_with(|c: char| c.is_ascii_digit()))
 }
 
+/// `RCPT TO:<address>`: the one spelling of the command, for the relay probe and the bypass forms.
+pub(super) fn rcpt_line(address: &str) -> String {
+    format!("RCPT TO:<{address}>")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

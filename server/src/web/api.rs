@@ -4,8 +4,6 @@
 use app::api::ssr::{ndjson_line, with_heartbeat, HEARTBEAT, STREAM_HEADERS};
 use app::api::Problem;
 use app::engine::SharedEngine;
-use mxray_report::model::report::Report;
-use mxray_report::{fold, normalize, CheckEvent};
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -13,6 +11,8 @@ use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use futures::{future, Stream, StreamExt};
 use leptos::server_fn::Bytes;
+use mxray_report::model::report::Report;
+use mxray_report::{fold, normalize, CheckEvent};
 use serde::{Deserialize, Serialize};
 
 use super::problem_response;

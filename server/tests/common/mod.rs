@@ -3,8 +3,8 @@
 #![allow(dead_code)] // each test binary uses a different part of the lab
 
 use app::engine::Engine;
-use mxray_report::{normalize, CheckEvent, Report};
 use futures::StreamExt;
+use mxray_report::{normalize, CheckEvent, Report};
 use mxray_testkit::{Counter, FakeSmtp, Pipes, Scenario, TestCa};
 use server::probe::dns::{HostAddresses, LookupError, MailDns, MxRecord};
 use server::probe::net::{Connector, Guarded, TcpConnector};
