@@ -3,14 +3,10 @@
 use crate::checks::certificate::certificate_findings;
 use crate::checks::certificate::judge_certificate;
 use crate::checks::marks::reach;
-use crate::checks::marks::refusal_shown;
+use crate::checks::marks::refused_tester;
 use crate::checks::marks::Reach;
-use crate::checks::marks::READY;
-use crate::checks::marks::{refused_tester, CLOSING};
 use crate::model::finding::FindingKind;
-use crate::model::report::{
-    AddressReport, DnsFailure, Family, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome, TlsFailure,
-};
+use crate::model::report::{AddressReport, DnsFailure, Family, MxHost, MxSource, Report, TcpOutcome};
 use std::net::IpAddr;
 
 /// Findings about the domain as a whole.
@@ -35,6 +31,7 @@ pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
     }
     out.extend(crate::checks::dane::domain_findings(r));
     out.extend(crate::checks::mta_sts::findings(r));
+    out.extend(crate::checks::tls_rpt::findings(r));
     let addresses = || r.mx.iter().flat_map(|h| h.addresses.iter());
     let reaches: Vec<Reach> = addresses().map(reach).collect();
     let count = |x: Reach| reaches.iter().filter(|r| **r == x).count();
@@ -93,139 +90,14 @@ pub fn host_findings(h: &MxHost) -> Vec<FindingKind> {
 pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     let ip = a.ip.to_string();
     let mut out = Vec::new();
-    if let Some(tcp) = &a.tcp {
-        let detail = tcp.detail.clone().unwrap_or_default();
-        match tcp.outcome {
-            TcpOutcome::Connected => {}
-            TcpOutcome::Blocked => out.push(FindingKind::TargetBlocked { ip: ip.clone(), range: detail }),
-            TcpOutcome::NoRoute => out.push(FindingKind::NoRouteFromHere { ip: ip.clone(), detail }),
-            TcpOutcome::Timeout if a.timeout_may_be_local => {
-                out.push(FindingKind::Port25Timeout { ip: ip.clone(), detail })
-            }
-            other => out.push(FindingKind::Port25Unreachable {
-                ip: ip.clone(),
-                outcome: serde_json::to_value(other)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                detail,
-            }),
-        }
-    }
-    if let Some(b) = &a.banner {
-        match b.code {
-            Some(READY) => {
-                if let Some(version) = b.software.as_ref().and_then(|s| s.version.clone().map(|v| (s.name.clone(), v)))
-                {
-                    out.push(FindingKind::BannerLeaksVersion { software: version.0, version: version.1 });
-                }
-            }
-            Some(_) => out.push(match b.refuses_tester {
-                Some(reason) => FindingKind::TesterRefused {
-                    ip: ip.clone(),
-                    step: "greeting".into(),
-                    reply: b.text.clone(),
-                    reason,
-                },
-                None => FindingKind::BannerNotReady { ip: ip.clone(), reply: b.text.clone() },
-            }),
-            None => out.push(match b.greeting_timeout_secs {
-                Some(waited_secs) => FindingKind::GreetingTimeout { ip: ip.clone(), waited_secs },
-                None => FindingKind::BannerMissing {
-                    ip: ip.clone(),
-                    reason: b.error.clone().unwrap_or_else(|| b.text.clone()),
-                },
-            }),
-        }
-    }
-    if let Some(e) = &a.ehlo {
-        out.extend(crate::checks::ehlo::auth_in_plaintext(
-            e,
-            &ip,
-            a.tcp.as_ref().map(|t| t.port).filter(|p| *p != 0).unwrap_or(25),
-        ));
-        match e.code {
-            Some(250) if e.helo_fallback => out.push(FindingKind::EhloRefused { ip: ip.clone() }),
-            Some(250) => {}
-            // Other codes are protocol violations, reported as such below.
-            None | Some(400..=599) => {
-                let reply = e.error.clone().unwrap_or_else(|| e.host.clone());
-                let command = if e.helo_fallback { "HELO" } else { "EHLO" }.to_owned();
-                out.push(match e.refuses_tester {
-                    Some(reason) => FindingKind::TesterRefused { ip: ip.clone(), step: "EHLO".into(), reply, reason },
-                    None if e.code == Some(CLOSING) => FindingKind::ServerClosed { ip: ip.clone(), command, reply },
-                    None => FindingKind::HeloFailed { ip: ip.clone(), reply },
-                });
-            }
-            Some(_) => {}
-        }
-    }
-    if let Some(s) = &a.starttls {
-        let error = s.error.clone().unwrap_or_default();
-        match s.outcome {
-            StartTlsOutcome::Ok => out.push(FindingKind::TlsOk {
-                version: s.tls_version.clone().unwrap_or_default(),
-                cipher: s.cipher_suite.clone().unwrap_or_default(),
-            }),
-            StartTlsOutcome::NotOffered => out.push(FindingKind::StartTlsNotOffered { ip: ip.clone() }),
-            StartTlsOutcome::Rejected => out.push(FindingKind::StartTlsRejected { ip: ip.clone(), reply: error }),
-            StartTlsOutcome::HandshakeFailed => out.push(match s.failure {
-                Some(TlsFailure::LegacyVersionOnly) => FindingKind::TlsLegacyOnly {
-                    ip: ip.clone(),
-                    error,
-                    versions: crate::checks::legacy_tls::legacy_accepted(a),
-                },
-                Some(TlsFailure::NoSharedCipher) => FindingKind::TlsNoSharedCipher { ip: ip.clone(), error },
-                _ => FindingKind::TlsHandshakeFailed { ip: ip.clone(), error },
-            }),
-            // A 421 to STARTTLS: the server-closed finding below says it.
-            StartTlsOutcome::NotTestable if a.server_closed.as_ref().is_some_and(|c| c.command == "STARTTLS") => {}
-            StartTlsOutcome::NotTestable => out.push(FindingKind::TlsNotTestable { ip: ip.clone(), reason: error }),
-            StartTlsOutcome::Skipped => {}
-        }
-        if s.pipelined_plaintext {
-            out.push(FindingKind::StartTlsInjection { ip: ip.clone() });
-        }
-    }
+    out.extend(crate::checks::tcp::findings(a));
+    out.extend(crate::checks::banner::findings(a));
+    out.extend(crate::checks::ehlo::findings(a));
+    out.extend(crate::checks::starttls::findings(a));
     out.extend(certificate_findings(a, host));
     out.extend(crate::checks::dane::address_findings(a));
     out.extend(crate::checks::depth::findings(a));
-    if let Some(r) = &a.open_relay {
-        let reply = r.rcpt_to.clone().or_else(|| r.mail_from.clone()).unwrap_or_default();
-        if let Some(revisit) = &r.revisit {
-            out.push(FindingKind::RelayRevisited {
-                ip: ip.clone(),
-                reason: revisit.reason,
-                reply: revisit.reply.clone(),
-                error: revisit.error.clone(),
-            });
-        }
-        let local = r.local_sender.as_ref().filter(|_| r.relays_for_local_sender());
-        let unanswered = r.attempts.last().and_then(|last| last.unanswered.clone());
-        match r.outcome {
-            RelayOutcome::Accepted => out.push(FindingKind::OpenRelay { ip: ip.clone(), reply }),
-            // "Not an open relay" only when no forged local sender got through either.
-            RelayOutcome::Refused if local.is_some() => {}
-            RelayOutcome::Refused if refusal_shown(r) => out.push(FindingKind::RelayRefused { reply }),
-            RelayOutcome::Refused | RelayOutcome::Inconclusive => {
-                out.push(FindingKind::RelayInconclusive { ip: ip.clone(), reply, reason: r.reason, unanswered })
-            }
-            RelayOutcome::Skipped => {}
-        }
-        if let Some(local) = local {
-            out.push(FindingKind::OpenRelayLocalSender {
-                ip: ip.clone(),
-                domain: local.sender.rsplit_once('@').map(|(_, d)| d.to_owned()).unwrap_or_default(),
-                sender: local.sender.clone(),
-                reply: local.rcpt_to.clone().unwrap_or_default(),
-            });
-        }
-        let forms: Vec<_> = r.bypass.iter().filter(|b| b.accepted).cloned().collect();
-        // A routing form to a domain the server hosts is delivery too, like the plain probe.
-        if !forms.is_empty() && r.reason != Some(crate::model::report::RelayReason::SameProvider) {
-            out.push(FindingKind::RelayBypassAccepted { ip: ip.clone(), forms });
-        }
-    }
+    out.extend(crate::checks::relay::findings(a));
     if let Some(c) = &a.server_closed {
         let (command, reply) = (c.command.clone(), c.reply.clone());
         out.push(FindingKind::ServerClosed { ip: ip.clone(), command, reply });

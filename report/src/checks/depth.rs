@@ -1,50 +1,23 @@
-//! The findings of the depth probes of an address: legacy TLS, reverse DNS and blocklists.
+//! The depth probes of an address together: legacy TLS, reverse DNS and blocklists, in that order.
 
-use crate::checks::legacy_tls::*;
-use crate::checks::ptr::*;
-use crate::model::depth::*;
 use crate::model::finding::FindingKind;
-use crate::model::report::{AddressReport, TlsFailure};
+use crate::model::report::AddressReport;
 
 /// The findings of the depth checks at one address.
 pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
-    let ip = a.ip.to_string();
     let mut out = Vec::new();
-    if let Some(v) = &a.tls_versions {
-        let legacy = legacy_accepted(a);
-        let legacy_only = a.starttls.as_ref().is_some_and(|s| s.failure == Some(TlsFailure::LegacyVersionOnly));
-        // Legacy-only is the critical `tls_legacy_only` finding, raised by `assess` from the handshake.
-        if !legacy.is_empty() && !legacy_only {
-            out.push(FindingKind::TlsLegacyAccepted { ip: ip.clone(), versions: legacy });
-        } else if let Some(p) = v.legacy.as_ref().filter(|p| p.outcome == LegacyOutcome::NotTested) {
-            out.push(FindingKind::TlsLegacyNotTested { ip: ip.clone(), reason: p.detail.clone() });
-        }
-    }
-    if let Some(r) = &a.reverse_dns {
-        out.extend(reverse_findings(a, r, &ip));
-    }
-    for d in &a.dnsbl {
-        match d.status {
-            DnsblStatus::Listed => out.push(FindingKind::DnsblListed {
-                ip: ip.clone(),
-                zone: d.zone.clone(),
-                codes: d.codes.join(", "),
-                reason: d.reason.join(" "),
-            }),
-            DnsblStatus::Unknown => out.push(FindingKind::DnsblNotTested {
-                ip: ip.clone(),
-                zone: d.zone.clone(),
-                reason: d.detail.clone().unwrap_or_default(),
-            }),
-            DnsblStatus::NotListed => {}
-        }
-    }
+    out.extend(crate::checks::legacy_tls::findings(a));
+    out.extend(crate::checks::ptr::findings(a));
+    out.extend(crate::checks::dnsbl::findings(a));
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::legacy_tls::refresh_tls_versions;
+    use crate::checks::ptr::announced_name;
+    use crate::model::depth::*;
     use crate::model::report::StartTlsOutcome;
     use crate::model::report::{StartTlsReport, TlsFailure};
 

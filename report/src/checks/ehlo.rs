@@ -3,8 +3,9 @@
 //! warning when a mechanism there sends the password (or a bearer token) readable, info when every
 //! mechanism offered is a challenge-response or ticket one; AUTH only inside TLS is how it should be.
 
+use crate::checks::marks::CLOSING;
 use crate::model::finding::FindingKind;
-use crate::model::report::{EhloReport, Extension};
+use crate::model::report::{AddressReport, EhloReport, Extension};
 
 /// One extension whose parameters differ between the two answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,6 +111,31 @@ pub fn sends_password_readably(mechanism: &str) -> bool {
 pub fn auth_in_plaintext(plaintext: &EhloReport, ip: &str, port: u16) -> Option<FindingKind> {
     let mechanisms = auth_mechanisms(plaintext)?;
     Some(FindingKind::AuthInPlaintext { ip: ip.to_owned(), port, mechanisms })
+}
+
+/// The EHLO findings: refused (HELO used), neither accepted, the tester refused, AUTH before TLS.
+pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
+    let ip = a.ip.to_string();
+    let mut out = Vec::new();
+    if let Some(e) = &a.ehlo {
+        out.extend(auth_in_plaintext(e, &ip, a.tcp.as_ref().map(|t| t.port).filter(|p| *p != 0).unwrap_or(25)));
+        match e.code {
+            Some(250) if e.helo_fallback => out.push(FindingKind::EhloRefused { ip: ip.clone() }),
+            Some(250) => {}
+            // Other codes are protocol violations, reported as such below.
+            None | Some(400..=599) => {
+                let reply = e.error.clone().unwrap_or_else(|| e.host.clone());
+                let command = if e.helo_fallback { "HELO" } else { "EHLO" }.to_owned();
+                out.push(match e.refuses_tester {
+                    Some(reason) => FindingKind::TesterRefused { ip: ip.clone(), step: "EHLO".into(), reply, reason },
+                    None if e.code == Some(CLOSING) => FindingKind::ServerClosed { ip: ip.clone(), command, reply },
+                    None => FindingKind::HeloFailed { ip: ip.clone(), reply },
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The legacy TLS check: which protocol versions an address accepts, from STARTTLS and the legacy probe.
 
 use crate::model::depth::*;
+use crate::model::finding::FindingKind;
 use crate::model::report::{AddressReport, StartTlsOutcome, TlsFailure};
 
 /// Recomputes `a.tls_versions` from the main handshake and the legacy probe. Called by the fold
@@ -47,4 +48,21 @@ pub fn refresh_tls_versions(a: &mut AddressReport) {
 pub fn legacy_accepted(a: &AddressReport) -> Vec<String> {
     let Some(v) = &a.tls_versions else { return Vec::new() };
     v.accepted.iter().filter(|v| ![TLS12, TLS13].contains(&v.as_str())).cloned().collect()
+}
+
+/// The legacy TLS findings: SSLv3, TLS 1.0 or 1.1 accepted, or the legacy probe not run.
+pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
+    let ip = a.ip.to_string();
+    let mut out = Vec::new();
+    if let Some(v) = &a.tls_versions {
+        let legacy = legacy_accepted(a);
+        let legacy_only = a.starttls.as_ref().is_some_and(|s| s.failure == Some(TlsFailure::LegacyVersionOnly));
+        // Legacy-only is the critical `tls_legacy_only` finding, raised by `assess` from the handshake.
+        if !legacy.is_empty() && !legacy_only {
+            out.push(FindingKind::TlsLegacyAccepted { ip: ip.clone(), versions: legacy });
+        } else if let Some(p) = v.legacy.as_ref().filter(|p| p.outcome == LegacyOutcome::NotTested) {
+            out.push(FindingKind::TlsLegacyNotTested { ip: ip.clone(), reason: p.detail.clone() });
+        }
+    }
+    out
 }

@@ -2,9 +2,11 @@
 //! marks. Imports only the model (and the input rules).
 
 pub mod assess;
+pub mod banner;
 pub mod certificate;
 pub mod dane;
 pub mod depth;
+pub mod dnsbl;
 pub mod egress;
 pub mod ehlo;
 pub mod legacy_tls;
@@ -12,4 +14,8 @@ pub mod marks;
 pub mod mta_sts;
 pub mod ports;
 pub mod ptr;
+pub mod relay;
 pub mod severity;
+pub mod starttls;
+pub mod tcp;
+pub mod tls_rpt;

@@ -129,11 +129,6 @@ pub fn refresh(r: &mut Report) {
     }
 }
 
-/// True when some MX host publishes TLSA records (a DANE deployment, secure or not yet).
-pub(crate) fn dane_deployed(r: &Report) -> bool {
-    r.mx.iter().any(|h| h.dane.as_ref().is_some_and(|d| !d.records.is_empty()))
-}
-
 /// Findings about the domain's policies.
 pub fn findings(r: &Report) -> Vec<FindingKind> {
     let Some(p) = &r.policies else { return Vec::new() };
@@ -167,25 +162,6 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
     }
     if let Some(policy) = sts.in_effect() {
         out.extend(mx_findings(policy, &sts.mx, &r.mx));
-    }
-    let rpt = &p.tls_rpt;
-    match &rpt.record {
-        PolicyRecord::Absent if sts.record.published() || dane_deployed(r) => {
-            out.push(FindingKind::TlsRptMissing { domain: r.domain.clone() })
-        }
-        PolicyRecord::Absent => {}
-        PolicyRecord::LookupFailed { detail } => out
-            .push(FindingKind::PolicyLookupFailed { name: format!("_smtp._tls.{}", r.domain), detail: detail.clone() }),
-        PolicyRecord::Multiple { records } => out.push(FindingKind::TlsRptRecordMultiple { count: records.len() }),
-        PolicyRecord::Malformed { record, problem } => {
-            out.push(FindingKind::TlsRptRecordMalformed { record: record.clone(), problem: problem.clone() })
-        }
-        PolicyRecord::Valid { .. } => {}
-    }
-    for t in &rpt.rua {
-        if let Some(problem) = t.problem {
-            out.push(FindingKind::TlsRptBadTarget { uri: t.uri.clone(), problem });
-        }
     }
     out
 }
@@ -237,6 +213,13 @@ pub(crate) fn mx_findings(policy: &StsPolicy, mx: &[MxPolicyMatch], hosts: &[MxH
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The domain's policy findings as the report lists them: MTA-STS, then TLS-RPT.
+    fn findings(r: &Report) -> Vec<FindingKind> {
+        let mut out = super::findings(r);
+        out.extend(crate::checks::tls_rpt::findings(r));
+        out
+    }
     use crate::model::lang::Lang;
     use crate::model::report::{AddressReport, CertificateReport, StartTlsReport};
 

@@ -52,3 +52,13 @@ pub(crate) fn reverse_findings(a: &AddressReport, r: &ReverseDns, ip: &str) -> V
     }
     out
 }
+
+/// The reverse DNS findings of an address.
+pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
+    let ip = a.ip.to_string();
+    let mut out = Vec::new();
+    if let Some(r) = &a.reverse_dns {
+        out.extend(reverse_findings(a, r, &ip));
+    }
+    out
+}

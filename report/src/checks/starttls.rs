@@ -1,0 +1,38 @@
+//! The STARTTLS check: offered, accepted, a handshake senders complete, and nothing injected before it.
+
+use crate::model::finding::FindingKind;
+use crate::model::report::{AddressReport, StartTlsOutcome, TlsFailure};
+
+/// The STARTTLS findings: offered, accepted, the handshake and what followed the 220.
+pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
+    let ip = a.ip.to_string();
+    let mut out = Vec::new();
+    if let Some(s) = &a.starttls {
+        let error = s.error.clone().unwrap_or_default();
+        match s.outcome {
+            StartTlsOutcome::Ok => out.push(FindingKind::TlsOk {
+                version: s.tls_version.clone().unwrap_or_default(),
+                cipher: s.cipher_suite.clone().unwrap_or_default(),
+            }),
+            StartTlsOutcome::NotOffered => out.push(FindingKind::StartTlsNotOffered { ip: ip.clone() }),
+            StartTlsOutcome::Rejected => out.push(FindingKind::StartTlsRejected { ip: ip.clone(), reply: error }),
+            StartTlsOutcome::HandshakeFailed => out.push(match s.failure {
+                Some(TlsFailure::LegacyVersionOnly) => FindingKind::TlsLegacyOnly {
+                    ip: ip.clone(),
+                    error,
+                    versions: crate::checks::legacy_tls::legacy_accepted(a),
+                },
+                Some(TlsFailure::NoSharedCipher) => FindingKind::TlsNoSharedCipher { ip: ip.clone(), error },
+                _ => FindingKind::TlsHandshakeFailed { ip: ip.clone(), error },
+            }),
+            // A 421 to STARTTLS: the server-closed finding below says it.
+            StartTlsOutcome::NotTestable if a.server_closed.as_ref().is_some_and(|c| c.command == "STARTTLS") => {}
+            StartTlsOutcome::NotTestable => out.push(FindingKind::TlsNotTestable { ip: ip.clone(), reason: error }),
+            StartTlsOutcome::Skipped => {}
+        }
+        if s.pipelined_plaintext {
+            out.push(FindingKind::StartTlsInjection { ip: ip.clone() });
+        }
+    }
+    out
+}
