@@ -5,7 +5,7 @@
 #![no_main]
 
 use mxray_report::render::{self, Format};
-use app::{CheckEvent, Lang, Report};
+use mxray_report::{CheckEvent, Lang, Report};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

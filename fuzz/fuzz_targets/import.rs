@@ -5,7 +5,7 @@
 
 use mxray_report::diff::diff;
 use mxray_report::render::{self, html, Format};
-use app::{Lang, Report};
+use mxray_report::{Lang, Report};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -307,3 +307,34 @@ fn the_checks_catch_an_upward_import_and_a_circle() {
     assert_eq!(circles(&graph(&dir)), vec![vec!["model::lang".to_owned(), "model::report".to_owned()]]);
     std::fs::remove_dir_all(&dir).expect("remove the scratch folder");
 }
+
+/// The report crate does no I/O: its code names no sockets, files, processes, environment, clock
+/// or async runtime (tests may, to read their golden files).
+#[test]
+fn the_report_crate_does_no_io() {
+    const FORBIDDEN: [&str; 10] = [
+        "std::fs",
+        "std::net::TcpStream",
+        "std::net::UdpSocket",
+        "std::process",
+        "std::env",
+        "std::io",
+        "SystemTime::now",
+        "Instant::now",
+        "tokio",
+        "leptos",
+    ];
+    let src = workspace().join("report/src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| !f.ends_with("golden.rs") && !f.ends_with("texts/tests.rs")) {
+        let code = code(&std::fs::read_to_string(file).expect("read a source file"));
+        found.extend(FORBIDDEN.iter().filter(|w| code.contains(*w)).map(|w| format!("{} names {w}", file.display())));
+    }
+    assert!(found.is_empty(), "I/O in the report crate:\n{}", found.join("\n"));
+    let manifest = std::fs::read_to_string(workspace().join("report/Cargo.toml")).expect("read report/Cargo.toml");
+    for dependency in ["leptos", "tokio", "hickory", "rustls", "axum"] {
+        assert!(!manifest.contains(dependency), "report/Cargo.toml depends on {dependency}");
+    }
+}

@@ -5,7 +5,7 @@ use crate::model::lang::Lang;
 use crate::texts::*;
 
 /// Which command went unanswered and how, after the reply before it (German).
-pub(crate) fn unanswered_de(ip: &str, before: &str, u: &crate::model::report::Unanswered) -> String {
+fn unanswered(ip: &str, before: &str, u: &crate::model::report::Unanswered) -> String {
     use crate::model::report::NoAnswer;
     let command = &u.command;
     let what = match &u.cause {
@@ -21,7 +21,7 @@ pub(crate) fn unanswered_de(ip: &str, before: &str, u: &crate::model::report::Un
 }
 
 /// What an inconclusive relay reply was about, and how to get a real answer (German).
-pub(crate) fn relay_reason_de(reason: Option<crate::model::report::RelayReason>) -> (&'static str, &'static str) {
+fn relay_reason(reason: Option<crate::model::report::RelayReason>) -> (&'static str, &'static str) {
     use crate::model::report::RelayReason::*;
     match reason {
         Some(SenderRejected) => ("der Server lehnte den Absender des Tests ab, auch den leeren Absender", "mxray mit --relay-sender auf eine Adresse einer echten, eigenen Domain starten (und --helo-name auf den Namen dieses Hosts)."),
@@ -86,10 +86,10 @@ impl FindingKind {
             RelayRefused { reply } => s("Kein offenes Relay", format!("Mail für eine fremde Domain wurde abgelehnt: \"{reply}\"."), "Nichts zu tun."),
             RelayInconclusive { ip, reply, reason: Some(crate::model::report::RelayReason::SameProvider), .. } => s("Relay nicht getestet: die Domain des Empfängers liegt beim selben Anbieter", format!("Die Empfänger-Domain des Relay-Tests wird vom selben Server oder Anbieter betreut wie {ip}, der Mail für sie also als eigene annehmen darf; seine Antwort (\"{reply}\") sagt nichts über Relaying, ob ein offenes Relay vorliegt, wurde nicht getestet."), "mxray mit --relay-recipient auf ein Postfach einer Domain bei einem anderen Anbieter starten."),
             RelayInconclusive { ip, reply, reason: _, unanswered: Some(u) } => {
-                s("Relay-Test ohne Ergebnis", format!("{}: nichts wurde angenommen, ob ein offenes Relay vorliegt, ließ sich daher nicht testen.", unanswered_de(ip, reply, u)), "Den Test wiederholen; tritt es wieder auf, die Logs des Servers zu der Sitzung prüfen: ein Server, der den Dialog dort abbricht oder hängen lässt, scheitert auch bei echten Absendern.")
+                s("Relay-Test ohne Ergebnis", format!("{}: nichts wurde angenommen, ob ein offenes Relay vorliegt, ließ sich daher nicht testen.", unanswered(ip, reply, u)), "Den Test wiederholen; tritt es wieder auf, die Logs des Servers zu der Sitzung prüfen: ein Server, der den Dialog dort abbricht oder hängen lässt, scheitert auch bei echten Absendern.")
             }
             RelayInconclusive { ip, reply, reason, unanswered: None } => {
-                let (why, remedy) = relay_reason_de(*reason);
+                let (why, remedy) = relay_reason(*reason);
                 s("Relay-Test ohne Ergebnis", format!("{ip} antwortete \"{reply}\": {why}; das sagt nichts über Relaying, ob ein offenes Relay vorliegt, ließ sich nicht testen."), remedy)
             }
             UnsolicitedReply { ip, after, data } => s("Der Server sandte unverlangte Antworten", format!("Nach {after} sandte {ip} \"{data}\", bevor mxray weitersprach. Antworten würden falschen Kommandos zugeordnet, daher brach mxray ab und gibt kein Relay-Urteil."), "Den Server und alles davor prüfen (Proxy, SMTP-Inspektion der Firewall, Load Balancer): jede Antwort muss genau ein Kommando beantworten."),

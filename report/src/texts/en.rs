@@ -5,7 +5,7 @@ use crate::model::lang::Lang;
 use crate::texts::*;
 
 /// What an inconclusive relay reply was about, and how to get a real answer (English).
-pub(crate) fn relay_reason_en(reason: Option<crate::model::report::RelayReason>) -> (&'static str, &'static str) {
+fn relay_reason(reason: Option<crate::model::report::RelayReason>) -> (&'static str, &'static str) {
     use crate::model::report::RelayReason::*;
     match reason {
         Some(SenderRejected) => ("the server rejected the probe's sender, the null sender included", "Run mxray with --relay-sender set to an address at a real domain you control (and --helo-name set to this host's name)."),
@@ -27,7 +27,7 @@ pub(crate) fn relay_reason_en(reason: Option<crate::model::report::RelayReason>)
 }
 
 /// Which command went unanswered and how, after the reply before it (English).
-pub(crate) fn unanswered_en(ip: &str, before: &str, u: &crate::model::report::Unanswered) -> String {
+fn unanswered(ip: &str, before: &str, u: &crate::model::report::Unanswered) -> String {
     use crate::model::report::NoAnswer;
     let command = &u.command;
     let what = match &u.cause {
@@ -86,10 +86,10 @@ impl FindingKind {
             RelayRefused { reply } => s("Not an open relay", format!("Mail for an outside domain was refused: \"{reply}\"."), "Nothing to do."),
             RelayInconclusive { ip, reply, reason: Some(crate::model::report::RelayReason::SameProvider), .. } => s("Relay not tested: the recipient's domain is served by the same provider", format!("The relay probe's recipient domain is served by the same server or provider as {ip}, which may take mail for it as its own; its answer (\"{reply}\") says nothing about relaying, so whether it is an open relay was not tested."), "Run mxray with --relay-recipient set to a mailbox at a domain hosted by another provider."),
             RelayInconclusive { ip, reply, reason: _, unanswered: Some(u) } => {
-                s("Relay test inconclusive", format!("{}: nothing was accepted, so whether it is an open relay could not be tested.", unanswered_en(ip, reply, u)), "Run the test again; if it repeats, check the server's logs for the session: a server that drops or stalls the dialogue there fails real senders too.")
+                s("Relay test inconclusive", format!("{}: nothing was accepted, so whether it is an open relay could not be tested.", unanswered(ip, reply, u)), "Run the test again; if it repeats, check the server's logs for the session: a server that drops or stalls the dialogue there fails real senders too.")
             }
             RelayInconclusive { ip, reply, reason, unanswered: None } => {
-                let (why, remedy) = relay_reason_en(*reason);
+                let (why, remedy) = relay_reason(*reason);
                 s("Relay test inconclusive", format!("{ip} answered \"{reply}\": {why}, which says nothing about relaying, so whether it is an open relay could not be tested."), remedy)
             }
             UnsolicitedReply { ip, after, data } => s("The server sent replies nobody asked for", format!("After {after}, {ip} sent \"{data}\" before mxray said anything more. Replies would pair with the wrong commands, so mxray stopped and gives no relay verdict."), "Check the server and anything in front of it (proxy, firewall SMTP inspection, load balancer): every reply must answer exactly one command."),

@@ -18,7 +18,7 @@ pub(crate) mod tests;
 pub mod trust;
 pub mod ui;
 
-use crate::model::finding::*;
+use crate::model::finding::{Finding, FindingKind};
 use crate::model::lang::Lang;
 
 /// Implements `label(self, lang)` for an enum from one line per variant: English, German.
@@ -87,9 +87,7 @@ impl FindingKind {
             kind: self,
         }
     }
-}
 
-impl FindingKind {
     /// Title, detail and remedy in a language.
     pub fn texts(&self, lang: Lang) -> FindingTexts {
         let (title, detail, remedy) = match lang {
