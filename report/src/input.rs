@@ -1,7 +1,7 @@
 //! Turning what a user typed into a domain to test. The same code runs in the browser (WASM),
 //! the server and the CLI, so a rejection reads the same everywhere.
 
-use crate::model::ports::*;
+use crate::model::ports::ALLOWED;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 

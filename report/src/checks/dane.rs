@@ -1,6 +1,6 @@
 //! The DANE check (RFC 7672): DNSSEC of the MX and address answers, TLSA records and their match.
 
-use crate::model::dane::*;
+use crate::model::dane::{DaneOutcome, DnssecStatus, NotInForce, TlsaRecord};
 use crate::model::finding::FindingKind;
 use crate::model::report::{AddressReport, MxHost, Report};
 
@@ -72,6 +72,9 @@ pub fn address_findings(a: &AddressReport) -> Vec<FindingKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::dane::{
+        AddressDane, DaneOutcome, DnssecCheck, DnssecStatus, HostDane, NotInForce, TaProblem, TlsaRecord,
+    };
     use crate::model::lang::Lang;
 
     fn record(usage: u8, selector: u8, matching: u8) -> TlsaRecord {

@@ -1,6 +1,6 @@
 //! The port 25 egress check: whether silent addresses are the domain's fault or the tester's network's.
 
-use crate::model::egress::*;
+use crate::model::egress::EgressOutcome;
 use crate::model::finding::FindingKind;
 use crate::model::report::{Report, TcpOutcome};
 
@@ -36,6 +36,7 @@ mod tests {
     use super::*;
     use crate::checks::assess::domain_findings;
     use crate::checks::marks::{step_mark, Step};
+    use crate::model::egress::{EgressOutcome, EgressReport};
     use crate::model::event::{CheckEvent, PlannedHost, StepResult};
     use crate::model::finding::Severity;
     use crate::model::lang::Lang;

@@ -1,6 +1,6 @@
 //! The legacy TLS check: which protocol versions an address accepts, from STARTTLS and the legacy probe.
 
-use crate::model::depth::*;
+use crate::model::depth::{LegacyOutcome, TlsVersions, SSL3, TLS10, TLS11, TLS12, TLS13};
 use crate::model::finding::FindingKind;
 use crate::model::report::{AddressReport, StartTlsOutcome, TlsFailure};
 

@@ -1,7 +1,9 @@
 //! The MTA-STS and TLS-RPT checks: each MX host against the policy, and the records' findings.
 
 use crate::model::finding::FindingKind;
-use crate::model::policy::*;
+use crate::model::policy::{
+    MxPolicyMatch, MxTls, PolicyRecord, StsMode, StsPolicy, TlsPolicyFailure, UntestedTls, MAX_AGE_RECOMMENDED,
+};
 use crate::model::report::{AddressReport, MxHost, MxSource, Report, StartTlsOutcome, TcpOutcome};
 
 /// True when `host` matches the policy pattern (RFC 8461 §4.1): equal names, or `*.` followed by
@@ -213,6 +215,10 @@ pub(crate) fn mx_findings(policy: &StsPolicy, mx: &[MxPolicyMatch], hosts: &[MxH
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::policy::{
+        FetchError, MtaStsReport, MxTls, PolicyFetch, PolicyProblem, PolicyRecord, PolicyReport, RuaTarget, StsMode,
+        StsPolicy, TlsPolicyFailure, TlsRptReport,
+    };
 
     /// The domain's policy findings as the report lists them: MTA-STS, then TLS-RPT.
     fn findings(r: &Report) -> Vec<FindingKind> {

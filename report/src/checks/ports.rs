@@ -3,7 +3,7 @@
 use crate::model::event::PortStep;
 use crate::model::event::StepResult;
 use crate::model::finding::FindingKind;
-use crate::model::ports::*;
+use crate::model::ports::{PortReport, SUBMISSIONS};
 use crate::model::report::{StartTlsOutcome, TcpOutcome};
 
 /// Applies one port step to the address's port reports (kept sorted by port).
@@ -75,6 +75,7 @@ mod tests {
     use crate::input::parse_ports;
     use crate::input::PortsError;
     use crate::model::lang::Lang;
+    use crate::model::ports::{PortReport, SUBMISSIONS};
     use crate::model::report::TcpReport;
 
     #[test]

@@ -1,6 +1,6 @@
 //! The reverse DNS check: PTR names, their forward confirmation, and the name the greeting announces.
 
-use crate::model::depth::*;
+use crate::model::depth::{Forward, ReverseDns, ReverseFailure};
 use crate::model::finding::FindingKind;
 use crate::model::report::AddressReport;
 use std::net::IpAddr;

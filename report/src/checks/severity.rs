@@ -1,6 +1,7 @@
 //! How much each finding matters: the one exhaustive `match` from kind to severity.
 
-use crate::model::finding::*;
+use crate::model::finding::FindingKind;
+use crate::model::finding::Severity;
 
 impl FindingKind {
     /// Severity of this finding.

@@ -1,6 +1,6 @@
 //! The relay bypass forms in words.
 
-use crate::model::bypass::*;
+use crate::model::bypass::{BypassAttempt, BypassForm};
 use crate::model::lang::Lang;
 use crate::texts::pick;
 
@@ -27,6 +27,7 @@ impl BypassAttempt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::bypass::BypassForm;
     use std::net::IpAddr;
 
     #[test]

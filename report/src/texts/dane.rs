@@ -1,6 +1,6 @@
 //! DNSSEC and DANE in words.
 
-use crate::model::dane::*;
+use crate::model::dane::{DaneOutcome, DnssecCheck, DnssecStatus, TaProblem};
 use crate::model::lang::Lang;
 use crate::texts::pick;
 

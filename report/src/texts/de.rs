@@ -1,8 +1,8 @@
 //! Every finding's title, detail and remedy in German: one exhaustive `match`.
 
-use crate::model::finding::*;
+use crate::model::finding::FindingKind;
 use crate::model::lang::Lang;
-use crate::texts::*;
+use crate::texts::seconds;
 
 /// Which command went unanswered and how, after the reply before it (German).
 fn unanswered(ip: &str, before: &str, u: &crate::model::report::Unanswered) -> String {

@@ -1,7 +1,6 @@
 //! Title, detail and remedy of the depth findings (legacy TLS, reverse DNS, blocklists) in English
 //! and German; `findings` hands these kinds here so its catalogue stays one exhaustive match.
 
-use crate::model::depth::*;
 use crate::model::finding::FindingKind;
 
 crate::texts::labels!(DnsblStatus, "The blocklist answer in words.", {
@@ -16,6 +15,7 @@ crate::texts::labels!(LegacyOutcome, "The legacy probe's outcome in words.", {
     NotTested => ("not tested", "nicht getestet"),
 });
 
+use crate::model::depth::{DnsblStatus, LegacyOutcome};
 use crate::model::depth::{SSL3, TLS10, TLS11};
 
 pub(crate) type Texts = (String, String, String);

@@ -1,6 +1,6 @@
 //! The port 25 egress findings in words.
 
-use crate::model::egress::*;
+use crate::model::egress::{EgressOutcome, EgressReport};
 use crate::model::finding::FindingKind;
 use crate::model::lang::Lang;
 use crate::texts::pick;

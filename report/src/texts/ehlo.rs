@@ -1,7 +1,6 @@
 //! What each EHLO extension is for, in words.
-
-use crate::model::lang::*;
-use crate::texts::*;
+use crate::model::lang::Lang;
+use crate::texts::pick;
 
 /// A one-line explanation of an EHLO extension keyword, when it is a known one.
 pub fn extension_help(keyword: &str, lang: Lang) -> Option<&'static str> {

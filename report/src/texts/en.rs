@@ -1,8 +1,8 @@
 //! Every finding's title, detail and remedy in English: one exhaustive `match`.
 
-use crate::model::finding::*;
+use crate::model::finding::FindingKind;
 use crate::model::lang::Lang;
-use crate::texts::*;
+use crate::texts::seconds;
 
 /// What an inconclusive relay reply was about, and how to get a real answer (English).
 fn relay_reason(reason: Option<crate::model::report::RelayReason>) -> (&'static str, &'static str) {

@@ -1,6 +1,6 @@
 //! The words of the report's enums: steps, marks, severities, outcomes and reasons.
 
-use crate::texts::*;
+use crate::labels;
 
 labels!(crate::checks::marks::Step, "The step's name.", {
     Tcp => ("TCP", "TCP"),

@@ -1,7 +1,9 @@
 //! MTA-STS and TLS-RPT in words: record and policy problems, fetch errors, modes and labels.
 
 use crate::model::lang::Lang;
-use crate::model::policy::*;
+use crate::model::policy::{
+    FetchError, PolicyProblem, RecordProblem, StsMode, TargetProblem, TlsPolicyFailure, UntestedTls,
+};
 use crate::model::report::TcpOutcome;
 use crate::texts::{labels, pick};
 

@@ -1,9 +1,9 @@
 //! The mail ports in words.
 
-use crate::checks::ports::*;
+use crate::checks::ports::not_serving;
 use crate::model::finding::FindingKind;
 use crate::model::lang::Lang;
-use crate::model::ports::*;
+use crate::model::ports::PortReport;
 use crate::model::report::{EhloReport, StartTlsOutcome};
 use crate::texts::pick;
 

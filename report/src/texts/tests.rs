@@ -3,8 +3,8 @@
 //! samples here), and every sample has a severity, its pinned code, and texts in both languages.
 
 use super::*;
-use crate::model::finding::Severity;
 use crate::model::bypass::{BypassAttempt, BypassForm};
+use crate::model::finding::Severity;
 use crate::model::policy::{FetchError, PolicyProblem, RecordProblem, StsMode, TargetProblem, TlsPolicyFailure};
 use crate::model::report::RelayReason;
 

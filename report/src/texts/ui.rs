@@ -1,7 +1,6 @@
 //! The page's fixed texts in English and German.
-
-use crate::model::lang::*;
-use crate::texts::*;
+use crate::model::lang::Lang;
+use crate::texts::pick;
 
 /// Fixed UI and report labels. Each variant names its English and German text in one line of
 /// [`Text::pair`], so a missing translation does not compile.
@@ -570,7 +569,7 @@ impl Text {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::model::lang::Lang;
 
     #[test]
     fn picks_the_preferred_known_language() {
