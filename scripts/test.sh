@@ -31,7 +31,7 @@ export MXRAY_TEST_POSTFIX
 # --include-ignored: a test that needs what this script sets up (the Postfix/Exim peers) is
 # #[ignore]d with that reason, so a plain `cargo test` never counts it as passed; here it runs, and
 # fails without its peers.
-log "cargo test (app, server, testkit), the ignored ones included"
+log "cargo test (report incl. its layering test, app, server, testkit), the ignored ones included"
 cargo test --workspace --exclude frontend -- --include-ignored
 bash scripts/postfix-peer.sh stop "$PEERS"
 
@@ -42,7 +42,8 @@ MXRAY_REQUIRE_NETNS=1 cargo test -p server --test egress -- --ignored
 log "cargo build --release at the root, then mxray check against loopback (scripts/smoke-cli.sh)"
 bash scripts/smoke-cli.sh
 
-log "WASM build of the shared crate"
+log "WASM builds: the report crate alone (no Leptos) and the page"
+cargo check -p mxray-report --target wasm32-unknown-unknown
 cargo check -p frontend --target wasm32-unknown-unknown
 
 log "browser tests"
