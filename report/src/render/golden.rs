@@ -1,7 +1,7 @@
 //! Golden outputs: every report fixture rendered in every format and language, and the texts of
 //! every finding sample in both languages, compared byte for byte with the files checked in under
-//! `app/tests/golden/reports/`, and old saved reports of the contract read back. A deliberate change to an output is re-blessed with
-//! `MXRAY_BLESS=1 cargo test -p app --lib golden` and reviewed in the diff of that commit.
+//! `report/tests/golden/reports/`, and old saved reports of the contract read back. A deliberate change to an output is re-blessed with
+//! `MXRAY_BLESS=1 cargo test -p mxray-report --lib golden` and reviewed in the diff of that commit.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -155,8 +155,8 @@ fn golden_outputs_are_unchanged() {
     }
     assert!(
         failures.is_empty(),
-        "{} golden output(s) of {} differ from app/tests/golden/reports/:\n\n{}\n\nIf the change is \
-         intended, re-bless and review the diff: MXRAY_BLESS=1 cargo test -p app --lib golden",
+        "{} golden output(s) of {} differ from report/tests/golden/reports/:\n\n{}\n\nIf the change is \
+         intended, re-bless and review the diff: MXRAY_BLESS=1 cargo test -p mxray-report --lib golden",
         failures.len(),
         expected.len(),
         failures.join("\n\n")

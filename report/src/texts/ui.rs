@@ -7,7 +7,7 @@ use crate::texts::pick;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Text {
-    // Report renderers (app/src/render).
+    // Report renderers (report/src/render).
     /// Title of an exported report.
     ReportTitle,
     /// What the user typed.

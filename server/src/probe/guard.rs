@@ -1,5 +1,5 @@
 //! The SSRF guard: which addresses mxray refuses to connect to unless told otherwise. It is applied
-//! by [`super::net::Guarded`], the connector every engine connection goes through.
+//! by `net::Guarded`, the connector every engine connection goes through.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
