@@ -437,3 +437,35 @@ async fn mode_none_judges_no_mx_and_an_invalid_policy_is_named() {
     let text = mxray_report::render::text::render(&report, mxray_report::Lang::En, Default::default());
     assert!(text.contains("max_age: 99999999 — must be whole seconds up to 31557600"), "{text}");
 }
+
+/// Real policy files are saved by editors and static-site tools: a byte-order mark, UTF-16, comments
+/// and blank lines each get their own words, and a commented policy is still judged (issue 23).
+#[tokio::test]
+async fn odd_encodings_are_named_and_comments_only_warned_about() {
+    let mx = [("mx1.mail.test", "127.0.3.151", "mx1.mail.test")];
+    let bom = format!("\u{FEFF}{ENFORCE}");
+    let s = setup("bom.test", &mx, &[STS, RPT], "mta-sts.bom.test", Answer::policy(&bom)).await;
+    let (report, _) = s.lab.check("bom.test").await;
+    assert_eq!(codes(&report), ["mta_sts_policy_invalid"]);
+    let invalid = &report.findings[0];
+    assert!(invalid.detail.contains("byte-order mark (EF BB BF)"), "{}", invalid.detail);
+    assert!(!invalid.detail.contains('\u{FEFF}'), "the mark is named, not shown: {}", invalid.detail);
+
+    let mx = [("mx1.mail.test", "127.0.3.152", "mx1.mail.test")];
+    let utf16: String = ENFORCE.chars().flat_map(|c| [c, '\0']).collect();
+    let s = setup("utf16.test", &mx, &[STS, RPT], "mta-sts.utf16.test", Answer::policy(&utf16)).await;
+    let (report, _) = s.lab.check("utf16.test").await;
+    assert_eq!(codes(&report), ["mta_sts_policy_invalid"]);
+    assert!(report.findings[0].detail.contains("UTF-16 (little-endian)"), "{}", report.findings[0].detail);
+
+    let mx = [("mx1.mail.test", "127.0.3.153", "mx1.mail.test")];
+    let commented = format!("# managed by the web team\r\n{ENFORCE}\r\n");
+    let s = setup("comment.test", &mx, &[STS, RPT], "mta-sts.comment.test", Answer::policy(&commented)).await;
+    let (report, _) = s.lab.check("comment.test").await;
+    assert_eq!(codes(&report), ["mta_sts_policy_lenient", "mta_sts_protected"], "warned about, still judged");
+    assert_eq!(severity(&report, "mta_sts_policy_lenient"), [Severity::Warning]);
+    let lenient = &report.findings[0];
+    assert!(lenient.detail.contains("line 1 starting with # and blank line 6"), "{}", lenient.detail);
+    let de = lenient.texts(mxray_report::Lang::De);
+    assert!(de.detail.contains("Zeile 1 mit # am Anfang und leere Zeile 6"), "{}", de.detail);
+}

@@ -398,6 +398,7 @@ fn mta_sts(mode: StsMode) -> PolicyReport {
                     max_age: Some(604_800),
                     mx: vec![HOST.into()],
                     problems: Vec::new(),
+                    ..Default::default()
                 }),
                 ..Default::default()
             }),

@@ -273,6 +273,7 @@ mod tests {
             max_age: Some(604_800),
             mx: patterns.iter().map(|p| p.to_string()).collect(),
             problems: Vec::new(),
+            ..Default::default()
         };
         let mut p = PolicyReport::default();
         p.mta_sts.record = PolicyRecord::Valid { record: "v=STSv1; id=1".into() };

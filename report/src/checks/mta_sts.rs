@@ -161,6 +161,12 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
             }
             _ => {}
         }
+        if let Some(p) = fetch.policy.as_ref().filter(|p| !p.comment_lines.is_empty() || !p.blank_lines.is_empty()) {
+            out.push(FindingKind::MtaStsPolicyLenient {
+                comment_lines: p.comment_lines.clone(),
+                blank_lines: p.blank_lines.clone(),
+            });
+        }
     }
     if let Some(policy) = sts.in_effect() {
         out.extend(mx_findings(policy, &sts.mx, &r.mx));
@@ -324,6 +330,7 @@ mod tests {
                         max_age: Some(604_800),
                         mx: patterns.iter().map(|p| p.to_string()).collect(),
                         problems: Vec::new(),
+                        ..Default::default()
                     }),
                     ..Default::default()
                 }),

@@ -57,6 +57,7 @@ impl FindingKind {
             | MtaStsRecordMalformed { .. }
             | MtaStsPolicyUnavailable { .. }
             | MtaStsPolicyInvalid { .. }
+            | MtaStsPolicyLenient { .. }
             | TlsRptRecordMultiple { .. }
             | TlsRptRecordMalformed { .. }
             | TlsRptBadTarget { .. } => Severity::Warning,

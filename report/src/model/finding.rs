@@ -644,6 +644,13 @@ pub enum FindingKind {
         /// What is wrong.
         problems: Vec<crate::model::policy::PolicyProblem>,
     },
+    /// The policy file has comment or blank lines: skipped by lenient senders, maybe not by strict ones.
+    MtaStsPolicyLenient {
+        /// Lines starting with `#`.
+        comment_lines: Vec<u32>,
+        /// Blank lines.
+        blank_lines: Vec<u32>,
+    },
     /// An MX host matches none of the policy's patterns.
     MtaStsMxNotListed {
         /// The host.
@@ -832,6 +839,7 @@ impl FindingKind {
             MtaStsRecordMalformed { .. } => "mta_sts_record_malformed",
             MtaStsPolicyUnavailable { .. } => "mta_sts_policy_unavailable",
             MtaStsPolicyInvalid { .. } => "mta_sts_policy_invalid",
+            MtaStsPolicyLenient { .. } => "mta_sts_policy_lenient",
             MtaStsMxNotListed { .. } => "mta_sts_mx_not_listed",
             MtaStsMxTlsInvalid { .. } => "mta_sts_mx_tls_invalid",
             MtaStsModeNone => "mta_sts_mode_none",

@@ -241,6 +241,13 @@ pub struct StsPolicy {
     /// What makes the policy invalid (senders then ignore it).
     #[serde(default)]
     pub problems: Vec<PolicyProblem>,
+    /// Lines starting with `#` (numbered from 1): RFC 8461's grammar has no comments, lenient senders
+    /// skip them, strict ones may reject the file; the policy is read without them.
+    #[serde(default)]
+    pub comment_lines: Vec<u32>,
+    /// Blank lines (numbered from 1; not the end of the last line): not in RFC 8461's grammar either.
+    #[serde(default)]
+    pub blank_lines: Vec<u32>,
 }
 
 /// Why a policy file is not valid.
@@ -271,6 +278,13 @@ pub enum PolicyProblem {
     },
     /// Mode `enforce` or `testing` without any `mx` line: no MX host can match.
     NoMx,
+    /// The file starts with a UTF-8 byte-order mark (EF BB BF), which turns its first key into another.
+    ByteOrderMark,
+    /// The file is UTF-16, not the ASCII text senders read; nothing in it was parsed.
+    Utf16 {
+        /// Big-endian (FE FF) rather than little-endian (FF FE).
+        big_endian: bool,
+    },
 }
 
 /// One MX host against the policy.

@@ -151,6 +151,16 @@ impl FindingKind {
             MtaStsRecordMultiple { count } => s("Mehrere MTA-STS-Einträge", format!("{count} TXT-Einträge unter _mta-sts beginnen mit v=STSv1; laut RFC 8461 §3.1 ignorieren Absender MTA-STS dann ganz."), "Genau einen Eintrag \"v=STSv1; id=…\" unter _mta-sts behalten und die anderen löschen."),
             MtaStsRecordMalformed { record, problem } => s("MTA-STS-Eintrag fehlerhaft", format!("Der Eintrag \"{record}\" ist ungültig: {}; Absender ignorieren MTA-STS für die Domain (RFC 8461 §3.1).", problem.text(Lang::De)), "Genau \"v=STSv1; id=<1 bis 32 Buchstaben oder Ziffern>\" veröffentlichen und die id bei jeder Änderung der Policy ändern."),
             MtaStsPolicyUnavailable { url, error } => s("MTA-STS-Policy lässt sich nicht abrufen", format!("{url}: {}. Absender, die die Policy nicht abrufen können, verhalten sich, als hätte die Domain kein MTA-STS (RFC 8461 §3.3).", error.text(Lang::De)), "Die Policy unter dieser URL per HTTPS mit einem für den mta-sts-Host gültigen Zertifikat ausliefern: Status 200, Content-Type text/plain, keine Umleitung, höchstens 64 KiB."),
+            MtaStsPolicyLenient { comment_lines, blank_lines } => {
+                let mut parts = Vec::new();
+                if !comment_lines.is_empty() {
+                    parts.push(format!("{} mit # am Anfang", crate::texts::policy::line_numbers(comment_lines, Lang::De)));
+                }
+                if !blank_lines.is_empty() {
+                    parts.push(format!("leere {}", crate::texts::policy::line_numbers(blank_lines, Lang::De)));
+                }
+                s("MTA-STS-Policy enthält Zeilen, die strenge Absender ablehnen können", format!("Die Policy-Datei enthält {}; RFC 8461 §3.2 erlaubt weder Kommentare noch Leerzeilen. Nachsichtige Absender wie postfix-mta-sts-resolver überspringen sie, und mxray hat die Policy ebenso gelesen; ein strenger Absender kann aber die ganze Datei ablehnen und keine Policy anwenden.", parts.join(" und ")), "Kommentar- und Leerzeilen aus mta-sts.txt entfernen, sodass sie nur Zeilen schlüssel: wert enthält.")
+            }
             MtaStsPolicyInvalid { problems } => s("MTA-STS-Policy ungültig", format!("Die Policy-Datei ist ungültig: {}; Absender ignorieren sie (RFC 8461 §3.2).", crate::texts::policy::problems_text(problems, Lang::De)), "Die Policy aus den Zeilen version: STSv1, mode: enforce, testing oder none, max_age: Sekunden bis 31557600 und einer mx:-Zeile je MX-Host schreiben (ein *. vorne deckt ein Label ab)."),
             MtaStsMxNotListed { host, patterns, mode } => s("MX-Host nicht von der MTA-STS-Policy erfasst", match mode {
                 crate::model::policy::StsMode::Enforce => format!("{host} passt zu keinem mx-Muster der Policy ({patterns}); im Modus enforce stellen Absender, die MTA-STS beachten, dort nicht zu."),

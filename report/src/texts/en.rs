@@ -150,6 +150,16 @@ impl FindingKind {
             MtaStsRecordMultiple { count } => s("Several MTA-STS records", format!("{count} TXT records at _mta-sts start with v=STSv1; RFC 8461 §3.1 tells senders to ignore MTA-STS entirely then."), "Keep exactly one record \"v=STSv1; id=…\" at _mta-sts and delete the others."),
             MtaStsRecordMalformed { record, problem } => s("MTA-STS record malformed", format!("The record \"{record}\" is not valid: {}; senders ignore MTA-STS for the domain (RFC 8461 §3.1).", problem.text(Lang::En)), "Publish exactly \"v=STSv1; id=<1 to 32 letters or digits>\" and change the id whenever the policy changes."),
             MtaStsPolicyUnavailable { url, error } => s("MTA-STS policy cannot be fetched", format!("{url}: {}. Senders that cannot fetch the policy act as if the domain had no MTA-STS (RFC 8461 §3.3).", error.text(Lang::En)), "Serve the policy at this URL over HTTPS with a certificate valid for the mta-sts host: status 200, Content-Type text/plain, no redirect, at most 64 KiB."),
+            MtaStsPolicyLenient { comment_lines, blank_lines } => {
+                let mut parts = Vec::new();
+                if !comment_lines.is_empty() {
+                    parts.push(format!("{} starting with #", crate::texts::policy::line_numbers(comment_lines, Lang::En)));
+                }
+                if !blank_lines.is_empty() {
+                    parts.push(format!("blank {}", crate::texts::policy::line_numbers(blank_lines, Lang::En)));
+                }
+                s("MTA-STS policy has lines strict senders may reject", format!("The policy file has {}: RFC 8461 §3.2 allows neither comments nor blank lines. Lenient senders such as postfix-mta-sts-resolver skip them, and mxray read the policy the same way; a strict sender may reject the whole file and apply no policy.", parts.join(" and ")), "Remove the comment and blank lines from mta-sts.txt, so that it holds only key: value lines.")
+            }
             MtaStsPolicyInvalid { problems } => s("MTA-STS policy invalid", format!("The policy file is not valid: {}; senders ignore it (RFC 8461 §3.2).", crate::texts::policy::problems_text(problems, Lang::En)), "Write the policy as the lines version: STSv1, mode: enforce, testing or none, max_age: seconds up to 31557600, and one mx: line per MX host (a leading *. covers one label)."),
             MtaStsMxNotListed { host, patterns, mode } => s("MX host not covered by the MTA-STS policy", match mode {
                 crate::model::policy::StsMode::Enforce => format!("{host} matches none of the policy's mx patterns ({patterns}); in enforce mode, senders that honour MTA-STS will not deliver to it."),

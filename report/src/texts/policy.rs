@@ -149,7 +149,31 @@ impl PolicyProblem {
                 "no mx line, so no MX host can match".into(),
                 "keine mx-Zeile, also passt kein MX-Host".into(),
             ),
+            PolicyProblem::ByteOrderMark => pick(
+                lang,
+                "the file starts with a UTF-8 byte-order mark (EF BB BF), which senders read as part of the first key: save it as UTF-8 without BOM".into(),
+                "die Datei beginnt mit einer UTF-8-Byte-Order-Mark (EF BB BF), die Absender als Teil des ersten Schlüssels lesen: als UTF-8 ohne BOM speichern".into(),
+            ),
+            PolicyProblem::Utf16 { big_endian } => {
+                let order = if *big_endian { "big-endian" } else { "little-endian" };
+                pick(
+                    lang,
+                    format!("the file is UTF-16 ({order}), not the plain text senders read: save it as UTF-8"),
+                    format!("die Datei ist in UTF-16 ({order}) kodiert, nicht der reine Text, den Absender lesen: als UTF-8 speichern"),
+                )
+            }
         }
+    }
+}
+
+/// Line numbers in words: "line 3", "lines 1, 4 and 7" ("Zeile 3", "Zeilen 1, 4 und 7").
+pub fn line_numbers(lines: &[u32], lang: Lang) -> String {
+    let numbers: Vec<String> = lines.iter().map(u32::to_string).collect();
+    let (one, many, and) = pick(lang, ("line", "lines", "and"), ("Zeile", "Zeilen", "und"));
+    match numbers.as_slice() {
+        [only] => format!("{one} {only}"),
+        [first @ .., last] => format!("{many} {} {and} {last}", first.join(", ")),
+        [] => String::new(),
     }
 }
 

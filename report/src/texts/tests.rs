@@ -136,6 +136,9 @@ pub(crate) fn policy_problems() -> Vec<PolicyProblem> {
         PolicyProblem::BadValue { key: s("mx"), value: s("*.*.example.com") },
         PolicyProblem::Duplicate { key: s("mode") },
         PolicyProblem::NoMx,
+        PolicyProblem::ByteOrderMark,
+        PolicyProblem::Utf16 { big_endian: false },
+        PolicyProblem::Utf16 { big_endian: true },
     ]
 }
 
@@ -287,6 +290,11 @@ every_kind! {
         MtaStsPolicyInvalid { problems: policy_problems() },
         MtaStsPolicyInvalid { problems: vec![PolicyProblem::NoMx] },
     ],
+    MtaStsPolicyLenient => [
+        MtaStsPolicyLenient { comment_lines: vec![1], blank_lines: vec![] },
+        MtaStsPolicyLenient { comment_lines: vec![1, 2, 6], blank_lines: vec![4] },
+        MtaStsPolicyLenient { comment_lines: vec![], blank_lines: vec![3, 5] },
+    ],
     MtaStsMxNotListed => [
         MtaStsMxNotListed { host: s(HOST), patterns: s("mail.example.com"), mode: MODES[0] },
         MtaStsMxNotListed { host: s(HOST), patterns: s("mail.example.com"), mode: MODES[1] },
@@ -381,7 +389,7 @@ pub(crate) fn codes_are_pinned() {
     assert!(
         missing.is_empty() && gone.is_empty(),
         "finding codes are part of the report contract and never change: codes of kinds not in \
-         app/tests/golden/finding-codes.txt (add new kinds there): {missing:?}; pinned codes no kind \
+         report/tests/golden/finding-codes.txt (add new kinds there): {missing:?}; pinned codes no kind \
          has any more (renamed or removed?): {gone:?}"
     );
     // One code per variant: two variants never share one.

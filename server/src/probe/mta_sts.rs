@@ -65,7 +65,7 @@ impl<D: MailDns, C: Connector> PolicyCheck<'_, D, C> {
         let started = Instant::now();
         let mut fetch = PolicyFetch { url: format!("https://{host}{POLICY_PATH}"), ..PolicyFetch::default() };
         match self.fetch_body(&host, &mut fetch).await {
-            Ok(body) => fetch.policy = Some(parse_policy(&String::from_utf8_lossy(&body))),
+            Ok(body) => fetch.policy = Some(parse_policy_file(&body)),
             Err(e) => fetch.error = Some(e),
         }
         fetch.duration_ms = started.elapsed().as_millis().try_into().unwrap_or(u64::MAX);
@@ -161,15 +161,66 @@ pub fn parse_record(record: &str) -> Result<String, RecordProblem> {
     Ok(id.to_owned())
 }
 
+/// Parses a fetched policy file, its encoding first: a UTF-16 file is named and not read further (it
+/// is not the text senders parse); a UTF-8 byte-order mark is named, then the rest is read.
+pub fn parse_policy_file(body: &[u8]) -> StsPolicy {
+    if let Some(big_endian) = utf16(body) {
+        return StsPolicy { problems: vec![PolicyProblem::Utf16 { big_endian }], ..StsPolicy::default() };
+    }
+    let Some(rest) = body.strip_prefix(b"\xEF\xBB\xBF") else {
+        return parse_policy(&String::from_utf8_lossy(body));
+    };
+    let mut policy = parse_policy(&String::from_utf8_lossy(rest));
+    policy.problems.insert(0, PolicyProblem::ByteOrderMark);
+    policy.problems.truncate(MAX_PROBLEMS);
+    policy
+}
+
+/// `Some(big_endian)` when the bytes are UTF-16: a byte-order mark (FF FE, FE FF), or without one
+/// ASCII text with a NUL in every other byte of its start.
+fn utf16(body: &[u8]) -> Option<bool> {
+    match body {
+        [0xFF, 0xFE, ..] => return Some(false),
+        [0xFE, 0xFF, ..] => return Some(true),
+        _ => {}
+    }
+    let start = &body[..body.len().min(32) & !1];
+    if start.len() < 4 {
+        return None;
+    }
+    let pairs = || start.chunks_exact(2);
+    if pairs().all(|p| p[0] != 0 && p[1] == 0) {
+        Some(false)
+    } else if pairs().all(|p| p[0] == 0 && p[1] != 0) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 /// Parses a policy file (RFC 8461 §3.2): `key: value` lines ended by LF or CRLF; unknown keys
 /// ignored; `mx` may repeat, the other keys may not; `mx` required unless the mode is `none`.
+/// Comment (`#`) and blank lines are outside the grammar; like lenient senders (postfix-mta-sts-resolver)
+/// mxray skips them and notes their numbers, so the policy is still read and judged.
 pub fn parse_policy(body: &str) -> StsPolicy {
     let mut policy = StsPolicy::default();
     let mut problems = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
-    for raw in body.split('\n') {
+    let lines: Vec<&str> = body.split('\n').collect();
+    for (index, raw) in lines.iter().enumerate() {
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if line.trim_matches(WSP).is_empty() {
+            // The empty piece after the final line break is the end of the file, not a line.
+            if index + 1 < lines.len() && policy.blank_lines.len() < MAX_PROBLEMS {
+                policy.blank_lines.push(number);
+            }
+            continue;
+        }
+        if line.trim_start_matches(WSP).starts_with('#') {
+            if policy.comment_lines.len() < MAX_PROBLEMS {
+                policy.comment_lines.push(number);
+            }
             continue;
         }
         let Some((key, value)) = line.split_once(':').filter(|(k, _)| field_name(k)) else {
@@ -229,6 +280,47 @@ pub fn parse_policy(body: &str) -> StsPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const POLICY: &str = "version: STSv1\r\nmode: enforce\r\nmx: mail.example.org\r\nmax_age: 604800\r\n";
+
+    #[test]
+    fn a_byte_order_mark_is_named_and_the_rest_still_read() {
+        let p = parse_policy_file(format!("\u{FEFF}{POLICY}").as_bytes());
+        assert_eq!(p.problems, [PolicyProblem::ByteOrderMark]);
+        assert_eq!(
+            (p.mode, p.max_age, p.mx.as_slice()),
+            (Some(StsMode::Enforce), Some(604_800), &["mail.example.org".to_owned()][..])
+        );
+        assert_eq!(parse_policy_file(POLICY.as_bytes()).problems, []);
+    }
+
+    #[test]
+    fn a_utf16_file_is_named_with_or_without_its_mark() {
+        let le: Vec<u8> = POLICY.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = POLICY.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let utf16 = |bytes: &[u8]| parse_policy_file(bytes).problems;
+        assert_eq!(utf16(&[&[0xFF, 0xFE][..], &le].concat()), [PolicyProblem::Utf16 { big_endian: false }]);
+        assert_eq!(utf16(&[&[0xFE, 0xFF][..], &be].concat()), [PolicyProblem::Utf16 { big_endian: true }]);
+        assert_eq!(utf16(&le), [PolicyProblem::Utf16 { big_endian: false }]);
+        assert_eq!(utf16(&be), [PolicyProblem::Utf16 { big_endian: true }]);
+        // Not UTF-16: too short to tell, or ASCII with a stray NUL.
+        assert_ne!(utf16(b"v\0"), [PolicyProblem::Utf16 { big_endian: false }]);
+        assert!(!utf16(b"version: STSv1\0\nmode: none\nmax_age: 0\n")
+            .iter()
+            .any(|p| matches!(p, PolicyProblem::Utf16 { .. })));
+    }
+
+    #[test]
+    fn comments_and_blank_lines_are_noted_and_skipped_like_lenient_senders_do() {
+        let p = parse_policy("# MTA-STS for example.org\nversion: STSv1\n\nmode: testing\n  # old: mode: none\nmx: mail.example.org\nmax_age: 86400\n");
+        assert_eq!(p.problems, [], "still a valid policy");
+        assert_eq!((p.comment_lines.as_slice(), p.blank_lines.as_slice()), (&[1, 5][..], &[3][..]));
+        assert_eq!(p.mode, Some(StsMode::Testing));
+        // The end of the last line is not a blank line; a CRLF file counts the same.
+        let clean = parse_policy(POLICY);
+        assert!(clean.comment_lines.is_empty() && clean.blank_lines.is_empty());
+        assert_eq!(parse_policy(&format!("{POLICY}\r\n")).blank_lines, [5]);
+    }
 
     #[test]
     fn a_full_policy_with_crlf_and_wildcards() {
