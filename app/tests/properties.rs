@@ -219,6 +219,7 @@ fn ehlo() -> BoxedStrategy<EhloReport> {
             extensions,
             size_limit,
             helo_fallback,
+            ehlo_refusal: error.clone().filter(|_| helo_fallback),
             error,
             refuses_tester: None,
         })

@@ -251,6 +251,7 @@ mod tests {
                 extensions: vec![],
                 size_limit: None,
                 helo_fallback: false,
+                ehlo_refusal: None,
                 error: None,
                 refuses_tester: None,
             })),

@@ -375,6 +375,57 @@ async fn ehlo_refused_falls_back_to_helo() {
     assert_eq!(a.open_relay.as_ref().unwrap().outcome, RelayOutcome::Refused);
 }
 
+/// Cisco ASA/PIX SMTP inspection between mxray and the server: the greeting masked with asterisks,
+/// EHLO rewritten to `XXXX` and refused by the server behind, HELO passed (issue 23).
+fn cisco_asa(masked_banner: bool) -> Scenario {
+    let mut s = Scenario::plaintext(HOST);
+    if masked_banner {
+        s.greeting = Greeting::Reply("220 ***************************0*0*2******0*******0***0*00**".into());
+    }
+    s.replies = vec![("EHLO", "500 5.5.1 Command unrecognized: \"XXXX mxray.invalid\"".into())];
+    s
+}
+
+#[tokio::test]
+async fn a_firewall_that_hides_esmtp_is_named_not_the_mail_server() {
+    let (a, _) = probe(|_| cisco_asa(true)).await;
+    let ehlo = a.ehlo.as_ref().unwrap();
+    assert!(ehlo.helo_fallback, "mail still flows over HELO");
+    assert!(ehlo.ehlo_refusal.as_deref().is_some_and(|r| r.contains("XXXX")), "{ehlo:?}");
+    let found = codes(&a);
+    assert!(found.contains(&"smtp_inspection"), "{found:?}");
+    assert!(!found.contains(&"ehlo_refused") && !found.contains(&"starttls_not_offered"), "{found:?}");
+    let f = a.findings.iter().find(|f| f.code == "smtp_inspection").unwrap();
+    assert_eq!(f.severity, Severity::Critical, "mail travels unencrypted");
+    assert!(f.detail.contains("Cisco ASA/PIX") && f.remedy.contains("no inspect esmtp"), "{f:?}");
+    let de = f.texts(mxray_report::Lang::De);
+    assert!(de.detail.contains("unverschlüsselt") && de.remedy.contains("no fixup protocol smtp"), "{de:?}");
+
+    // The XXXX echo alone is enough; a plain EHLO refusal stays the server's.
+    let (a, _) = probe(|_| cisco_asa(false)).await;
+    assert!(codes(&a).contains(&"smtp_inspection") && !codes(&a).contains(&"ehlo_refused"), "{:?}", codes(&a));
+    let (a, _) = probe(|_| {
+        let mut s = Scenario::plaintext(HOST);
+        s.ehlo_refused = true;
+        s
+    })
+    .await;
+    assert!(codes(&a).contains(&"ehlo_refused") && !codes(&a).contains(&"smtp_inspection"), "{:?}", codes(&a));
+}
+
+#[tokio::test]
+async fn a_masked_greeting_with_working_starttls_is_only_worth_knowing() {
+    let (a, _) = probe(|lab| {
+        let mut s = Scenario::good(HOST, lab.ca.valid(&[HOST]));
+        s.greeting = Greeting::Reply("220 ***************************0*0*2******0*******0***0*00**".into());
+        s
+    })
+    .await;
+    let f = a.findings.iter().find(|f| f.code == "smtp_inspection").expect("the masked greeting is named");
+    assert_eq!(f.severity, Severity::Info);
+    assert!(codes(&a).contains(&"tls_ok"), "{:?}", codes(&a));
+}
+
 #[tokio::test]
 async fn non_public_addresses_are_blocked_unless_allowed() {
     let mut lab = Lab::new();

@@ -92,6 +92,7 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     let mut out = Vec::new();
     out.extend(crate::checks::tcp::findings(a));
     out.extend(crate::checks::banner::findings(a));
+    out.extend(crate::checks::inspection::findings(a));
     out.extend(crate::checks::ehlo::findings(a));
     out.extend(crate::checks::starttls::findings(a));
     out.extend(certificate_findings(a, host));

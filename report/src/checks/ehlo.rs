@@ -3,6 +3,7 @@
 //! warning when a mechanism there sends the password (or a bearer token) readable, info when every
 //! mechanism offered is a challenge-response or ticket one; AUTH only inside TLS is how it should be.
 
+use crate::checks::inspection::inspection;
 use crate::checks::marks::CLOSING;
 use crate::model::finding::FindingKind;
 use crate::model::report::{AddressReport, EhloReport, Extension};
@@ -120,6 +121,8 @@ pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
     if let Some(e) = &a.ehlo {
         out.extend(auth_in_plaintext(e, &ip, a.tcp.as_ref().map(|t| t.port).filter(|p| *p != 0).unwrap_or(25)));
         match e.code {
+            // A firewall's XXXX, not the server, refused EHLO: the inspection finding says so.
+            Some(250) if e.helo_fallback && inspection(a).is_some_and(|i| i.ehlo_masked) => {}
             Some(250) if e.helo_fallback => out.push(FindingKind::EhloRefused { ip: ip.clone() }),
             Some(250) => {}
             // Other codes are protocol violations, reported as such below.

@@ -9,6 +9,7 @@ pub mod depth;
 pub mod dnsbl;
 pub mod egress;
 pub mod ehlo;
+pub mod inspection;
 pub mod legacy_tls;
 pub mod marks;
 pub mod mta_sts;

@@ -21,6 +21,9 @@ impl FindingKind {
             CertificateIntermediateUnused { .. } | DaneNotInForce { .. } => Severity::Info,
             DaneTaRejected { .. } => Severity::Critical,
             MtaStsProtected { .. } => Severity::Ok,
+            // Without STARTTLS mail crosses the Internet in plaintext; a masked greeting alone is harmless.
+            SmtpInspection { starttls_hidden: true, .. } => Severity::Critical,
+            SmtpInspection { .. } => Severity::Info,
             // Not a relay test at all: worth knowing, nothing to fix on the server.
             RelayInconclusive { reason: Some(crate::model::report::RelayReason::SameProvider), .. } => Severity::Info,
             // Challenge-response and Kerberos logins put no password on the wire: worth knowing only.

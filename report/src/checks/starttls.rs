@@ -1,5 +1,6 @@
 //! The STARTTLS check: offered, accepted, a handshake senders complete, and nothing injected before it.
 
+use crate::checks::inspection::inspection;
 use crate::model::finding::FindingKind;
 use crate::model::report::{AddressReport, StartTlsOutcome, TlsFailure};
 
@@ -14,6 +15,8 @@ pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
                 version: s.tls_version.clone().unwrap_or_default(),
                 cipher: s.cipher_suite.clone().unwrap_or_default(),
             }),
+            // Hidden by a firewall's SMTP inspection: that finding names the cause and the fix.
+            StartTlsOutcome::NotOffered if inspection(a).is_some_and(|i| i.starttls_hidden) => {}
             StartTlsOutcome::NotOffered => out.push(FindingKind::StartTlsNotOffered { ip: ip.clone() }),
             StartTlsOutcome::Rejected => out.push(FindingKind::StartTlsRejected { ip: ip.clone(), reply: error }),
             StartTlsOutcome::HandshakeFailed => out.push(match s.failure {

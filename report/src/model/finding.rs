@@ -127,6 +127,18 @@ pub enum FindingKind {
         /// Version.
         version: String,
     },
+    /// A firewall between the Internet and the server rewrites the SMTP dialogue (Cisco ASA/PIX SMTP
+    /// inspection): a masked greeting, EHLO turned into `XXXX`.
+    SmtpInspection {
+        /// Address.
+        ip: String,
+        /// The greeting is mostly asterisks.
+        banner_masked: bool,
+        /// EHLO was refused with an `XXXX` echo.
+        ehlo_masked: bool,
+        /// Because of it the server offered no STARTTLS (EHLO refused, HELO used).
+        starttls_hidden: bool,
+    },
     /// EHLO was refused; HELO worked.
     EhloRefused {
         /// Address.
@@ -769,6 +781,7 @@ impl FindingKind {
             BannerMissing { .. } => "banner_missing",
             BannerLeaksVersion { .. } => "banner_leaks_version",
             EhloRefused { .. } => "ehlo_refused",
+            SmtpInspection { .. } => "smtp_inspection",
             HeloFailed { .. } => "helo_failed",
             StartTlsNotOffered { .. } => "starttls_not_offered",
             StartTlsRejected { .. } => "starttls_rejected",

@@ -106,6 +106,9 @@ pub struct EhloReport {
     /// True when EHLO was refused and HELO was used.
     #[serde(default)]
     pub helo_fallback: bool,
+    /// The reply that refused EHLO, when HELO was used (what a firewall in the path may have echoed).
+    #[serde(default)]
+    pub ehlo_refusal: Option<String>,
     /// Why the reply is missing or invalid.
     #[serde(default)]
     pub error: Option<String>,

@@ -145,6 +145,7 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
             .collect(),
         size_limit: Some(10_240_000),
         helo_fallback: false,
+        ehlo_refusal: None,
         error: None,
         refuses_tester: None,
     };

@@ -64,6 +64,15 @@ impl FindingKind {
             BannerNotReady { ip, reply } => s("Der Server lehnt Sitzungen ab", format!("{ip} grüßte mit \"{reply}\" statt 220."), "Last und Zugriffsregeln des Mailservers prüfen; eine 421- oder 554-Begrüßung weist jeden Absender ab."),
             BannerMissing { ip, reason } => s("Keine SMTP-Begrüßung", format!("{ip} nahm die Verbindung an, sandte aber keine gültige 220-Begrüßung: {reason}."), "Prüfen, ob auf Port 25 ein SMTP-Server antwortet und nichts dazwischen (Proxy, IPS, Tarpit) die Begrüßung zurückhält."),
             BannerLeaksVersion { software, version } => s("Der Banner verrät die Softwareversion", format!("Die Begrüßung nennt {software} {version}."), "Die Version im Banner verbergen (Postfix: smtpd_banner = $myhostname ESMTP); sie hilft Angreifern bei der Wahl von Exploits."),
+            SmtpInspection { ip, banner_masked, ehlo_masked, starttls_hidden } => {
+                let seen = match (banner_masked, ehlo_masked) {
+                    (true, true) => "maskiert die Begrüßung mit Sternchen und macht aus EHLO ein XXXX, das der Mailserver ablehnt",
+                    (false, _) => "macht aus EHLO ein XXXX, das der Mailserver ablehnt",
+                    (true, false) => "maskiert die Begrüßung mit Sternchen",
+                };
+                let consequence = if *starttls_hidden { "; Absender weichen auf HELO aus und sehen kein STARTTLS, Mail an diese Adresse geht also unverschlüsselt. Der Mailserver ist nicht schuld" } else { "; STARTTLS kommt noch durch, aber solche Inspektion macht es bekanntermaßen kaputt" };
+                s("Eine Firewall vor dem Server schreibt SMTP um", format!("Etwas zwischen dem Internet und {ip} (SMTP-Inspektion einer Cisco ASA/PIX) {seen}{consequence}."), "Die SMTP-Inspektion der Firewall für diesen Server abschalten (Cisco ASA: no inspect esmtp in der Policy-Map; PIX: no fixup protocol smtp 25), dann prüfen, dass EHLO STARTTLS anbietet.")
+            }
             EhloRefused { ip } => s("EHLO abgelehnt, HELO genutzt", format!("{ip} lehnte EHLO ab; ohne ESMTP gibt es kein STARTTLS, SIZE oder 8BITMIME."), "ESMTP (EHLO) auf dem Mailserver aktivieren."),
             HeloFailed { ip, reply } => s("Weder EHLO noch HELO angenommen", format!("{ip} antwortete \"{reply}\"."), "HELO-Beschränkungen des Servers prüfen; ein Absender muss sich vorstellen können."),
             StartTlsNotOffered { ip } => s("STARTTLS nicht angeboten", format!("{ip} bietet kein STARTTLS an: Mail an ihn läuft unverschlüsselt."), "STARTTLS mit einem Zertifikat für den MX-Namen aktivieren (Postfix: smtpd_tls_cert_file, smtpd_tls_key_file, smtpd_tls_security_level = may)."),

@@ -64,6 +64,15 @@ impl FindingKind {
             BannerNotReady { ip, reply } => s("The server refuses sessions", format!("{ip} greeted with \"{reply}\" instead of 220."), "Check the mail server's load and access rules; a 421 or 554 greeting turns every sender away."),
             BannerMissing { ip, reason } => s("No SMTP greeting", format!("{ip} accepted the connection but gave no valid 220 greeting: {reason}."), "Check that port 25 is served by an SMTP server and nothing in between (proxy, IPS, tarpit) holds the greeting back."),
             BannerLeaksVersion { software, version } => s("The banner reveals the software version", format!("The greeting names {software} {version}."), "Hide the version in the banner (Postfix: smtpd_banner = $myhostname ESMTP); it helps attackers pick exploits."),
+            SmtpInspection { ip, banner_masked, ehlo_masked, starttls_hidden } => {
+                let seen = match (banner_masked, ehlo_masked) {
+                    (true, true) => "masks the greeting with asterisks and turns EHLO into XXXX, which the mail server refuses",
+                    (false, _) => "turns EHLO into XXXX, which the mail server refuses",
+                    (true, false) => "masks the greeting with asterisks",
+                };
+                let consequence = if *starttls_hidden { "; senders fall back to HELO and cannot see STARTTLS, so mail to this address travels unencrypted. The mail server is not at fault" } else { "; STARTTLS still passes, but such inspection is known to break it" };
+                s("A firewall in front of the server rewrites SMTP", format!("Something between the Internet and {ip} (Cisco ASA/PIX SMTP inspection) {seen}{consequence}."), "Disable the firewall's SMTP inspection for this server (Cisco ASA: no inspect esmtp in the policy map; PIX: no fixup protocol smtp 25), then check that EHLO offers STARTTLS.")
+            }
             EhloRefused { ip } => s("EHLO refused, HELO used", format!("{ip} refused EHLO; without ESMTP there is no STARTTLS, SIZE or 8BITMIME."), "Enable ESMTP (EHLO) on the mail server."),
             HeloFailed { ip, reply } => s("Neither EHLO nor HELO accepted", format!("{ip} answered \"{reply}\"."), "Check the server's HELO restrictions; a sender must be able to introduce itself."),
             StartTlsNotOffered { ip } => s("STARTTLS not offered", format!("{ip} does not offer STARTTLS: mail to it travels unencrypted."), "Enable STARTTLS with a certificate for the MX name (Postfix: smtpd_tls_cert_file, smtpd_tls_key_file, smtpd_tls_security_level = may)."),

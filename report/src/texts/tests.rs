@@ -180,6 +180,11 @@ every_kind! {
     BannerMissing => [BannerMissing { ip: s(IP), reason: s("no complete reply within 30 s") }],
     BannerLeaksVersion => [BannerLeaksVersion { software: s("Postfix"), version: s("3.7.1") }],
     EhloRefused => [EhloRefused { ip: s(IP) }],
+    SmtpInspection => [
+        SmtpInspection { ip: s(IP), banner_masked: true, ehlo_masked: true, starttls_hidden: true },
+        SmtpInspection { ip: s(IP), banner_masked: false, ehlo_masked: true, starttls_hidden: true },
+        SmtpInspection { ip: s(IP), banner_masked: true, ehlo_masked: false, starttls_hidden: false },
+    ],
     HeloFailed => [HeloFailed { ip: s(IP), reply: s("504 5.5.2 Helo command rejected") }],
     StartTlsNotOffered => [StartTlsNotOffered { ip: s(IP) }],
     StartTlsRejected => [StartTlsRejected { ip: s(IP), reply: s("454 4.7.0 TLS not available") }],

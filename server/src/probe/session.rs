@@ -537,6 +537,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             extensions: Vec::new(),
             size_limit: None,
             helo_fallback,
+            ehlo_refusal: None,
             error: Some(r.summary()),
             refuses_tester: refuses_the_tester(r, client),
         };
@@ -561,12 +562,13 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         if !(500..600).contains(&reply.code) {
             return Ok(failed(&reply, false));
         }
+        let ehlo_refusal = Some(reply.summary());
         let reply = conn.command(&self.ehlo_line("HELO"), &mut self.transcript).await?;
         if reply.code != 250 {
-            return Ok(failed(&reply, true));
+            return Ok(EhloReport { ehlo_refusal, ..failed(&reply, true) });
         }
         let (host, _, _) = parse_ehlo(&reply);
-        Ok(EhloReport { code: Some(250), host, helo_fallback: true, ..Default::default() })
+        Ok(EhloReport { code: Some(250), host, helo_fallback: true, ehlo_refusal, ..Default::default() })
     }
 
     /// The relay probe, then `RSET` and `QUIT`. Never `DATA`. A rejection about something other than
