@@ -78,9 +78,13 @@ pub(crate) fn judge_certificate(c: &CertificateReport, tlsa: Option<&AddressDane
     } else if c.self_signed {
         out.push(FindingKind::CertificateSelfSigned { subject: leaf.subject.clone() });
     } else if !c.trusted {
+        let issuer = c.unknown_issuer.clone();
+        let issuer_sent = issuer.as_ref().is_some_and(|i| c.chain.iter().any(|sent| &sent.subject == i));
         out.push(FindingKind::CertificateUntrusted {
             error: c.trust_error.clone().unwrap_or_default(),
-            issuer: c.unknown_issuer.clone(),
+            issuer,
+            sent: c.chain.len(),
+            issuer_sent,
         });
     }
     if let Some((algorithm, bits)) = weak_key(c) {

@@ -240,6 +240,13 @@ pub enum FindingKind {
         /// The issuer at which the chain sent stops, when the verifier knew no root for it.
         #[serde(default)]
         issuer: Option<String>,
+        /// How many certificates the server sent (0 in reports from before this was recorded).
+        #[serde(default)]
+        sent: usize,
+        /// The issuer is among the certificates sent: the chain ends at a root nobody trusts, rather
+        /// than at a missing intermediate.
+        #[serde(default)]
+        issuer_sent: bool,
     },
     /// The key is too small.
     CertificateWeakKey {

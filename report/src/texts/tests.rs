@@ -126,6 +126,9 @@ pub(crate) fn record_problems() -> Vec<RecordProblem> {
     ]
 }
 
+/// The verifier's words for a chain that stops at an issuer it does not know.
+const UNKNOWN_ISSUER: &str = "issuer not trusted (unknown CA, self-signed, or missing intermediate certificate)";
+
 pub(crate) fn policy_problems() -> Vec<PolicyProblem> {
     vec![
         PolicyProblem::BadLine { line: s("mode enforce") },
@@ -206,8 +209,10 @@ every_kind! {
     }],
     CertificateUnreadable => [CertificateUnreadable { error: s("Parsing Error: bad DER") }],
     CertificateUntrusted => [
-        CertificateUntrusted { error: s("invalid peer certificate: UnknownIssuer"), issuer: Some(s("CN=Private CA")) },
-        CertificateUntrusted { error: s("invalid peer certificate: UnknownIssuer"), issuer: None },
+        CertificateUntrusted { error: s(UNKNOWN_ISSUER), issuer: Some(s("CN=E6")), sent: 1, issuer_sent: false },
+        CertificateUntrusted { error: s(UNKNOWN_ISSUER), issuer: Some(s("CN=Private CA")), sent: 2, issuer_sent: false },
+        CertificateUntrusted { error: s(UNKNOWN_ISSUER), issuer: Some(s("CN=Private CA")), sent: 3, issuer_sent: true },
+        CertificateUntrusted { error: s(UNKNOWN_ISSUER), issuer: None, sent: 1, issuer_sent: false },
     ],
     CertificateWeakKey => [CertificateWeakKey { algorithm: s("RSA"), bits: 1024 }],
     CertificateValid => [CertificateValid { days: 89 }],

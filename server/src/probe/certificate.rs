@@ -357,13 +357,14 @@ mod tests {
             [FindingKind::CertificateUntrusted {
                 error: c.trust_error.clone().unwrap(),
                 issuer: Some("CN=mxray test intermediate".into()),
+                sent: 1,
+                issuer_sent: false,
             }]
         );
         assert_eq!(mark, Mark::Warning);
-        assert!(findings[0]
-            .texts(mxray_report::Lang::En)
-            .detail
-            .contains("issued by CN=mxray test intermediate, which is not a trusted root"));
+        assert!(findings[0].texts(mxray_report::Lang::En).detail.contains(
+            "sends only its own certificate; the certificate that issued it (CN=mxray test intermediate) is missing"
+        ));
     }
 
     #[test]
@@ -374,9 +375,13 @@ mod tests {
         let c = judged(&trusted, &chain);
         assert_eq!((c.trusted, c.self_signed), (false, false));
         assert_eq!(c.unknown_issuer.as_deref(), Some("CN=mxray unknown root"));
-        // Without the root, and sent in the wrong order: the chain still stops at the same issuer.
+        let detail = |c: &CertificateReport| assessed(c).0[0].texts(mxray_report::Lang::En).detail;
+        assert!(detail(&c).contains("ends at the root CN=mxray unknown root, which is not a publicly trusted root"));
+        // Without the root, and sent in the wrong order: the chain still stops at the same issuer,
+        // now one that was not sent.
         let c = judged(&trusted, &[chain[0].clone(), chain[1].clone()]);
         assert_eq!(c.unknown_issuer.as_deref(), Some("CN=mxray unknown root"));
+        assert!(detail(&c).contains("issued by CN=mxray unknown root, which is neither among the certificates sent"));
     }
 
     #[test]
