@@ -2,7 +2,8 @@
 
 use crate::model::finding::FindingKind;
 use crate::model::policy::{
-    MxPolicyMatch, MxTls, PolicyRecord, StsMode, StsPolicy, TlsPolicyFailure, UntestedTls, MAX_AGE_RECOMMENDED,
+    MxPolicyMatch, MxTls, PolicyRecord, PolicyReport, StsMode, StsPolicy, TlsPolicyFailure, UntestedTls,
+    MAX_AGE_RECOMMENDED,
 };
 use crate::model::report::{AddressReport, MxHost, MxSource, Report, StartTlsOutcome, TcpOutcome};
 
@@ -131,13 +132,15 @@ pub fn refresh(r: &mut Report) {
     }
 }
 
-/// Findings about the domain's policies.
+/// The domain's policies, once looked up and when there are mail hosts for them to protect (a
+/// null MX, no such domain or MX records not yet resolved leave nothing to judge).
+pub(crate) fn judged_policies(r: &Report) -> Option<&PolicyReport> {
+    r.policies.as_ref().filter(|_| matches!(r.mx_source, MxSource::Mx | MxSource::Implicit))
+}
+
+/// Findings about the domain's MTA-STS record and policy.
 pub fn findings(r: &Report) -> Vec<FindingKind> {
-    let Some(p) = &r.policies else { return Vec::new() };
-    // Without mail hosts (null MX, no such domain, not resolved yet) a policy protects nothing.
-    if !matches!(r.mx_source, MxSource::Mx | MxSource::Implicit) {
-        return Vec::new();
-    }
+    let Some(p) = judged_policies(r) else { return Vec::new() };
     let mut out = Vec::new();
     let sts = &p.mta_sts;
     match &sts.record {

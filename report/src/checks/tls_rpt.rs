@@ -1,16 +1,14 @@
 //! The TLS-RPT check (RFC 8460): the `_smtp._tls` record where MTA-STS or DANE make reports matter,
 //! and each reporting address it names.
 
+use crate::checks::mta_sts::judged_policies;
 use crate::model::finding::FindingKind;
 use crate::model::policy::PolicyRecord;
-use crate::model::report::{MxSource, Report};
+use crate::model::report::Report;
 
 /// The TLS-RPT findings of the domain (none without mail hosts or before the policies are in).
 pub fn findings(r: &Report) -> Vec<FindingKind> {
-    let Some(p) = &r.policies else { return Vec::new() };
-    if !matches!(r.mx_source, MxSource::Mx | MxSource::Implicit) {
-        return Vec::new();
-    }
+    let Some(p) = judged_policies(r) else { return Vec::new() };
     let mut out = Vec::new();
     let sts = &p.mta_sts;
     let rpt = &p.tls_rpt;
