@@ -46,10 +46,10 @@ pub fn parse_ports(text: &str) -> Result<Vec<u16>, PortsError> {
 }
 
 /// Longest name in octets (RFC 1035 §2.3.4, without the root dot).
-pub(crate) const MAX_NAME: usize = 253;
+const MAX_NAME: usize = 253;
 
 /// Longest label in octets.
-pub(crate) const MAX_LABEL: usize = 63;
+const MAX_LABEL: usize = 63;
 
 /// Why an input is not a testable domain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -157,7 +157,7 @@ pub fn normalize(input: &str) -> Result<NormalizedInput, InputError> {
 /// does not carry idna's Unicode tables (about 57 KB gzipped); the server checks again with idna.
 /// Chosen by the target, not by the `hydrate` feature: `cargo build` at the workspace root turns that
 /// feature on in the native build too (feature unification), where a browser call would panic.
-pub(crate) fn to_ascii(name: &str) -> Result<String, InputError> {
+fn to_ascii(name: &str) -> Result<String, InputError> {
     #[cfg(target_arch = "wasm32")]
     {
         let url = web_sys::Url::new(&format!("http://{name}/")).map_err(|_| InputError::InvalidIdn)?;
@@ -168,7 +168,7 @@ pub(crate) fn to_ascii(name: &str) -> Result<String, InputError> {
 }
 
 /// Checks an A-label name against the host name rules (RFC 952/1123, lengths of RFC 1035).
-pub(crate) fn check_hostname(name: &str) -> Result<(), InputError> {
+fn check_hostname(name: &str) -> Result<(), InputError> {
     if name.len() > MAX_NAME {
         return Err(InputError::NameTooLong { len: name.len() });
     }

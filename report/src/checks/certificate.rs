@@ -7,7 +7,7 @@ use crate::model::report::{AddressReport, CertificateInfo, CertificateReport};
 /// Days before expiry from which a certificate earns a warning.
 pub const EXPIRY_WARNING_DAYS: i64 = 14;
 /// Smallest RSA key that is not weak.
-pub(crate) const MIN_RSA_BITS: u32 = 2048;
+const MIN_RSA_BITS: u32 = 2048;
 
 /// The leaf's key algorithm and size when it is a weak RSA key.
 pub(crate) fn weak_key(c: &CertificateReport) -> Option<(String, u32)> {
@@ -26,13 +26,13 @@ pub fn out_of_date_intermediates(c: &CertificateReport) -> impl Iterator<Item = 
 
 /// Out-of-date intermediates sent along but not on the path that verified (an old cross-sign,
 /// the AddTrust case): validating senders ignore them.
-pub(crate) fn unused_intermediates(c: &CertificateReport) -> impl Iterator<Item = &CertificateInfo> {
+fn unused_intermediates(c: &CertificateReport) -> impl Iterator<Item = &CertificateInfo> {
     stale_intermediates(c).filter(|i| i.off_path)
 }
 
 /// Every out-of-date certificate sent above the leaf, roots sent along (self-signed) excepted:
 /// verifiers use their own copy of a root.
-pub(crate) fn stale_intermediates(c: &CertificateReport) -> impl Iterator<Item = &CertificateInfo> {
+fn stale_intermediates(c: &CertificateReport) -> impl Iterator<Item = &CertificateInfo> {
     c.chain.iter().skip(1).filter(|i| (i.expired || i.not_yet_valid) && i.subject != i.issuer)
 }
 

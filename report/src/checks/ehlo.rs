@@ -61,7 +61,7 @@ pub fn ehlo_diff(before: &EhloReport, after: &EhloReport) -> EhloDiff {
 }
 
 /// Parameters compared as written, except AUTH's mechanisms: a set, in any order and case.
-pub(crate) fn same_params(a: &Extension, b: &Extension) -> bool {
+fn same_params(a: &Extension, b: &Extension) -> bool {
     if a.keyword.eq_ignore_ascii_case("AUTH") {
         let set = |e: &Extension| {
             let mut m: Vec<String> = e.params.iter().map(|p| p.to_ascii_uppercase()).collect();
@@ -96,7 +96,7 @@ pub fn auth_mechanisms(ehlo: &EhloReport) -> Option<Vec<String>> {
 /// (CRAM-MD5, DIGEST-MD5, SCRAM-*, NTLM and Exchange's alias MSN), Kerberos (GSSAPI, GSS-SPNEGO,
 /// KERBEROS_V4), and those without a password at all (EXTERNAL: the TLS client certificate;
 /// ANONYMOUS). Offered before STARTTLS they are at most worth knowing.
-pub(crate) const NOT_READABLE: [&str; 10] =
+const NOT_READABLE: [&str; 10] =
     ["CRAM-MD5", "DIGEST-MD5", "NTLM", "MSN", "GSSAPI", "GSS-SPNEGO", "KERBEROS_V4", "EXTERNAL", "ANONYMOUS", "SCRAM-"];
 
 /// True when a client using `mechanism` sends its password, or a bearer token that works like one,

@@ -143,7 +143,7 @@ pub(crate) fn dane(a: &AddressReport, test: fn(&AddressDane) -> bool) -> bool {
 }
 
 /// How bad a mark is, for "the worst of several" (pending ranks highest: the answer is not in yet).
-pub(crate) fn badness(m: Mark) -> u8 {
+fn badness(m: Mark) -> u8 {
     match m {
         Mark::NotApplicable => 0,
         Mark::Ok => 1,
@@ -169,7 +169,7 @@ pub fn host_status(host: &MxHost) -> crate::model::report::HostStatus {
     }
 }
 
-pub(crate) fn reachability(host: &MxHost) -> Mark {
+fn reachability(host: &MxHost) -> Mark {
     let reaches: Vec<Reach> = host.addresses.iter().map(reach).collect();
     if host.resolving || reaches.contains(&Reach::Pending) {
         return Mark::Pending;

@@ -38,7 +38,7 @@ pub fn judge_mx(r: &Report) -> Vec<MxPolicyMatch> {
 
 /// The host's TLS as MTA-STS sees it: the first failing address decides; otherwise pending while
 /// any address is, valid when at least one was tested.
-pub(crate) fn host_tls(h: &MxHost) -> MxTls {
+fn host_tls(h: &MxHost) -> MxTls {
     if h.resolving {
         return MxTls::Pending;
     }
@@ -59,14 +59,14 @@ pub(crate) fn host_tls(h: &MxHost) -> MxTls {
     }
 }
 
-pub(crate) enum AddressTls {
+enum AddressTls {
     Pending,
     NotTested,
     Valid,
     Failed(TlsPolicyFailure),
 }
 
-pub(crate) fn address_tls(a: &AddressReport) -> AddressTls {
+fn address_tls(a: &AddressReport) -> AddressTls {
     let Some(s) = &a.starttls else {
         // Never reached STARTTLS: no delivery there at all, which is not MTA-STS's concern.
         return if a.done { AddressTls::NotTested } else { AddressTls::Pending };
@@ -179,7 +179,7 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
 
 /// Findings of a policy in effect: its mode, its lifetime, and each MX against it (`hosts` are the
 /// report's MX hosts, for why one could not be tested).
-pub(crate) fn mx_findings(policy: &StsPolicy, mx: &[MxPolicyMatch], hosts: &[MxHost]) -> Vec<FindingKind> {
+fn mx_findings(policy: &StsPolicy, mx: &[MxPolicyMatch], hosts: &[MxHost]) -> Vec<FindingKind> {
     let mut out = Vec::new();
     let Some(mode) = policy.mode else { return out };
     if mode == StsMode::None {

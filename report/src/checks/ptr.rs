@@ -17,7 +17,7 @@ pub fn announced_name(text: &str) -> Option<String> {
 
 /// No PTR and an unconfirmed PTR hurt the host's own outgoing mail (warning); a greeting or EHLO
 /// name other than the PTR is only scored by some filters when the host sends (info).
-pub(crate) fn reverse_findings(a: &AddressReport, r: &ReverseDns, ip: &str) -> Vec<FindingKind> {
+fn reverse_findings(a: &AddressReport, r: &ReverseDns, ip: &str) -> Vec<FindingKind> {
     match &r.error {
         Some(ReverseFailure::NoPtr { detail }) => {
             return vec![FindingKind::PtrMissing { ip: ip.to_owned(), detail: detail.clone() }];

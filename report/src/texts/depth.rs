@@ -18,14 +18,14 @@ crate::texts::labels!(LegacyOutcome, "The legacy probe's outcome in words.", {
 use crate::model::depth::{DnsblStatus, LegacyOutcome};
 use crate::model::depth::{SSL3, TLS10, TLS11};
 
-pub(crate) type Texts = (String, String, String);
+type Texts = (String, String, String);
 
 pub(crate) fn s(title: &str, detail: String, remedy: &str) -> Texts {
     (title.to_owned(), detail, remedy.to_owned())
 }
 
 /// `TLSv1.0` → `TLS 1.0` (and `SSLv3` → `SSL 3.0`), for running text.
-pub(crate) fn spoken(version: &str) -> String {
+fn spoken(version: &str) -> String {
     match version {
         SSL3 => "SSL 3.0".to_owned(),
         v => v.replace("TLSv", "TLS "),
@@ -47,7 +47,7 @@ pub(crate) fn list(versions: &[String], and: &str) -> String {
 }
 
 /// What the probe could not see when only TLS 1.1 was seen accepted (TLS 1.0 was never offered alone).
-pub(crate) fn unseen_tls10(versions: &[String]) -> bool {
+fn unseen_tls10(versions: &[String]) -> bool {
     versions.iter().any(|v| v == TLS11) && !versions.iter().any(|v| v == TLS10)
 }
 
@@ -116,7 +116,7 @@ pub fn german(kind: &FindingKind) -> Texts {
 }
 
 /// `findings` only hands the depth kinds here; any other kind gets its code as every text.
-pub(crate) fn unreachable_texts(kind: &FindingKind) -> Texts {
+fn unreachable_texts(kind: &FindingKind) -> Texts {
     let code = kind.code().to_owned();
     (code.clone(), code.clone(), code)
 }

@@ -32,7 +32,7 @@ impl RecordProblem {
 }
 
 /// What a record field must look like, for the known fields.
-pub(crate) fn field_rule(name: &str, lang: Lang) -> &'static str {
+fn field_rule(name: &str, lang: Lang) -> &'static str {
     match name {
         "id" => pick(lang, " (1 to 32 letters and digits)", " (1 bis 32 Buchstaben und Ziffern)"),
         "rua" => pick(

@@ -10,7 +10,7 @@ use crate::model::report::RelayReason;
 
 /// The codes as published: the contract's `code` values. A renamed or removed kind fails
 /// [`codes_are_pinned`]; a new kind is added here in the same change.
-pub(crate) const PINNED_CODES: &str = include_str!("../../tests/golden/finding-codes.txt");
+const PINNED_CODES: &str = include_str!("../../tests/golden/finding-codes.txt");
 
 /// Declares every variant with its samples: `Variant => samples` (any iterator of kinds). Expands
 /// to `variant_name` (an exhaustive `match` over the listed variants, no wildcard: a variant missing
@@ -96,7 +96,7 @@ pub(crate) fn tester_refused(reason: RelayReason) -> FindingKind {
     FindingKind::TesterRefused { ip: s(IP), step: s("RCPT TO"), reply: s("550 5.7.1 Client host rejected"), reason }
 }
 
-pub(crate) fn fetch_errors() -> Vec<FetchError> {
+fn fetch_errors() -> Vec<FetchError> {
     let detail = || s("connection refused");
     vec![
         FetchError::NoAddress { detail: detail() },
@@ -116,7 +116,7 @@ pub(crate) fn fetch_errors() -> Vec<FetchError> {
     ]
 }
 
-pub(crate) fn record_problems() -> Vec<RecordProblem> {
+fn record_problems() -> Vec<RecordProblem> {
     vec![
         RecordProblem::BadSyntax { near: s("id") },
         RecordProblem::MissingField { name: s("id") },
@@ -129,7 +129,7 @@ pub(crate) fn record_problems() -> Vec<RecordProblem> {
 /// The verifier's words for a chain that stops at an issuer it does not know.
 const UNKNOWN_ISSUER: &str = "issuer not trusted (unknown CA, self-signed, or missing intermediate certificate)";
 
-pub(crate) fn policy_problems() -> Vec<PolicyProblem> {
+fn policy_problems() -> Vec<PolicyProblem> {
     vec![
         PolicyProblem::BadLine { line: s("mode enforce") },
         PolicyProblem::Missing { key: s("max_age") },
@@ -145,9 +145,9 @@ pub(crate) fn policy_problems() -> Vec<PolicyProblem> {
     ]
 }
 
-pub(crate) const MODES: [StsMode; 3] = [StsMode::Enforce, StsMode::Testing, StsMode::None];
+const MODES: [StsMode; 3] = [StsMode::Enforce, StsMode::Testing, StsMode::None];
 
-pub(crate) const TLS_FAILURES: [TlsPolicyFailure; 5] = [
+const TLS_FAILURES: [TlsPolicyFailure; 5] = [
     TlsPolicyFailure::NoTls,
     TlsPolicyFailure::Untrusted,
     TlsPolicyFailure::WrongName,
@@ -367,7 +367,7 @@ every_kind! {
 }
 
 #[test]
-pub(crate) fn every_sample_is_listed_under_its_own_variant() {
+fn every_sample_is_listed_under_its_own_variant() {
     let samples = samples();
     for (listed, kind) in &samples {
         assert_eq!(variant_name(kind), *listed, "{kind:?}");
@@ -383,7 +383,7 @@ pub(crate) fn every_sample_is_listed_under_its_own_variant() {
 }
 
 #[test]
-pub(crate) fn codes_are_pinned() {
+fn codes_are_pinned() {
     let pinned: Vec<&str> =
         PINNED_CODES.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
     let mut unique = pinned.clone();
@@ -407,7 +407,7 @@ pub(crate) fn codes_are_pinned() {
 }
 
 #[test]
-pub(crate) fn codes_are_the_serde_tags_and_every_sample_reads_back() {
+fn codes_are_the_serde_tags_and_every_sample_reads_back() {
     for (_, kind) in samples() {
         let json = serde_json::to_value(&kind).unwrap();
         assert_eq!(json["code"], kind.code(), "{kind:?}");
@@ -427,7 +427,7 @@ pub(crate) fn codes_are_the_serde_tags_and_every_sample_reads_back() {
 
 /// `text` without `${…}` expansions (configuration snippets such as Exim's
 /// `${if eq{$tls_in_cipher}{}{}{*}}`), so the braces left are format placeholders nobody filled.
-pub(crate) fn without_expansions(text: &str) -> String {
+fn without_expansions(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("${") {
@@ -448,7 +448,7 @@ pub(crate) fn without_expansions(text: &str) -> String {
 }
 
 #[test]
-pub(crate) fn every_kind_has_its_texts_in_english_and_german() {
+fn every_kind_has_its_texts_in_english_and_german() {
     let mut problems = Vec::new();
     for (variant, kind) in samples() {
         let (en, de) = (kind.texts(Lang::En), kind.texts(Lang::De));
@@ -485,7 +485,7 @@ pub(crate) fn every_kind_has_its_texts_in_english_and_german() {
 }
 
 #[test]
-pub(crate) fn severities_follow_the_facts() {
+fn severities_follow_the_facts() {
     let severity = |k: FindingKind| k.severity();
     assert_eq!(severity(FindingKind::OpenRelay { ip: s(IP), reply: s("250 ok") }), Severity::Critical);
     assert_eq!(severity(FindingKind::RelayRefused { reply: s("554 no") }), Severity::Ok);
@@ -505,7 +505,7 @@ pub(crate) fn severities_follow_the_facts() {
 }
 
 #[test]
-pub(crate) fn placeholders_are_told_from_configuration_snippets() {
+fn placeholders_are_told_from_configuration_snippets() {
     assert_eq!(without_expansions("a ${if eq{$x}{}{}{*}} b"), "a  b");
     assert!(without_expansions("{host} has no address").contains('{'));
     assert!(without_expansions("${x} and {}").contains('{'));

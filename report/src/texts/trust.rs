@@ -105,7 +105,7 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
 }
 
 /// What to do about a rejected DANE-TA match: one remedy per kind of problem.
-pub(crate) fn ta_remedy(problems: &[TaProblem], lang: Lang) -> String {
+fn ta_remedy(problems: &[TaProblem], lang: Lang) -> String {
     let name = problems.iter().any(|p| matches!(p, TaProblem::NameMismatch { .. }));
     let dates = problems.iter().any(|p| matches!(p, TaProblem::OutOfDate { .. }));
     let mut out = Vec::new();
