@@ -2,7 +2,7 @@
 # The native binary as a user builds it: `cargo build --release` at the workspace root (every member,
 # the WASM crate included, so feature unification turns on app's `hydrate` feature in the native
 # build too), then `target/release/mxray check` against the loopback test world of `mxray-fixtures`
-# (DNS zone mxray.test, fake mail servers on 127.0.0.11-16). Fails on a panic, on an exit code
+# (DNS zone mxray.test, fake mail servers on 127.0.0.11-17). Fails on a panic, on an exit code
 # other than the expected 0 / 2, and on output that is not a JSON report.
 #
 # Overrides: MXRAY_SMOKE_DNS (127.0.0.1:15363), MXRAY_SMOKE_SMTP_PORT (2535).

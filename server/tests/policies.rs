@@ -469,3 +469,24 @@ async fn odd_encodings_are_named_and_comments_only_warned_about() {
     let de = lenient.texts(mxray_report::Lang::De);
     assert!(de.detail.contains("Zeile 1 mit # am Anfang und leere Zeile 6"), "{}", de.detail);
 }
+
+/// A record published at the policy's name that senders discard is named with the reason, never
+/// "no record" (issue 23): quotes typed into the value, a version tag in the wrong case.
+#[tokio::test]
+async fn records_senders_ignore_are_named_not_called_missing() {
+    let mx = [("mx1.mail.test", "127.0.3.161", "mx1.mail.test")];
+    let records = [("_mta-sts", "\"v=STSv1; id=20261207\""), ("_smtp._tls", "v=tlsrptv1; rua=mailto:tls@mail.test")];
+    let s = setup("ignored.test", &mx, &records, "mta-sts.ignored.test", Answer::policy(ENFORCE)).await;
+    let (report, _) = s.lab.check("ignored.test").await;
+    let p = report.policies.as_ref().unwrap();
+    assert_eq!(p.mta_sts.record, PolicyRecord::Ignored { records: vec![records[0].1.into()] });
+    assert_eq!(p.tls_rpt.record, PolicyRecord::Ignored { records: vec![records[1].1.into()] });
+    assert!(s.policy_host.requests().is_empty(), "no policy is fetched for a record senders discard");
+    assert_eq!(codes(&report), ["mta_sts_record_ignored", "tls_rpt_record_ignored"]);
+    assert_eq!(severity(&report, "mta_sts_record_ignored"), [Severity::Warning]);
+    let sts = &report.findings[0];
+    assert!(sts.detail.contains("published at _mta-sts.ignored.test, but senders ignore it: it begins with a quote"));
+    assert!(sts.detail.contains(r#""\"v=STSv1; id=20261207\"""#), "the raw value is shown: {}", sts.detail);
+    let rpt = report.findings[1].texts(mxray_report::Lang::De);
+    assert!(rpt.detail.contains("Groß- und Kleinschreibung zählt"), "{}", rpt.detail);
+}

@@ -103,6 +103,7 @@ fn record_state(record: &PolicyRecord, lang: Lang) -> Option<String> {
     Some(match record {
         PolicyRecord::Valid { .. } => return None,
         PolicyRecord::Absent => PolicyLabel::NotPublished.label(lang).to_owned(),
+        PolicyRecord::Ignored { .. } => PolicyLabel::Ignored.label(lang).to_owned(),
         PolicyRecord::LookupFailed { detail } => format!("{}: {detail}", Says::LookupFailed.label(lang)),
         PolicyRecord::Multiple { records } => format!("{} ({})", Says::Multiple.label(lang), records.len()),
         PolicyRecord::Malformed { problem, .. } => format!("{}: {}", Says::Malformed.label(lang), problem.text(lang)),

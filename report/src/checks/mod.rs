@@ -13,6 +13,7 @@ pub mod inspection;
 pub mod legacy_tls;
 pub mod marks;
 pub mod mta_sts;
+pub mod policy_record;
 pub mod ports;
 pub mod ptr;
 pub mod relay;

@@ -1,5 +1,6 @@
 //! The MTA-STS and TLS-RPT checks: each MX host against the policy, and the records' findings.
 
+use crate::checks::policy_record::{ignored_reason, MAX_NAMED};
 use crate::model::finding::FindingKind;
 use crate::model::policy::{
     MxPolicyMatch, MxTls, PolicyRecord, PolicyReport, StsMode, StsPolicy, TlsPolicyFailure, UntestedTls,
@@ -145,6 +146,13 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
     let sts = &p.mta_sts;
     match &sts.record {
         PolicyRecord::Absent => out.push(FindingKind::MtaStsMissing),
+        PolicyRecord::Ignored { records } => {
+            out.extend(records.iter().take(MAX_NAMED).map(|record| FindingKind::MtaStsRecordIgnored {
+                name: format!("_mta-sts.{}", r.domain),
+                record: record.clone(),
+                reason: ignored_reason(record, "v=STSv1"),
+            }))
+        }
         PolicyRecord::LookupFailed { detail } => {
             out.push(FindingKind::PolicyLookupFailed { name: format!("_mta-sts.{}", r.domain), detail: detail.clone() })
         }

@@ -58,6 +58,8 @@ impl FindingKind {
             | TlsRptMissing { .. } => Severity::Info,
             MtaStsRecordMultiple { .. }
             | MtaStsRecordMalformed { .. }
+            | MtaStsRecordIgnored { .. }
+            | TlsRptRecordIgnored { .. }
             | MtaStsPolicyUnavailable { .. }
             | MtaStsPolicyInvalid { .. }
             | MtaStsPolicyLenient { .. }

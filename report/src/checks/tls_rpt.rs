@@ -2,6 +2,7 @@
 //! and each reporting address it names.
 
 use crate::checks::mta_sts::judged_policies;
+use crate::checks::policy_record::{ignored_reason, MAX_NAMED};
 use crate::model::finding::FindingKind;
 use crate::model::policy::PolicyRecord;
 use crate::model::report::Report;
@@ -17,6 +18,13 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
             out.push(FindingKind::TlsRptMissing { domain: r.domain.clone() })
         }
         PolicyRecord::Absent => {}
+        PolicyRecord::Ignored { records } => {
+            out.extend(records.iter().take(MAX_NAMED).map(|record| FindingKind::TlsRptRecordIgnored {
+                name: format!("_smtp._tls.{}", r.domain),
+                record: record.clone(),
+                reason: ignored_reason(record, "v=TLSRPTv1"),
+            }))
+        }
         PolicyRecord::LookupFailed { detail } => out
             .push(FindingKind::PolicyLookupFailed { name: format!("_smtp._tls.{}", r.domain), detail: detail.clone() }),
         PolicyRecord::Multiple { records } => out.push(FindingKind::TlsRptRecordMultiple { count: records.len() }),

@@ -644,6 +644,15 @@ pub enum FindingKind {
         /// How many.
         count: usize,
     },
+    /// A TXT record at `_mta-sts` that senders discard: it does not begin with `v=STSv1`.
+    MtaStsRecordIgnored {
+        /// The name it is published at.
+        name: String,
+        /// The record as published.
+        record: String,
+        /// What it begins with instead.
+        reason: crate::model::policy::IgnoredReason,
+    },
     /// The `v=STSv1` record is malformed.
     MtaStsRecordMalformed {
         /// The record.
@@ -716,6 +725,15 @@ pub enum FindingKind {
     TlsRptRecordMultiple {
         /// How many.
         count: usize,
+    },
+    /// A TXT record at `_smtp._tls` that senders discard: it does not begin with `v=TLSRPTv1`.
+    TlsRptRecordIgnored {
+        /// The name it is published at.
+        name: String,
+        /// The record as published.
+        record: String,
+        /// What it begins with instead.
+        reason: crate::model::policy::IgnoredReason,
     },
     /// The `v=TLSRPTv1` record is malformed.
     TlsRptRecordMalformed {
@@ -856,6 +874,7 @@ impl FindingKind {
             MtaStsMissing => "mta_sts_missing",
             PolicyLookupFailed { .. } => "policy_lookup_failed",
             MtaStsRecordMultiple { .. } => "mta_sts_record_multiple",
+            MtaStsRecordIgnored { .. } => "mta_sts_record_ignored",
             MtaStsRecordMalformed { .. } => "mta_sts_record_malformed",
             MtaStsPolicyUnavailable { .. } => "mta_sts_policy_unavailable",
             MtaStsPolicyInvalid { .. } => "mta_sts_policy_invalid",
@@ -868,6 +887,7 @@ impl FindingKind {
             MtaStsProtected { .. } => "mta_sts_protected",
             TlsRptMissing { .. } => "tls_rpt_missing",
             TlsRptRecordMultiple { .. } => "tls_rpt_record_multiple",
+            TlsRptRecordIgnored { .. } => "tls_rpt_record_ignored",
             TlsRptRecordMalformed { .. } => "tls_rpt_record_malformed",
             TlsRptBadTarget { .. } => "tls_rpt_bad_target",
             GreetingTimeout { .. } => "greeting_timeout",

@@ -47,6 +47,12 @@ pub enum PolicyRecord {
         /// Every record of this version.
         records: Vec<String>,
     },
+    /// TXT records at the name, but none begins with the version tag: senders discard them all
+    /// (RFC 8461 §3.1, RFC 8460 §3), so for them there is no record, though one was meant.
+    Ignored {
+        /// The records as published.
+        records: Vec<String>,
+    },
     /// One record that does not follow the syntax: senders ignore it.
     Malformed {
         /// The record as published.
@@ -248,6 +254,24 @@ pub struct StsPolicy {
     /// Blank lines (numbered from 1; not the end of the last line): not in RFC 8461's grammar either.
     #[serde(default)]
     pub blank_lines: Vec<u32>,
+}
+
+/// Why senders discard a TXT record at a policy name: what it begins with instead of the version tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IgnoredReason {
+    /// A double quote: the quotes a DNS tool shows were typed into the value.
+    Quoted,
+    /// A blank before the tag.
+    LeadingSpace,
+    /// A brace, as pasted from a tool's structured output.
+    Braces,
+    /// The tag in other letter case (`v=stsv1`); it is case-sensitive.
+    WrongCase,
+    /// The version without `v=` (`STSv1;`, `TLSRPTv1;`).
+    NoVersionKey,
+    /// Anything else.
+    Other,
 }
 
 /// Why a policy file is not valid.

@@ -144,6 +144,7 @@ fn policy_line(report: &Report, lang: Lang) -> Option<String> {
     let sts_state = match (sts.in_effect(), &sts.record, sts.fetch.as_ref().and_then(|f| f.error.as_ref())) {
         (Some(policy), _, _) => format!("{} {}", L::Mode.label(lang), policy.mode.map_or("?", |m| m.label(lang))),
         (None, PolicyRecord::Absent, _) => L::NotPublished.label(lang).to_owned(),
+        (None, PolicyRecord::Ignored { .. }, _) => L::Ignored.label(lang).to_owned(),
         (None, _, Some(error)) => error.text(lang),
         (None, _, None) => {
             crate::texts::pick(lang, "published, but not in effect", "veröffentlicht, aber nicht wirksam").to_owned()
@@ -152,6 +153,7 @@ fn policy_line(report: &Report, lang: Lang) -> Option<String> {
     let rpt_state = match &p.tls_rpt.record {
         PolicyRecord::Valid { .. } => p.tls_rpt.rua.iter().map(|t| t.uri.as_str()).collect::<Vec<_>>().join(", "),
         PolicyRecord::Absent => L::NotPublished.label(lang).to_owned(),
+        PolicyRecord::Ignored { .. } => L::Ignored.label(lang).to_owned(),
         _ => crate::texts::pick(lang, "invalid", "ungültig").to_owned(),
     };
     Some(format!(

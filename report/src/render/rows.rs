@@ -247,6 +247,7 @@ fn policy_record(record: &PolicyRecord, lang: Lang) -> String {
             )
         }
         PolicyRecord::Malformed { record, problem } => format!("{record}\n{}", problem.text(lang)),
+        PolicyRecord::Ignored { records } => format!("{}\n{}", PolicyLabel::Ignored.label(lang), records.join("\n")),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::model::lang::Lang;
 use crate::model::policy::{
-    FetchError, PolicyProblem, RecordProblem, StsMode, TargetProblem, TlsPolicyFailure, UntestedTls,
+    FetchError, IgnoredReason, PolicyProblem, RecordProblem, StsMode, TargetProblem, TlsPolicyFailure, UntestedTls,
 };
 use crate::model::report::TcpOutcome;
 use crate::texts::{labels, pick};
@@ -177,6 +177,39 @@ pub fn line_numbers(lines: &[u32], lang: Lang) -> String {
     }
 }
 
+/// Why senders discard a record, in words; `tag` is the version tag it should begin with.
+pub fn ignored_reason_text(reason: IgnoredReason, tag: &str, lang: Lang) -> String {
+    let version = tag.trim_start_matches("v=");
+    match reason {
+        IgnoredReason::Quoted => pick(
+            lang,
+            "it begins with a quote: the quotes are part of the value (remove them in your DNS tool; most tools add the quotes themselves)".into(),
+            "er beginnt mit einem Anführungszeichen: die Anführungszeichen sind Teil des Werts (im DNS-Werkzeug entfernen; die meisten Werkzeuge setzen sie selbst)".into(),
+        ),
+        IgnoredReason::LeadingSpace => pick(
+            lang,
+            format!("it begins with a blank before {tag}"),
+            format!("er beginnt mit einem Leerzeichen vor {tag}"),
+        ),
+        IgnoredReason::Braces => pick(
+            lang,
+            "it begins with a brace (pasted from a tool's output?)".into(),
+            "er beginnt mit einer Klammer (aus der Ausgabe eines Werkzeugs kopiert?)".into(),
+        ),
+        IgnoredReason::WrongCase => pick(
+            lang,
+            format!("the tag is not written exactly {tag}: letter case counts"),
+            format!("das Kennzeichen steht nicht genau als {tag} da: Groß- und Kleinschreibung zählt"),
+        ),
+        IgnoredReason::NoVersionKey => {
+            pick(lang, format!("it lacks the v= before {version}"), format!("ihm fehlt das v= vor {version}"))
+        }
+        IgnoredReason::Other => {
+            pick(lang, format!("it does not begin with {tag}"), format!("er beginnt nicht mit {tag}"))
+        }
+    }
+}
+
 /// The problems of a policy as one sentence part.
 pub fn problems_text(problems: &[PolicyProblem], lang: Lang) -> String {
     problems.iter().map(|p| p.text(lang)).collect::<Vec<_>>().join("; ")
@@ -231,6 +264,8 @@ pub enum PolicyLabel {
     Targets,
     /// Not published.
     NotPublished,
+    /// Published, but senders discard it.
+    Ignored,
     /// Checking.
     Checking,
     /// The record is valid.
@@ -259,6 +294,7 @@ labels!(PolicyLabel, "The label in words.", {
     Problems => ("Problems", "Probleme"),
     Targets => ("Report targets", "Berichtsziele"),
     NotPublished => ("not published", "nicht veröffentlicht"),
+    Ignored => ("published, but ignored by senders", "veröffentlicht, aber von Absendern ignoriert"),
     Checking => ("checking …", "wird geprüft …"),
     Valid => ("valid", "gültig"),
     Matches => ("matches", "passt zu"),

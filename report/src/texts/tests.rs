@@ -5,7 +5,9 @@
 use super::*;
 use crate::model::bypass::{BypassAttempt, BypassForm};
 use crate::model::finding::Severity;
-use crate::model::policy::{FetchError, PolicyProblem, RecordProblem, StsMode, TargetProblem, TlsPolicyFailure};
+use crate::model::policy::{
+    FetchError, IgnoredReason, PolicyProblem, RecordProblem, StsMode, TargetProblem, TlsPolicyFailure,
+};
 use crate::model::report::RelayReason;
 
 /// The codes as published: the contract's `code` values. A renamed or removed kind fails
@@ -287,6 +289,14 @@ every_kind! {
     MtaStsMissing => [MtaStsMissing],
     PolicyLookupFailed => [PolicyLookupFailed { name: s("_mta-sts.example.com"), detail: s("SERVFAIL") }],
     MtaStsRecordMultiple => [MtaStsRecordMultiple { count: 2 }],
+    MtaStsRecordIgnored => [
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("\"v=STSv1; id=20261207\""), reason: IgnoredReason::Quoted },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s(" v=STSv1; id=1"), reason: IgnoredReason::LeadingSpace },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("{v=STSv1; id=1}"), reason: IgnoredReason::Braces },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("v=stsv1; id=1"), reason: IgnoredReason::WrongCase },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("STSv1; id=1"), reason: IgnoredReason::NoVersionKey },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("id=1"), reason: IgnoredReason::Other },
+    ],
     MtaStsRecordMalformed => [
         MtaStsRecordMalformed { record: s("v=STSv1; id"), problem: record_problems()[0].clone() },
         MtaStsRecordMalformed { record: s("v=STSv1"), problem: record_problems()[1].clone() },
@@ -323,6 +333,10 @@ every_kind! {
     MtaStsProtected => [MtaStsProtected { hosts: 2 }],
     TlsRptMissing => [TlsRptMissing { domain: s("example.com") }],
     TlsRptRecordMultiple => [TlsRptRecordMultiple { count: 2 }],
+    TlsRptRecordIgnored => [
+        TlsRptRecordIgnored { name: s("_smtp._tls.example.com"), record: s("TLSRPTv1; rua=mailto:tls@example.com"), reason: IgnoredReason::NoVersionKey },
+        TlsRptRecordIgnored { name: s("_smtp._tls.example.com"), record: s("v=tlsrptv1; rua=mailto:tls@example.com"), reason: IgnoredReason::WrongCase },
+    ],
     TlsRptRecordMalformed => [
         TlsRptRecordMalformed { record: s("v=TLSRPTv1; rua"), problem: record_problems()[0].clone() },
         TlsRptRecordMalformed { record: s("v=TLSRPTv1"), problem: record_problems()[1].clone() },

@@ -17,9 +17,11 @@ pub fn select<T>(
         Err(LookupError::NxDomain | LookupError::NoRecords) => return (PolicyRecord::Absent, None),
         Err(LookupError::Failed(detail)) => return (PolicyRecord::LookupFailed { detail }, None),
     };
-    let mut ours: Vec<String> = records.into_iter().filter(|r| r.starts_with(version)).collect();
+    let (mut ours, others): (Vec<String>, Vec<String>) = records.into_iter().partition(|r| r.starts_with(version));
     match ours.len() {
-        0 => (PolicyRecord::Absent, None),
+        0 if others.is_empty() => (PolicyRecord::Absent, None),
+        // Something is published at the policy's own name, only not in a form senders read.
+        0 => (PolicyRecord::Ignored { records: others.iter().map(|r| shorten(r)).collect() }, None),
         1 => {
             let record = ours.remove(0);
             match parse(&record) {
@@ -122,7 +124,13 @@ mod tests {
     #[test]
     fn only_one_record_of_the_version_counts() {
         let txt = |r: &[&str]| Ok(r.iter().map(|s| s.to_string()).collect());
-        assert_eq!(select(txt(&["v=spf1 -all"]), "v=STSv1", id), (PolicyRecord::Absent, None));
+        // Only other TXT records at the name: something was meant, senders read nothing.
+        let quoted = "\"v=STSv1; id=42\"";
+        assert_eq!(
+            select(txt(&[quoted]), "v=STSv1", id),
+            (PolicyRecord::Ignored { records: vec![quoted.into()] }, None)
+        );
+        assert_eq!(select(txt(&[]), "v=STSv1", id), (PolicyRecord::Absent, None));
         let (record, parsed) = select(txt(&["v=spf1 -all", "v=STSv1; id=42"]), "v=STSv1", id);
         assert_eq!((record, parsed.as_deref()), (PolicyRecord::Valid { record: "v=STSv1; id=42".into() }, Some("42")));
         let (record, _) = select(txt(&["v=STSv1; id=1", "v=STSv1; id=2"]), "v=STSv1", id);

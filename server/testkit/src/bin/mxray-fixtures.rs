@@ -1,6 +1,6 @@
 //! Serves a test world on loopback for browser tests and manual trials: the zone `mxray.test` on a
 //! DNS address (with a blocklist zone `bl.mxray.test` listing the open relay's address, and policy
-//! records for openrelay.mxray.test), and fake mail servers on 127.0.0.11–16 at one SMTP port
+//! records for openrelay.mxray.test), and fake mail servers on 127.0.0.11–17 at one SMTP port
 //! (no reverse zone: mxray skips reverse DNS for loopback addresses). Prints one JSON line with
 //! the resolver, port and CA file, then serves until killed.
 //!
@@ -10,7 +10,7 @@
 //! it, instead of racing the slow MX's delay.
 
 use clap::Parser;
-use mxray_testkit::{FakeSmtp, Hold, Scenario, TestCa, Zone, ZoneServer};
+use mxray_testkit::{FakeSmtp, Greeting, Hold, Scenario, TestCa, Zone, ZoneServer};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -87,6 +87,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         s.rcpt_reply = "250 2.1.5 Ok".into();
         s
     };
+    // Behind a Cisco ASA's SMTP inspection: the greeting masked, EHLO turned into XXXX (issue 23).
+    let firewalled = {
+        let mut s = Scenario::plaintext("mx.firewall.mxray.test");
+        s.greeting = Greeting::Reply("220 ***************************0*0*2******0*******0***0*00**".into());
+        s.replies = vec![("EHLO", "500 5.5.1 Command unrecognized: \"XXXX mxray.invalid\"".into())];
+        s
+    };
     let world: Vec<(&str, &str, u16, Scenario)> = vec![
         (
             "good.mxray.test",
@@ -114,6 +121,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             10,
             Scenario::good("mx.expired.mxray.test", ca.expired(&["mx.expired.mxray.test"])),
         ),
+        ("firewall.mxray.test", "mx.firewall.mxray.test", 10, firewalled),
     ];
     // openrelay.mxray.test publishes MTA-STS whose policy host has no address, and TLS-RPT; its
     // server is on the blocklist.
@@ -121,6 +129,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .mx("nullmx.mxray.test", 0, "")
         .txt("_mta-sts.openrelay.mxray.test", "v=STSv1; id=20261201")
         .txt("_smtp._tls.openrelay.mxray.test", "v=TLSRPTv1; rua=mailto:tls-reports@openrelay.mxray.test")
+        // firewall.mxray.test's MTA-STS record was typed with its quotes: senders ignore it.
+        .txt("_mta-sts.firewall.mxray.test", "\"v=STSv1; id=20261207\"")
         .address("14.0.0.127.bl.mxray.test", "127.0.0.2".parse()?)
         .txt("14.0.0.127.bl.mxray.test", "Listed for the browser tests");
     let mut servers = Vec::new();
