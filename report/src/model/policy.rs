@@ -264,7 +264,7 @@ pub enum IgnoredReason {
     Quoted,
     /// A blank before the tag.
     LeadingSpace,
-    /// A brace, as pasted from a tool's structured output.
+    /// A bracket or brace, as pasted from a tool's structured output.
     Braces,
     /// The tag in other letter case (`v=stsv1`); it is case-sensitive.
     WrongCase,

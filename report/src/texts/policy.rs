@@ -193,7 +193,7 @@ pub fn ignored_reason_text(reason: IgnoredReason, tag: &str, lang: Lang) -> Stri
         ),
         IgnoredReason::Braces => pick(
             lang,
-            "it begins with a brace (pasted from a tool's output?)".into(),
+            "it begins with a bracket or brace (pasted from a tool's output?)".into(),
             "er beginnt mit einer Klammer (aus der Ausgabe eines Werkzeugs kopiert?)".into(),
         ),
         IgnoredReason::WrongCase => pick(

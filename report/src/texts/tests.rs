@@ -292,7 +292,7 @@ every_kind! {
     MtaStsRecordIgnored => [
         MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("\"v=STSv1; id=20261207\""), reason: IgnoredReason::Quoted },
         MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s(" v=STSv1; id=1"), reason: IgnoredReason::LeadingSpace },
-        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("{v=STSv1; id=1}"), reason: IgnoredReason::Braces },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("[v=STSv1; id=1]"), reason: IgnoredReason::Braces },
         MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("v=stsv1; id=1"), reason: IgnoredReason::WrongCase },
         MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("STSv1; id=1"), reason: IgnoredReason::NoVersionKey },
         MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("id=1"), reason: IgnoredReason::Other },
