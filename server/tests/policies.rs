@@ -490,3 +490,22 @@ async fn records_senders_ignore_are_named_not_called_missing() {
     let rpt = report.findings[1].texts(mxray_report::Lang::De);
     assert!(rpt.detail.contains("Groß- und Kleinschreibung zählt"), "{}", rpt.detail);
 }
+
+/// Beside the record senders read, another TXT record at the name is said to be ignored, and which
+/// one counts (issue 23): an old record typed with its quotes next to the new one.
+#[tokio::test]
+async fn beside_the_record_that_counts_the_ignored_one_is_named() {
+    let mx = [("mx1.mail.test", "127.0.3.171", "mx1.mail.test")];
+    let records = [STS, ("_mta-sts", "\"v=STSv1; id=20251201\""), RPT];
+    let s = setup("second.test", &mx, &records, "mta-sts.second.test", Answer::policy(ENFORCE)).await;
+    let (report, _) = s.lab.check("second.test").await;
+    let p = report.policies.as_ref().unwrap();
+    assert_eq!(p.mta_sts.record, PolicyRecord::Valid { record: STS.1.into() });
+    assert_eq!(p.mta_sts.discarded, [records[1].1]);
+    assert!(p.tls_rpt.discarded.is_empty());
+    assert_eq!(codes(&report), ["mta_sts_record_ignored", "mta_sts_protected"], "the policy still works");
+    assert_eq!(severity(&report, "mta_sts_record_ignored"), [Severity::Info]);
+    let f = &report.findings[0];
+    assert!(f.detail.contains("Senders read the MTA-STS record \"v=STSv1; id=20261201\""), "{}", f.detail);
+    assert!(f.detail.contains("it begins with a quote"), "{}", f.detail);
+}

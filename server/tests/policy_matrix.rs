@@ -403,10 +403,12 @@ fn mta_sts(mode: StsMode) -> PolicyReport {
                 ..Default::default()
             }),
             mx: Vec::new(),
+            discarded: Vec::new(),
         },
         tls_rpt: TlsRptReport {
             record: PolicyRecord::Valid { record: format!("v=TLSRPTv1; rua=mailto:tlsrpt@{DOMAIN}") },
             rua: vec![RuaTarget { uri: format!("mailto:tlsrpt@{DOMAIN}"), problem: None }],
+            discarded: Vec::new(),
         },
     }
 }

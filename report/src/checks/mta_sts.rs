@@ -151,6 +151,7 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
                 name: format!("_mta-sts.{}", r.domain),
                 record: record.clone(),
                 reason: ignored_reason(record, "v=STSv1"),
+                counted: None,
             }))
         }
         PolicyRecord::LookupFailed { detail } => {
@@ -160,7 +161,15 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
         PolicyRecord::Malformed { record, problem } => {
             out.push(FindingKind::MtaStsRecordMalformed { record: record.clone(), problem: problem.clone() })
         }
-        PolicyRecord::Valid { .. } => {}
+        // Which record counts, and why the others beside it do not.
+        PolicyRecord::Valid { record: counted } => {
+            out.extend(sts.discarded.iter().take(MAX_NAMED).map(|record| FindingKind::MtaStsRecordIgnored {
+                name: format!("_mta-sts.{}", r.domain),
+                record: record.clone(),
+                reason: ignored_reason(record, "v=STSv1"),
+                counted: Some(counted.clone()),
+            }))
+        }
     }
     if let Some(fetch) = &sts.fetch {
         match (&fetch.error, &fetch.policy) {
@@ -346,6 +355,7 @@ mod tests {
                     ..Default::default()
                 }),
                 mx: Vec::new(),
+                discarded: Vec::new(),
             },
             tls_rpt: TlsRptReport::default(),
         });
@@ -425,6 +435,7 @@ mod tests {
         r.policies.as_mut().unwrap().tls_rpt = TlsRptReport {
             record: PolicyRecord::Valid { record: "v=TLSRPTv1; rua=mailto:r@example.com".into() },
             rua: vec![RuaTarget { uri: "mailto:r@example.com".into(), problem: None }],
+            discarded: Vec::new(),
         };
         r.findings = findings(&r).into_iter().map(FindingKind::into_finding).collect();
         let out = text::render(&r, Lang::En, Default::default());

@@ -21,6 +21,8 @@ impl FindingKind {
             CertificateIntermediateUnused { .. } | DaneNotInForce { .. } => Severity::Info,
             DaneTaRejected { .. } => Severity::Critical,
             MtaStsProtected { .. } => Severity::Ok,
+            // Beside a record senders read, a discarded one is only clutter.
+            MtaStsRecordIgnored { counted: Some(_), .. } | TlsRptRecordIgnored { counted: Some(_), .. } => Severity::Info,
             // Without STARTTLS mail crosses the Internet in plaintext; a masked greeting alone is harmless.
             SmtpInspection { starttls_hidden: true, .. } => Severity::Critical,
             SmtpInspection { .. } => Severity::Info,

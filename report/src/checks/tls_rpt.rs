@@ -23,6 +23,7 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
                 name: format!("_smtp._tls.{}", r.domain),
                 record: record.clone(),
                 reason: ignored_reason(record, "v=TLSRPTv1"),
+                counted: None,
             }))
         }
         PolicyRecord::LookupFailed { detail } => out
@@ -31,7 +32,14 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
         PolicyRecord::Malformed { record, problem } => {
             out.push(FindingKind::TlsRptRecordMalformed { record: record.clone(), problem: problem.clone() })
         }
-        PolicyRecord::Valid { .. } => {}
+        PolicyRecord::Valid { record: counted } => {
+            out.extend(rpt.discarded.iter().take(MAX_NAMED).map(|record| FindingKind::TlsRptRecordIgnored {
+                name: format!("_smtp._tls.{}", r.domain),
+                record: record.clone(),
+                reason: ignored_reason(record, "v=TLSRPTv1"),
+                counted: Some(counted.clone()),
+            }))
+        }
     }
     for t in &rpt.rua {
         if let Some(problem) = t.problem {

@@ -652,6 +652,9 @@ pub enum FindingKind {
         record: String,
         /// What it begins with instead.
         reason: crate::model::policy::IgnoredReason,
+        /// The valid record senders read instead, when there is one beside it.
+        #[serde(default)]
+        counted: Option<String>,
     },
     /// The `v=STSv1` record is malformed.
     MtaStsRecordMalformed {
@@ -734,6 +737,9 @@ pub enum FindingKind {
         record: String,
         /// What it begins with instead.
         reason: crate::model::policy::IgnoredReason,
+        /// The valid record senders read instead, when there is one beside it.
+        #[serde(default)]
+        counted: Option<String>,
     },
     /// The `v=TLSRPTv1` record is malformed.
     TlsRptRecordMalformed {

@@ -112,6 +112,9 @@ pub struct MtaStsReport {
     /// Each MX host judged against the policy (derived from the report by the fold).
     #[serde(default)]
     pub mx: Vec<MxPolicyMatch>,
+    /// Other TXT records at the name beside `v=STSv1` ones: senders discard them.
+    #[serde(default)]
+    pub discarded: Vec<String>,
 }
 
 impl MtaStsReport {
@@ -366,6 +369,9 @@ pub struct TlsRptReport {
     /// The `rua` targets of the record, in order.
     #[serde(default)]
     pub rua: Vec<RuaTarget>,
+    /// Other TXT records at the name beside `v=TLSRPTv1` ones: senders discard them.
+    #[serde(default)]
+    pub discarded: Vec<String>,
 }
 
 /// One TLS-RPT report target.

@@ -290,12 +290,18 @@ every_kind! {
     PolicyLookupFailed => [PolicyLookupFailed { name: s("_mta-sts.example.com"), detail: s("SERVFAIL") }],
     MtaStsRecordMultiple => [MtaStsRecordMultiple { count: 2 }],
     MtaStsRecordIgnored => [
-        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("\"v=STSv1; id=20261207\""), reason: IgnoredReason::Quoted },
-        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s(" v=STSv1; id=1"), reason: IgnoredReason::LeadingSpace },
-        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("[v=STSv1; id=1]"), reason: IgnoredReason::Braces },
-        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("v=stsv1; id=1"), reason: IgnoredReason::WrongCase },
-        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("STSv1; id=1"), reason: IgnoredReason::NoVersionKey },
-        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("id=1"), reason: IgnoredReason::Other },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("\"v=STSv1; id=20261207\""), reason: IgnoredReason::Quoted, counted: None },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s(" v=STSv1; id=1"), reason: IgnoredReason::LeadingSpace, counted: None },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("[v=STSv1; id=1]"), reason: IgnoredReason::Braces, counted: None },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("v=stsv1; id=1"), reason: IgnoredReason::WrongCase, counted: None },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("STSv1; id=1"), reason: IgnoredReason::NoVersionKey, counted: None },
+        MtaStsRecordIgnored { name: s("_mta-sts.example.com"), record: s("id=1"), reason: IgnoredReason::Other, counted: None },
+        MtaStsRecordIgnored {
+            name: s("_mta-sts.example.com"),
+            record: s("\"v=STSv1; id=20261207\""),
+            reason: IgnoredReason::Quoted,
+            counted: Some(s("v=STSv1; id=20261101")),
+        },
     ],
     MtaStsRecordMalformed => [
         MtaStsRecordMalformed { record: s("v=STSv1; id"), problem: record_problems()[0].clone() },
@@ -334,8 +340,14 @@ every_kind! {
     TlsRptMissing => [TlsRptMissing { domain: s("example.com") }],
     TlsRptRecordMultiple => [TlsRptRecordMultiple { count: 2 }],
     TlsRptRecordIgnored => [
-        TlsRptRecordIgnored { name: s("_smtp._tls.example.com"), record: s("TLSRPTv1; rua=mailto:tls@example.com"), reason: IgnoredReason::NoVersionKey },
-        TlsRptRecordIgnored { name: s("_smtp._tls.example.com"), record: s("v=tlsrptv1; rua=mailto:tls@example.com"), reason: IgnoredReason::WrongCase },
+        TlsRptRecordIgnored { name: s("_smtp._tls.example.com"), record: s("TLSRPTv1; rua=mailto:tls@example.com"), reason: IgnoredReason::NoVersionKey, counted: None },
+        TlsRptRecordIgnored { name: s("_smtp._tls.example.com"), record: s("v=tlsrptv1; rua=mailto:tls@example.com"), reason: IgnoredReason::WrongCase, counted: None },
+        TlsRptRecordIgnored {
+            name: s("_smtp._tls.example.com"),
+            record: s("TLSRPTv1; rua=mailto:old@example.com"),
+            reason: IgnoredReason::NoVersionKey,
+            counted: Some(s("v=TLSRPTv1; rua=mailto:tls@example.com")),
+        },
     ],
     TlsRptRecordMalformed => [
         TlsRptRecordMalformed { record: s("v=TLSRPTv1; rua"), problem: record_problems()[0].clone() },

@@ -33,6 +33,16 @@ pub fn select<T>(
     }
 }
 
+/// The TXT records at the name that senders discard beside records of `version` (when there is none
+/// of `version`, `select` reports them all as ignored).
+pub fn discarded(lookup: &Result<Vec<String>, LookupError>, version: &str) -> Vec<String> {
+    let Ok(records) = lookup else { return Vec::new() };
+    if !records.iter().any(|r| r.starts_with(version)) {
+        return Vec::new();
+    }
+    records.iter().filter(|r| !r.starts_with(version)).map(|r| shorten(r)).collect()
+}
+
 /// The `name=value` fields after `version` (whitespace around `;` allowed, one trailing `;`
 /// allowed), values trimmed. Field names are checked; values are the caller's business.
 pub fn fields<'a>(record: &'a str, version: &str) -> Result<Vec<(&'a str, &'a str)>, RecordProblem> {
