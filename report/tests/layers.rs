@@ -36,7 +36,8 @@ fn module_of(src: &Path, file: &Path) -> String {
     parts.join("::")
 }
 
-/// The file's code without comments and without its test module.
+/// The file's code without comments and without its test module; the paths of intra-doc links
+/// (`` [`crate::a::b`] ``) are kept, as rustdoc resolves them like imports.
 fn code(text: &str) -> String {
     let mut out = String::new();
     let mut lines = text.lines().peekable();
@@ -44,11 +45,14 @@ fn code(text: &str) -> String {
         if line.trim() == "#[cfg(test)]" && lines.peek().is_some_and(|l| l.trim_start().starts_with("mod tests")) {
             break;
         }
-        let line = match line.find("//") {
-            Some(i) if !line[..i].contains('"') => &line[..i],
-            _ => line,
+        let (code, comment) = match line.find("//") {
+            Some(i) if !line[..i].contains('"') => line.split_at(i),
+            _ => (line, ""),
         };
-        out.push_str(line);
+        out.push_str(code);
+        for link in comment.split("[`").skip(1).filter_map(|l| l.split_once("`]")).map(|(path, _)| path) {
+            out.push_str(&format!(" {link};"));
+        }
         out.push('\n');
     }
     out
@@ -297,9 +301,11 @@ fn the_checks_catch_an_upward_import_and_a_circle() {
     write("model/lang.rs", "pub fn x() { super::report::y() }\n#[cfg(test)]\nmod tests { use crate::render::text; }\n");
     write("render/mod.rs", "pub mod html;\npub mod text;\n");
     write("render/text.rs", "use crate::model::{report::Report, lang::{Lang}};\n// crate::diff is a comment\n");
+    write("render/json.rs", "/// Like [`crate::render::text::render`], as JSON.\npub fn render() {}\n");
     let g = graph(&dir);
     assert_eq!(upward(&g), vec!["model::report imports render::html".to_owned()]);
     assert_eq!(g["render::text"], BTreeSet::from(["model::lang".to_owned(), "model::report".to_owned()]));
+    assert_eq!(g["render::json"], BTreeSet::from(["render::text".to_owned()]), "an intra-doc link is a use");
     assert!(g["model::lang"].contains("model::report") && !g["model::lang"].contains("render::text"));
     assert!(circles(&g).is_empty());
     write("model/report.rs", "use super::lang::Lang;\n");

@@ -250,7 +250,7 @@ pub struct AddressReport {
     pub ports: Vec<crate::model::ports::PortReport>,
     /// Judged with the whole domain: no address of it completed the TCP handshake, every attempt
     /// timed out and no egress check showed port 25 open from here, so this address's timeout may be
-    /// the tester's network rather than the server ([`crate::checks::egress::timeout_may_be_local`]).
+    /// the tester's network rather than the server (set by the fold from the egress check).
     #[serde(default)]
     pub timeout_may_be_local: bool,
 }
