@@ -1,6 +1,6 @@
 //! The MTA-STS and TLS-RPT checks: each MX host against the policy, and the records' findings.
 
-use crate::checks::policy_record::{ignored_reason, MAX_NAMED};
+use crate::checks::policy_record::discarded;
 use crate::model::finding::FindingKind;
 use crate::model::policy::{
     MxPolicyMatch, MxTls, PolicyRecord, PolicyReport, StsMode, StsPolicy, TlsPolicyFailure, UntestedTls,
@@ -144,33 +144,23 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
     let Some(p) = judged_policies(r) else { return Vec::new() };
     let mut out = Vec::new();
     let sts = &p.mta_sts;
+    let name = format!("_mta-sts.{}", r.domain);
     match &sts.record {
         PolicyRecord::Absent => out.push(FindingKind::MtaStsMissing),
-        PolicyRecord::Ignored { records } => {
-            out.extend(records.iter().take(MAX_NAMED).map(|record| FindingKind::MtaStsRecordIgnored {
-                name: format!("_mta-sts.{}", r.domain),
-                record: record.clone(),
-                reason: ignored_reason(record, "v=STSv1"),
-                counted: None,
-            }))
-        }
         PolicyRecord::LookupFailed { detail } => {
-            out.push(FindingKind::PolicyLookupFailed { name: format!("_mta-sts.{}", r.domain), detail: detail.clone() })
+            out.push(FindingKind::PolicyLookupFailed { name: name.clone(), detail: detail.clone() })
         }
         PolicyRecord::Multiple { records } => out.push(FindingKind::MtaStsRecordMultiple { count: records.len() }),
         PolicyRecord::Malformed { record, problem } => {
             out.push(FindingKind::MtaStsRecordMalformed { record: record.clone(), problem: problem.clone() })
         }
-        // Which record counts, and why the others beside it do not.
-        PolicyRecord::Valid { record: counted } => {
-            out.extend(sts.discarded.iter().take(MAX_NAMED).map(|record| FindingKind::MtaStsRecordIgnored {
-                name: format!("_mta-sts.{}", r.domain),
-                record: record.clone(),
-                reason: ignored_reason(record, "v=STSv1"),
-                counted: Some(counted.clone()),
-            }))
-        }
+        // Ignored records are named below; a valid one is what the rest of the findings judge.
+        PolicyRecord::Ignored { .. } | PolicyRecord::Valid { .. } => {}
     }
+    // Records senders discard: which, why, and which record counts instead.
+    out.extend(discarded(&sts.record, &sts.discarded, "v=STSv1").map(|(record, reason, counted)| {
+        FindingKind::MtaStsRecordIgnored { name: name.clone(), record, reason, counted }
+    }));
     if let Some(fetch) = &sts.fetch {
         match (&fetch.error, &fetch.policy) {
             (Some(error), _) => {

@@ -1,10 +1,26 @@
 //! TXT records at a policy name that senders discard: each gets the reason it is not read, so a
 //! published-but-ignored record is never called "no record" (RFC 8461 §3.1, RFC 8460 §3).
 
-use crate::model::policy::IgnoredReason;
+use crate::model::policy::{IgnoredReason, PolicyRecord};
 
 /// At most this many ignored records are named, one finding each.
-pub const MAX_NAMED: usize = 3;
+const MAX_NAMED: usize = 3;
+
+/// The records senders discard at a policy name, at most [`MAX_NAMED`], each with why and with the
+/// record they read instead: all of them when none begins with `tag` (`Ignored`), else the others
+/// `beside` a valid one.
+pub fn discarded<'a>(
+    record: &'a PolicyRecord,
+    beside: &'a [String],
+    tag: &'static str,
+) -> impl Iterator<Item = (String, IgnoredReason, Option<String>)> + 'a {
+    let (records, counted) = match record {
+        PolicyRecord::Ignored { records } => (records.as_slice(), None),
+        PolicyRecord::Valid { record } => (beside, Some(record)),
+        _ => (&[][..], None),
+    };
+    records.iter().take(MAX_NAMED).map(move |r| (r.clone(), ignored_reason(r, tag), counted.cloned()))
+}
 
 /// Why a record does not begin with `tag` (`v=STSv1`, `v=TLSRPTv1`).
 pub fn ignored_reason(record: &str, tag: &str) -> IgnoredReason {

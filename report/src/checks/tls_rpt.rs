@@ -2,7 +2,7 @@
 //! and each reporting address it names.
 
 use crate::checks::mta_sts::judged_policies;
-use crate::checks::policy_record::{ignored_reason, MAX_NAMED};
+use crate::checks::policy_record::discarded;
 use crate::model::finding::FindingKind;
 use crate::model::policy::PolicyRecord;
 use crate::model::report::Report;
@@ -13,34 +13,24 @@ pub fn findings(r: &Report) -> Vec<FindingKind> {
     let mut out = Vec::new();
     let sts = &p.mta_sts;
     let rpt = &p.tls_rpt;
+    let name = format!("_smtp._tls.{}", r.domain);
     match &rpt.record {
         PolicyRecord::Absent if sts.record.published() || dane_deployed(r) => {
             out.push(FindingKind::TlsRptMissing { domain: r.domain.clone() })
         }
         PolicyRecord::Absent => {}
-        PolicyRecord::Ignored { records } => {
-            out.extend(records.iter().take(MAX_NAMED).map(|record| FindingKind::TlsRptRecordIgnored {
-                name: format!("_smtp._tls.{}", r.domain),
-                record: record.clone(),
-                reason: ignored_reason(record, "v=TLSRPTv1"),
-                counted: None,
-            }))
+        PolicyRecord::LookupFailed { detail } => {
+            out.push(FindingKind::PolicyLookupFailed { name: name.clone(), detail: detail.clone() })
         }
-        PolicyRecord::LookupFailed { detail } => out
-            .push(FindingKind::PolicyLookupFailed { name: format!("_smtp._tls.{}", r.domain), detail: detail.clone() }),
         PolicyRecord::Multiple { records } => out.push(FindingKind::TlsRptRecordMultiple { count: records.len() }),
         PolicyRecord::Malformed { record, problem } => {
             out.push(FindingKind::TlsRptRecordMalformed { record: record.clone(), problem: problem.clone() })
         }
-        PolicyRecord::Valid { record: counted } => {
-            out.extend(rpt.discarded.iter().take(MAX_NAMED).map(|record| FindingKind::TlsRptRecordIgnored {
-                name: format!("_smtp._tls.{}", r.domain),
-                record: record.clone(),
-                reason: ignored_reason(record, "v=TLSRPTv1"),
-                counted: Some(counted.clone()),
-            }))
-        }
+        PolicyRecord::Ignored { .. } | PolicyRecord::Valid { .. } => {}
     }
+    out.extend(discarded(&rpt.record, &rpt.discarded, "v=TLSRPTv1").map(|(record, reason, counted)| {
+        FindingKind::TlsRptRecordIgnored { name: name.clone(), record, reason, counted }
+    }));
     for t in &rpt.rua {
         if let Some(problem) = t.problem {
             out.push(FindingKind::TlsRptBadTarget { uri: t.uri.clone(), problem });

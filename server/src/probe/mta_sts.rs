@@ -16,7 +16,7 @@ use tokio::time::Instant;
 use super::dns::{bounded, MailDns};
 use super::https;
 use super::net::{BlockedTarget, Connector, NoRouteHere};
-use super::policy_record::{discarded, field_name, fields, is_hostname, required, select, shorten, WSP};
+use super::policy_record::{field_name, fields, is_hostname, required, select, shorten, WSP};
 use super::tls::TlsContext;
 use super::tls_rpt;
 
@@ -49,16 +49,20 @@ impl<D: MailDns, C: Connector> PolicyCheck<'_, D, C> {
         let (sts_name, rpt_name) = (format!("_mta-sts.{domain}"), format!("_smtp._tls.{domain}"));
         let (sts, rpt) =
             tokio::join!(bounded(self.limit, self.dns.txt(&sts_name)), bounded(self.limit, self.dns.txt(&rpt_name)));
-        let sts_discarded = discarded(&sts, VERSION);
-        let (record, id) = select(sts, VERSION, parse_record);
+        let sts = select(sts, VERSION, parse_record);
         // Only a published record makes senders fetch; a broken one is still fetched, to say
         // whether the policy behind it would work.
-        let fetch = if record.published() { Some(self.fetch(domain).await) } else { None };
-        let rpt_discarded = discarded(&rpt, tls_rpt::VERSION);
-        let (rpt_record, rua) = select(rpt, tls_rpt::VERSION, tls_rpt::parse_record);
+        let fetch = if sts.record.published() { Some(self.fetch(domain).await) } else { None };
+        let rpt = select(rpt, tls_rpt::VERSION, tls_rpt::parse_record);
         PolicyReport {
-            mta_sts: MtaStsReport { record, id, fetch, mx: Vec::new(), discarded: sts_discarded },
-            tls_rpt: TlsRptReport { record: rpt_record, rua: rua.unwrap_or_default(), discarded: rpt_discarded },
+            mta_sts: MtaStsReport {
+                record: sts.record,
+                id: sts.parsed,
+                fetch,
+                mx: Vec::new(),
+                discarded: sts.discarded,
+            },
+            tls_rpt: TlsRptReport { record: rpt.record, rua: rpt.parsed.unwrap_or_default(), discarded: rpt.discarded },
         }
     }
 

@@ -6,22 +6,40 @@ use mxray_report::model::policy::{PolicyRecord, RecordProblem};
 
 use super::dns::LookupError;
 
+/// A name's TXT records sorted as senders read them.
+#[derive(Debug, PartialEq)]
+pub struct Selected<T> {
+    /// The record of the version, or why there is none senders use.
+    pub record: PolicyRecord,
+    /// The record parsed, when it is valid.
+    pub parsed: Option<T>,
+    /// The other records at the name, beside records of the version: senders discard them (with no
+    /// record of the version at all they are the `Ignored` record instead).
+    pub discarded: Vec<String>,
+}
+
 /// Picks the record of `version` among a name's TXT records and parses it with `parse`.
 pub fn select<T>(
     lookup: Result<Vec<String>, LookupError>,
     version: &str,
     parse: impl Fn(&str) -> Result<T, RecordProblem>,
-) -> (PolicyRecord, Option<T>) {
+) -> Selected<T> {
+    let only = |record| Selected { record, parsed: None, discarded: Vec::new() };
     let records = match lookup {
         Ok(records) => records,
-        Err(LookupError::NxDomain | LookupError::NoRecords) => return (PolicyRecord::Absent, None),
-        Err(LookupError::Failed(detail)) => return (PolicyRecord::LookupFailed { detail }, None),
+        Err(LookupError::NxDomain | LookupError::NoRecords) => return only(PolicyRecord::Absent),
+        Err(LookupError::Failed(detail)) => return only(PolicyRecord::LookupFailed { detail }),
     };
     let (mut ours, others): (Vec<String>, Vec<String>) = records.into_iter().partition(|r| r.starts_with(version));
-    match ours.len() {
-        0 if others.is_empty() => (PolicyRecord::Absent, None),
-        // Something is published at the policy's own name, only not in a form senders read.
-        0 => (PolicyRecord::Ignored { records: others.iter().map(|r| shorten(r)).collect() }, None),
+    let others: Vec<String> = others.iter().map(|r| shorten(r)).collect();
+    if ours.is_empty() {
+        return match others.is_empty() {
+            true => only(PolicyRecord::Absent),
+            // Something is published at the policy's own name, only not in a form senders read.
+            false => only(PolicyRecord::Ignored { records: others }),
+        };
+    }
+    let (record, parsed) = match ours.len() {
         1 => {
             let record = ours.remove(0);
             match parse(&record) {
@@ -30,17 +48,8 @@ pub fn select<T>(
             }
         }
         _ => (PolicyRecord::Multiple { records: ours }, None),
-    }
-}
-
-/// The TXT records at the name that senders discard beside records of `version` (when there is none
-/// of `version`, `select` reports them all as ignored).
-pub fn discarded(lookup: &Result<Vec<String>, LookupError>, version: &str) -> Vec<String> {
-    let Ok(records) = lookup else { return Vec::new() };
-    if !records.iter().any(|r| r.starts_with(version)) {
-        return Vec::new();
-    }
-    records.iter().filter(|r| !r.starts_with(version)).map(|r| shorten(r)).collect()
+    };
+    Selected { record, parsed, discarded: others }
 }
 
 /// The `name=value` fields after `version` (whitespace around `;` allowed, one trailing `;`
@@ -136,18 +145,20 @@ mod tests {
         let txt = |r: &[&str]| Ok(r.iter().map(|s| s.to_string()).collect());
         // Only other TXT records at the name: something was meant, senders read nothing.
         let quoted = "\"v=STSv1; id=42\"";
+        let only = |record| Selected { record, parsed: None, discarded: Vec::new() };
+        assert_eq!(select(txt(&[quoted]), "v=STSv1", id), only(PolicyRecord::Ignored { records: vec![quoted.into()] }));
+        assert_eq!(select(txt(&[]), "v=STSv1", id), only(PolicyRecord::Absent));
+        let valid = select(txt(&["v=spf1 -all", "v=STSv1; id=42"]), "v=STSv1", id);
         assert_eq!(
-            select(txt(&[quoted]), "v=STSv1", id),
-            (PolicyRecord::Ignored { records: vec![quoted.into()] }, None)
+            (valid.record, valid.parsed.as_deref()),
+            (PolicyRecord::Valid { record: "v=STSv1; id=42".into() }, Some("42"))
         );
-        assert_eq!(select(txt(&[]), "v=STSv1", id), (PolicyRecord::Absent, None));
-        let (record, parsed) = select(txt(&["v=spf1 -all", "v=STSv1; id=42"]), "v=STSv1", id);
-        assert_eq!((record, parsed.as_deref()), (PolicyRecord::Valid { record: "v=STSv1; id=42".into() }, Some("42")));
-        let (record, _) = select(txt(&["v=STSv1; id=1", "v=STSv1; id=2"]), "v=STSv1", id);
-        assert!(matches!(record, PolicyRecord::Multiple { records } if records.len() == 2));
-        let (record, _) = select(Err(LookupError::Failed("timeout".into())), "v=STSv1", id);
-        assert_eq!(record, PolicyRecord::LookupFailed { detail: "timeout".into() });
-        assert_eq!(select(Err(LookupError::NxDomain), "v=STSv1", id).0, PolicyRecord::Absent);
+        assert_eq!(valid.discarded, ["v=spf1 -all"], "the other record beside the valid one");
+        let several = select(txt(&["v=STSv1; id=1", "v=STSv1; id=2"]), "v=STSv1", id);
+        assert!(matches!(several.record, PolicyRecord::Multiple { records } if records.len() == 2));
+        let failed = select(Err(LookupError::Failed("timeout".into())), "v=STSv1", id);
+        assert_eq!(failed.record, PolicyRecord::LookupFailed { detail: "timeout".into() });
+        assert_eq!(select(Err(LookupError::NxDomain), "v=STSv1", id).record, PolicyRecord::Absent);
     }
 
     #[test]
