@@ -40,10 +40,7 @@ pub(crate) fn list(versions: &[String], and: &str) -> String {
             *later = later.trim_start_matches("TLS ").to_owned();
         }
     }
-    match spoken.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} {and} {last}", rest.join(", ")),
-        _ => spoken.concat(),
-    }
+    crate::texts::and_list(&spoken, and)
 }
 
 /// What the probe could not see when only TLS 1.1 was seen accepted (TLS 1.0 was never offered alone).

@@ -64,6 +64,14 @@ pub struct FindingTexts {
     pub remedy: String,
 }
 
+/// Items as a sentence's list: `a`, `a and b`, `a, b and c` (`and` in the text's language).
+pub(crate) fn and_list(items: &[String], and: &str) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} {and} {last}", rest.join(", ")),
+        _ => items.concat(),
+    }
+}
+
 /// A duration in milliseconds as seconds, with one decimal when it is not whole.
 pub(crate) fn seconds(ms: u64, lang: Lang) -> String {
     let text = if ms % 1000 == 0 { format!("{} s", ms / 1000) } else { format!("{:.1} s", ms as f64 / 1000.0) };

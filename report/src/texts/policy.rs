@@ -170,10 +170,10 @@ impl PolicyProblem {
 pub fn line_numbers(lines: &[u32], lang: Lang) -> String {
     let numbers: Vec<String> = lines.iter().map(u32::to_string).collect();
     let (one, many, and) = pick(lang, ("line", "lines", "and"), ("Zeile", "Zeilen", "und"));
-    match numbers.as_slice() {
-        [only] => format!("{one} {only}"),
-        [first @ .., last] => format!("{many} {} {and} {last}", first.join(", ")),
-        [] => String::new(),
+    match numbers.len() {
+        0 => String::new(),
+        1 => format!("{one} {}", numbers[0]),
+        _ => format!("{many} {}", crate::texts::and_list(&numbers, and)),
     }
 }
 
