@@ -11,7 +11,7 @@ use crate::model::lang::Lang;
 use crate::model::report::{AddressReport, Mark, MxHost, MxSource, RelayOutcome, Report};
 use crate::render::facts::{self, StepState};
 use crate::render::time::Utc;
-use crate::texts::pick;
+use crate::texts::{count, pick};
 
 /// The differences between an older and a newer report of one domain.
 #[derive(Clone, Debug, PartialEq)]
@@ -260,8 +260,8 @@ impl ChangeKind {
                 let until = facts::timestamp(not_after);
                 pick(
                     lang,
-                    format!("Certificate renewed: valid until {until} ({days} days left)"),
-                    format!("Zertifikat erneuert: gültig bis {until} (noch {days} Tage)"),
+                    format!("Certificate renewed: valid until {until} ({} left)", count(*days, "day", "days")),
+                    format!("Zertifikat erneuert: gültig bis {until} (noch {})", count(*days, "Tag", "Tage")),
                 )
             }
             ChangeKind::TlsVersion { from, to } => {

@@ -14,7 +14,7 @@ use mxray_report::model::report::{Mark, Report};
 use mxray_report::render::facts::severity_mark;
 use mxray_report::render::rows::Row;
 use mxray_report::texts::policy::{problems_text, PolicyLabel};
-use mxray_report::texts::{labels, pick};
+use mxray_report::texts::{count, labels, pick};
 
 /// What the card says where the policy types have no word for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,7 +145,11 @@ fn policy_rows(sts: &MtaStsReport, lang: Lang) -> Vec<Row> {
             let days = age / 86_400;
             rows.push(row(
                 PolicyLabel::MaxAge,
-                pick(lang, format!("{age} s ({days} days)"), format!("{age} s ({days} Tage)")),
+                pick(
+                    lang,
+                    format!("{age} s ({})", count(days, "day", "days")),
+                    format!("{age} s ({})", count(days, "Tag", "Tage")),
+                ),
             ));
         }
         if !p.mx.is_empty() {

@@ -9,7 +9,7 @@ use crate::model::report::{
     AddressReport, DnsFailure, Mark, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome,
 };
 use crate::texts::ui::Text;
-use crate::texts::{labels, pick};
+use crate::texts::{count, labels, pick};
 
 use super::time::Utc;
 
@@ -211,8 +211,8 @@ pub fn mx_source_sentence(r: &Report, lang: Lang) -> String {
     match (r.mx_source, &r.dns.error) {
         (MxSource::Mx, _) => pick(
             lang,
-            format!("Mail goes to the {n} host(s) named in the domain's MX records."),
-            format!("Mail geht an die {n} Host(s) aus den MX-Einträgen der Domain."),
+            format!("Mail goes to {} named in the domain's MX records.", count(n, "host", "hosts")),
+            format!("Mail geht an {} aus den MX-Einträgen der Domain.", count(n, "Host", "Hosts")),
         ),
         (MxSource::Implicit, _) => pick(lang, "There are no MX records, so senders deliver to the domain's own address (implicit MX, RFC 5321 §5.1).", "Es gibt keine MX-Einträge, daher stellen Absender an die Adresse der Domain selbst zu (implizites MX, RFC 5321 §5.1).").into(),
         (MxSource::NullMx, _) => pick(lang, "The domain publishes a null MX (RFC 7505): it accepts no mail, so nothing was probed.", "Die Domain veröffentlicht einen Null-MX (RFC 7505): sie nimmt keine Mail an, daher wurde nichts getestet.").into(),

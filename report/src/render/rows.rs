@@ -11,9 +11,9 @@ use crate::model::report::{
     AddressReport, BannerReport, CertificateInfo, CertificateReport, EhloReport, MxHost, RelayAttempt, RelayReport,
     Report, StartTlsReport, TcpReport,
 };
-use crate::texts::pick;
 use crate::texts::policy::{problems_text, PolicyLabel};
 use crate::texts::ui::Text;
+use crate::texts::{count, pick};
 
 use super::facts::{decimal, duration, ms, mx_source_sentence, timestamp};
 use super::time::Utc;
@@ -334,7 +334,11 @@ fn judgement(rows: Rows, c: &CertificateReport) -> Rows {
 fn certificate(rows: Rows, c: &CertificateInfo, days: Option<i64>) -> Rows {
     let lang = rows.lang;
     let until = match days {
-        Some(d) => format!("{} ({d} {})", timestamp(&c.not_after), Text::DaysLeft.get(lang)),
+        Some(d) => format!(
+            "{} ({})",
+            timestamp(&c.not_after),
+            pick(lang, count(d, "day left", "days left"), count(d, "Tag übrig", "Tage übrig"))
+        ),
         None => timestamp(&c.not_after),
     };
     let key = match c.key_bits {

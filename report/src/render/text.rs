@@ -206,7 +206,7 @@ mod tests {
         for expected in [
             "mxray report: example.com",
             "Checked at: 2026-11-27 23:59:00 UTC",
-            "Mail goes to the 2 host(s) named in the domain's MX records.",
+            "Mail goes to 2 hosts named in the domain's MX records.",
             "MX mx1.example.com",
             "Reachable ✔ ok",
             "2001:db8::10 (IPv6)",

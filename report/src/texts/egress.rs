@@ -3,7 +3,7 @@
 use crate::model::egress::{EgressOutcome, EgressReport};
 use crate::model::finding::FindingKind;
 use crate::model::lang::Lang;
-use crate::texts::pick;
+use crate::texts::{pick, plural};
 
 impl EgressReport {
     /// One line for the report header, e.g. `smtp.example.net:25 (192.0.2.7:25): reachable in 12 ms`.
@@ -42,13 +42,13 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
             if en {
                 (
                     "No address answered on port 25: all down, or this network blocks port 25".to_owned(),
-                    format!("None of the {addresses} addresses of the MX hosts completed the TCP handshake on port 25, and every attempt timed out (no reset, no ICMP error). Either all of them are down or filtered, or the network mxray runs in drops outbound TCP port 25, as many cloud hosts and home lines do.{egress}"),
+                    format!("{} (no reset, no ICMP error). Either {} down or filtered, or the network mxray runs in drops outbound TCP port 25, as many cloud hosts and home lines do.{egress}", plural(*addresses, "The one address of the MX hosts did not complete the TCP handshake on port 25, and every attempt timed out", &format!("None of the {addresses} addresses of the MX hosts completed the TCP handshake on port 25, and every attempt timed out")), plural(*addresses, "it is", "all of them are")),
                     "Tell the two apart: run mxray with --egress-check HOST:25 (MXRAY_EGRESS_CHECK) naming a mail server you know accepts connections; if that times out too, this network blocks port 25. Or run mxray from another network.".to_owned(),
                 )
             } else {
                 (
                     "Keine Adresse antwortete auf Port 25: alle aus, oder dieses Netz sperrt Port 25".to_owned(),
-                    format!("Keine der {addresses} Adressen der MX-Hosts schloss den TCP-Verbindungsaufbau auf Port 25 ab, und jeder Versuch lief in eine Zeitüberschreitung (kein Reset, kein ICMP-Fehler). Entweder sind alle aus oder gefiltert, oder das Netz, in dem mxray läuft, verwirft ausgehendes TCP 25, wie viele Cloud-Hosts und private Anschlüsse.{egress}"),
+                    format!("{} den TCP-Verbindungsaufbau auf Port 25 ab, und jeder Versuch lief in eine Zeitüberschreitung (kein Reset, kein ICMP-Fehler). Entweder {} aus oder gefiltert, oder das Netz, in dem mxray läuft, verwirft ausgehendes TCP 25, wie viele Cloud-Hosts und private Anschlüsse.{egress}", plural(*addresses, "Die einzige Adresse der MX-Hosts schloss nicht", &format!("Keine der {addresses} Adressen der MX-Hosts schloss")), plural(*addresses, "ist sie", "sind alle")),
                     "Beides unterscheiden: mxray mit --egress-check HOST:25 (MXRAY_EGRESS_CHECK) starten, mit einem Mailserver, der sicher Verbindungen annimmt; läuft auch dieser Test in eine Zeitüberschreitung, sperrt dieses Netz Port 25. Oder mxray aus einem anderen Netz starten.".to_owned(),
                 )
             }
@@ -57,13 +57,13 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
             if en {
                 (
                     "This network blocks outbound port 25: mail delivery not tested".to_owned(),
-                    format!("The egress check to {target} timed out just like all {addresses} addresses of the MX hosts: the network mxray runs in drops outbound TCP port 25, so nothing here says whether the domain's mail servers work."),
+                    format!("The egress check to {target} timed out just like {} of the MX hosts: the network mxray runs in drops outbound TCP port 25, so nothing here says whether the domain's mail servers work.", plural(*addresses, "the one address", &format!("all {addresses} addresses"))),
                     "Run mxray from a network that allows outbound port 25 (many cloud providers lift the block on request), then check again.".to_owned(),
                 )
             } else {
                 (
                     "Dieses Netz sperrt ausgehenden Port 25: Zustellung nicht getestet".to_owned(),
-                    format!("Der Ausgangstest zu {target} lief genauso in eine Zeitüberschreitung wie alle {addresses} Adressen der MX-Hosts: das Netz, in dem mxray läuft, verwirft ausgehendes TCP 25, daher sagt hier nichts, ob die Mailserver der Domain funktionieren."),
+                    format!("Der Ausgangstest zu {target} lief genauso in eine Zeitüberschreitung wie {} der MX-Hosts: das Netz, in dem mxray läuft, verwirft ausgehendes TCP 25, daher sagt hier nichts, ob die Mailserver der Domain funktionieren.", plural(*addresses, "die einzige Adresse", &format!("alle {addresses} Adressen"))),
                     "mxray aus einem Netz starten, das ausgehenden Port 25 erlaubt (viele Cloud-Anbieter heben die Sperre auf Antrag auf), und erneut prüfen.".to_owned(),
                 )
             }

@@ -72,6 +72,24 @@ pub(crate) fn and_list(items: &[String], and: &str) -> String {
     }
 }
 
+/// The singular or the plural form for `n` things: the singular for exactly one, the plural for
+/// every other count (0 too), in English and in German alike. The caller gives the forms in the
+/// case the sentence needs (`Tag`/`Tagen` after "in", `Tag`/`Tage` after "noch").
+pub fn plural<'a, N: PartialEq + From<u8>>(n: N, one: &'a str, many: &'a str) -> &'a str {
+    if n == N::from(1) {
+        one
+    } else {
+        many
+    }
+}
+
+/// A count with its noun in the right number: `count(1, "host", "hosts")` is `1 host`,
+/// `count(2, "Tag", "Tage")` is `2 Tage`. Every place where a number meets a noun goes through it,
+/// so no text writes `host(s)`.
+pub fn count<N: PartialEq + From<u8> + std::fmt::Display + Copy>(n: N, one: &str, many: &str) -> String {
+    format!("{n} {}", plural(n, one, many))
+}
+
 /// A duration in milliseconds as seconds, with one decimal when it is not whole.
 pub(crate) fn seconds(ms: u64, lang: Lang) -> String {
     let text = if ms % 1000 == 0 { format!("{} s", ms / 1000) } else { format!("{:.1} s", ms as f64 / 1000.0) };

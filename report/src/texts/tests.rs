@@ -536,3 +536,16 @@ fn placeholders_are_told_from_configuration_snippets() {
     assert!(without_expansions("{host} has no address").contains('{'));
     assert!(without_expansions("${x} and {}").contains('{'));
 }
+
+#[test]
+fn counts_take_the_singular_only_for_one() {
+    for (n, en, de) in [(0, "0 hosts", "0 Tage"), (1, "1 host", "1 Tag"), (2, "2 hosts", "2 Tage")] {
+        assert_eq!(count(n, "host", "hosts"), en);
+        assert_eq!(count(n, "Tag", "Tage"), de);
+    }
+    assert_eq!(count(1_usize, "Adresse", "Adressen"), "1 Adresse");
+    assert_eq!(count(-1_i64, "day", "days"), "-1 days");
+    assert_eq!(count(21_u64, "Host", "Hosts"), "21 Hosts");
+    assert_eq!(plural(1_u8, "lehnte", "lehnten"), "lehnte");
+    assert_eq!(plural(3_u32, "lehnte", "lehnten"), "lehnten");
+}

@@ -158,8 +158,6 @@ pub enum Text {
     UnknownIssuer,
     /// The leaf could not be parsed (a row label).
     Unreadable,
-    /// Days until expiry.
-    DaysLeft,
     /// Days until the leaf expires (a row label).
     DaysUntilExpiry,
     /// Certificate subject.
@@ -439,7 +437,6 @@ impl Text {
             NotYetValid => ("Not yet valid", "Noch nicht gültig"),
             UnknownIssuer => ("Unknown issuer", "Unbekannter Aussteller"),
             Unreadable => ("Unreadable", "Nicht lesbar"),
-            DaysLeft => ("days left", "Tage übrig"),
             DaysUntilExpiry => ("Days until expiry", "Tage bis zum Ablauf"),
             Subject => ("Subject", "Inhaber"),
             Issuer => ("Issuer", "Aussteller"),
