@@ -279,6 +279,6 @@ mod tests {
         assert_eq!(label(&host_rows, "TLSA records").as_deref(), Some("3 1 1 ab\n1 1 1 ab (not for SMTP)"));
         let sections = address_sections(&r.mx[0].addresses[0], &r, lang);
         let dane = sections.iter().find(|s| s.title == "DANE (TLSA)").expect("a DANE section");
-        assert_eq!(label(&dane.rows, "Detail").as_deref(), Some("none matches"));
+        assert_eq!(label(&dane.rows, "Detail").as_deref(), Some("library message: \"none matches\""));
     }
 }

@@ -9,7 +9,7 @@ use crate::model::report::{
     AddressReport, DnsFailure, Mark, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome,
 };
 use crate::texts::ui::Text;
-use crate::texts::{count, labels, pick};
+use crate::texts::{count, labels, library_message, pick};
 
 use super::time::Utc;
 
@@ -220,8 +220,8 @@ pub fn mx_source_sentence(r: &Report, lang: Lang) -> String {
         (MxSource::None, Some(DnsFailure::NoRecords)) => pick(lang, "The domain has neither MX nor address records: there is nowhere to deliver mail.", "Die Domain hat weder MX- noch Adress-Einträge: Mail kann nirgends zugestellt werden.").into(),
         (MxSource::None, Some(DnsFailure::Failed { detail })) => pick(
             lang,
-            format!("The DNS lookup failed ({detail}), so no mail host is known."),
-            format!("Die DNS-Abfrage schlug fehl ({detail}), daher ist kein Mailserver bekannt."),
+            format!("The DNS lookup failed ({}), so no mail host is known.", library_message(detail, lang)),
+            format!("Die DNS-Abfrage schlug fehl ({}), daher ist kein Mailserver bekannt.", library_message(detail, lang)),
         ),
         (MxSource::None, None) if !r.complete => pick(lang, "The mail hosts are not resolved yet.", "Die Mailserver sind noch nicht aufgelöst.").into(),
         (MxSource::None, None) => pick(lang, "No mail host was found.", "Es wurde kein Mailserver gefunden.").into(),
@@ -322,7 +322,7 @@ mod tests {
         let nx = dns_only(MxSource::None, Some(DnsFailure::Nxdomain));
         assert_eq!(mx_source_sentence(&nx, Lang::De), "Die Domain existiert nicht (NXDOMAIN).");
         let failed = dns_only(MxSource::None, Some(DnsFailure::Failed { detail: "SERVFAIL".into() }));
-        assert!(mx_source_sentence(&failed, Lang::En).contains("(SERVFAIL)"));
+        assert!(mx_source_sentence(&failed, Lang::En).contains("(library message: \"SERVFAIL\")"));
         let implicit = dns_only(MxSource::Implicit, None);
         assert!(mx_source_sentence(&implicit, Lang::En).contains("implicit MX, RFC 5321"));
 

@@ -28,7 +28,7 @@ const EVERY_FIELD: &str = include_str!("../../tests/golden/v1-every-field.json")
 const REQUIRED_FIELDS: &str = include_str!("../../tests/golden/v1-required-fields.json");
 
 /// Every report fixture, by file name.
-fn fixtures() -> Vec<(&'static str, Report)> {
+pub(super) fn fixtures() -> Vec<(&'static str, Report)> {
     let soon = Tls { days: 5, not_after: "2026-12-02T23:59:00Z", ..good_tls() };
     vec![
         ("sample", sample()),

@@ -127,6 +127,9 @@ pub mod fixtures;
 mod golden;
 
 #[cfg(test)]
+mod wording;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use fixtures::sample;

@@ -13,7 +13,7 @@ use crate::model::report::{
 };
 use crate::texts::policy::{problems_text, PolicyLabel};
 use crate::texts::ui::Text;
-use crate::texts::{count, pick};
+use crate::texts::{count, library_message, library_message_opt, pick};
 
 use super::facts::{decimal, duration, ms, mx_source_sentence, timestamp};
 use super::time::Utc;
@@ -97,20 +97,20 @@ pub fn host_rows(h: &MxHost, lang: Lang) -> Vec<Row> {
     Rows::new(lang)
         .add(Text::Preference, h.preference.to_string())
         .opt(Text::CnameTarget, h.cname.as_deref())
-        .opt(Text::NoAddress, h.address_error.as_deref())
+        .opt(Text::NoAddress, library_message_opt(h.address_error.as_deref(), lang))
         .opt(Text::NotTested, (h.addresses_skipped > 0).then(|| h.addresses_skipped.to_string()))
         .opt(Text::AddressDnssec, h.dane.as_ref().and_then(|d| d.addresses.as_ref()).map(|c| c.describe(lang)))
         .opt(Text::TlsaName, h.dane.as_ref().map(|d| d.name.clone()))
         .opt(Text::TlsaDnssec, h.dane.as_ref().map(|d| d.tlsa.describe(lang)))
-        .opt(Text::TlsaRecords, tlsa_records(h))
+        .opt(Text::TlsaRecords, tlsa_records(h, lang))
         .rows
 }
 
 /// The host's TLSA records, one per line, those SMTP ignores marked.
-fn tlsa_records(h: &MxHost) -> Option<String> {
+fn tlsa_records(h: &MxHost, lang: Lang) -> Option<String> {
     let d = h.dane.as_ref().filter(|d| !d.records.is_empty())?;
     let line = |r: &crate::model::dane::TlsaRecord| {
-        let unusable = if r.usable() { "" } else { " (not for SMTP)" };
+        let unusable = if r.usable() { "" } else { pick(lang, " (not for SMTP)", " (nicht für SMTP)") };
         format!("{}{unusable}", r.presentation())
     };
     Some(d.records.iter().map(line).collect::<Vec<_>>().join("\n"))
@@ -124,9 +124,21 @@ pub fn address_rows(a: &AddressReport, lang: Lang) -> Vec<Row> {
         .flag(Text::DeadlineReached, a.deadline_hit)
         .opt(Text::Queued, (a.queued_ms > 0).then(|| ms(a.queued_ms)))
         .opt(Text::SameServerAs, a.same_server_as.as_deref())
-        .opt(Text::SessionEnded, a.error.as_deref())
-        .opt(Text::ProtocolErrorRow, a.protocol_error.as_ref().map(|p| format!("{}: {}", p.command, p.reply)))
+        .opt(Text::SessionEnded, library_message_opt(a.error.as_deref(), lang))
+        .opt(
+            Text::ProtocolErrorRow,
+            a.protocol_error.as_ref().map(|p| format!("{}: {}", step_name(&p.command, lang), p.reply)),
+        )
         .rows
+}
+
+/// A command as the report names it, `greeting` for the greeting in words.
+fn step_name(command: &str, lang: Lang) -> &str {
+    if command == "greeting" {
+        pick(lang, "greeting", "Begrüßung")
+    } else {
+        command
+    }
 }
 
 /// Every detail section of an address, in step order (only the steps that ran), then one section
@@ -236,6 +248,7 @@ fn policy_record(record: &PolicyRecord, lang: Lang) -> String {
     match record {
         PolicyRecord::Absent => PolicyLabel::NotPublished.label(lang).to_owned(),
         PolicyRecord::LookupFailed { detail } => {
+            let detail = library_message(detail, lang);
             pick(lang, format!("lookup failed: {detail}"), format!("Abfrage gescheitert: {detail}"))
         }
         PolicyRecord::Valid { record } => record.clone(),
@@ -268,10 +281,11 @@ fn tcp(rows: Rows, t: &TcpReport) -> Rows {
     rows.add(Text::Outcome, t.outcome.label(lang))
         .opt(Text::Port, (t.port != 0).then(|| t.port.to_string()))
         .opt(Text::ConnectTime, t.connect_ms.map(ms))
-        .opt(Text::Detail, t.detail.as_deref())
+        .opt(Text::Detail, library_message_opt(t.detail.as_deref(), lang))
 }
 
 fn banner(rows: Rows, b: &BannerReport) -> Rows {
+    let lang = rows.lang;
     let software = b.software.as_ref().map(|s| match &s.version {
         Some(v) => format!("{} {v}", s.name),
         None => s.name.clone(),
@@ -280,7 +294,7 @@ fn banner(rows: Rows, b: &BannerReport) -> Rows {
         .add(Text::ReplyText, &b.text)
         .opt(Text::Software, software)
         .add(Text::GreetingTime, ms(b.elapsed_ms))
-        .opt(Text::Error, b.error.as_deref())
+        .opt(Text::Error, library_message_opt(b.error.as_deref(), lang))
 }
 
 /// The reply, then one row per extension (SIZE in MB).
@@ -290,7 +304,7 @@ fn ehlo(rows: Rows, e: &EhloReport) -> Rows {
         .opt(Text::ReplyCode, e.code.map(|c| c.to_string()))
         .add(Text::ServerName, &e.host)
         .flag(Text::HeloFallback, e.helo_fallback)
-        .opt(Text::Error, e.error.as_deref());
+        .opt(Text::Error, library_message_opt(e.error.as_deref(), lang));
     e.extensions.iter().fold(rows, |rows, ext| {
         let value = match e.size_limit {
             Some(0) if ext.keyword == "SIZE" => Text::NoLimit.get(lang).to_owned(),
@@ -309,7 +323,7 @@ fn tls(rows: Rows, s: &StartTlsReport) -> Rows {
         .opt(Text::CipherSuite, s.cipher_suite.as_deref())
         .opt(Text::KeyExchange, s.kx_group.as_deref())
         .opt(Text::HandshakeTime, s.handshake_ms.map(ms))
-        .opt(Text::Error, s.error.as_deref())
+        .opt(Text::Error, library_message_opt(s.error.as_deref(), lang))
         .opt(Text::FailureKind, s.failure.map(|f| f.label(lang)))
         .flag(Text::PlaintextInjection, s.pipelined_plaintext)
 }
@@ -317,13 +331,15 @@ fn tls(rows: Rows, s: &StartTlsReport) -> Rows {
 fn judgement(rows: Rows, c: &CertificateReport) -> Rows {
     let lang = rows.lang;
     let rows = match &c.trust_error {
-        Some(e) if !c.trusted => rows.add(Text::Trusted, format!("{} ({e})", Text::No.get(lang))),
+        Some(e) if !c.trusted => {
+            rows.add(Text::Trusted, format!("{} ({})", Text::No.get(lang), library_message(e, lang)))
+        }
         _ => rows.yes_no(Text::Trusted, c.trusted),
     };
     let rows =
         rows.opt(Text::UnknownIssuer, c.unknown_issuer.as_deref()).yes_no(Text::HostnameMatches, c.hostname_matches);
     if let Some(e) = &c.parse_error {
-        return rows.add(Text::Unreadable, e);
+        return rows.add(Text::Unreadable, library_message(e, lang));
     }
     rows.yes_no(Text::SelfSigned, c.self_signed)
         .yes_no(Text::Expired, c.expired)
@@ -372,7 +388,7 @@ fn relay(rows: Rows, r: &RelayReport) -> Rows {
     // Came back after a postscreen-like refusal: why, and what the first connection's attempts said.
     let rows = match &r.revisit {
         Some(v) => {
-            let error = v.error.as_ref().map(|e| format!(" — {e}")).unwrap_or_default();
+            let error = v.error.as_ref().map(|e| format!(" — {}", library_message(e, lang))).unwrap_or_default();
             let rows =
                 rows.raw(Text::CameBack.get(lang).to_owned(), format!("{}: {}{error}", v.reason.label(lang), v.reply));
             v.earlier.iter().enumerate().fold(rows, |rows, (i, a)| {
@@ -408,7 +424,7 @@ fn attempt(a: &RelayAttempt, lang: Lang) -> String {
 
 fn tls_versions(rows: Rows, v: &TlsVersions) -> Rows {
     let lang = rows.lang;
-    let legacy = v.legacy.as_ref().map(|p| format!("{}: {}", p.outcome.label(lang), p.detail));
+    let legacy = v.legacy.as_ref().map(|p| format!("{}: {}", p.outcome.label(lang), library_message(&p.detail, lang)));
     let join = |list: &[String]| (!list.is_empty()).then(|| list.join(", "));
     rows.opt(Text::VersionsAccepted, join(&v.accepted))
         .opt(Text::VersionsRefused, join(&v.refused))
@@ -426,18 +442,23 @@ fn reverse_dns(rows: Rows, a: &AddressReport, d: &ReverseDns, mx: Option<&str>) 
     let lang = rows.lang;
     let ptr = Text::Ptr.get(lang).to_owned();
     let rows = match &d.error {
-        Some(ReverseFailure::NoPtr { detail }) => rows.raw(ptr.clone(), format!("{} ({detail})", Text::No.get(lang))),
+        Some(ReverseFailure::NoPtr { detail }) => {
+            rows.raw(ptr.clone(), format!("{} ({})", Text::No.get(lang), library_message(detail, lang)))
+        }
         Some(ReverseFailure::Failed { detail }) => {
-            rows.raw(ptr.clone(), format!("{} ({detail})", Text::VersionsNotTested.get(lang)))
+            rows.raw(ptr.clone(), format!("{} ({})", Text::VersionsNotTested.get(lang), library_message(detail, lang)))
         }
         None => d.names.iter().fold(rows, |rows, n| {
             let addresses = n.addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
             let back = match &n.forward {
                 Forward::Confirmed => Text::Yes.get(lang).to_owned(),
                 Forward::Mismatch { detail } => {
-                    format!("{} ({})", Text::No.get(lang), detail.clone().unwrap_or(addresses))
+                    let why = detail.as_deref().map_or(addresses, |d| library_message(d, lang));
+                    format!("{} ({why})", Text::No.get(lang))
                 }
-                Forward::Failed { detail } => format!("{} ({detail})", Text::VersionsNotTested.get(lang)),
+                Forward::Failed { detail } => {
+                    format!("{} ({})", Text::VersionsNotTested.get(lang), library_message(detail, lang))
+                }
             };
             rows.raw(ptr.clone(), format!("{} — {}: {back}", n.name, Text::ResolvesBack.get(lang)))
         }),
@@ -476,8 +497,12 @@ fn blocklists(rows: Rows, results: &[DnsblResult]) -> Rows {
         if !d.codes.is_empty() {
             value.push_str(&format!(" ({})", d.codes.join(", ")));
         }
-        for extra in d.reason.iter().chain(d.detail.iter()) {
-            value.push_str(&format!(": {extra}"));
+        // The list's own words are quoted as it gave them; why no answer came, labelled.
+        for reason in &d.reason {
+            value.push_str(&format!(": \"{reason}\""));
+        }
+        if let Some(detail) = &d.detail {
+            value.push_str(&format!(": {}", library_message(detail, lang)));
         }
         rows.raw(d.zone.clone(), value)
     })
@@ -492,7 +517,7 @@ fn dane(rows: Rows, d: &crate::model::dane::AddressDane) -> Rows {
     rows.add(Text::DaneVerdict, d.outcome.label(lang))
         .opt(Text::MatchedRecord, d.matched.as_ref().map(crate::model::dane::TlsaRecord::presentation))
         .opt(Text::MatchedCertificate, depth)
-        .opt(Text::Detail, d.detail.as_deref())
+        .opt(Text::Detail, library_message_opt(d.detail.as_deref(), lang))
 }
 
 /// What changed between the EHLO answers before STARTTLS and inside TLS.

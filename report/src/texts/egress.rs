@@ -9,7 +9,8 @@ impl EgressReport {
     /// One line for the report header, e.g. `smtp.example.net:25 (192.0.2.7:25): reachable in 12 ms`.
     pub fn describe(&self, lang: Lang) -> String {
         let at = self.address.as_ref().map(|a| format!(" ({a})")).unwrap_or_default();
-        let detail = self.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
+        let detail =
+            self.detail.as_ref().map(|d| format!(" ({})", crate::texts::library_message(d, lang))).unwrap_or_default();
         let outcome = match self.outcome {
             EgressOutcome::Reachable => {
                 let ms = self.connect_ms.map(|ms| format!(" {} {ms} ms", pick(lang, "in", "in"))).unwrap_or_default();
@@ -72,13 +73,13 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
             if en {
                 (
                     "Port 25 did not answer (maybe this network)".to_owned(),
-                    format!("Connecting to {ip} port 25 timed out ({detail}). No address of the domain answered, so this may be the network mxray runs in rather than the server (see the domain finding)."),
+                    format!("Connecting to {ip} port 25 timed out ({detail}). No address of the domain answered, so this may be the network mxray runs in rather than the server (see the domain finding).", detail = crate::texts::library_message(detail, Lang::En)),
                     "Follow the domain finding to tell a dead server from a blocked network.".to_owned(),
                 )
             } else {
                 (
                     "Port 25 antwortete nicht (vielleicht dieses Netz)".to_owned(),
-                    format!("Die Verbindung zu {ip} Port 25 lief in eine Zeitüberschreitung ({detail}). Keine Adresse der Domain antwortete, das kann am Netz liegen, in dem mxray läuft, statt am Server (siehe den Befund zur Domain)."),
+                    format!("Die Verbindung zu {ip} Port 25 lief in eine Zeitüberschreitung ({detail}). Keine Adresse der Domain antwortete, das kann am Netz liegen, in dem mxray läuft, statt am Server (siehe den Befund zur Domain).", detail = crate::texts::library_message(detail, Lang::De)),
                     "Dem Befund zur Domain folgen, um einen toten Server von einem gesperrten Netz zu unterscheiden.".to_owned(),
                 )
             }

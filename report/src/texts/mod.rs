@@ -72,6 +72,24 @@ pub(crate) fn and_list(items: &[String], and: &str) -> String {
     }
 }
 
+/// A message in a library's own words (rustls, hickory, the operating system's socket errors), or
+/// a free text kept from an older report: quoted and labelled, never passed off as the report's own
+/// sentence. Every such text reaches the page, the CLI and the exports through here.
+pub fn library_message(text: &str, lang: Lang) -> String {
+    pick(lang, format!("library message: \"{text}\""), format!("Meldung der Bibliothek: „{text}“"))
+}
+
+/// [`library_message`] for a text that may be absent.
+pub fn library_message_opt(text: Option<&str>, lang: Lang) -> Option<String> {
+    text.map(|t| library_message(t, lang))
+}
+
+/// A connect outcome as a finding stores it (its snake_case name, e.g. `refused`) in words.
+pub fn tcp_outcome(outcome: &str, lang: Lang) -> String {
+    let parsed = serde_json::from_value::<crate::model::report::TcpOutcome>(serde_json::Value::from(outcome));
+    parsed.map_or_else(|_| outcome.to_owned(), |o| o.label(lang).to_owned())
+}
+
 /// The singular or the plural form for `n` things: the singular for exactly one, the plural for
 /// every other count (0 too), in English and in German alike. The caller gives the forms in the
 /// case the sentence needs (`Tag`/`Tagen` after "in", `Tag`/`Tage` after "noch").

@@ -50,38 +50,80 @@ impl FetchError {
         match self {
             FetchError::NoAddress { detail } => pick(
                 lang,
-                format!("the policy host has no address ({detail})"),
-                format!("der Policy-Host hat keine Adresse ({detail})"),
+                format!(
+                    "the policy host has no address ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::En)
+                ),
+                format!(
+                    "der Policy-Host hat keine Adresse ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::De)
+                ),
             ),
             FetchError::NotPublic { detail } => pick(
                 lang,
-                format!("the policy host's address is not public ({detail}); mxray did not connect"),
-                format!("die Adresse des Policy-Hosts ist nicht öffentlich ({detail}); mxray hat sich nicht verbunden"),
+                format!(
+                    "the policy host's address is not public ({detail}); mxray did not connect",
+                    detail = crate::texts::library_message(detail, Lang::En)
+                ),
+                format!(
+                    "die Adresse des Policy-Hosts ist nicht öffentlich ({detail}); mxray hat sich nicht verbunden",
+                    detail = crate::texts::library_message(detail, Lang::De)
+                ),
             ),
             FetchError::NoRoute { detail } => pick(
                 lang,
-                format!("not tested from here: this machine has no route to the policy host ({detail})"),
-                format!("von hier nicht testbar: dieser Rechner hat keine Route zum Policy-Host ({detail})"),
+                format!(
+                    "not tested from here: this machine has no route to the policy host ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::En)
+                ),
+                format!(
+                    "von hier nicht testbar: dieser Rechner hat keine Route zum Policy-Host ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::De)
+                ),
             ),
             FetchError::Connect { detail } => pick(
                 lang,
-                format!("no connection to port 443 ({detail})"),
-                format!("keine Verbindung zu Port 443 ({detail})"),
+                format!(
+                    "no connection to port 443 ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::En)
+                ),
+                format!(
+                    "keine Verbindung zu Port 443 ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::De)
+                ),
             ),
             FetchError::Tls { detail } => pick(
                 lang,
-                format!("the TLS handshake failed ({detail})"),
-                format!("der TLS-Handshake scheiterte ({detail})"),
+                format!(
+                    "the TLS handshake failed ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::En)
+                ),
+                format!(
+                    "der TLS-Handshake scheiterte ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::De)
+                ),
             ),
             FetchError::Certificate { detail } => pick(
                 lang,
-                format!("the certificate is not valid for the policy host ({detail})"),
-                format!("das Zertifikat gilt nicht für den Policy-Host ({detail})"),
+                format!(
+                    "the certificate is not valid for the policy host ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::En)
+                ),
+                format!(
+                    "das Zertifikat gilt nicht für den Policy-Host ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::De)
+                ),
             ),
             FetchError::Http { detail } => pick(
                 lang,
-                format!("the HTTP exchange failed ({detail})"),
-                format!("der HTTP-Austausch scheiterte ({detail})"),
+                format!(
+                    "the HTTP exchange failed ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::En)
+                ),
+                format!(
+                    "der HTTP-Austausch scheiterte ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::De)
+                ),
             ),
             FetchError::Timeout { seconds } => pick(
                 lang,
@@ -321,7 +363,10 @@ impl UntestedTls {
                     TcpOutcome::NoRoute => pick(lang, "no route from this machine", "keine Route von diesem Rechner"),
                     TcpOutcome::Error | TcpOutcome::Connected => pick(lang, "connection error", "Verbindungsfehler"),
                 };
-                let detail = detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
+                let detail = detail
+                    .as_deref()
+                    .map(|d| format!(": {}", crate::texts::library_message(d, lang)))
+                    .unwrap_or_default();
                 pick(
                     lang,
                     format!("{ip}: no connection to port 25 ({what}{detail})"),
@@ -335,13 +380,25 @@ impl UntestedTls {
             ),
             UntestedTls::NoSession { ip, detail } => pick(
                 lang,
-                format!("{ip}: the session ended before STARTTLS ({detail})"),
-                format!("{ip}: die Sitzung endete vor STARTTLS ({detail})"),
+                format!(
+                    "{ip}: the session ended before STARTTLS ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::En)
+                ),
+                format!(
+                    "{ip}: die Sitzung endete vor STARTTLS ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::De)
+                ),
             ),
             UntestedTls::NotTestable { ip, detail } => pick(
                 lang,
-                format!("{ip}: STARTTLS is offered but could not be tested ({detail})"),
-                format!("{ip}: STARTTLS wird angeboten, ließ sich aber nicht testen ({detail})"),
+                format!(
+                    "{ip}: STARTTLS is offered but could not be tested ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::En)
+                ),
+                format!(
+                    "{ip}: STARTTLS wird angeboten, ließ sich aber nicht testen ({detail})",
+                    detail = crate::texts::library_message(detail, Lang::De)
+                ),
             ),
         }
     }

@@ -104,8 +104,8 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
                     ("Came back for the relay probe, without a verdict", "Für den Relay-Test wiedergekommen, ohne Urteil"),
                     pick(
                         lang,
-                        format!("{seen}, but that gave no relay verdict: {error}. The verdict is the first connection's."),
-                        format!("{seen}, die aber kein Relay-Urteil ergab: {error}. Das Urteil ist das der ersten Verbindung."),
+                        format!("{seen}, but that gave no relay verdict: {}. The verdict is the first connection's.", crate::texts::library_message(error, Lang::En)),
+                        format!("{seen}, die aber kein Relay-Urteil ergab: {}. Das Urteil ist das der ersten Verbindung.", crate::texts::library_message(error, Lang::De)),
                     ),
                     (
                         "Run the test again: postscreen remembers a client that passed its tests, so the next run talks to the real mail server.",
@@ -118,8 +118,8 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
             ("Submission port gives no SMTP session", "Einlieferungsport liefert keine SMTP-Sitzung"),
             pick(
                 lang,
-                format!("{ip} port {port}: {detail}. Mail clients submit on 587 (STARTTLS) or 465 (implicit TLS, RFC 8314); nothing is wrong if this host takes no submissions."),
-                format!("{ip} Port {port}: {detail}. Mailprogramme liefern auf 587 (STARTTLS) oder 465 (TLS von Beginn an, RFC 8314) ein; das ist in Ordnung, wenn dieser Host keine Einlieferungen annimmt."),
+                format!("{ip} port {port}: {detail}. Mail clients submit on 587 (STARTTLS) or 465 (implicit TLS, RFC 8314); nothing is wrong if this host takes no submissions.", detail = crate::texts::library_message(detail, Lang::En)),
+                format!("{ip} Port {port}: {detail}. Mailprogramme liefern auf 587 (STARTTLS) oder 465 (TLS von Beginn an, RFC 8314) ein; das ist in Ordnung, wenn dieser Host keine Einlieferungen annimmt.", detail = crate::texts::library_message(detail, Lang::De)),
             ),
             (
                 "If users submit mail here, let the server listen on the port (Postfix: the submission or submissions service in master.cf) and open it in the firewall.",
@@ -130,8 +130,8 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
             ("TLS fails on a submission port", "TLS scheitert auf einem Einlieferungsport"),
             pick(
                 lang,
-                format!("{ip} port {port}: {detail}. Mail clients need TLS there (RFC 8314) and will not log in without it."),
-                format!("{ip} Port {port}: {detail}. Mailprogramme brauchen dort TLS (RFC 8314) und melden sich ohne es nicht an."),
+                format!("{ip} port {port}: {detail}. Mail clients need TLS there (RFC 8314) and will not log in without it.", detail = crate::texts::library_message(detail, Lang::En)),
+                format!("{ip} Port {port}: {detail}. Mailprogramme brauchen dort TLS (RFC 8314) und melden sich ohne es nicht an.", detail = crate::texts::library_message(detail, Lang::De)),
             ),
             (
                 "Configure TLS with a certificate for the host name on this port (Postfix: smtpd_tls_security_level = encrypt on 587, smtpd_tls_wrappermode = yes on 465).",
