@@ -253,3 +253,79 @@ fn certificate(host: &str, t: &Tls) -> CertificateReport {
         ],
     }
 }
+
+/// The free texts the engine writes into the report's String fields, as it writes them today
+/// (server/src/probe): a connect that timed out, a greeting that never came, a failed handshake,
+/// the legacy TLS probe, DANE, PTR and blocklist answers that could not be had. The renderers must
+/// show them labelled as what they are, in either language.
+pub fn server_words() -> Report {
+    let hosts = [
+        Host { name: "mx1.example.com", addrs: vec![good_addr("192.0.2.10")] },
+        Host { name: "mx2.example.com", addrs: vec![Addr { tls: None, ..good_addr("192.0.2.20") }] },
+    ];
+    let mut events = events(&hosts);
+    let step = |mx: usize, at: &str, step: StepResult| CheckEvent::Step { mx, ip: ip(at), step: Box::new(step) };
+    use crate::model::dane::{AddressDane, DaneOutcome};
+    use crate::model::depth::{DnsblResult, DnsblStatus, LegacyOutcome, LegacyTlsProbe, ReverseDns, ReverseFailure};
+    let extra = vec![
+        step(
+            0,
+            "192.0.2.10",
+            StepResult::LegacyTls(LegacyTlsProbe {
+                outcome: LegacyOutcome::NotTested,
+                version: None,
+                cipher: None,
+                detail: "the extra connection got no answer within 10 s".into(),
+            }),
+        ),
+        step(
+            0,
+            "192.0.2.10",
+            StepResult::Dane(AddressDane::without_match(DaneOutcome::NotTested, "the session ended before STARTTLS")),
+        ),
+        step(
+            0,
+            "192.0.2.10",
+            StepResult::ReverseDns(ReverseDns {
+                names: vec![],
+                error: Some(ReverseFailure::Failed { detail: "no answer within 5 s".into() }),
+            }),
+        ),
+        step(
+            0,
+            "192.0.2.10",
+            StepResult::Dnsbl(vec![DnsblResult {
+                zone: "zen.spamhaus.org".into(),
+                query: "10.2.0.192.zen.spamhaus.org".into(),
+                status: DnsblStatus::Unknown,
+                codes: vec!["127.255.255.254".into()],
+                reason: vec![],
+                detail: Some(
+                    "the list answered 127.255.255.254, an error code (query via a public resolver), not a listing"
+                        .into(),
+                ),
+            }]),
+        ),
+        step(
+            1,
+            "192.0.2.20",
+            StepResult::Tcp(TcpReport {
+                outcome: TcpOutcome::Timeout,
+                connect_ms: None,
+                detail: Some("no answer within 15 s".into()),
+                port: 25,
+            }),
+        ),
+    ];
+    // The second host's address timed out: none of its later steps happened.
+    events.retain(|e| !matches!(e, CheckEvent::Step { mx: 1, .. }));
+    let done = events.iter().position(|e| matches!(e, CheckEvent::AddressDone { mx: 1, .. })).expect("mx2 finishes");
+    events.splice(done..done, extra);
+    if let Some(CheckEvent::AddressDone { error, transcript, .. }) =
+        events.iter_mut().find(|e| matches!(e, CheckEvent::AddressDone { mx: 1, .. }))
+    {
+        *error = Some("connect: no answer within 15 s".into());
+        transcript.truncate(1);
+    }
+    Report::from_events(&events)
+}

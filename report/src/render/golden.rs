@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::fixtures::{build, dns_only, good_addr, good_tls, running, sample, Addr, Host, Tls};
+use super::fixtures::{build, dns_only, good_addr, good_tls, running, sample, server_words, Addr, Host, Tls};
 use super::{import, json, render, text, Format};
 use crate::model::lang::Lang;
 use crate::model::report::{DnsFailure, MxSource, Report};
@@ -45,6 +45,7 @@ pub(super) fn fixtures() -> Vec<(&'static str, Report)> {
         ("nxdomain", dns_only(MxSource::None, Some(DnsFailure::Nxdomain))),
         ("no-records", dns_only(MxSource::None, Some(DnsFailure::NoRecords))),
         ("dns-failed", dns_only(MxSource::None, Some(DnsFailure::Failed { detail: "SERVFAIL".into() }))),
+        ("server-words", server_words()),
         ("every-field", import(EVERY_FIELD).expect("the every-field report reads")),
         ("required-fields", import(REQUIRED_FIELDS).expect("the required-fields report reads")),
     ]
