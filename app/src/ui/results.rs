@@ -11,7 +11,7 @@ use super::lang::{tr, use_lang};
 use super::later::once_interactive;
 use super::policy::TransportSecurity;
 use mxray_report::model::report::{MxSource, Report};
-use mxray_report::render::facts::{duration, mx_source_sentence, severity_symbol, verdict_hint};
+use mxray_report::render::facts::{duration, mx_source_sentence, severity_symbol, verdict_hints};
 use mxray_report::render::headline::{headline, Part};
 use mxray_report::texts::pick;
 use mxray_report::texts::ui::Text;
@@ -75,7 +75,7 @@ fn ResultsView(
         report.with(|r| {
             r.as_ref()
                 .filter(|r| r.complete)
-                .map(|r| (headline(r, lang), duration(r.duration_ms, lang), verdict_hint(r, lang)))
+                .map(|r| (headline(r, lang), duration(r.duration_ms, lang), verdict_hints(r, lang)))
         })
     });
     let status = move || {
@@ -127,8 +127,9 @@ fn ResultsView(
                             <span class="icon" aria-hidden="true">{severity_symbol(severity)}</span>
                             <strong class="headline">{sentence}</strong>
                             <span class="took">{format!(" ({took})")}</span>
-                            // Port 25 may be blocked where mxray runs: said where the verdict is read.
-                            {hint.map(|h| view! { <span class="verdict-hint">{h}</span> })}
+                            // Port 25 may be blocked, or DNSSEC not passed on, where mxray runs: said
+                            // once, where the verdict is read.
+                            {hint.into_iter().map(|h| view! { <span class="verdict-hint">{h}</span> }).collect_view()}
                         </p>
                     }
                 })

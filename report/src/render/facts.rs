@@ -3,7 +3,7 @@
 
 use crate::checks::certificate::EXPIRY_WARNING_DAYS;
 use crate::checks::marks::{step_mark, Step};
-use crate::model::finding::Severity;
+use crate::model::finding::{Finding, Severity};
 use crate::model::lang::Lang;
 use crate::model::report::{
     AddressReport, DnsFailure, Mark, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome,
@@ -234,13 +234,21 @@ pub fn verdict(r: &Report, lang: Lang) -> (Severity, String) {
     (h.severity, h.text())
 }
 
-/// What to do first when the verdict itself may be wrong about the domain: no address answered on
-/// port 25, and the network mxray runs in may be the cause (the domain finding's title and remedy).
-pub fn verdict_hint(r: &Report, lang: Lang) -> Option<String> {
-    use crate::model::finding::FindingKind::{EgressBlocked, Port25NoAnswer};
-    let f = r.findings.iter().find(|f| matches!(f.kind, Port25NoAnswer { .. } | EgressBlocked { .. }))?;
-    let t = f.texts(lang);
-    Some(format!("{}. {}", t.title, t.remedy))
+/// What to know first when the verdict may be wrong about the domain because of where mxray runs:
+/// no address answered on port 25 (this network may block it), or the resolver passes no DNSSEC
+/// data on (DANE could not be judged). Each is the domain finding's title and remedy, said once.
+pub fn verdict_hints(r: &Report, lang: Lang) -> Vec<String> {
+    use crate::model::finding::FindingKind::{DnssecResolverBlind, EgressBlocked, Port25NoAnswer};
+    let about_here =
+        |f: &&Finding| matches!(f.kind, Port25NoAnswer { .. } | EgressBlocked { .. } | DnssecResolverBlind { .. });
+    r.findings
+        .iter()
+        .filter(about_here)
+        .map(|f| {
+            let t = f.texts(lang);
+            format!("{}. {}", t.title, t.remedy)
+        })
+        .collect()
 }
 
 /// The text with control characters other than newline and tab, and bidi overrides, shown as

@@ -56,7 +56,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         severity_class(verdict.severity),
         h.severity_badge(verdict.severity),
     ));
-    if let Some(hint) = facts::verdict_hint(report, lang) {
+    for hint in facts::verdict_hints(report, lang) {
         h.raw(&format!("<p class=\"notice\">{}</p>\n", esc(&hint)));
     }
     h.rows("facts", &rows::header_rows(report, lang));

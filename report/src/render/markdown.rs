@@ -19,6 +19,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     let _ =
         writeln!(out, "## mxray: {} — {} {}\n", code(&report.domain), facts::severity_symbol(worst), worst.label(lang));
     let _ = writeln!(out, "**{}**\n", escape(&sentence));
+
     let _ = writeln!(
         out,
         "{}: {} · {}: {} · {}: {}  ",
