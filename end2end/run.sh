@@ -17,7 +17,7 @@ export MXRAY_E2E_CONTROL="${MXRAY_E2E_CONTROL:-127.0.0.1:15354}"
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 export MXRAY_E2E_URL="http://$LEPTOS_SITE_ADDR"
 
-if [ ! -x "$HERE/node_modules/.bin/playwright" ]; then
+if [ ! -x "$HERE/node_modules/.bin/playwright" ] || [ ! -d "$HERE/node_modules/@axe-core/playwright" ]; then
   (cd "$HERE" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 

@@ -18,23 +18,26 @@ async function finished(page: Page, domain: string): Promise<void> {
   await expect(verdict(page)).toContainText(domain, { timeout: 30_000 });
 }
 
-test("the Transport security card sits above the MX cards and says what each policy record holds", async ({ page }) => {
+test("the Transport security card follows the MX cards, opens when something is wrong and says what each policy record holds", async ({ page }) => {
   await open(page, "/");
   await finished(page, "openrelay.mxray.test");
   const card = page.locator("section.transport");
   await expect(card.locator("h2")).toHaveText("Transport security");
-  // Above the first host card.
+  // After the last host card: the verdict and the hosts come first (issue 21).
   const order = await page.evaluate(() => {
     const transport = document.querySelector("section.transport")!;
-    const hostCard = document.querySelector("article.host")!;
-    return transport.compareDocumentPosition(hostCard) & Node.DOCUMENT_POSITION_FOLLOWING;
+    const hostCards = document.querySelectorAll("article.host");
+    return hostCards[hostCards.length - 1].compareDocumentPosition(transport) & Node.DOCUMENT_POSITION_FOLLOWING;
   });
   expect(order).toBeTruthy();
+  // The policy host is unreachable: the card is open, not folded.
+  await expect(card.locator("details")).toHaveAttribute("open", "");
   // The record is published, but the policy host has no address: senders act as without MTA-STS.
   await expect(policy(page, "mta_sts")).toHaveAttribute("data-mark", "warning");
   await expect(policy(page, "mta_sts")).toContainText("policy not available");
   await expect(card).toContainText("https://mta-sts.openrelay.mxray.test/.well-known/mta-sts.txt");
   await expect(policy(page, "tls_rpt")).toContainText("valid");
+  await expect(policy(page, "tls_rpt")).toHaveAttribute("data-mark", "ok");
   await expect(card.locator("dl.targets")).toContainText("mailto:tls-reports@openrelay.mxray.test");
   await expect(page.locator('li.finding[data-code="mta_sts_policy_unavailable"]')).toHaveCount(1);
 
@@ -50,6 +53,9 @@ test("a domain without MTA-STS says so calmly", async ({ page }) => {
   await expect(policy(page, "mta_sts")).toContainText("not published");
   await expect(policy(page, "mta_sts")).not.toHaveAttribute("data-mark", /warning|critical/);
   await expect(policy(page, "tls_rpt")).toContainText("not published");
+  // Nothing in it is wrong: folded to its title and the two marks.
+  await expect(page.locator("section.transport details")).not.toHaveAttribute("open", "");
+  await expect(page.locator("section.transport .transport-marks")).toBeVisible();
 });
 
 test("each address shows its blocklist answers and TLS versions as chips", async ({ page }) => {

@@ -150,7 +150,7 @@ fn refresh_local_timeouts(report: &mut Report) {
     for host in report.mx.iter_mut().filter(|h| changed(h)) {
         for address in &mut host.addresses {
             address.timeout_may_be_local = local;
-            address.findings = findings(assess::address_findings(address, &host.host));
+            address.findings = findings(assess::address_findings(address, &host.host, host.dane.as_ref()));
         }
         refresh_host(host);
     }
@@ -178,7 +178,7 @@ fn with_address(report: &mut Report, mx: usize, ip: &std::net::IpAddr, update: i
     let Some(address) = host.addresses.iter_mut().find(|a| a.ip == *ip) else { return };
     update(address);
     crate::checks::legacy_tls::refresh_tls_versions(address);
-    address.findings = findings(assess::address_findings(address, &host.host));
+    address.findings = findings(assess::address_findings(address, &host.host, host.dane.as_ref()));
     refresh_host(host);
 }
 

@@ -372,7 +372,7 @@ fn dane_facts(chain: &[CertificateDer<'static>], policy: Policy) -> HostDane {
         DaneTa => record_for(&chain[1], 2, 0, 1).unwrap(),
         _ => record_for(&chain[0], 3, 0, 1).unwrap(),
     };
-    let secure = DnssecCheck { status: DnssecStatus::Secure, detail: None };
+    let secure = DnssecCheck { status: DnssecStatus::Secure, detail: None, reason: None };
     HostDane {
         name: format!("_25._tcp.{HOST}"),
         tlsa: secure.clone(),

@@ -8,6 +8,7 @@ use mxray_report::model::finding::{Finding, Severity};
 use mxray_report::model::lang::Lang;
 use mxray_report::model::report::Report;
 use mxray_report::render::facts::severity_symbol;
+use mxray_report::render::headline::{located, Place};
 use mxray_report::texts::ui::Text;
 
 /// Severities in display order.
@@ -23,16 +24,28 @@ pub fn severity_id(severity: Severity) -> &'static str {
     }
 }
 
-/// A finding and where it was seen (the domain, a host, or a host's address).
-fn located(r: &Report) -> Vec<(String, Finding)> {
-    let mut out: Vec<(String, Finding)> = r.findings.iter().map(|f| (r.domain.clone(), f.clone())).collect();
-    for h in &r.mx {
-        out.extend(h.findings.iter().map(|f| (h.host.clone(), f.clone())));
-        for a in &h.addresses {
-            out.extend(a.findings.iter().map(|f| (format!("{} · {}", h.host, a.ip), f.clone())));
-        }
-    }
-    out
+/// A finding, where it was seen (the domain, a host, or a host's address) and its anchor (the
+/// headline's links point there).
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    place: String,
+    anchor: String,
+    finding: Finding,
+}
+
+fn entries(r: &Report) -> Vec<Entry> {
+    located(r)
+        .into_iter()
+        .map(|l| Entry {
+            place: match l.place {
+                Place::Domain => r.domain.clone(),
+                Place::Host(h) => h.to_owned(),
+                Place::Address(h, ip) => format!("{h} · {ip}"),
+            },
+            anchor: l.anchor(),
+            finding: l.finding.clone(),
+        })
+        .collect()
 }
 
 /// The findings section (absent while there is none).
@@ -42,7 +55,7 @@ pub fn FindingsList(
     report: RwSignal<Option<Report>>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let all = Memo::new(move |_| report.with(|r| r.as_ref().map(located).unwrap_or_default()));
+    let all = Memo::new(move |_| report.with(|r| r.as_ref().map(entries).unwrap_or_default()));
     move || {
         let all = all.get();
         let lang = lang.get();
@@ -60,9 +73,8 @@ pub fn FindingsList(
 }
 
 /// The findings of one severity, when there are any.
-fn group(severity: Severity, all: &[(String, Finding)], lang: Lang) -> Option<AnyView> {
-    let items: Vec<AnyView> =
-        all.iter().filter(|(_, f)| f.severity == severity).map(|(place, f)| item(place, f, lang)).collect();
+fn group(severity: Severity, all: &[Entry], lang: Lang) -> Option<AnyView> {
+    let items: Vec<AnyView> = all.iter().filter(|e| e.finding.severity == severity).map(|e| item(e, lang)).collect();
     (!items.is_empty()).then(|| {
         let count = format!(" ({})", items.len());
         view! {
@@ -81,7 +93,8 @@ fn group(severity: Severity, all: &[(String, Finding)], lang: Lang) -> Option<An
 }
 
 /// One finding: title and place, what was seen and (unless it is good news) what to do.
-fn item(place: &str, finding: &Finding, lang: Lang) -> AnyView {
+fn item(entry: &Entry, lang: Lang) -> AnyView {
+    let Entry { place, anchor, finding } = entry;
     let t = finding.texts(lang);
     let remedy = (finding.severity != Severity::Ok).then(|| {
         view! {
@@ -92,7 +105,7 @@ fn item(place: &str, finding: &Finding, lang: Lang) -> AnyView {
         }
     });
     view! {
-        <li class="finding" data-code=finding.code.clone()>
+        <li class="finding" id=anchor.clone() data-code=finding.code.clone()>
             <p class="finding-title">
                 <strong>{t.title}</strong>
                 " "

@@ -11,7 +11,7 @@ use mxray_report::model::finding::{Finding, FindingKind};
 use mxray_report::model::lang::Lang;
 use mxray_report::model::policy::{MtaStsReport, MxPolicyMatch, MxTls, PolicyRecord, StsMode, TlsRptReport};
 use mxray_report::model::report::{Mark, Report};
-use mxray_report::render::facts::severity_mark;
+use mxray_report::render::facts::{mark_symbol, severity_mark};
 use mxray_report::render::rows::Row;
 use mxray_report::texts::policy::{problems_text, PolicyLabel};
 use mxray_report::texts::{count, labels, pick};
@@ -59,6 +59,9 @@ pub struct MxLine {
 /// Everything the card shows, in one language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Card {
+    /// True when a line of it is wrong or could not be judged: the card opens; else it folds to
+    /// its title and the two marks.
+    pub attention: bool,
     /// The MTA-STS chip.
     pub mta_sts: Line,
     /// The policy's facts (id, URL, mode, max_age, patterns), when there is a policy.
@@ -88,12 +91,14 @@ fn about(f: &Finding) -> Option<About> {
     }
 }
 
-/// The mark of the worst finding about `what`; pending while the check runs without one.
-fn mark_of(r: &Report, what: About) -> Mark {
+/// The mark of the worst finding about `what`; pending while the check runs without one; without
+/// a finding, ✔ for a valid record (nothing to say about it is good news) and – for none.
+fn mark_of(r: &Report, what: About, record: &PolicyRecord) -> Mark {
     let worst = r.findings.iter().filter(|f| about(f) == Some(what)).map(|f| f.severity).max();
     match worst {
         Some(severity) => severity_mark(severity),
         None if !r.complete => Mark::Pending,
+        None if matches!(record, PolicyRecord::Valid { .. }) => Mark::Ok,
         None => Mark::NotApplicable,
     }
 }
@@ -199,11 +204,15 @@ pub fn card(r: &Report, lang: Lang) -> Option<Card> {
             value: t.problem.map_or_else(|| PolicyLabel::Valid.label(lang).to_owned(), |p| p.label(lang).to_owned()),
         })
         .collect();
+    let mx: Vec<MxLine> = sts.mx.iter().map(|m| mx_line(m, mode, lang)).collect();
+    let (mta_sts, tls_rpt) = (mark_of(r, About::MtaSts, &sts.record), mark_of(r, About::TlsRpt, &p.tls_rpt.record));
+    let wrong = |m: Mark| matches!(m, Mark::Critical | Mark::Warning | Mark::Inconclusive);
     Some(Card {
-        mta_sts: Line { mark: mark_of(r, About::MtaSts), state: mta_sts_state(sts, lang) },
+        attention: wrong(mta_sts) || wrong(tls_rpt) || mx.iter().any(|m| wrong(m.mark)),
+        mta_sts: Line { mark: mta_sts, state: mta_sts_state(sts, lang) },
         policy: policy_rows(sts, lang),
-        mx: sts.mx.iter().map(|m| mx_line(m, mode, lang)).collect(),
-        tls_rpt: Line { mark: mark_of(r, About::TlsRpt), state: tls_rpt_state(&p.tls_rpt, lang) },
+        mx,
+        tls_rpt: Line { mark: tls_rpt, state: tls_rpt_state(&p.tls_rpt, lang) },
         targets,
     })
 }
@@ -245,16 +254,23 @@ pub fn TransportSecurity(
                         }
                     })
                     .collect_view();
+            // Folded to one line (title and the two marks) when nothing in it is wrong.
+            let marks = format!("MTA-STS {} · TLS-RPT {}", mark_symbol(c.mta_sts.mark), mark_symbol(c.tls_rpt.mark));
             view! {
                 <section class="transport" aria-labelledby="transport-title">
-                    <h2 id="transport-title">{PolicyLabel::TransportSecurity.label(lang)}</h2>
-                    <ul class="chips">
-                        {chip("mta_sts", PolicyLabel::MtaSts, c.mta_sts)}
-                        {chip("tls_rpt", PolicyLabel::TlsRpt, c.tls_rpt)}
-                    </ul>
-                    <dl class="facts">{c.policy.into_iter().map(|row| fact(row, lang)).collect_view()}</dl>
-                    <ul class="policy-mx-list">{mx}</ul>
-                    <dl class="facts targets">{c.targets.into_iter().map(|row| fact(row, lang)).collect_view()}</dl>
+                    <details open=c.attention>
+                        <summary>
+                            <h2 id="transport-title">{PolicyLabel::TransportSecurity.label(lang)}</h2>
+                            <span class="transport-marks" aria-hidden="true">{marks}</span>
+                        </summary>
+                        <ul class="chips">
+                            {chip("mta_sts", PolicyLabel::MtaSts, c.mta_sts)}
+                            {chip("tls_rpt", PolicyLabel::TlsRpt, c.tls_rpt)}
+                        </ul>
+                        <dl class="facts">{c.policy.into_iter().map(|row| fact(row, lang)).collect_view()}</dl>
+                        <ul class="policy-mx-list">{mx}</ul>
+                        <dl class="facts targets">{c.targets.into_iter().map(|row| fact(row, lang)).collect_view()}</dl>
+                    </details>
                 </section>
             }
             .into_any()
@@ -271,6 +287,10 @@ mod tests {
     use mxray_report::render::fixtures::sample;
 
     fn with_policy(mode: StsMode, patterns: &[&str]) -> Report {
+        with_policies(mode, patterns, PolicyRecord::Absent)
+    }
+
+    fn with_policies(mode: StsMode, patterns: &[&str], tls_rpt: PolicyRecord) -> Report {
         let mut r = sample();
         let policy = StsPolicy {
             version: Some("STSv1".into()),
@@ -282,6 +302,7 @@ mod tests {
         };
         let mut p = PolicyReport::default();
         p.mta_sts.record = PolicyRecord::Valid { record: "v=STSv1; id=1".into() };
+        p.tls_rpt.record = tls_rpt;
         p.mta_sts.id = Some("1".into());
         p.mta_sts.fetch = Some(PolicyFetch {
             url: format!("https://mta-sts.{}/.well-known/mta-sts.txt", r.domain),
@@ -303,6 +324,23 @@ mod tests {
         let testing = card(&with_policy(StsMode::Testing, &["nothing.example"]), Lang::De).unwrap();
         assert!(testing.mx.iter().all(|m| m.mark == Mark::Warning), "{testing:#?}");
         assert_eq!(testing.tls_rpt.state, "nicht veröffentlicht");
+    }
+
+    #[test]
+    fn a_valid_tls_rpt_record_is_marked_ok_and_a_card_with_nothing_wrong_folds() {
+        let record = PolicyRecord::Valid { record: "v=TLSRPTv1; rua=mailto:tlsrpt@example.com".into() };
+        let r = with_policies(StsMode::Enforce, &["nothing.example"], record);
+        let c = card(&r, Lang::De).unwrap();
+        assert_eq!((c.tls_rpt.mark, c.tls_rpt.state.as_str()), (Mark::Ok, "gültig"));
+        assert!(c.attention, "an MX outside the enforced policy opens the card");
+        let absent = card(&with_policy(StsMode::Enforce, &["nothing.example"]), Lang::En).unwrap();
+        assert_eq!(absent.tls_rpt.mark, Mark::NotApplicable, "no record, no finding: neutral");
+        let mut quiet = r.clone();
+        let p = quiet.policies.as_mut().unwrap();
+        p.mta_sts = Default::default();
+        quiet.findings.retain(|f| about(f).is_none());
+        let c = card(&quiet, Lang::En).unwrap();
+        assert!(!c.attention, "{c:#?}");
     }
 
     #[test]

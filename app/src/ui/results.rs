@@ -11,9 +11,10 @@ use super::lang::{tr, use_lang};
 use super::later::once_interactive;
 use super::policy::TransportSecurity;
 use mxray_report::model::report::{MxSource, Report};
-use mxray_report::render::facts::{duration, mx_source_sentence, severity_symbol, verdict, verdict_hint};
-use mxray_report::texts::pick;
+use mxray_report::render::facts::{duration, mx_source_sentence, severity_symbol, verdict_hints};
+use mxray_report::render::headline::{headline, Part};
 use mxray_report::texts::ui::Text;
+use mxray_report::texts::{count, pick};
 
 /// How far a check has come.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,10 +73,9 @@ fn ResultsView(
     let outcome = Memo::new(move |_| {
         let lang = lang.get();
         report.with(|r| {
-            r.as_ref().filter(|r| r.complete).map(|r| {
-                let (severity, sentence) = verdict(r, lang);
-                (severity, sentence, duration(r.duration_ms, lang), verdict_hint(r, lang))
-            })
+            r.as_ref()
+                .filter(|r| r.complete)
+                .map(|r| (headline(r, lang), duration(r.duration_ms, lang), verdict_hints(r, lang)))
         })
     });
     let status = move || {
@@ -92,8 +92,8 @@ fn ResultsView(
                 let words = if p.resolved {
                     pick(
                         lang,
-                        format!("{} of {} addresses finished", p.done, p.total),
-                        format!("{} von {} Adressen fertig", p.done, p.total),
+                        format!("{} of {} finished", p.done, count(p.total, "address", "addresses")),
+                        format!("{} von {} fertig", p.done, count(p.total, "Adresse", "Adressen")),
                     )
                 } else {
                     Text::Resolving.get(lang).to_owned()
@@ -109,14 +109,27 @@ fn ResultsView(
             }
             _ => outcome
                 .get()
-                .map(|(severity, sentence, took, hint)| {
+                .map(|(headline, took, hint)| {
+                    let severity = headline.severity;
+                    // The worst findings named, each a link to its entry in the list below.
+                    let sentence = headline
+                        .parts
+                        .into_iter()
+                        .map(|part| match part {
+                            Part::Text { text } => text.into_any(),
+                            Part::Finding { text, anchor, code } => {
+                                view! { <a href=format!("#{anchor}") data-code=code>{text}</a> }.into_any()
+                            }
+                        })
+                        .collect_view();
                     view! {
                         <p class="verdict" data-severity=super::findings::severity_id(severity)>
                             <span class="icon" aria-hidden="true">{severity_symbol(severity)}</span>
-                            <strong>{sentence}</strong>
+                            <strong class="headline">{sentence}</strong>
                             <span class="took">{format!(" ({took})")}</span>
-                            // Port 25 may be blocked where mxray runs: said where the verdict is read.
-                            {hint.map(|h| view! { <span class="verdict-hint">{h}</span> })}
+                            // Port 25 may be blocked, or DNSSEC not passed on, where mxray runs: said
+                            // once, where the verdict is read.
+                            {hint.into_iter().map(|h| view! { <span class="verdict-hint">{h}</span> }).collect_view()}
                         </p>
                     }
                 })
@@ -127,12 +140,14 @@ fn ResultsView(
      <section class="results" aria-label=tr(Text::Verdict)>
          <div class="status" role="status" aria-live="polite">{status}</div>
          {move || sentence.get().map(|s| view! { <p class="dns-sentence">{s}</p> })}
-         <TransportSecurity report />
+         // The hosts' chips come before the domain's transport-security panel (on a phone the
+         // verdict and the hosts are what fits on the first screen).
          <div class="hosts" aria-live="polite" aria-busy=move || (state.phase.get() == Phase::Running).to_string()>
              <For each=move || hosts.get() key=|host: &(usize, String)| host.clone() let:host>
                  <HostCard report index=host.0 />
              </For>
          </div>
+         <TransportSecurity report />
          <FindingsList report />
      </section>
     }

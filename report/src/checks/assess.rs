@@ -5,6 +5,7 @@ use crate::checks::certificate::judge_certificate;
 use crate::checks::marks::reach;
 use crate::checks::marks::refused_tester;
 use crate::checks::marks::Reach;
+use crate::model::dane::HostDane;
 use crate::model::finding::FindingKind;
 use crate::model::report::{AddressReport, DnsFailure, Family, MxHost, MxSource, Report, TcpOutcome};
 use std::net::IpAddr;
@@ -87,7 +88,7 @@ pub fn host_findings(h: &MxHost) -> Vec<FindingKind> {
 }
 
 /// Findings about one address of a host.
-pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
+pub fn address_findings(a: &AddressReport, host: &str, dane: Option<&HostDane>) -> Vec<FindingKind> {
     let ip = a.ip.to_string();
     let mut out = Vec::new();
     out.extend(crate::checks::tcp::findings(a));
@@ -96,7 +97,7 @@ pub fn address_findings(a: &AddressReport, host: &str) -> Vec<FindingKind> {
     out.extend(crate::checks::ehlo::findings(a));
     out.extend(crate::checks::starttls::findings(a));
     out.extend(certificate_findings(a, host));
-    out.extend(crate::checks::dane::address_findings(a));
+    out.extend(crate::checks::dane::address_findings(a, dane));
     out.extend(crate::checks::depth::findings(a));
     out.extend(crate::checks::relay::findings(a));
     if let Some(c) = &a.server_closed {

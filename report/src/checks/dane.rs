@@ -1,17 +1,24 @@
 //! The DANE check (RFC 7672): DNSSEC of the MX and address answers, TLSA records and their match.
 
-use crate::model::dane::{DaneOutcome, DnssecStatus, NotInForce, TlsaRecord};
+use crate::model::dane::{DaneOutcome, DnssecReason, DnssecStatus, HostDane, NotInForce, TlsaRecord};
 use crate::model::finding::FindingKind;
 use crate::model::report::{AddressReport, MxHost, Report};
 
 /// DANE and DNSSEC findings about the domain as a whole.
 pub fn domain_findings(r: &Report) -> Vec<FindingKind> {
-    match &r.dns.mx_dnssec {
-        Some(c) if c.status == DnssecStatus::Bogus => {
-            vec![FindingKind::MxDnssecBogus { detail: c.detail.clone().unwrap_or_default() }]
-        }
-        _ => Vec::new(),
+    let mut out = Vec::new();
+    if let Some(c) = r.dns.mx_dnssec.as_ref().filter(|c| c.status == DnssecStatus::Bogus) {
+        out.push(FindingKind::MxDnssecBogus { detail: c.detail.clone().unwrap_or_default() });
     }
+    // A resolver that passes no DNSSEC data on makes every lookup unknown: said once, here.
+    let host_checks =
+        r.mx.iter().filter_map(|h| h.dane.as_ref()).flat_map(|d| std::iter::once(&d.tlsa).chain(&d.addresses));
+    let blind = r.dns.mx_dnssec.iter().chain(host_checks).find_map(|c| match &c.reason {
+        Some(DnssecReason::ResolverBlind { anchor }) => Some(anchor.clone()),
+        _ => None,
+    });
+    out.extend(blind.map(|anchor| FindingKind::DnssecResolverBlind { anchor }));
+    out
 }
 
 /// DANE and DNSSEC findings about one MX host: its TLSA answer and its address answer.
@@ -25,7 +32,9 @@ pub fn host_findings(h: &MxHost) -> Vec<FindingKind> {
     let usable = d.records.iter().any(TlsaRecord::usable);
     match d.tlsa.status {
         DnssecStatus::Bogus => out.push(FindingKind::DaneTlsaBogus { host, detail }),
-        DnssecStatus::Unknown => out.push(FindingKind::DaneTlsaUnknown { host, detail }),
+        // Said once for the domain: the resolver, not this host, is why.
+        DnssecStatus::Unknown if d.tlsa.resolver_blind() => {}
+        DnssecStatus::Unknown => out.push(FindingKind::DaneTlsaUnknown { host, detail, reason: d.tlsa.reason.clone() }),
         // Signed records behind an unsigned CNAME: the zone is fine, the way to it is not.
         DnssecStatus::Insecure if !d.records.is_empty() => match d.not_in_force() {
             Some(reason @ NotInForce::InsecureCname { .. }) => out.push(FindingKind::DaneNotInForce { host, reason }),
@@ -45,9 +54,13 @@ pub fn host_findings(h: &MxHost) -> Vec<FindingKind> {
     out
 }
 
-/// DANE findings about one address: its verdict (a bogus or failed TLSA lookup is said once, at the host).
-pub fn address_findings(a: &AddressReport) -> Vec<FindingKind> {
+/// DANE findings about one address: its verdict (a bogus or failed TLSA lookup is said once, at the
+/// host; a resolver that passes no DNSSEC data on once, for the domain).
+pub fn address_findings(a: &AddressReport, host: Option<&HostDane>) -> Vec<FindingKind> {
     let Some(d) = &a.dane else { return Vec::new() };
+    if d.outcome == DaneOutcome::NotTested && host.is_some_and(|h| h.tlsa.resolver_blind()) {
+        return Vec::new();
+    }
     let ip = a.ip.to_string();
     let detail = d.detail.clone().unwrap_or_default();
     match d.outcome {
@@ -83,7 +96,7 @@ mod tests {
 
     #[test]
     fn only_secure_usable_records_put_dane_in_force() {
-        let check = |status| DnssecCheck { status, detail: None };
+        let check = |status| DnssecCheck { status, detail: None, reason: None };
         let mut host = HostDane {
             name: "_25._tcp.mx.example".into(),
             tlsa: check(DnssecStatus::Secure),
@@ -138,7 +151,7 @@ mod tests {
             parse_error: None,
         });
         a.dane = dane;
-        crate::checks::assess::address_findings(&a, "mx.example").iter().map(FindingKind::code).collect()
+        crate::checks::assess::address_findings(&a, "mx.example", None).iter().map(FindingKind::code).collect()
     }
 
     #[test]
@@ -186,7 +199,7 @@ mod tests {
 
     #[test]
     fn signed_records_behind_unsigned_addresses_or_an_unsigned_cname_are_said_not_in_force() {
-        let check = |status| DnssecCheck { status, detail: None };
+        let check = |status| DnssecCheck { status, detail: None, reason: None };
         let mut mx = MxHost {
             host: "mx.example".into(),
             preference: 10,
@@ -239,7 +252,7 @@ mod tests {
             addresses_skipped: 0,
             resolving,
         };
-        let secure = DnssecCheck { status: DnssecStatus::Secure, detail: None };
+        let secure = DnssecCheck { status: DnssecStatus::Secure, detail: None, reason: None };
         let host = HostDane {
             name: "_25._tcp.mx.example".into(),
             tlsa: secure.clone(),
@@ -280,5 +293,69 @@ mod tests {
         let sections = address_sections(&r.mx[0].addresses[0], &r, lang);
         let dane = sections.iter().find(|s| s.title == "DANE (TLSA)").expect("a DANE section");
         assert_eq!(label(&dane.rows, "Detail").as_deref(), Some("library message: \"none matches\""));
+    }
+
+    #[test]
+    fn a_resolver_without_dnssec_data_is_said_once_for_the_domain_not_at_every_host() {
+        use crate::model::event::{CheckEvent, PlannedHost, StepResult};
+        use crate::render::rows::host_rows;
+        let blind = DnssecCheck::because(DnssecStatus::Unknown, DnssecReason::ResolverBlind { anchor: ".".into() });
+        let ips: [std::net::IpAddr; 2] = ["192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap()];
+        let mut events = vec![CheckEvent::Resolved {
+            mx_source: crate::model::report::MxSource::Mx,
+            hosts: (0..2)
+                .map(|i| PlannedHost {
+                    host: format!("mx{i}.example"),
+                    preference: 10,
+                    cname: None,
+                    address_error: None,
+                    addresses: vec![ips[i]],
+                    addresses_skipped: 0,
+                    resolving: false,
+                })
+                .collect(),
+            error: None,
+            mx_hosts_skipped: 0,
+            null_mx_mixed: false,
+        }];
+        events.push(CheckEvent::MxDnssec { check: blind.clone() });
+        for (mx, ip) in ips.into_iter().enumerate() {
+            let dane = HostDane {
+                name: format!("_25._tcp.mx{mx}.example"),
+                tlsa: blind.clone(),
+                records: Vec::new(),
+                addresses: Some(blind.clone()),
+                base_domain: None,
+                insecure_cname: None,
+            };
+            events.push(CheckEvent::HostDane { mx, dane });
+            let verdict = AddressDane::without_match(DaneOutcome::NotTested, "the TLSA lookup gave no usable answer");
+            events.push(CheckEvent::Step { mx, ip, step: Box::new(StepResult::Dane(verdict)) });
+        }
+        let r = Report::from_events(&events);
+        let codes: Vec<&str> = r
+            .all_findings()
+            .map(|f| f.code.as_str())
+            .filter(|c| c.contains("dnssec") || c.starts_with("dane"))
+            .collect();
+        assert_eq!(codes, ["dnssec_resolver_blind"], "once, for the domain");
+        let finding = &r.findings[0];
+        assert!(finding.texts(Lang::En).remedy.contains("--resolver"));
+        assert!(finding.texts(Lang::De).title.starts_with("DNSSEC und DANE ließen sich"));
+        for lang in [Lang::En, Lang::De] {
+            let rows = host_rows(&r.mx[0], lang);
+            let unknown = DnssecStatus::Unknown.label(lang);
+            let dnssec: Vec<&str> =
+                rows.iter().filter(|row| row.value.contains(unknown)).map(|row| row.value.as_str()).collect();
+            assert_eq!(dnssec, [unknown, unknown], "per host only the status: {rows:?}");
+        }
+        // A timeout is this lookup's own trouble: said at the host, in words of either language.
+        let late = DnssecCheck::because(DnssecStatus::Unknown, DnssecReason::Timeout { secs: 5 });
+        assert_eq!(late.describe(Lang::De), "unbekannt (nicht validiert) (keine validierte Antwort innerhalb von 5 s)");
+        let library = DnssecCheck { status: DnssecStatus::Bogus, detail: Some("rrsig expired".into()), reason: None };
+        assert_eq!(
+            library.describe(Lang::De),
+            "ungültig (Signaturen scheitern) (Meldung der Bibliothek: „rrsig expired“)"
+        );
     }
 }

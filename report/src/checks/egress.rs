@@ -123,8 +123,9 @@ mod tests {
         // The hint is said once: the addresses point to it; the verdict carries it.
         assert!(!r.mx[0].addresses[0].findings[0].remedy.contains("--egress-check"));
         let (_, verdict) = crate::render::facts::verdict(&r, Lang::En);
-        assert_eq!(verdict, "Mail to example.com could not be tested: 1 warning.");
-        let hint = crate::render::facts::verdict_hint(&r, Lang::De).expect("a hint at the verdict");
+        assert_eq!(verdict, "Mail to example.com could not be tested: No address answered on port 25: all down, or this network blocks port 25.");
+        let hints = crate::render::facts::verdict_hints(&r, Lang::De);
+        let [hint] = &hints[..] else { panic!("one hint at the verdict: {hints:?}") };
         assert!(hint.starts_with("Keine Adresse antwortete auf Port 25") && hint.contains("--egress-check"), "{hint}");
         let text = crate::render::text::render(&r, Lang::En, Default::default());
         assert_eq!(text.matches("--egress-check").count(), 1, "{text}");

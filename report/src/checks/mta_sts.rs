@@ -405,7 +405,7 @@ mod tests {
         let mut h = good("mx1.example.com");
         h.dane = Some(HostDane {
             name: "_25._tcp.mx1.example.com".into(),
-            tlsa: DnssecCheck { status: DnssecStatus::Secure, detail: None },
+            tlsa: DnssecCheck { status: DnssecStatus::Secure, detail: None, reason: None },
             records: vec![TlsaRecord { usage: 3, selector: 1, matching: 1, data: "ab".into() }],
             addresses: None,
             base_domain: None,

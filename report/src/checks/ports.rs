@@ -117,7 +117,7 @@ mod tests {
             PortReport { port: SUBMISSIONS, implicit_tls: true, certificate: Some(expired), ..Default::default() };
         a.ports = vec![port];
         assert_eq!(step_mark(&a, Step::Certificate), crate::model::report::Mark::Ok, "port 25's certificate is fine");
-        let found = address_findings(&a, "mx1.example.com");
+        let found = address_findings(&a, "mx1.example.com", None);
         let on_port: Vec<_> = found.iter().filter(|f| matches!(f, FindingKind::PortCertificate { .. })).collect();
         let [f @ FindingKind::PortCertificate { port: 465, finding, .. }] = &on_port[..] else { panic!("{found:?}") };
         assert!(matches!(**finding, FindingKind::CertificateExpired { .. }), "{finding:?}");

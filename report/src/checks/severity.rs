@@ -46,7 +46,7 @@ impl FindingKind {
             | RelayRevisited { .. } => Severity::Info,
             // Not a verdict on the domain: the server may greet later, the network may be the cause.
             GreetingTimeout { .. } | Port25NoAnswer { .. } | EgressBlocked { .. } => Severity::Warning,
-            DaneTlsaUnknown { .. } | DaneTlsaInsecure { .. } | DaneUnusableRecords { .. } => Severity::Warning,
+            DaneTlsaUnknown { .. } | DnssecResolverBlind { .. } | DaneTlsaInsecure { .. } | DaneUnusableRecords { .. } => Severity::Warning,
             MxDnssecBogus { .. }
             | AddressDnssecBogus { .. }
             | DaneTlsaBogus { .. }

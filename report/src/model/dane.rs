@@ -21,9 +21,57 @@ pub enum DnssecStatus {
 pub struct DnssecCheck {
     /// The status.
     pub status: DnssecStatus,
-    /// The resolver's words, when the status is not plain.
+    /// The resolver library's own message, when the status is not plain and mxray has no words
+    /// of its own for why (shown labelled as the library's).
     #[serde(default)]
     pub detail: Option<String>,
+    /// Why the status is what it is, in mxray's words (absent in older reports, which carry an
+    /// English `detail` instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<DnssecReason>,
+}
+
+impl DnssecCheck {
+    /// A status with a reason of mxray's own.
+    pub fn because(status: DnssecStatus, reason: DnssecReason) -> Self {
+        DnssecCheck { status, detail: None, reason: Some(reason) }
+    }
+
+    /// True when the resolver mxray asks passes no DNSSEC data on: the status says nothing about
+    /// the zone.
+    pub fn resolver_blind(&self) -> bool {
+        matches!(self.reason, Some(DnssecReason::ResolverBlind { .. }))
+    }
+}
+
+/// Why a DNSSEC status is what it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DnssecReason {
+    /// Even the trust anchor's zone does not validate through the resolver: it passes no DNSSEC
+    /// data on (some forwarders strip it), so nothing can be said about any zone.
+    ResolverBlind {
+        /// The trust anchor's zone (`.` for the root).
+        anchor: String,
+    },
+    /// The zone has no DNSKEY records, and its parents could not confirm that it is unsigned.
+    ZoneWithoutKeys {
+        /// The zone's apex.
+        zone: String,
+    },
+    /// The answer was reached through a CNAME that is not DNSSEC-signed.
+    InsecureCname {
+        /// The CNAME's owner name.
+        cname: String,
+    },
+    /// No validated answer came within the time limit.
+    Timeout {
+        /// The limit in seconds.
+        secs: u64,
+    },
+    /// The validating resolver could not be set up (the library's message is in `detail`).
+    NoValidator,
 }
 
 /// One TLSA record (RFC 6698 §2.1).

@@ -547,8 +547,17 @@ pub enum FindingKind {
     DaneTlsaUnknown {
         /// The host.
         host: String,
-        /// Why.
+        /// The resolver library's words (empty when `reason` says why).
         detail: String,
+        /// Why, in mxray's words (absent in older reports).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<crate::model::dane::DnssecReason>,
+    },
+    /// The resolver mxray asks passes no DNSSEC data on: DNSSEC and DANE could not be judged for
+    /// any host (said once for the domain instead of at every host).
+    DnssecResolverBlind {
+        /// The trust anchor's zone that did not validate either (`.` for the root).
+        anchor: String,
     },
     /// TLSA records in a zone without DNSSEC (ignored by senders).
     DaneTlsaInsecure {
@@ -866,6 +875,7 @@ impl FindingKind {
             AddressDnssecBogus { .. } => "address_dnssec_bogus",
             DaneTlsaBogus { .. } => "dane_tlsa_bogus",
             DaneTlsaUnknown { .. } => "dane_tlsa_unknown",
+            DnssecResolverBlind { .. } => "dnssec_resolver_blind",
             DaneTlsaInsecure { .. } => "dane_tlsa_insecure",
             DaneUnusableRecords { .. } => "dane_unusable_records",
             DaneMatched { .. } => "dane_matched",

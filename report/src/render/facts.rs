@@ -3,7 +3,7 @@
 
 use crate::checks::certificate::EXPIRY_WARNING_DAYS;
 use crate::checks::marks::{step_mark, Step};
-use crate::model::finding::Severity;
+use crate::model::finding::{Finding, Severity};
 use crate::model::lang::Lang;
 use crate::model::report::{
     AddressReport, DnsFailure, Mark, MxHost, MxSource, RelayOutcome, Report, StartTlsOutcome, TcpOutcome,
@@ -228,48 +228,27 @@ pub fn mx_source_sentence(r: &Report, lang: Lang) -> String {
     }
 }
 
-/// The overall verdict: the worst severity and a sentence with the counts.
+/// The overall verdict: the worst severity and the headline sentence that names the worst findings.
 pub fn verdict(r: &Report, lang: Lang) -> (Severity, String) {
-    let count = |s: Severity| r.all_findings().filter(|f| f.severity == s).count();
-    let (critical, warnings, domain) = (count(Severity::Critical), count(Severity::Warning), &r.domain);
-    let warn_en = format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" });
-    let warn_de = format!("{warnings} Warnung{}", if warnings == 1 { "" } else { "en" });
-    let worst = r.worst_severity();
-    // "Works" needs an address that greeted: without one (a slow greeting, port 25 blocked here)
-    // nothing bad was proven, and nothing good either.
-    let addresses = || r.mx.iter().flat_map(|h| h.addresses.iter());
-    let untested =
-        r.complete && addresses().next().is_some() && !addresses().any(|a| step_mark(a, Step::Banner) == Mark::Ok);
-    let sentence = match worst {
-        Severity::Warning | Severity::Info | Severity::Ok if untested => pick(
-            lang,
-            format!("Mail to {domain} could not be tested: {warn_en}."),
-            format!("Mail an {domain} ließ sich nicht testen: {warn_de}."),
-        ),
-        Severity::Critical => pick(
-            lang,
-            format!("Mail to {domain} is at risk: {critical} critical, {warn_en}."),
-            format!("Mail an {domain} ist gefährdet: {critical} kritisch, {warn_de}."),
-        ),
-        Severity::Warning => pick(
-            lang,
-            format!("Mail to {domain} works, with {warn_en}."),
-            format!("Mail an {domain} funktioniert, mit {warn_de}."),
-        ),
-        Severity::Ok | Severity::Info => {
-            pick(lang, format!("No problems found for {domain}."), format!("Keine Probleme bei {domain} gefunden."))
-        }
-    };
-    (worst, sentence)
+    let h = super::headline::headline(r, lang);
+    (h.severity, h.text())
 }
 
-/// What to do first when the verdict itself may be wrong about the domain: no address answered on
-/// port 25, and the network mxray runs in may be the cause (the domain finding's title and remedy).
-pub fn verdict_hint(r: &Report, lang: Lang) -> Option<String> {
-    use crate::model::finding::FindingKind::{EgressBlocked, Port25NoAnswer};
-    let f = r.findings.iter().find(|f| matches!(f.kind, Port25NoAnswer { .. } | EgressBlocked { .. }))?;
-    let t = f.texts(lang);
-    Some(format!("{}. {}", t.title, t.remedy))
+/// What to know first when the verdict may be wrong about the domain because of where mxray runs:
+/// no address answered on port 25 (this network may block it), or the resolver passes no DNSSEC
+/// data on (DANE could not be judged). Each is the domain finding's title and remedy, said once.
+pub fn verdict_hints(r: &Report, lang: Lang) -> Vec<String> {
+    use crate::model::finding::FindingKind::{DnssecResolverBlind, EgressBlocked, Port25NoAnswer};
+    let about_here =
+        |f: &&Finding| matches!(f.kind, Port25NoAnswer { .. } | EgressBlocked { .. } | DnssecResolverBlind { .. });
+    r.findings
+        .iter()
+        .filter(about_here)
+        .map(|f| {
+            let t = f.texts(lang);
+            format!("{}. {}", t.title, t.remedy)
+        })
+        .collect()
 }
 
 /// The text with control characters other than newline and tab, and bidi overrides, shown as
@@ -328,7 +307,11 @@ mod tests {
 
         let out = text::render(&nx, Lang::En, text::TextOptions::default());
         assert!(out.contains("✘ critical  The domain does not exist"), "{out}");
-        assert!(out.contains("Verdict: ✘ critical — Mail to example.com is at risk: 1 critical, 0 warnings."));
+        assert!(
+            out.starts_with("mxray report: example.com\nVerdict: ✘ critical — The domain does not exist.\n"),
+            "{out}"
+        );
+        assert!(out.ends_with("Verdict: ✘ critical — The domain does not exist.\n"), "{out}");
         let out = text::render(&null, Lang::En, text::TextOptions::default());
         assert!(out.contains("i info  The domain accepts no mail"), "{out}");
         assert!(out.ends_with("Verdict: i info — No problems found for example.com.\n"), "{out}");
@@ -344,8 +327,9 @@ mod tests {
         let a = &r.mx[0].addresses[0];
         assert_eq!(step_state(a, Step::Certificate), StepState::Certificate(CertVerdict::ExpiresSoon));
         assert_eq!(step_state(a, Step::Banner).label(Lang::De), "220 bereit");
-        assert_eq!(verdict(&r, Lang::En), (Severity::Warning, "Mail to example.com works, with 1 warning.".into()));
-        assert_eq!(verdict(&r, Lang::De).1, "Mail an example.com funktioniert, mit 1 Warnung.");
+        let expected = "Mail to example.com works, but: Certificate expires soon at mx1.example.com (192.0.2.10).";
+        assert_eq!(verdict(&r, Lang::En), (Severity::Warning, expected.into()));
+        assert!(verdict(&r, Lang::De).1.starts_with("Mail an example.com funktioniert, aber: "));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! everything the page shows and embeds the JSON report in a non-executed data block for re-import.
 //! Every value from the report is HTML-escaped: server banners are hostile input.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::checks::marks::{step_mark, Step};
@@ -12,6 +13,7 @@ use crate::model::report::{AddressReport, Direction, Mark, MxHost, Report};
 use crate::texts::ui::Text;
 
 use super::facts;
+use super::headline::{self, Part};
 use super::rows::{self, Row, Section};
 use super::ImportError;
 
@@ -24,7 +26,10 @@ const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
 
 /// The report as one self-contained HTML document.
 pub fn render(report: &Report, lang: Lang) -> String {
-    let mut h = Html { out: String::new(), lang };
+    // Each finding's anchor, by identity, so the headline's links reach the entry wherever it is listed.
+    let anchors =
+        headline::located(report).iter().map(|l| (std::ptr::from_ref(l.finding) as usize, l.anchor())).collect();
+    let mut h = Html { out: String::new(), lang, anchors };
     let title =
         format!("{}: {} — {}", Text::ReportTitle.get(lang), report.domain, facts::timestamp(&report.checked_at));
     h.raw(&format!(
@@ -37,14 +42,21 @@ pub fn render(report: &Report, lang: Lang) -> String {
         esc(&title)
     ));
     h.raw(&format!("<h1>{}: <code>{}</code></h1>\n", esc(Text::ReportTitle.get(lang)), esc(&report.domain)));
-    let (worst, sentence) = facts::verdict(report, lang);
+    let verdict = headline::headline(report, lang);
+    let sentence: String = verdict
+        .parts
+        .iter()
+        .map(|p| match p {
+            Part::Text { text } => esc(text),
+            Part::Finding { text, anchor, .. } => format!("<a href=\"#{anchor}\">{}</a>", esc(text)),
+        })
+        .collect();
     h.raw(&format!(
-        "<p class=\"verdict {}\">{} <span class=\"text\">{}</span></p>\n",
-        severity_class(worst),
-        h.severity_badge(worst),
-        esc(&sentence)
+        "<p class=\"verdict {}\">{} <span class=\"text\">{sentence}</span></p>\n",
+        severity_class(verdict.severity),
+        h.severity_badge(verdict.severity),
     ));
-    if let Some(hint) = facts::verdict_hint(report, lang) {
+    for hint in facts::verdict_hints(report, lang) {
         h.raw(&format!("<p class=\"notice\">{}</p>\n", esc(&hint)));
     }
     h.rows("facts", &rows::header_rows(report, lang));
@@ -103,6 +115,7 @@ fn embedded_json(report: &Report) -> String {
 struct Html {
     out: String,
     lang: Lang,
+    anchors: HashMap<usize, String>,
 }
 
 impl Html {
@@ -202,8 +215,10 @@ impl Html {
         self.raw("<ul class=\"findings\">\n");
         for f in findings {
             let t = f.texts(lang);
+            let id =
+                self.anchors.get(&(std::ptr::from_ref(f) as usize)).map(|a| format!(" id=\"{a}\"")).unwrap_or_default();
             self.raw(&format!(
-                "<li class=\"{}\"><p class=\"title\">{} {}</p><p>{}</p>",
+                "<li{id} class=\"{}\"><p class=\"title\">{} {}</p><p>{}</p>",
                 severity_class(f.severity),
                 self.severity_badge(f.severity),
                 esc(&t.title),
@@ -314,9 +329,16 @@ mod tests {
         let block = &out[out.find("id=\"mxray-report\">").unwrap()..];
         assert_eq!(block.matches("</script>").count(), 1, "the banner cannot close the block");
         assert!(block.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));
-        for forbidden in ["http://", "https://", "src=", "href=", "url(", "@import", "<link", "<img", "<iframe"] {
+        for forbidden in ["http://", "https://", "src=", "url(", "@import", "<link", "<img", "<iframe"] {
             assert!(!out.to_lowercase().contains(forbidden), "external reference {forbidden:?}");
         }
+        // Links only within the document: the headline's to its findings.
+        for link in out.split("href=\"").skip(1) {
+            let anchor = &link[..link.find('"').unwrap()];
+            assert!(anchor.starts_with("#finding-"), "link {anchor:?}");
+            assert!(out.contains(&format!(" id=\"{}\"", &anchor[1..])), "no target for {anchor}");
+        }
+        assert!(out.contains("href=\"#finding-"), "the headline links to its findings");
         assert!(out.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""));
     }
 

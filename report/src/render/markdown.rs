@@ -19,6 +19,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     let _ =
         writeln!(out, "## mxray: {} — {} {}\n", code(&report.domain), facts::severity_symbol(worst), worst.label(lang));
     let _ = writeln!(out, "**{}**\n", escape(&sentence));
+
     let _ = writeln!(
         out,
         "{}: {} · {}: {} · {}: {}  ",
@@ -233,7 +234,7 @@ mod tests {
         let out = render(&sample(), Lang::En);
         for expected in [
             "## mxray: `example.com` — ✘ critical",
-            "**Mail to example.com is at risk: 2 critical, 0 warnings.**",
+            "**STARTTLS not offered at mx2.example.com (192.0.2.20). Open relay at mx2.example.com (192.0.2.20).**",
             "Checked at: 2026-11-27 23:59:00 UTC · Input: `Example.COM` · Duration: 1.2 s",
             "### MX 10 `mx1.example.com`\n\nReachable ✔ ok · STARTTLS ✔ ok · Certificate ✔ ok · Open relay ✔ ok\n",
             "- i **The banner reveals the software version** (`192.0.2.10`, `2001:db8::10`): Hide the version",

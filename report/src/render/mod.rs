@@ -3,6 +3,7 @@
 //! functions without I/O or clock, shared by the CLI and the page (WASM).
 
 pub mod facts;
+pub mod headline;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -29,6 +29,10 @@ pub fn render(report: &Report, lang: Lang, options: TextOptions) -> String {
     let mut w = Writer { out: String::new(), lang, color: options.color };
     let title = format!("{}: {}", Text::ReportTitle.get(lang), report.domain);
     w.heading(0, &title);
+    // The verdict heads the report and ends it: the first line read, and the last one a terminal shows.
+    let (worst, sentence) = facts::verdict(report, lang);
+    let verdict = format!("{}: {} — {}", Text::Verdict.get(lang), w.severity(worst), visible(&sentence));
+    w.heading(0, &verdict);
     w.rows(2, &rows::header_rows(report, lang));
     if !report.complete {
         w.line(2, Text::Incomplete.get(lang));
@@ -50,8 +54,6 @@ pub fn render(report: &Report, lang: Lang, options: TextOptions) -> String {
         w.host(host, report, options);
     }
     w.blank();
-    let (worst, sentence) = facts::verdict(report, lang);
-    let verdict = format!("{}: {} — {}", Text::Verdict.get(lang), w.severity(worst), visible(&sentence));
     w.heading(0, &verdict);
     w.out
 }
@@ -222,7 +224,7 @@ mod tests {
             "Reply to RCPT TO:   250 2.1.5 Ok",
             "✘ critical  Open relay",
             "What to do: Refuse unauthenticated relaying",
-            "Verdict: ✘ critical — Mail to example.com is at risk: 2 critical, 0 warnings.",
+            "Verdict: ✘ critical — STARTTLS not offered at mx2.example.com (192.0.2.20). Open relay at mx2.example.com (192.0.2.20).",
         ] {
             assert!(out.contains(expected), "missing {expected:?} in\n{out}");
         }

@@ -189,20 +189,6 @@ const ALLOWED: &[&str] = &[
     "no fixup protocol smtp",
 ];
 
-/// The DNSSEC details written into `DnssecCheck::detail` as English prose: as the probe writes them
-/// (server/src/probe/dnssec.rs) and as the fixtures carry them (the frozen every-field report, the
-/// samples of the DNSSEC findings, whose `detail` is the check's).
-// TODO(DnssecCheck): the lead types these details in parallel; remove this exception once
-// `DnssecCheck` carries its reason typed and the renderers show its words in both languages.
-pub(crate) const DNSSEC_DETAILS: &[&str] = &[
-    "the trust anchor's zone example. does not validate through this resolver",
-    "the zone example.com has no DNSKEY records",
-    "validated with the root trust anchor",
-    "A and AAAA signed",
-    "2 TLSA records",
-    "RRSIG expired",
-];
-
 /// Plural hacks: a noun with its plural ending in brackets.
 const PLURAL_HACKS: &[&str] = &["(s)", "(e)", "(en)", "(n)", "(er)", "(es)"];
 
@@ -234,7 +220,7 @@ fn codeish(token: &str) -> bool {
 /// The English words left in a line of German text.
 fn english_words(line: &str) -> Vec<String> {
     let mut line = unquoted(line);
-    for phrase in ALLOWED.iter().chain(DNSSEC_DETAILS) {
+    for phrase in ALLOWED {
         line = line.replace(phrase, " ");
     }
     // A configuration setting's value (`smtpd_tls_wrappermode = yes`) is code too.

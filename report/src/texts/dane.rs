@@ -1,8 +1,8 @@
 //! DNSSEC and DANE in words.
 
-use crate::model::dane::{DaneOutcome, DnssecCheck, DnssecStatus, TaProblem};
+use crate::model::dane::{DaneOutcome, DnssecCheck, DnssecReason, DnssecStatus, TaProblem};
 use crate::model::lang::Lang;
-use crate::texts::pick;
+use crate::texts::{library_message, pick};
 
 impl TaProblem {
     /// The problem in words.
@@ -49,12 +49,59 @@ crate::texts::labels!(DaneOutcome, "The DANE verdict in words.", {
     NotTested => ("not tested", "nicht getestet"),
 });
 
+impl DnssecReason {
+    /// Why, in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            DnssecReason::ResolverBlind { anchor } => pick(
+                lang,
+                format!("the resolver passes no DNSSEC data on: even the trust anchor's zone {anchor} does not validate through it"),
+                format!("der Resolver gibt keine DNSSEC-Daten weiter: selbst die Zone des Vertrauensankers {anchor} lässt sich über ihn nicht validieren"),
+            ),
+            DnssecReason::ZoneWithoutKeys { zone } => pick(
+                lang,
+                format!("the zone {zone} has no DNSKEY records; its parents could not confirm that it is unsigned"),
+                format!("die Zone {zone} hat keine DNSKEY-Einträge; ihre übergeordneten Zonen konnten nicht bestätigen, dass sie unsigniert ist"),
+            ),
+            DnssecReason::InsecureCname { cname } => pick(
+                lang,
+                format!("reached through the CNAME {cname}, which is not DNSSEC-signed"),
+                format!("erreicht über den CNAME {cname}, der nicht DNSSEC-signiert ist"),
+            ),
+            DnssecReason::Timeout { secs } => pick(
+                lang,
+                format!("no validated answer within {secs} s"),
+                format!("keine validierte Antwort innerhalb von {secs} s"),
+            ),
+            DnssecReason::NoValidator => pick(
+                lang,
+                "the validating resolver could not be set up".to_owned(),
+                "der validierende Resolver ließ sich nicht einrichten".to_owned(),
+            ),
+        }
+    }
+}
+
+/// Why a lookup's status is what it is: mxray's words when it has them, else the resolver
+/// library's own message, labelled as such.
+pub fn why(reason: Option<&DnssecReason>, detail: &str, lang: Lang) -> String {
+    match (reason, detail) {
+        (Some(reason), "") => reason.text(lang),
+        (Some(reason), detail) => format!("{}; {}", reason.text(lang), library_message(detail, lang)),
+        (None, detail) => library_message(detail, lang),
+    }
+}
+
 impl DnssecCheck {
-    /// The status in words, with the resolver's detail when there is one.
+    /// The status in words, with why when it is not plain. A resolver that passes no DNSSEC data
+    /// on is said once for the domain ([`crate::model::finding::FindingKind::DnssecResolverBlind`]),
+    /// not at every lookup.
     pub fn describe(&self, lang: Lang) -> String {
-        match &self.detail {
-            Some(d) => format!("{} ({d})", self.status.label(lang)),
-            None => self.status.label(lang).to_owned(),
+        let label = self.status.label(lang);
+        match (&self.reason, self.detail.as_deref()) {
+            (Some(DnssecReason::ResolverBlind { .. }), _) => label.to_owned(),
+            (None, None) => label.to_owned(),
+            (reason, detail) => format!("{label} ({})", why(reason.as_ref(), detail.unwrap_or_default(), lang)),
         }
     }
 }

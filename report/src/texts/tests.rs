@@ -278,7 +278,11 @@ every_kind! {
     MxDnssecBogus => [MxDnssecBogus { detail: s("RRSIG expired") }],
     AddressDnssecBogus => [AddressDnssecBogus { host: s(HOST), detail: s("RRSIG expired") }],
     DaneTlsaBogus => [DaneTlsaBogus { host: s(HOST), detail: s("RRSIG expired") }],
-    DaneTlsaUnknown => [DaneTlsaUnknown { host: s(HOST), detail: s("SERVFAIL") }],
+    DaneTlsaUnknown => [
+        DaneTlsaUnknown { host: s(HOST), detail: s("SERVFAIL"), reason: None },
+        DaneTlsaUnknown { host: s(HOST), detail: String::new(), reason: Some(crate::model::dane::DnssecReason::Timeout { secs: 5 }) },
+    ],
+    DnssecResolverBlind => [DnssecResolverBlind { anchor: s(".") }],
     DaneTlsaInsecure => [DaneTlsaInsecure { host: s(HOST) }],
     DaneUnusableRecords => [DaneUnusableRecords { host: s(HOST), records: s("0 0 1 ab12") }],
     DaneMatched => [DaneMatched { ip: s(IP), record: s("3 1 1 ab12") }],

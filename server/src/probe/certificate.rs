@@ -276,7 +276,7 @@ mod tests {
     fn assessed(c: &CertificateReport) -> (Vec<FindingKind>, Mark) {
         let mut a = AddressReport::pending("192.0.2.10".parse().unwrap());
         a.certificate = Some(c.clone());
-        (address_findings(&a, HOST), step_mark(&a, Step::Certificate))
+        (address_findings(&a, HOST, None), step_mark(&a, Step::Certificate))
     }
 
     #[test]
@@ -478,7 +478,7 @@ mod tests {
         let mut a = AddressReport::pending("192.0.2.10".parse().unwrap());
         a.certificate = Some(c);
         assert_eq!(
-            address_findings(&a, "a.mx.example.com"),
+            address_findings(&a, "a.mx.example.com", None),
             [FindingKind::CertificateNameMismatch { host: "a.mx.example.com".into(), names: "*.example.com".into() }]
         );
     }

@@ -327,7 +327,7 @@ mod tests {
     fn host(status: DnssecStatus, records: Vec<TlsaRecord>) -> HostDane {
         HostDane {
             name: format!("_25._tcp.{HOST}"),
-            tlsa: DnssecCheck { status, detail: None },
+            tlsa: DnssecCheck { status, detail: None, reason: None },
             records,
             addresses: None,
             base_domain: None,
@@ -491,13 +491,13 @@ mod tests {
         let good = record_for(&chain[0], 3, 1, 1).unwrap();
         let judge_host = |h: &HostDane| verdict(h, &names(), &Presented::Chain(chain.clone()), &provider(), now());
         let mut unsigned = host(DnssecStatus::Secure, vec![good.clone()]);
-        unsigned.addresses = Some(DnssecCheck { status: DnssecStatus::Insecure, detail: None });
+        unsigned.addresses = Some(DnssecCheck { status: DnssecStatus::Insecure, detail: None, reason: None });
         assert!(!unsigned.in_force());
         let v = judge_host(&unsigned);
         assert_eq!(v.outcome, DaneOutcome::NotApplicable);
         assert!(v.detail.as_deref().unwrap().contains("address records are not DNSSEC-signed"), "{v:?}");
         // Signed addresses (or none known) leave the records in force.
-        unsigned.addresses = Some(DnssecCheck { status: DnssecStatus::Secure, detail: None });
+        unsigned.addresses = Some(DnssecCheck { status: DnssecStatus::Secure, detail: None, reason: None });
         assert_eq!(judge_host(&unsigned).outcome, DaneOutcome::Matched);
 
         let mut cname = host(DnssecStatus::Insecure, vec![good]);

@@ -2,7 +2,7 @@
 //! the probes) joined with the chain each address presents in its one STARTTLS handshake.
 
 use hickory_resolver::proto::rr::RecordType;
-use mxray_report::model::dane::{DnssecCheck, DnssecStatus, HostDane};
+use mxray_report::model::dane::{DnssecCheck, DnssecReason, DnssecStatus, HostDane};
 use mxray_report::{CheckEvent, PlannedHost, StepResult};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -127,8 +127,7 @@ async fn mx_lookup(validator: &Validator, domain: &str, limit: Duration) -> Dnss
 
 /// A validated lookup that gives up after `limit` with an unknown status.
 async fn bounded<T>(limit: Duration, lookup: impl std::future::Future<Output = T>) -> Result<T, DnssecCheck> {
-    tokio::time::timeout(limit, lookup).await.map_err(|_| DnssecCheck {
-        status: DnssecStatus::Unknown,
-        detail: Some(format!("no validated answer within {} s", limit.as_secs())),
-    })
+    tokio::time::timeout(limit, lookup)
+        .await
+        .map_err(|_| DnssecCheck::because(DnssecStatus::Unknown, DnssecReason::Timeout { secs: limit.as_secs() }))
 }

@@ -8,7 +8,7 @@ use hickory_resolver::proto::dnssec::rdata::DS;
 use hickory_resolver::proto::dnssec::{Algorithm, DigestType, Proof, PublicKeyBuf, TrustAnchors};
 use hickory_resolver::proto::rr::{LowerName, Name, RData, Record, RecordType};
 use hickory_resolver::TokioResolver;
-use mxray_report::model::dane::{DnssecCheck, DnssecStatus, TlsaRecord};
+use mxray_report::model::dane::{DnssecCheck, DnssecReason, DnssecStatus, TlsaRecord};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::str::FromStr;
@@ -264,7 +264,7 @@ impl Validator {
         let Validated { mut check, answers, cnames } = self.validated(&tlsa_name(host), RecordType::TLSA).await;
         let insecure_cname = cnames.iter().find(|c| c.proof == Proof::Insecure).map(|c| dotless(&c.name));
         if let (Some(cname), DnssecStatus::Insecure) = (&insecure_cname, check.status) {
-            check.detail = Some(format!("reached through the CNAME {cname}, which is not DNSSEC-signed"));
+            check.reason = Some(DnssecReason::InsecureCname { cname: cname.clone() });
         }
         let records = answers
             .iter()
@@ -306,7 +306,7 @@ impl Validator {
         let resolver = match self.resolver().await {
             Ok(resolver) => resolver,
             Err(reason) => {
-                let check = DnssecCheck { status: DnssecStatus::Unknown, detail: Some(reason) };
+                let check = DnssecCheck { status: DnssecStatus::Unknown, detail: Some(reason), reason: None };
                 return Validated { check, answers: Vec::new(), cnames: Vec::new() };
             }
         };
@@ -317,7 +317,7 @@ impl Validator {
                 };
                 let (answers, cnames) = (of(record_type), of(RecordType::CNAME));
                 let proof = answers.iter().chain(&cnames).map(|r| r.proof).min().unwrap_or(Proof::Indeterminate);
-                (DnssecCheck { status: status_of(proof), detail: None }, answers, cnames)
+                (DnssecCheck { status: status_of(proof), detail: None, reason: None }, answers, cnames)
             }
             Err(e) => (denial(&e), Vec::new(), Vec::new()),
         };
@@ -350,12 +350,10 @@ impl Validator {
         if anchored {
             return bogus;
         }
-        DnssecCheck {
-            status: DnssecStatus::Unknown,
-            detail: Some(format!(
-                "the trust anchor's zone {anchor} does not validate through this resolver either: it does not pass DNSSEC data on"
-            )),
-        }
+        DnssecCheck::because(
+            DnssecStatus::Unknown,
+            DnssecReason::ResolverBlind { anchor: if anchor.is_root() { ".".into() } else { dotless(&anchor) } },
+        )
     }
 
     /// True when the parent publishes a DS record for `apex`.
@@ -380,12 +378,9 @@ impl Validator {
             // A DS above a zone without keys is the classic broken roll-over (or keys stripped on
             // the way): validating senders fail there, so it stays bogus.
             Err(e) if e.is_no_records_found() && self.has_ds(&apex).await => bogus,
-            Err(e) if e.is_no_records_found() => DnssecCheck {
-                status: DnssecStatus::Insecure,
-                detail: Some(format!(
-                    "the zone {apex} has no DNSKEY records; its parents could not confirm it is unsigned"
-                )),
-            },
+            Err(e) if e.is_no_records_found() => {
+                DnssecCheck::because(DnssecStatus::Insecure, DnssecReason::ZoneWithoutKeys { zone: dotless(&apex) })
+            }
             _ => bogus,
         }
     }
@@ -455,7 +450,7 @@ fn denial(error: &NetError) -> DnssecCheck {
         }
         other => (DnssecStatus::Unknown, Some(other.to_string())),
     };
-    DnssecCheck { status, detail }
+    DnssecCheck { status, detail, reason: None }
 }
 
 /// The weaker of two checks (bogus < unknown < insecure < secure).
@@ -531,7 +526,7 @@ mod tests {
 
     #[test]
     fn the_weaker_status_wins() {
-        let c = |status| DnssecCheck { status, detail: None };
+        let c = |status| DnssecCheck { status, detail: None, reason: None };
         assert_eq!(weaker(c(DnssecStatus::Secure), c(DnssecStatus::Insecure)).status, DnssecStatus::Insecure);
         assert_eq!(weaker(c(DnssecStatus::Unknown), c(DnssecStatus::Bogus)).status, DnssecStatus::Bogus);
         assert_eq!(tlsa_name("MX.example.test."), "_25._tcp.MX.example.test.");

@@ -11,7 +11,9 @@ use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use futures::{future, Stream, StreamExt};
 use leptos::server_fn::Bytes;
+use mxray_report::model::lang::Lang;
 use mxray_report::model::report::Report;
+use mxray_report::render::facts::verdict;
 use mxray_report::{fold, normalize, CheckEvent};
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +31,8 @@ pub struct CheckQuery {
     domain: Option<String>,
     /// Ports to probe, e.g. `25,587` (only 25, 465, 587); none: the server's `--ports`.
     ports: Option<String>,
+    /// The language of the `done` line's headline (`en`, `de`); English by default.
+    lang: Option<String>,
 }
 
 /// The last line: the engine's `done` event with the folded report.
@@ -37,12 +41,16 @@ struct FinalLine<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     duration_ms: u64,
+    /// The verdict sentence that names the worst findings, as the page and the CLI head with it.
+    headline: String,
     report: &'a Report,
 }
 
 /// Validates the domain and streams the check; 400 with a JSON body for unusable input.
 pub async fn check(State(engine): State<SharedEngine>, query: Result<Query<CheckQuery>, QueryRejection>) -> Response {
-    let (domain, ports) = query.ok().map(|Query(q)| (q.domain.unwrap_or_default(), q.ports)).unwrap_or_default();
+    let (domain, ports, lang) =
+        query.ok().map(|Query(q)| (q.domain.unwrap_or_default(), q.ports, q.lang)).unwrap_or_default();
+    let lang = lang.as_deref().and_then(Lang::from_tag).unwrap_or(Lang::En);
     let mut input = match normalize(&domain) {
         Ok(input) => input,
         Err(reason) => return problem_response(Problem::InvalidInput { reason }),
@@ -53,7 +61,7 @@ pub async fn check(State(engine): State<SharedEngine>, query: Result<Query<Check
             Err(reason) => return problem_response(Problem::InvalidPorts { reason }),
         }
     }
-    let lines = report_lines(with_heartbeat(engine.check(input), HEARTBEAT));
+    let lines = report_lines(with_heartbeat(engine.check(input), HEARTBEAT), lang);
     let mut response = Response::new(Body::from_stream(lines.map(Ok::<_, std::convert::Infallible>)));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(NDJSON));
@@ -62,11 +70,14 @@ pub async fn check(State(engine): State<SharedEngine>, query: Result<Query<Check
 }
 
 /// Each event as a line, folding as it goes; the `done` event becomes the report line.
-fn report_lines(events: impl Stream<Item = CheckEvent>) -> impl Stream<Item = Bytes> {
-    events.scan(Report::empty(), |report, event| {
+fn report_lines(events: impl Stream<Item = CheckEvent>, lang: Lang) -> impl Stream<Item = Bytes> {
+    events.scan(Report::empty(), move |report, event| {
         fold(report, &event);
         let line = match event {
-            CheckEvent::Done { duration_ms } => ndjson_line(&FinalLine { kind: "done", duration_ms, report }),
+            CheckEvent::Done { duration_ms } => {
+                let headline = verdict(report, lang).1;
+                ndjson_line(&FinalLine { kind: "done", duration_ms, headline, report })
+            }
             other => ndjson_line(&other),
         };
         future::ready(Some(line))
