@@ -54,6 +54,7 @@ for (const size of Object.keys(SIZES) as Size[]) {
       const named = line.locator('a[data-code="open_relay"]');
       const words = lang === "en" ? /^Open relay at mx\.openrelay\.mxray\.test \(127\.0\.0\.\d+\)$/ : /^Offenes Relay bei mx\.openrelay\.mxray\.test \(127\.0\.0\.\d+\)$/;
       await expect(named).toHaveText(words);
+      await expect(line).toContainText(lang === "en" ? "Mail to openrelay.mxray.test is at risk: " : "Mail an openrelay.mxray.test ist gefährdet: ");
       // Counts in the sentence are grammar, not a tally of severities.
       await expect(line).not.toContainText(/\d+ (critical|kritisch),/);
       const also = lang === "en" ? /Also: (1 warning|[02-9]\d* warnings)\./ : /Außerdem: (1 Warnung|[02-9]\d* Warnungen)\./;

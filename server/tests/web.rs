@@ -196,10 +196,22 @@ async fn the_api_streams_every_event_and_ends_with_the_report() {
     assert_eq!(last["duration_ms"], 4);
     // The headline names the worst finding with where it was seen, in the language asked for.
     let headline = last["headline"].as_str().expect("a headline on the done line");
-    assert_eq!(headline, format!("STARTTLS not offered at {} ({IP}). Also: 1 warning.", report.mx[0].host));
+    assert_eq!(
+        headline,
+        format!(
+            "Mail to example.org is at risk: STARTTLS not offered at {} ({IP}). Also: 1 warning.",
+            report.mx[0].host
+        )
+    );
     let res = send(&lab.app, get("/api/v1/check?domain=example.org&lang=de")).await;
     let german = lines(&text(res).await).last().unwrap()["headline"].as_str().unwrap().to_owned();
-    assert_eq!(german, format!("STARTTLS nicht angeboten bei {} ({IP}). Außerdem: 1 Warnung.", report.mx[0].host));
+    assert_eq!(
+        german,
+        format!(
+            "Mail an example.org ist gefährdet: STARTTLS nicht angeboten bei {} ({IP}). Außerdem: 1 Warnung.",
+            report.mx[0].host
+        )
+    );
     let events: Vec<CheckEvent> = events[..7].iter().map(|e| serde_json::from_value(e.clone()).unwrap()).collect();
     assert_eq!(Report::from_events(&events).mx, report.mx, "the last line is the fold of the others");
 }

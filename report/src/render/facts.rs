@@ -308,10 +308,13 @@ mod tests {
         let out = text::render(&nx, Lang::En, text::TextOptions::default());
         assert!(out.contains("✘ critical  The domain does not exist"), "{out}");
         assert!(
-            out.starts_with("mxray report: example.com\nVerdict: ✘ critical — The domain does not exist.\n"),
+            out.starts_with("mxray report: example.com\nVerdict: ✘ critical — Mail to example.com is at risk: The domain does not exist.\n"),
             "{out}"
         );
-        assert!(out.ends_with("Verdict: ✘ critical — The domain does not exist.\n"), "{out}");
+        assert!(
+            out.ends_with("Verdict: ✘ critical — Mail to example.com is at risk: The domain does not exist.\n"),
+            "{out}"
+        );
         let out = text::render(&null, Lang::En, text::TextOptions::default());
         assert!(out.contains("i info  The domain accepts no mail"), "{out}");
         assert!(out.ends_with("Verdict: i info — No problems found for example.com.\n"), "{out}");

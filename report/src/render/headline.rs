@@ -216,10 +216,15 @@ mod tests {
         assert_eq!(en.severity, Severity::Critical);
         assert_eq!(
             en.text(),
-            "STARTTLS not offered at mx2.example.com (192.0.2.20). Open relay at mx2.example.com (192.0.2.20)."
+            "Mail to example.com is at risk: STARTTLS not offered at mx2.example.com (192.0.2.20). Open relay at mx2.example.com (192.0.2.20)."
         );
         let de = headline(&r, Lang::De).text();
-        assert!(de.starts_with("STARTTLS nicht angeboten bei mx2.example.com (192.0.2.20). "), "{de}");
+        assert!(
+            de.starts_with(
+                "Mail an example.com ist gefährdet: STARTTLS nicht angeboten bei mx2.example.com (192.0.2.20). "
+            ),
+            "{de}"
+        );
         assert!(de.ends_with("Offenes Relay bei mx2.example.com (192.0.2.20)."), "{de}");
         // Each named finding links to its entry in the list below.
         let links: Vec<&Part> = en.parts.iter().filter(|p| matches!(p, Part::Finding { .. })).collect();
@@ -235,7 +240,10 @@ mod tests {
         let bad = |ip| Addr { tls: None, ..good_addr(ip) };
         let r = build(&[Host { name: "mx.example.com", addrs: vec![bad("192.0.2.1"), bad("2001:db8::1")] }]);
         let text = headline(&r, Lang::En).text();
-        assert_eq!(text, "STARTTLS not offered at mx.example.com (192.0.2.1, 2001:db8::1).");
+        assert_eq!(
+            text,
+            "Mail to example.com is at risk: STARTTLS not offered at mx.example.com (192.0.2.1, 2001:db8::1)."
+        );
         assert_eq!(text.matches("STARTTLS not offered").count(), 1, "{text}");
     }
 

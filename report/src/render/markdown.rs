@@ -234,7 +234,7 @@ mod tests {
         let out = render(&sample(), Lang::En);
         for expected in [
             "## mxray: `example.com` — ✘ critical",
-            "**STARTTLS not offered at mx2.example.com (192.0.2.20). Open relay at mx2.example.com (192.0.2.20).**",
+            "**Mail to example.com is at risk: STARTTLS not offered at mx2.example.com (192.0.2.20). Open relay at mx2.example.com (192.0.2.20).**",
             "Checked at: 2026-11-27 23:59:00 UTC · Input: `Example.COM` · Duration: 1.2 s",
             "### MX 10 `mx1.example.com`\n\nReachable ✔ ok · STARTTLS ✔ ok · Certificate ✔ ok · Open relay ✔ ok\n",
             "- i **The banner reveals the software version** (`192.0.2.10`, `2001:db8::10`): Hide the version",

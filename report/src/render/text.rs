@@ -224,7 +224,7 @@ mod tests {
             "Reply to RCPT TO:   250 2.1.5 Ok",
             "✘ critical  Open relay",
             "What to do: Refuse unauthenticated relaying",
-            "Verdict: ✘ critical — STARTTLS not offered at mx2.example.com (192.0.2.20). Open relay at mx2.example.com (192.0.2.20).",
+            "Verdict: ✘ critical — Mail to example.com is at risk: STARTTLS not offered at mx2.example.com (192.0.2.20). Open relay at mx2.example.com (192.0.2.20).",
         ] {
             assert!(out.contains(expected), "missing {expected:?} in\n{out}");
         }

@@ -15,7 +15,9 @@ pub fn at(title: &str, place: Option<&str>, lang: Lang) -> String {
 /// How the sentence begins before the named findings, by the worst severity.
 pub fn lead(worst: Severity, untested: bool, domain: &str, lang: Lang) -> String {
     match (worst, untested) {
-        (Severity::Critical, _) => String::new(),
+        (Severity::Critical, _) => {
+            pick(lang, format!("Mail to {domain} is at risk: "), format!("Mail an {domain} ist gefährdet: "))
+        }
         (_, true) => pick(
             lang,
             format!("Mail to {domain} could not be tested: "),
