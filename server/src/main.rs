@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     /// Check one domain (or e-mail address) and print the report.
     Check(server::cli::CheckArgs),
+    /// Check many domains, one per line of a file, politely; one output line per domain.
+    Batch(server::batch::BatchArgs),
     /// Serve the web app and the HTTP API (the default).
     Serve(server::web::ServeArgs),
 }
@@ -40,6 +42,7 @@ async fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Check(args)) => server::cli::run(args).await,
+        Some(Command::Batch(args)) => server::batch::run(args).await,
         Some(Command::Serve(args)) => server::web::serve(args).await,
         None => server::web::serve(server::web::ServeArgs::from_env()).await,
     }

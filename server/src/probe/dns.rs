@@ -193,6 +193,7 @@ fn planned(host: &str, preference: u16, found: Result<HostAddresses, LookupError
 }
 
 /// hickory-resolver: the system configuration, or one given server.
+#[derive(Clone)]
 pub struct HickoryDns {
     resolver: TokioResolver,
     label: String,

@@ -100,6 +100,16 @@ fn greeting_timeout(options: &ProbeOptions) -> Result<std::time::Duration, Probe
 
 /// Builds the real engine (hickory DNS, TCP, ring TLS) from the options.
 pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine, ProbeError> {
+    let (engine, _) = build_prober(options, |guarded| guarded)?;
+    Ok(Arc::new(engine))
+}
+
+/// The real engine with its connector wrapped by `wrap` (the batch's politeness), and a handle on
+/// its resolver (the same cache) for lookups of the caller's own.
+pub fn build_prober<C: net::Connector>(
+    options: &ProbeOptions,
+    wrap: impl FnOnce(net::Guarded<net::TcpConnector>) -> C,
+) -> Result<(Prober<dns::HickoryDns, C>, dns::HickoryDns), ProbeError> {
     let session = session::SessionConfig {
         helo_name: helo_name(&options.helo_name)?,
         relay_sender: mailbox("--relay-sender", &options.relay_sender)?,
@@ -111,14 +121,14 @@ pub fn build_engine(options: &ProbeOptions) -> Result<app::engine::SharedEngine,
     let dns = dns::HickoryDns::new(options.resolver, options.step_timeout().min(std::time::Duration::from_secs(5)))?;
     let tls = tls::TlsContext::new(options.ca_file.as_deref())?;
     let max = usize::try_from(options.max_connections).unwrap_or(usize::MAX);
-    let connector = net::Guarded::new(net::TcpConnector, options.allow_private_targets);
+    let connector = wrap(net::Guarded::new(net::TcpConnector, options.allow_private_targets));
     let timeout = options.step_timeout().min(std::time::Duration::from_secs(5));
     let validator = dnssec::Validator::new(options.resolver, timeout, options.dnssec_trust_anchor.as_deref())?;
-    let engine = Prober::new(dns, connector, tls, session, max, options.deadline())
+    let engine = Prober::new(dns.clone(), connector, tls, session, max, options.deadline())
         .with_dnssec(validator)
         .with_check_connections(usize::try_from(options.max_check_connections).unwrap_or(usize::MAX))
         .with_ports(options.ports.0.clone())
         .with_egress_check(options.egress_check.clone())
         .with_depth(depth::DepthChecks::all(dnsbl::zones(&options.dnsbl)?, options.allow_private_targets));
-    Ok(Arc::new(engine))
+    Ok((engine, dns))
 }

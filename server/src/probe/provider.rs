@@ -79,7 +79,7 @@ pub fn not_a_relay_test(report: &mut RelayReport) {
 }
 
 /// The registrable domain of a host name (public suffix plus one label), when it has one.
-fn registrable(host: &str) -> Option<&str> {
+pub fn registrable(host: &str) -> Option<&str> {
     psl2::lookup(host)?.registrable_domain()
 }
 
