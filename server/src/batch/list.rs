@@ -104,7 +104,8 @@ mod tests {
     fn skips_blanks_and_comments_and_keeps_bad_lines_with_their_reason() {
         let list = "# providers\nexample.com\n\n  Postmaster@Example.ORG  \nnot a domain\n#x\nbücher.example\n";
         let items = items(list);
-        let seen: Vec<(usize, &str, Option<&str>)> = items.iter().map(|i| (i.position, i.input.as_str(), i.domain())).collect();
+        let seen: Vec<(usize, &str, Option<&str>)> =
+            items.iter().map(|i| (i.position, i.input.as_str(), i.domain())).collect();
         assert_eq!(
             seen,
             [

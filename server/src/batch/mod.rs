@@ -94,8 +94,14 @@ pub async fn run(args: BatchArgs) -> ExitCode {
         Err(e) => return usage(&format!("cannot read the list {:?}: {e}", args.list)),
     };
     let mut lines = items(&text);
-    if let (Some(shard), ShardBy::Domain) = (args.shard, args.shard_by) {
-        lines.retain(|i| shard.keeps(i.domain().unwrap_or(&i.input)));
+    if let Some(shard) = args.shard {
+        // By MX provider the schedule decides after the lookup; a line that is no domain has no
+        // provider and goes by its text, so it is written by exactly one shard either way.
+        lines.retain(|i| match (i.domain(), args.shard_by) {
+            (Some(domain), ShardBy::Domain) => shard.keeps(domain),
+            (Some(_), ShardBy::Mx) => true,
+            (None, _) => shard.keeps(&i.input),
+        });
     }
     let (sink, done) = match &args.output {
         Some(path) => match output::open(path, args.format, args.resume) {

@@ -155,7 +155,8 @@ fn csv_rows(outcome: &Outcome<'_>) -> Vec<u8> {
             for host in &report.mx {
                 for a in &host.addresses {
                     any = true;
-                    let steps = [Step::Tcp, Step::Banner, Step::Ehlo, Step::StartTls, Step::Certificate, Step::OpenRelay];
+                    let steps =
+                        [Step::Tcp, Step::Banner, Step::Ehlo, Step::StartTls, Step::Certificate, Step::OpenRelay];
                     let row: Vec<String> = head
                         .iter()
                         .cloned()
@@ -285,8 +286,15 @@ mod tests {
         let rows = String::from_utf8(encode(&Outcome::Checked(&list[0], &sample()), BatchFormat::Csv)).unwrap();
         let lines: Vec<&str> = rows.lines().collect();
         assert_eq!(lines.len(), 3, "{rows}");
-        assert_eq!(lines[0], "1,example.com,example.com,mx1.example.com,10,192.0.2.10,ok,ok,ok,ok,ok,ok,refused,89,critical,");
-        assert!(lines[2].starts_with("1,example.com,example.com,mx2.example.com,20,192.0.2.20,ok,ok,ok,critical,"), "{}", lines[2]);
+        assert_eq!(
+            lines[0],
+            "1,example.com,example.com,mx1.example.com,10,192.0.2.10,ok,ok,ok,ok,ok,ok,refused,89,critical,"
+        );
+        assert!(
+            lines[2].starts_with("1,example.com,example.com,mx2.example.com,20,192.0.2.20,ok,ok,ok,critical,"),
+            "{}",
+            lines[2]
+        );
         assert!(lines[2].contains(",accepted,"), "{}", lines[2]);
         assert_eq!(String::from_utf8(header()).unwrap().trim_end(), CSV_HEADER.join(","));
     }

@@ -158,7 +158,9 @@ pub async fn run<E: Engine, D: MailDns>(
                 Some(i) => Some(i),
                 // Nothing free: start the oldest anyway once nothing else could start soon (the
                 // window is full or the list is through), so the run never stalls.
-                None if !ready.is_empty() && (ready.len() >= window || (pending.is_empty() && resolving.is_empty())) => {
+                None if !ready.is_empty()
+                    && (ready.len() >= window || (pending.is_empty() && resolving.is_empty())) =>
+                {
                     running.is_empty().then_some(0).or((running.len() < plan.concurrency / 2).then_some(0))
                 }
                 None => None,

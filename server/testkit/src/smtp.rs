@@ -164,6 +164,9 @@ pub struct FakeSmtp {
 struct State {
     scenario: Scenario,
     connections: AtomicUsize,
+    /// Sessions open right now, and the most ever open at once.
+    open: AtomicUsize,
+    peak: AtomicUsize,
     commands: Mutex<Vec<String>>,
     /// Woken whenever a command is logged.
     logged: Notify,
@@ -189,6 +192,8 @@ impl FakeSmtp {
         let state = Arc::new(State {
             scenario,
             connections: AtomicUsize::new(0),
+            open: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
             commands: Mutex::new(Vec::new()),
             logged: Notify::new(),
         });
@@ -217,6 +222,11 @@ impl FakeSmtp {
     /// TCP connections accepted so far (and pipes opened through [`FakeSmtp::pipes`]).
     pub fn connections(&self) -> usize {
         self.state.connections.load(Ordering::SeqCst)
+    }
+
+    /// The most sessions this server ever had open at once (a polite client keeps it at 1).
+    pub fn peak_sessions(&self) -> usize {
+        self.state.peak.load(Ordering::SeqCst)
     }
 
     /// Every command line received, in order.
@@ -277,6 +287,15 @@ impl Pipes {
     }
 }
 
+/// Counts a session out when it ends, however it ends.
+struct Closed<'a>(&'a AtomicUsize);
+
+impl Drop for Closed<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// One connection's session; `before` connections came earlier (a `later` scenario serves those after
 /// the first), `client` is the client's address as the server sees it.
 async fn session<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
@@ -285,6 +304,9 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
     before: usize,
     state: Arc<State>,
 ) {
+    let open = state.open.fetch_add(1, Ordering::SeqCst) + 1;
+    state.peak.fetch_max(open, Ordering::SeqCst);
+    let _closed = Closed(&state.open);
     let scenario = match &state.scenario.later {
         Some(later) if before > 0 => later.as_ref(),
         _ => &state.scenario,
