@@ -124,6 +124,23 @@ async fn every_line_once_one_session_at_a_time_per_server_and_the_findings_count
     assert_eq!(got.iter().cloned().collect::<BTreeSet<_>>(), expected(), "every line answered");
     assert_eq!(got.len(), expected().len(), "none twice");
     assert_eq!(w.most_sessions_at_once(), 1, "never two sessions at once to one server");
+    // Reuse (on by default): one probe per shared server answers all of its domains.
+    let sessions = |w: &World| w.servers[..SHARED.len()].iter().map(FakeSmtp::connections).sum::<usize>();
+    let reused = sessions(&w);
+    assert!(reused <= 2 * SHARED.len(), "{reused} sessions for {DOMAINS} domains on {} servers", SHARED.len());
+    // The domains whose address was reused say so in the transcript, and are judged all the same.
+    let reports: Vec<serde_json::Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let said = |r: &serde_json::Value| {
+        r["report"]["mx"][0]["addresses"][0]["transcript"][0]["text"].as_str().map(str::to_owned)
+    };
+    let reuses =
+        reports.iter().filter(|r| said(r).is_some_and(|t| t.starts_with("results reused from the check of d"))).count();
+    assert!(reuses >= DOMAINS - 2 * SHARED.len(), "{reuses}");
+    for r in reports.iter().filter(|r| r["domain"].as_str().is_some_and(|d| d.starts_with('d'))) {
+        assert_eq!(r["report"]["mx"][0]["status"]["reachable"], "ok", "{r}");
+        assert_eq!(r["report"]["mx"][0]["status"]["open_relay"], "ok", "{r}");
+    }
     assert!(stderr.contains(&format!("{} checked", DOMAINS + 1)) && stderr.contains("1 open relay"), "{stderr}");
     assert!(stderr.contains("1 invalid line"), "{stderr}");
     let text = std::fs::read_to_string(&out).unwrap();
@@ -136,8 +153,10 @@ async fn every_line_once_one_session_at_a_time_per_server_and_the_findings_count
     assert_eq!(bad["error"]["code"], "invalid_input");
 
     // --fail-on critical: the open relay makes it 2; CSV rows on standard output, one per address.
-    let run = w.run(&["--format", "csv", "--fail-on", "critical", "--per-ip-interval", "0"]).await;
+    let run = w.run(&["--format", "csv", "--fail-on", "critical", "--per-ip-interval", "0", "--reuse-secs", "0"]).await;
     assert_eq!(run.status.code(), Some(2), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(sessions(&w) >= reused + DOMAINS, "without reuse every domain gets its own session");
+    assert_eq!(w.most_sessions_at_once(), 1);
     let csv = String::from_utf8(run.stdout).unwrap();
     assert!(csv.starts_with("position,input,domain,mx,preference,ip,tcp,banner,ehlo,starttls,certificate,open_relay,"));
     assert_eq!(csv.lines().count(), 1 + DOMAINS + 2, "{csv}");

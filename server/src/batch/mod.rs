@@ -65,6 +65,11 @@ pub struct BatchArgs {
     /// Seconds between two connections to one mail server address (one at a time, always).
     #[arg(long, env = "MXRAY_PER_IP_INTERVAL", default_value_t = 1.0, value_parser = interval)]
     pub per_ip_interval: f64,
+    /// Seconds a finished probe of a mail server address answers for other domains at the same
+    /// address (no new session; the certificate is judged against each domain's MX name); 0: every
+    /// domain gets sessions of its own.
+    #[arg(long, env = "MXRAY_REUSE_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    pub reuse_secs: u64,
     /// Keep only shard K of N (K from 0), e.g. `--shard 2/8` or `--shard "$JOB_COMPLETION_INDEX/8"`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
@@ -119,7 +124,9 @@ pub async fn run(args: BatchArgs) -> ExitCode {
     lines.retain(|i| !done.contains(&(i.position, i.input.clone())));
     let lanes = Lanes::new(Duration::from_secs_f64(args.per_ip_interval));
     let (engine, dns) = match build_prober(&args.probe, |guarded| Polite::new(guarded, lanes.clone())) {
-        Ok(built) => built,
+        Ok((engine, dns)) => {
+            (engine.with_reuse((args.reuse_secs > 0).then(|| Duration::from_secs(args.reuse_secs))), dns)
+        }
         Err(e) => return usage(&e.to_string()),
     };
     let plan = schedule::Plan {

@@ -27,6 +27,7 @@ use super::legacy_tls;
 use super::mta_sts::PolicyCheck;
 use super::net::Connector;
 use super::provider;
+use super::reuse::{AddressCache, Turn};
 use super::session::{AddressProbe, SessionConfig, Target};
 use super::tls::TlsContext;
 use super::transcript::{Transcript, TranscriptBudget};
@@ -58,6 +59,8 @@ struct Shared<D, C> {
     ports: Vec<u16>,
     /// Where the egress check connects beside each check (`--egress-check`); none: no check.
     egress_check: Option<EgressTarget>,
+    /// Finished probes answer later checks of the same address for a while (`batch --reuse-secs`).
+    reuse: Option<Arc<AddressCache>>,
 }
 
 impl<D: MailDns, C: Connector> Prober<D, C> {
@@ -86,6 +89,7 @@ impl<D: MailDns, C: Connector> Prober<D, C> {
                 dnssec: None,
                 ports: vec![SMTP],
                 egress_check: None,
+                reuse: None,
             }),
         }
     }
@@ -120,6 +124,15 @@ impl<D: MailDns, C: Connector> Prober<D, C> {
     pub fn with_egress_check(mut self, target: Option<EgressTarget>) -> Self {
         if let Some(shared) = Arc::get_mut(&mut self.inner) {
             shared.egress_check = target;
+        }
+        self
+    }
+
+    /// Lets a finished probe of an address answer later checks of it for `window` (none: every
+    /// check probes every address itself, as the web server does).
+    pub fn with_reuse(mut self, window: Option<Duration>) -> Self {
+        if let Some(shared) = Arc::get_mut(&mut self.inner) {
+            shared.reuse = window.map(AddressCache::new);
         }
         self
     }
@@ -321,10 +334,25 @@ async fn probe_address<D: MailDns, C: Connector>(
     ip: IpAddr,
 ) {
     let shared = check.shared;
+    let probing = match &shared.reuse {
+        Some(cache) => match cache.turn(ip, &check.extra_ports).await {
+            Turn::Reuse(finished) => {
+                let ago = finished.at.elapsed().as_secs();
+                let note = format!("results reused from the check of {} {ago} s ago (no new session)", finished.domain);
+                fanout.replay(&finished.history, &note).await;
+                return;
+            }
+            Turn::Probe(probing) => Some(probing),
+        },
+        None => None,
+    };
     let lookups = shared.depth.lookups(&shared.dns, &fanout, ip, shared.session.step_timeout);
     let (summary, ()) = tokio::join!(session(check, &fanout, host, ip), lookups);
     if let Some(summary) = summary {
         fanout.done(summary).await;
+        if let Some(probing) = probing {
+            probing.finish(&check.domain, fanout.history());
+        }
     }
 }
 

@@ -54,6 +54,11 @@ enum Record {
     Done(AddressSummary),
 }
 
+/// Everything one address's probe found, in order: kept to answer later checks of the same address
+/// ([`super::reuse`]).
+#[derive(Clone, Debug, Default)]
+pub struct History(Vec<Record>);
+
 /// The MX hosts (index and name) listing one address, and the events sent for it so far.
 #[derive(Debug, Default)]
 struct Subscribers {
@@ -124,6 +129,35 @@ impl Fanout {
         let first = hosts.first().map(|(_, h)| h.clone()).unwrap_or_default();
         for (mx, host) in &hosts {
             self.send_to(*mx, host, &first, &record).await;
+        }
+    }
+
+    /// What the address's probe found so far.
+    pub fn history(&self) -> History {
+        History(self.state.lock().unwrap_or_else(|e| e.into_inner()).history.clone())
+    }
+
+    /// Plays another check's probe of this address as if it happened here: each host gets the
+    /// certificate judged against its own name and the relay verdict against this check's
+    /// recipient; the transcript says where it came from and no connection is counted.
+    pub async fn replay(&self, history: &History, note: &str) {
+        for record in &history.0 {
+            match record.clone() {
+                Record::Step(step) => self.step(step).await,
+                Record::Chain(chain) => self.certificate(&chain).await,
+                Record::PortChain(port, chain) => self.port_certificate(port, &chain).await,
+                Record::Done(mut summary) => {
+                    summary.connections = 0;
+                    summary.queued_ms = 0;
+                    let line = mxray_report::model::report::TranscriptLine {
+                        at_ms: 0,
+                        dir: mxray_report::model::report::Direction::Event,
+                        text: note.to_owned(),
+                    };
+                    summary.transcript.insert(0, line);
+                    self.done(summary).await;
+                }
+            }
         }
     }
 

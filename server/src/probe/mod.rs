@@ -25,6 +25,7 @@ pub mod options;
 pub mod policy_record;
 pub mod provider;
 pub mod relay;
+pub mod reuse;
 pub mod reverse;
 mod revisit;
 pub mod session;
