@@ -179,7 +179,7 @@ fn tcp() -> BoxedStrategy<TcpReport> {
     use TcpOutcome::*;
     let outcome = prop::sample::select(vec![Connected, Refused, Timeout, Unreachable, Blocked, Error, NoRoute]);
     (outcome, prop::option::of(num()), opt_text(), any::<u16>())
-        .prop_map(|(outcome, connect_ms, detail, port)| TcpReport { outcome, connect_ms, detail, port })
+        .prop_map(|(outcome, connect_ms, detail, port)| TcpReport { failure: None, outcome, connect_ms, detail, port })
         .boxed()
 }
 
@@ -187,6 +187,7 @@ fn banner() -> BoxedStrategy<BannerReport> {
     let software = prop::option::of((text(), opt_text()).prop_map(|(name, version)| Software { name, version }));
     (prop::option::of(any::<u16>()), text(), software, num(), opt_text(), prop::option::of(num()))
         .prop_map(|(code, text, software, elapsed_ms, error, greeting_timeout_secs)| BannerReport {
+            failure: None,
             code,
             text,
             software,
@@ -250,6 +251,8 @@ fn starttls() -> BoxedStrategy<StartTlsReport> {
                 (handshake_ms, error, pipelined_plaintext, failure),
             )| {
                 StartTlsReport {
+                    no_reply: None,
+                    not_testable: None,
                     offered,
                     outcome,
                     tls_version,
@@ -436,6 +439,7 @@ fn address_done() -> BoxedStrategy<CheckEvent> {
                 deadline_hit,
                 connections,
                 error,
+                failure: None,
                 protocol_error,
                 server_closed,
                 queued_ms,

@@ -104,6 +104,7 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
             deadline_hit,
             connections,
             error,
+            failure,
             protocol_error,
             server_closed,
             queued_ms,
@@ -115,6 +116,7 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
                 a.deadline_hit = *deadline_hit;
                 a.connections = *connections;
                 a.error = error.clone();
+                a.failure = failure.clone();
                 a.protocol_error = protocol_error.clone();
                 a.server_closed = server_closed.clone();
                 a.queued_ms = *queued_ms;
@@ -231,12 +233,14 @@ mod tests {
                 null_mx_mixed: false,
             },
             step(StepResult::Tcp(TcpReport {
+                failure: None,
                 outcome: TcpOutcome::Connected,
                 connect_ms: Some(1),
                 detail: None,
                 port: 25,
             })),
             step(StepResult::Banner(BannerReport {
+                failure: None,
                 code: Some(220),
                 text: "mx.example.com ESMTP Postfix".into(),
                 software: Some(Software { name: "Postfix".into(), version: None }),
@@ -256,6 +260,8 @@ mod tests {
                 refuses_tester: None,
             })),
             step(StepResult::Starttls(StartTlsReport {
+                no_reply: None,
+                not_testable: None,
                 offered: false,
                 outcome: StartTlsOutcome::NotOffered,
                 tls_version: None,
@@ -288,6 +294,7 @@ mod tests {
                 deadline_hit: false,
                 connections: 1,
                 error: None,
+                failure: None,
                 protocol_error: None,
                 server_closed: None,
                 queued_ms: 0,
@@ -352,6 +359,7 @@ mod tests {
         let mut events = script(RelayOutcome::Refused);
         events.truncate(2);
         events.push(step(StepResult::Tcp(TcpReport {
+            failure: None,
             outcome: TcpOutcome::Refused,
             connect_ms: None,
             detail: Some("connection refused".into()),
@@ -365,6 +373,7 @@ mod tests {
             deadline_hit: false,
             connections: 1,
             error: None,
+            failure: None,
             protocol_error: None,
             server_closed: None,
             queued_ms: 0,

@@ -10,7 +10,10 @@ mod common;
 use app::engine::Engine;
 use common::{Lab, Limits, StaticDns};
 use futures::StreamExt;
-use mxray_report::model::report::{AddressReport, Report, StartTlsOutcome, TcpOutcome};
+use mxray_report::model::report::{
+    AddressReport, ConnectFailure, ReadFailure, Report, SessionCause, SessionFailure, SessionLeg, StartTlsOutcome,
+    TcpOutcome,
+};
 use mxray_report::{normalize, CheckEvent};
 use mxray_testkit::{Counter, Scenario};
 use server::probe::connection::MAX_SESSION_BYTES;
@@ -281,7 +284,7 @@ async fn a_connect_that_never_completes_ends_at_the_step_timeout() {
     let a = &report.mx[0].addresses[0];
     let tcp = a.tcp.as_ref().expect("a TCP result");
     assert_eq!(tcp.outcome, TcpOutcome::Timeout);
-    assert_eq!(tcp.detail.as_deref(), Some("no answer within 3 s"));
+    assert_eq!((tcp.failure.as_ref(), tcp.detail.as_deref()), (Some(&ConnectFailure::NoAnswer { secs: 3 }), None));
     assert!(a.banner.is_none() && a.open_relay.is_none() && !a.deadline_hit);
     // The only address, and it timed out: maybe this network drops port 25 (issue 15.6).
     assert_eq!(codes(a), ["port25_timeout"]);
@@ -340,7 +343,7 @@ async fn a_close_without_greeting_stays_critical() {
     let a = &report.mx[0].addresses[0];
     let banner = a.banner.as_ref().expect("the greeting step");
     assert_eq!((banner.code, banner.greeting_timeout_secs), (None, None));
-    assert_eq!(banner.error.as_deref(), Some("the server closed the connection"));
+    assert_eq!((banner.failure.as_ref(), banner.error.as_deref()), (Some(&ReadFailure::Closed), None));
     assert_eq!(codes(a), ["banner_missing"]);
     assert_eq!(report.findings[0].code, "no_reachable_mx");
     assert_eq!(report.worst_severity(), mxray_report::Severity::Critical);
@@ -388,7 +391,15 @@ async fn a_peer_that_stops_reading_blocks_the_write_only_until_the_step_timeout(
     let a = &report.mx[0].addresses[0];
     assert_eq!(a.banner.as_ref().and_then(|b| b.code), Some(220));
     assert!(a.ehlo.is_none() && a.open_relay.is_none() && !a.deadline_hit, "{a:?}");
-    assert_eq!(a.error.as_deref(), Some("EHLO: no complete reply within 3 s"));
+    assert_eq!(
+        a.failure,
+        Some(SessionFailure {
+            step: "EHLO".into(),
+            connection: SessionLeg::First,
+            cause: SessionCause::NoReply { failure: ReadFailure::Timeout { secs: 3 } }
+        })
+    );
+    assert_eq!(a.error, None);
     assert!(!codes(a).contains(&"relay_refused"));
     assert!(took >= STEP && took < 3 * STEP, "ends at the step timeout, not the deadline: {took:?}");
     assert_eq!(all_closed(&open).await, 0, "the blocked connection is closed");
@@ -400,7 +411,15 @@ async fn more_than_the_byte_cap_ends_the_session() {
     assert!(report.complete);
     let a = &report.mx[0].addresses[0];
     assert!(a.ehlo.is_none() && a.open_relay.is_none() && !a.deadline_hit, "{a:?}");
-    assert_eq!(a.error.clone().unwrap(), format!("EHLO: the server sent more than {MAX_SESSION_BYTES} bytes"));
+    let bytes = MAX_SESSION_BYTES as u64;
+    assert_eq!(
+        a.failure,
+        Some(SessionFailure {
+            step: "EHLO".into(),
+            connection: SessionLeg::First,
+            cause: SessionCause::NoReply { failure: ReadFailure::TooMuchData { bytes } }
+        })
+    );
     assert!(!codes(a).contains(&"relay_refused"));
 }
 
@@ -473,10 +492,13 @@ async fn a_close_right_after_the_greeting_ends_the_session_without_a_verdict() {
     let a = check(&lab).await;
     assert_eq!(a.banner.as_ref().and_then(|b| b.code), Some(220));
     assert!(a.ehlo.is_none() && a.starttls.is_none() && a.open_relay.is_none(), "{a:?}");
-    let error = a.error.clone().expect("the session says why it ended");
+    let failure = a.failure.clone().expect("the session says why it ended");
+    assert_eq!(failure.step, "EHLO");
+    let SessionCause::NoReply { failure } = failure.cause else { panic!("{failure:?}") };
     assert!(
-        error == "EHLO: the server closed the connection" || error.starts_with("EHLO: Connection reset"),
-        "{error}"
+        matches!(&failure, ReadFailure::Closed)
+            || matches!(&failure, ReadFailure::Socket { detail } if detail.starts_with("Connection reset")),
+        "{failure:?}"
     );
     assert!(!codes(&a).iter().any(|c| ["relay_refused", "tls_ok", "open_relay"].contains(c)), "{:?}", codes(&a));
     assert_eq!((a.connections, accepted.get()), (1, 1));
@@ -518,7 +540,7 @@ async fn replies_in_one_byte_segments_read_the_same_as_whole_ones() {
 
     assert_eq!(accepted.get(), 1);
     let banner =
-        |a: &AddressReport| a.banner.as_ref().map(|b| (b.code, b.text.clone(), b.software.clone(), b.error.clone()));
+        |a: &AddressReport| a.banner.as_ref().map(|b| (b.code, b.text.clone(), b.software.clone(), b.failure.clone()));
     assert_eq!(banner(&dripped), banner(&whole));
     assert_eq!(dripped.ehlo, whole.ehlo);
     assert_eq!(dripped.starttls.as_ref().map(|t| t.outcome), Some(StartTlsOutcome::Ok));
@@ -551,7 +573,15 @@ async fn a_ten_thousand_line_ehlo_reply_ends_at_the_line_cap() {
     let a = check(&lab).await;
     assert_eq!(a.banner.as_ref().and_then(|b| b.code), Some(220));
     assert!(a.ehlo.is_none() && a.open_relay.is_none(), "{a:?}");
-    assert_eq!(a.error.clone().unwrap(), format!("EHLO: reply longer than {MAX_REPLY_LINES} lines"));
+    let lines = MAX_REPLY_LINES as u64;
+    assert_eq!(
+        a.failure,
+        Some(SessionFailure {
+            step: "EHLO".into(),
+            connection: SessionLeg::First,
+            cause: SessionCause::NoReply { failure: ReadFailure::TooManyLines { lines } }
+        })
+    );
     assert!(!codes(&a).contains(&"relay_refused"));
     assert!(a.transcript.len() <= MAX_LINES + 1, "{} transcript lines", a.transcript.len());
     assert!(!lab.servers[0].commands().iter().any(|c| c.starts_with("MAIL") || c.starts_with("RCPT")));

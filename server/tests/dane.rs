@@ -13,7 +13,7 @@ use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseI
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
 use hickory_server::Server;
-use mxray_report::model::dane::{DaneOutcome, DnssecReason, DnssecStatus, TlsaRecord};
+use mxray_report::model::dane::{DaneOutcome, DaneReason, DnssecReason, DnssecStatus, TlsaRecord};
 use mxray_report::model::report::{Mark, MxHost};
 use mxray_report::{Report, Severity};
 use mxray_testkit::ca::Identity;
@@ -442,8 +442,9 @@ async fn a_secure_tlsa_set_that_matches_nothing_is_critical() {
     let r = w.check("wrong.test").await;
     assert_eq!(dane(&r), (DnssecStatus::Secure, DaneOutcome::NoMatch), "{r:#?}");
     assert!(has(&r, "dane_no_match", Severity::Critical), "{:?}", codes(&r));
-    let detail = host(&r).addresses[0].dane.as_ref().unwrap().detail.clone().unwrap();
-    assert!(detail.contains("3 1 1 "), "the detail names the record that would match: {detail}");
+    let reason = host(&r).addresses[0].dane.as_ref().unwrap().reason.clone();
+    let Some(DaneReason::NoMatch { usable: 1.., key_would_match: Some(data) }) = &reason else { panic!("{reason:?}") };
+    assert_eq!(data.len(), 64, "names the record that would match: {reason:?}");
     assert_eq!(r.worst_severity(), Severity::Critical);
 }
 

@@ -287,14 +287,20 @@ async fn run(lab: &Certificates, case: Case, policy: Policy) -> Report {
 /// The session's steps as the engine reports them, then the address's end.
 async fn session(fanout: &Fanout, case: Case, chain: &[CertificateDer<'static>]) {
     let tcp = |outcome, detail: Option<&str>| {
-        StepResult::Tcp(TcpReport { outcome, connect_ms: Some(1), detail: detail.map(str::to_owned), port: 25 })
+        StepResult::Tcp(TcpReport {
+            failure: None,
+            outcome,
+            connect_ms: Some(1),
+            detail: detail.map(str::to_owned),
+            port: 25,
+        })
     };
     let mut summary = AddressSummary {
         duration_ms: 5,
         transcript: Vec::new(),
         deadline_hit: false,
         connections: 1,
-        error: None,
+        failure: None,
         protocol_error: None,
         queued_ms: 0,
         server_closed: None,
@@ -306,6 +312,7 @@ async fn session(fanout: &Fanout, case: Case, chain: &[CertificateDer<'static>])
     fanout.step(tcp(TcpOutcome::Connected, None)).await;
     fanout
         .step(StepResult::Banner(BannerReport {
+            failure: None,
             code: Some(220),
             text: format!("220 {HOST} ESMTP"),
             software: None,
@@ -321,6 +328,8 @@ async fn session(fanout: &Fanout, case: Case, chain: &[CertificateDer<'static>])
         .step(StepResult::Ehlo(EhloReport { code: Some(250), host: HOST.into(), extensions, ..Default::default() }))
         .await;
     let report = |outcome, error: Option<&str>| StartTlsReport {
+        no_reply: None,
+        not_testable: None,
         offered: !matches!(case, NotOffered),
         outcome,
         tls_version: None,

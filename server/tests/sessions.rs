@@ -4,7 +4,7 @@ mod common;
 
 use common::{after_goodbye, Lab, Limits};
 use mxray_report::model::report::{
-    AddressReport, Direction, Mark, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome,
+    AddressReport, ConnectFailure, Direction, Mark, ReadFailure, RelayOutcome, RelayReason, StartTlsOutcome, TcpOutcome,
 };
 use mxray_report::Severity;
 use mxray_testkit::ca::self_signed;
@@ -243,7 +243,7 @@ async fn a_silent_server_ends_at_the_greeting_wait_not_tested_rather_than_dead()
     assert!(!a.deadline_hit);
     let banner = a.banner.as_ref().unwrap();
     assert_eq!((banner.code, banner.greeting_timeout_secs), (None, Some(1)));
-    assert!(banner.error.as_deref().unwrap().contains("no complete reply"));
+    assert_eq!(banner.failure, Some(ReadFailure::Timeout { secs: 1 }));
     assert_eq!(codes(&a), ["greeting_timeout"]);
 }
 
@@ -258,7 +258,7 @@ async fn a_dripping_server_ends_at_the_step_timeout_not_later() {
     assert!(started.elapsed() < Duration::from_secs(4), "ended at the step timeout: {:?}", started.elapsed());
     let banner = a.banner.as_ref().unwrap();
     assert_eq!(banner.code, None);
-    assert!(banner.error.as_deref().unwrap().contains("no complete reply"));
+    assert!(matches!(banner.failure, Some(ReadFailure::Timeout { .. })), "{banner:?}");
     assert!(!a.deadline_hit);
 }
 
@@ -283,7 +283,8 @@ async fn garbage_and_floods_are_clear_outcomes() {
         s
     })
     .await;
-    assert!(a.banner.as_ref().unwrap().error.as_deref().unwrap().contains("not an SMTP reply"));
+    let failure = a.banner.as_ref().unwrap().failure.clone();
+    assert!(matches!(failure, Some(ReadFailure::NotAReply { .. })), "{failure:?}");
 
     let (a, _) = probe(|_| {
         let mut s = Scenario::plaintext(HOST);
@@ -291,8 +292,8 @@ async fn garbage_and_floods_are_clear_outcomes() {
         s
     })
     .await;
-    let error = a.banner.as_ref().unwrap().error.clone().unwrap();
-    assert!(error.contains("longer than"), "{error}");
+    let failure = a.banner.as_ref().unwrap().failure.clone();
+    assert!(matches!(failure, Some(ReadFailure::LineTooLong { .. } | ReadFailure::TooManyLines { .. })), "{failure:?}");
     assert!(a.transcript.len() <= 200);
 }
 
@@ -436,7 +437,8 @@ async fn non_public_addresses_are_blocked_unless_allowed() {
         assert_eq!(a.tcp.as_ref().unwrap().outcome, TcpOutcome::Blocked, "{}", a.ip);
         assert_eq!(a.findings[0].code, "target_blocked");
     }
-    assert_eq!(report.mx[0].addresses[1].tcp.as_ref().unwrap().detail.as_deref(), Some("private"));
+    let private = ConnectFailure::NotPublic { range: "private".into() };
+    assert_eq!(report.mx[0].addresses[1].tcp.as_ref().unwrap().failure, Some(private));
     assert_eq!(lab.connector.opened.load(std::sync::atomic::Ordering::SeqCst), 0);
     assert_eq!(report.mx[0].status.reachable, Mark::Inconclusive);
 }

@@ -6,7 +6,7 @@ mod common;
 use common::{after_goodbye, Lab, Limits};
 use mxray_report::checks::marks::{step_mark, Step};
 use mxray_report::model::report::{
-    AddressReport, Mark, RelayOutcome, RelayReason, RevisitReason, StartTlsOutcome, TcpOutcome,
+    AddressReport, Mark, NotTestable, RelayOutcome, RelayReason, RevisitReason, StartTlsOutcome, TcpOutcome,
 };
 use mxray_report::{Report, Severity};
 use mxray_testkit::{Cut, Greeting, LatencyProxy, Scenario, StartTls};
@@ -467,7 +467,12 @@ async fn an_mx_name_that_cannot_be_a_tls_server_name_is_not_testable_not_broken(
     let a = &report.mx[0].addresses[0];
     let tls = a.starttls.as_ref().unwrap();
     assert_eq!((tls.offered, tls.outcome), (true, StartTlsOutcome::NotTestable));
-    assert!(tls.error.as_deref().unwrap().contains("not a valid TLS server name"));
+    let Some(NotTestable::InvalidServerName { name }) = &tls.not_testable else { panic!("{tls:?}") };
+    assert!(tls.error.is_some(), "rustls' reason beside it: {tls:?}");
+    assert!(a
+        .findings
+        .iter()
+        .any(|f| f.detail.contains(&format!("the MX name \"{name}\" is not a valid TLS server name"))));
     assert!(codes(a).contains(&"tls_not_testable") && !codes(a).contains(&"tls_handshake_failed"));
     assert_eq!(report.mx[0].status.starttls, Mark::Inconclusive);
     assert_eq!(a.open_relay.as_ref().map(|r| (r.outcome, r.over_tls)), Some((RelayOutcome::Refused, false)));
@@ -1401,7 +1406,7 @@ const PATH_CASES: &[PathCase] = &[
         step: Some((Step::StartTls, Mark::Ok)),
         findings: &["session_aborted"],
         absent: &["relay_refused", "protocol_violation"],
-        says: &["EHLO inside TLS", "Not here either"],
+        says: &["HELO inside TLS", "Not here either"],
     },
     PathCase {
         name: "EHLO inside TLS refused, HELO inside TLS taken: the probe runs",

@@ -120,8 +120,9 @@ pub fn address_findings(a: &AddressReport, host: &str, dane: Option<&HostDane>) 
     }
     if a.deadline_hit {
         out.push(FindingKind::DeadlineReached { ip: ip.clone() });
-    } else if let Some(reason) = &a.error {
-        out.push(FindingKind::SessionAborted { ip, reason: reason.clone() });
+    } else if a.error.is_some() || a.failure.is_some() {
+        let reason = a.error.clone().unwrap_or_default();
+        out.push(FindingKind::SessionAborted { ip, reason, failure: a.failure.clone() });
     }
     out
 }

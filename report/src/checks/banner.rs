@@ -29,7 +29,14 @@ pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
                 Some(waited_secs) => FindingKind::GreetingTimeout { ip: ip.clone(), waited_secs },
                 None => FindingKind::BannerMissing {
                     ip: ip.clone(),
-                    reason: b.error.clone().unwrap_or_else(|| b.text.clone()),
+                    reason: b.error.clone().unwrap_or_else(|| {
+                        if b.failure.is_some() {
+                            String::new()
+                        } else {
+                            b.text.clone()
+                        }
+                    }),
+                    failure: b.failure.clone(),
                 },
             }),
         }

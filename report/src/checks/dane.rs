@@ -70,14 +70,14 @@ pub fn address_findings(a: &AddressReport, host: Option<&HostDane>) -> Vec<Findi
             .map(|r| FindingKind::DaneMatched { ip, record: format!("\"{}\"", r.presentation()) })
             .into_iter()
             .collect(),
-        DaneOutcome::NoMatch => vec![FindingKind::DaneNoMatch { ip, detail }],
-        DaneOutcome::NoTls => vec![FindingKind::DaneNoTls { ip, detail }],
+        DaneOutcome::NoMatch => vec![FindingKind::DaneNoMatch { ip, detail, why: d.reason.clone() }],
+        DaneOutcome::NoTls => vec![FindingKind::DaneNoTls { ip, detail, why: d.reason.clone() }],
         DaneOutcome::TaRejected => vec![FindingKind::DaneTaRejected {
             ip,
             record: d.matched.as_ref().map(|r| format!("\"{}\"", r.presentation())).unwrap_or_default(),
             problems: d.ta_problems.clone(),
         }],
-        DaneOutcome::NotTested => vec![FindingKind::DaneNotTested { ip, reason: detail }],
+        DaneOutcome::NotTested => vec![FindingKind::DaneNotTested { ip, reason: detail, why: d.reason.clone() }],
         DaneOutcome::NotApplicable => Vec::new(),
     }
 }

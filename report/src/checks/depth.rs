@@ -31,6 +31,8 @@ mod tests {
 
     fn tls(outcome: StartTlsOutcome, version: Option<&str>, failure: Option<TlsFailure>) -> Option<StartTlsReport> {
         Some(StartTlsReport {
+            no_reply: None,
+            not_testable: None,
             offered: true,
             outcome,
             tls_version: version.map(str::to_owned),
@@ -91,6 +93,7 @@ mod tests {
     fn reverse_dns_findings() {
         let mut a = AddressReport::pending("192.0.2.1".parse().unwrap());
         a.banner = Some(crate::model::report::BannerReport {
+            failure: None,
             code: Some(220),
             text: "mail.example.com ESMTP".into(),
             software: None,

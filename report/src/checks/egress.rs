@@ -79,6 +79,7 @@ mod tests {
         }
         for (ip, outcome) in ips.iter().zip(outcomes) {
             let tcp = TcpReport {
+                failure: None,
                 outcome: *outcome,
                 connect_ms: None,
                 detail: Some("no answer within 15 s".into()),
@@ -93,6 +94,7 @@ mod tests {
                 deadline_hit: false,
                 connections: 1,
                 error: None,
+                failure: None,
                 protocol_error: None,
                 queued_ms: 0,
                 same_server_as: None,

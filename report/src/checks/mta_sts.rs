@@ -275,6 +275,8 @@ mod tests {
     fn address(ip: &str, outcome: Option<StartTlsOutcome>, cert: Option<(bool, bool)>, done: bool) -> AddressReport {
         let mut a = AddressReport::pending(ip.parse().unwrap());
         a.starttls = outcome.map(|outcome| StartTlsReport {
+            no_reply: None,
+            not_testable: None,
             offered: true,
             outcome,
             tls_version: None,
@@ -481,6 +483,7 @@ mod tests {
         let untestable = || address("192.0.2.7", Some(StartTlsOutcome::NotTestable), None, true);
         let mut refused = address("192.0.2.8", None, None, true);
         refused.tcp = Some(TcpReport {
+            failure: None,
             outcome: TcpOutcome::Refused,
             port: 25,
             connect_ms: None,

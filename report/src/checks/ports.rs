@@ -90,8 +90,13 @@ mod tests {
 
     #[test]
     fn a_port_step_survives_json_and_lands_in_its_port() {
-        let tcp =
-            TcpReport { outcome: TcpOutcome::Refused, connect_ms: None, detail: Some("refused".into()), port: 465 };
+        let tcp = TcpReport {
+            failure: None,
+            outcome: TcpOutcome::Refused,
+            connect_ms: None,
+            detail: Some("refused".into()),
+            port: 465,
+        };
         let step = StepResult::Port(PortStep { port: 465, step: Box::new(StepResult::Tcp(tcp.clone())) });
         let json = serde_json::to_value(&step).unwrap();
         assert_eq!(json["step"], "port");

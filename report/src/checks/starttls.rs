@@ -18,7 +18,9 @@ pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
             // Hidden by a firewall's SMTP inspection: that finding names the cause and the fix.
             StartTlsOutcome::NotOffered if inspection(a).is_some_and(|i| i.starttls_hidden) => {}
             StartTlsOutcome::NotOffered => out.push(FindingKind::StartTlsNotOffered { ip: ip.clone() }),
-            StartTlsOutcome::Rejected => out.push(FindingKind::StartTlsRejected { ip: ip.clone(), reply: error }),
+            StartTlsOutcome::Rejected => {
+                out.push(FindingKind::StartTlsRejected { ip: ip.clone(), reply: error, no_reply: s.no_reply.clone() })
+            }
             StartTlsOutcome::HandshakeFailed => out.push(match s.failure {
                 Some(TlsFailure::LegacyVersionOnly) => FindingKind::TlsLegacyOnly {
                     ip: ip.clone(),
@@ -30,7 +32,9 @@ pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
             }),
             // A 421 to STARTTLS: the server-closed finding below says it.
             StartTlsOutcome::NotTestable if a.server_closed.as_ref().is_some_and(|c| c.command == "STARTTLS") => {}
-            StartTlsOutcome::NotTestable => out.push(FindingKind::TlsNotTestable { ip: ip.clone(), reason: error }),
+            StartTlsOutcome::NotTestable => {
+                out.push(FindingKind::TlsNotTestable { ip: ip.clone(), reason: error, why: s.not_testable.clone() })
+            }
             StartTlsOutcome::Skipped => {}
         }
         if s.pipelined_plaintext {

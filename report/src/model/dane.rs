@@ -215,18 +215,126 @@ pub struct AddressDane {
     /// Position in the presented chain of the certificate it matched (0 = the server's own).
     #[serde(default)]
     pub depth: Option<usize>,
-    /// Why it did not match or was not tested.
+    /// A library's message that goes with `reason` (a TLS or resolver error), or, in older
+    /// reports, why it did not match or was not tested in English.
     #[serde(default)]
     pub detail: Option<String>,
     /// What DANE-TA senders reject, when the outcome is `ta_rejected`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ta_problems: Vec<TaProblem>,
+    /// Why it did not match, is not in force or was not tested, in mxray's own terms (absent in
+    /// older reports, which have `detail` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<DaneReason>,
+}
+
+/// Why an address's DANE verdict is not a match, in mxray's own terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DaneReason {
+    /// The TLSA answer failed DNSSEC validation.
+    TlsaBogus,
+    /// The TLSA lookup gave no usable answer (the resolver's message, if any, is in `detail`).
+    TlsaUnknown {
+        /// Why, when mxray can say it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<DnssecReason>,
+    },
+    /// The TLSA records are reached through a CNAME that is not DNSSEC-signed: senders ignore them.
+    InsecureCname {
+        /// The CNAME's owner name.
+        cname: String,
+    },
+    /// The TLSA records are not DNSSEC-signed: senders ignore them.
+    RecordsUnsigned,
+    /// The zone is not DNSSEC-signed.
+    ZoneUnsigned,
+    /// No TLSA records are published.
+    NoRecords,
+    /// No TLSA record is usable for SMTP (only usages 0/1 or unknown parameters).
+    NoUsableRecords,
+    /// The host's address records are not DNSSEC-signed, so senders do not use its TLSA records.
+    AddressesUnsigned,
+    /// The server does not offer STARTTLS.
+    StarttlsNotOffered,
+    /// STARTTLS was refused, or got no valid reply (a socket error's message is in `detail`).
+    StarttlsRefused {
+        /// The refusal as received.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply: Option<String>,
+        /// What came instead of a reply, when none came.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        no_reply: Option<crate::model::session::ReadFailure>,
+    },
+    /// No TLS session was established (the handshake error is in `detail`).
+    NoTlsSession,
+    /// STARTTLS is offered but could not be tested.
+    StarttlsNotTestable {
+        /// Why, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<crate::model::session::NotTestable>,
+    },
+    /// STARTTLS was not tried.
+    StarttlsNotTried,
+    /// The session ended before TLS.
+    SessionEnded {
+        /// How it ended, when it is known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<crate::model::session::SessionFailure>,
+    },
+    /// The server sent no certificate.
+    NoCertificate,
+    /// None of the usable TLSA records matches the chain presented.
+    NoMatch {
+        /// How many usable records there are.
+        usable: usize,
+        /// The data of the `3 1 1` record the server's key would match (hex), when it can be read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key_would_match: Option<String>,
+    },
+    /// A DANE-TA record matches a certificate of the chain, but the server's certificate cannot be
+    /// verified up to it (the library's message is in `detail`).
+    TaUnchained {
+        /// The record, in presentation form.
+        record: String,
+        /// The matched certificate's subject.
+        subject: String,
+        /// What failed.
+        problem: TaChainProblem,
+    },
+    /// A DANE-TA record matched, but the certificate fails the checks in `ta_problems`.
+    TaProblems,
+}
+
+/// Why a certificate matched by a DANE-TA record does not anchor the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaChainProblem {
+    /// The server's certificate cannot be read.
+    LeafUnreadable,
+    /// The matched certificate cannot serve as a trust anchor.
+    NotAnAnchor,
+    /// The server's certificate does not chain up to it.
+    NoChain,
 }
 
 impl AddressDane {
     /// A verdict with a reason and no match.
     pub fn without_match(outcome: DaneOutcome, detail: impl Into<String>) -> Self {
-        AddressDane { outcome, matched: None, depth: None, detail: Some(detail.into()), ta_problems: Vec::new() }
+        AddressDane {
+            outcome,
+            matched: None,
+            depth: None,
+            detail: Some(detail.into()),
+            ta_problems: Vec::new(),
+            reason: None,
+        }
+    }
+
+    /// A verdict with a reason of mxray's own, the library's message beside it when there is one,
+    /// and no match.
+    pub fn because(outcome: DaneOutcome, reason: DaneReason, detail: Option<String>) -> Self {
+        AddressDane { outcome, matched: None, depth: None, detail, ta_problems: Vec::new(), reason: Some(reason) }
     }
 
     /// A verdict for `record`, which matched the certificate at `depth` of the chain.
@@ -237,6 +345,7 @@ impl AddressDane {
             depth: Some(depth),
             detail: None,
             ta_problems: Vec::new(),
+            reason: None,
         }
     }
 

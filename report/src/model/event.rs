@@ -61,8 +61,11 @@ pub enum CheckEvent {
         deadline_hit: bool,
         /// TCP connections opened.
         connections: u8,
-        /// Why the session ended before every step ran, when it did.
+        /// Why the session ended before every step ran, when it did (see [`AddressReport::error`]).
         error: Option<String>,
+        /// Why the session ended before every step ran, in mxray's own terms.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<crate::model::session::SessionFailure>,
         /// The reply that broke the exchange, when one did.
         #[serde(default)]
         protocol_error: Option<ProtocolError>,

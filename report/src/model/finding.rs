@@ -105,6 +105,9 @@ pub enum FindingKind {
         outcome: String,
         /// Error text.
         detail: String,
+        /// Why, in mxray's own terms (then `detail` is empty or the library's message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<crate::model::session::ConnectFailure>,
     },
     /// The server answered but not with 220.
     BannerNotReady {
@@ -119,6 +122,9 @@ pub enum FindingKind {
         ip: String,
         /// Why.
         reason: String,
+        /// What came instead, in mxray's own terms (then `reason` is empty).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<crate::model::session::ReadFailure>,
     },
     /// The banner reveals the MTA version.
     BannerLeaksVersion {
@@ -164,6 +170,9 @@ pub enum FindingKind {
         ip: String,
         /// The reply.
         reply: String,
+        /// What came instead of a reply, when none came (then `reply` is empty).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        no_reply: Option<crate::model::session::ReadFailure>,
     },
     /// The TLS handshake failed.
     TlsHandshakeFailed {
@@ -344,6 +353,9 @@ pub enum FindingKind {
         ip: String,
         /// Why.
         reason: String,
+        /// Why, in mxray's own terms (then `reason` is empty or the library's message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<crate::model::session::NotTestable>,
     },
     /// The server speaks only TLS versions older than 1.2.
     TlsLegacyOnly {
@@ -434,6 +446,9 @@ pub enum FindingKind {
         ip: String,
         /// Why.
         reason: String,
+        /// Why, in mxray's own terms (then `reason` is empty).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<crate::model::session::SessionFailure>,
     },
     /// The server answered a command with `421`: it closed the session (RFC 5321 §3.8), so the steps
     /// after that command were not tested.
@@ -584,6 +599,9 @@ pub enum FindingKind {
         ip: String,
         /// What was compared.
         detail: String,
+        /// Why, in mxray's own terms (then the text beside it is empty or the library's message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<crate::model::dane::DaneReason>,
     },
     /// DANE is in force, but the address gave no TLS session.
     DaneNoTls {
@@ -591,6 +609,9 @@ pub enum FindingKind {
         ip: String,
         /// What happened instead.
         detail: String,
+        /// Why, in mxray's own terms (then the text beside it is empty or the library's message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<crate::model::dane::DaneReason>,
     },
     /// DANE could not be judged at the address.
     DaneNotTested {
@@ -598,6 +619,9 @@ pub enum FindingKind {
         ip: String,
         /// Why.
         reason: String,
+        /// Why, in mxray's own terms (then the text beside it is empty or the library's message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<crate::model::dane::DaneReason>,
     },
     /// A DANE-EE record pins the server's key: names, dates and issuer do not apply.
     CertificateDaneEe {
@@ -794,6 +818,9 @@ pub enum FindingKind {
         ip: String,
         /// Error text.
         detail: String,
+        /// Why, in mxray's own terms (then `detail` is empty or the library's message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<crate::model::session::ConnectFailure>,
     },
 }
 

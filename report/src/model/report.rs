@@ -223,9 +223,13 @@ pub struct AddressReport {
     /// and was probed only once (this entry shows the same session).
     #[serde(default)]
     pub same_server_as: Option<String>,
-    /// Why the session ended before every step ran, when it did.
+    /// Why the session ended before every step ran, when it did (older reports; newer ones say it
+    /// in `failure`, and keep here only what the server said, when it refused).
     #[serde(default)]
     pub error: Option<String>,
+    /// Why the session ended before every step ran, in mxray's own terms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<SessionFailure>,
     /// The reply that broke the SMTP exchange, when one did (the dialogue stopped there).
     #[serde(default)]
     pub protocol_error: Option<ProtocolError>,
@@ -277,6 +281,7 @@ impl AddressReport {
             queued_ms: 0,
             same_server_as: None,
             error: None,
+            failure: None,
             protocol_error: None,
             server_closed: None,
             tls_versions: None,

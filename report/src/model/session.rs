@@ -52,11 +52,157 @@ pub struct TcpReport {
     pub outcome: TcpOutcome,
     /// Connect time in milliseconds (when connected).
     pub connect_ms: Option<u64>,
-    /// Error text or the reason for blocking.
+    /// A socket error in the operating system's words (older reports: also mxray's own reason,
+    /// now in `failure`).
     pub detail: Option<String>,
     /// The port connected to.
     #[serde(default)]
     pub port: u16,
+    /// Why the connect failed, when mxray can say it in its own terms (the words are in the
+    /// catalogue; absent in older reports, which have `detail` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<ConnectFailure>,
+}
+
+/// Why a connect failed, in mxray's own terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ConnectFailure {
+    /// No answer within the step timeout.
+    NoAnswer {
+        /// The step timeout in whole seconds.
+        secs: u64,
+    },
+    /// Not attempted: the address lies in a non-public range (the SSRF guard).
+    NotPublic {
+        /// The range's name as the IANA special-purpose registries call it (`private`, `loopback`, …).
+        range: String,
+    },
+    /// This machine has no route to the address (e.g. no IPv6 here).
+    NoRouteHere,
+}
+
+/// What came instead of a complete SMTP reply, in mxray's own terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReadFailure {
+    /// No complete reply within the wait.
+    Timeout {
+        /// The wait in whole seconds.
+        secs: u64,
+    },
+    /// The server closed the connection.
+    Closed,
+    /// The server sent more than mxray reads from one connection.
+    TooMuchData {
+        /// The cap in bytes.
+        bytes: u64,
+    },
+    /// A line that does not start with a three-digit code.
+    NotAReply {
+        /// The line, shortened.
+        line: String,
+    },
+    /// A reply code outside 200–599.
+    CodeOutOfRange {
+        /// The code.
+        code: u16,
+    },
+    /// A continuation line changed the code.
+    CodeChanged {
+        /// The first line's code.
+        first: u16,
+        /// The later line's code.
+        then: u16,
+    },
+    /// A line longer than mxray reads.
+    LineTooLong {
+        /// The cap in bytes.
+        bytes: u64,
+    },
+    /// A reply with more lines than mxray reads.
+    TooManyLines {
+        /// The cap in lines.
+        lines: u64,
+    },
+    /// Something arrived before a command asked for it.
+    Unsolicited {
+        /// The last command before it (its verb), or `greeting`.
+        after: String,
+        /// The first unrequested line, as received.
+        data: String,
+    },
+    /// A socket error.
+    Socket {
+        /// The operating system's message.
+        detail: String,
+    },
+}
+
+/// Where and how a session ended before every step ran, in mxray's own terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionFailure {
+    /// The command that failed (`EHLO`, `RCPT TO`, …), `greeting`, or `connect`.
+    pub step: String,
+    /// On which connection.
+    #[serde(default)]
+    pub connection: SessionLeg,
+    /// What happened.
+    pub cause: SessionCause,
+}
+
+/// Which connection of a session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionLeg {
+    /// The first connection, in plaintext.
+    #[default]
+    First,
+    /// The first connection, inside TLS after STARTTLS.
+    InsideTls,
+    /// The extra plaintext connection (after TLS broke, or to come back for the relay probe).
+    Second,
+}
+
+/// What ended a session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SessionCause {
+    /// No valid reply came.
+    NoReply {
+        /// What came instead.
+        failure: ReadFailure,
+    },
+    /// A refusal (its reply as received, the server's words).
+    Refused {
+        /// The reply's first line.
+        reply: String,
+    },
+    /// The connection could not be made.
+    Connect {
+        /// Why, in mxray's terms, when it can say it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<ConnectFailure>,
+        /// The operating system's message, otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
+}
+
+/// Why an offered STARTTLS could not be tested, in mxray's own terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NotTestable {
+    /// The MX name cannot be sent as a TLS server name (SNI); the library's reason is in `error`.
+    InvalidServerName {
+        /// The MX name.
+        name: String,
+    },
+    /// The server answered STARTTLS with `421`: it is closing the session.
+    ServerClosing {
+        /// The reply's first line.
+        reply: String,
+    },
 }
 
 /// The 220 greeting (or whatever came instead).
@@ -81,6 +227,10 @@ pub struct BannerReport {
     /// "not tested", never "dead".
     #[serde(default)]
     pub greeting_timeout_secs: Option<u64>,
+    /// What came instead of a valid greeting, in mxray's own terms (absent in older reports, which
+    /// have `error` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<ReadFailure>,
 }
 
 /// A recognised MTA.
@@ -174,6 +324,13 @@ pub struct StartTlsReport {
     /// What kind of failure it was, when the handshake failed.
     #[serde(default)]
     pub failure: Option<TlsFailure>,
+    /// Why STARTTLS could not be tested, when the outcome is `not_testable` (absent in older
+    /// reports, which have `error` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_testable: Option<NotTestable>,
+    /// What came instead of a reply to STARTTLS, when none came (outcome `rejected`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_reply: Option<ReadFailure>,
 }
 
 /// Why a TLS handshake failed, as far as the server's answer tells.

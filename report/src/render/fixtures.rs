@@ -150,8 +150,15 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         refuses_tester: None,
     };
     let mut steps = vec![
-        StepResult::Tcp(TcpReport { outcome: TcpOutcome::Connected, connect_ms: Some(12), detail: None, port: 25 }),
+        StepResult::Tcp(TcpReport {
+            failure: None,
+            outcome: TcpOutcome::Connected,
+            connect_ms: Some(12),
+            detail: None,
+            port: 25,
+        }),
         StepResult::Banner(BannerReport {
+            failure: None,
             code: Some(220),
             text: a.banner.into(),
             software: Some(Software { name: "Postfix".into(), version: Some("3.7.1".into()) }),
@@ -162,6 +169,8 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         }),
         StepResult::Ehlo(ehlo.clone()),
         StepResult::Starttls(StartTlsReport {
+            no_reply: None,
+            not_testable: None,
             offered: offers_tls,
             outcome: if offers_tls { StartTlsOutcome::Ok } else { StartTlsOutcome::NotOffered },
             tls_version: a.tls.as_ref().map(|t| t.version.into()),
@@ -208,6 +217,7 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         deadline_hit: false,
         connections: 1,
         error: None,
+        failure: None,
         protocol_error: None,
         server_closed: None,
         queued_ms: 0,
@@ -254,10 +264,11 @@ fn certificate(host: &str, t: &Tls) -> CertificateReport {
     }
 }
 
-/// The free texts the engine writes into the report's String fields, as it writes them today
-/// (server/src/probe): a connect that timed out, a greeting that never came, a failed handshake,
-/// the legacy TLS probe, DANE, PTR and blocklist answers that could not be had. The renderers must
-/// show them labelled as what they are, in either language.
+/// What the engine (server/src/probe) writes where something went wrong, as it writes it: typed
+/// values for mxray's own reasons (a connect that timed out, a DANE verdict whose session ended on
+/// an EHLO that got no reply), free texts where it still writes them (the legacy TLS probe, a PTR
+/// lookup that timed out, a blocklist's error code). The renderers show the typed ones in the
+/// catalogue's words and the free ones labelled, in either language.
 pub fn server_words() -> Report {
     let hosts = [
         Host { name: "mx1.example.com", addrs: vec![good_addr("192.0.2.10")] },
@@ -265,8 +276,9 @@ pub fn server_words() -> Report {
     ];
     let mut events = events(&hosts);
     let step = |mx: usize, at: &str, step: StepResult| CheckEvent::Step { mx, ip: ip(at), step: Box::new(step) };
-    use crate::model::dane::{AddressDane, DaneOutcome};
+    use crate::model::dane::{AddressDane, DaneOutcome, DaneReason};
     use crate::model::depth::{DnsblResult, DnsblStatus, LegacyOutcome, LegacyTlsProbe, ReverseDns, ReverseFailure};
+    use crate::model::report::{ConnectFailure, ReadFailure, SessionCause, SessionFailure, SessionLeg};
     let extra = vec![
         step(
             0,
@@ -281,7 +293,17 @@ pub fn server_words() -> Report {
         step(
             0,
             "192.0.2.10",
-            StepResult::Dane(AddressDane::without_match(DaneOutcome::NotTested, "the session ended before STARTTLS")),
+            StepResult::Dane(AddressDane::because(
+                DaneOutcome::NotTested,
+                DaneReason::SessionEnded {
+                    failure: Some(SessionFailure {
+                        step: "EHLO".into(),
+                        connection: SessionLeg::First,
+                        cause: SessionCause::NoReply { failure: ReadFailure::Timeout { secs: 15 } },
+                    }),
+                },
+                None,
+            )),
         ),
         step(
             0,
@@ -310,9 +332,10 @@ pub fn server_words() -> Report {
             1,
             "192.0.2.20",
             StepResult::Tcp(TcpReport {
+                failure: Some(ConnectFailure::NoAnswer { secs: 15 }),
                 outcome: TcpOutcome::Timeout,
                 connect_ms: None,
-                detail: Some("no answer within 15 s".into()),
+                detail: None,
                 port: 25,
             }),
         ),
@@ -321,10 +344,9 @@ pub fn server_words() -> Report {
     events.retain(|e| !matches!(e, CheckEvent::Step { mx: 1, .. }));
     let done = events.iter().position(|e| matches!(e, CheckEvent::AddressDone { mx: 1, .. })).expect("mx2 finishes");
     events.splice(done..done, extra);
-    if let Some(CheckEvent::AddressDone { error, transcript, .. }) =
+    if let Some(CheckEvent::AddressDone { transcript, .. }) =
         events.iter_mut().find(|e| matches!(e, CheckEvent::AddressDone { mx: 1, .. }))
     {
-        *error = Some("connect: no answer within 15 s".into());
         transcript.truncate(1);
     }
     Report::from_events(&events)

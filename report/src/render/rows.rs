@@ -9,8 +9,9 @@ use crate::model::lang::Lang;
 use crate::model::policy::{MxPolicyMatch, MxTls, PolicyRecord};
 use crate::model::report::{
     AddressReport, BannerReport, CertificateInfo, CertificateReport, EhloReport, MxHost, RelayAttempt, RelayReport,
-    Report, StartTlsReport, TcpReport,
+    Report, StartTlsOutcome, StartTlsReport, TcpReport,
 };
+use crate::texts::failures::with_detail;
 use crate::texts::policy::{problems_text, PolicyLabel};
 use crate::texts::ui::Text;
 use crate::texts::{count, library_message, library_message_opt, pick};
@@ -124,12 +125,17 @@ pub fn address_rows(a: &AddressReport, lang: Lang) -> Vec<Row> {
         .flag(Text::DeadlineReached, a.deadline_hit)
         .opt(Text::Queued, (a.queued_ms > 0).then(|| ms(a.queued_ms)))
         .opt(Text::SameServerAs, a.same_server_as.as_deref())
-        .opt(Text::SessionEnded, library_message_opt(a.error.as_deref(), lang))
+        .opt(Text::SessionEnded, session_ended(a, lang))
         .opt(
             Text::ProtocolErrorRow,
             a.protocol_error.as_ref().map(|p| format!("{}: {}", step_name(&p.command, lang), p.reply)),
         )
         .rows
+}
+
+/// Why the session ended early: mxray's words, or an older report's text, labelled.
+fn session_ended(a: &AddressReport, lang: Lang) -> Option<String> {
+    with_detail(a.failure.as_ref().map(|f| f.text(lang)), a.error.as_deref(), lang)
 }
 
 /// A command as the report names it, `greeting` for the greeting in words.
@@ -281,7 +287,7 @@ fn tcp(rows: Rows, t: &TcpReport) -> Rows {
     rows.add(Text::Outcome, t.outcome.label(lang))
         .opt(Text::Port, (t.port != 0).then(|| t.port.to_string()))
         .opt(Text::ConnectTime, t.connect_ms.map(ms))
-        .opt(Text::Detail, library_message_opt(t.detail.as_deref(), lang))
+        .opt(Text::Detail, with_detail(t.failure.as_ref().map(|f| f.text(lang)), t.detail.as_deref(), lang))
 }
 
 fn banner(rows: Rows, b: &BannerReport) -> Rows {
@@ -294,7 +300,7 @@ fn banner(rows: Rows, b: &BannerReport) -> Rows {
         .add(Text::ReplyText, &b.text)
         .opt(Text::Software, software)
         .add(Text::GreetingTime, ms(b.elapsed_ms))
-        .opt(Text::Error, library_message_opt(b.error.as_deref(), lang))
+        .opt(Text::Error, with_detail(b.failure.as_ref().map(|f| f.text(lang)), b.error.as_deref(), lang))
 }
 
 /// The reply, then one row per extension (SIZE in MB).
@@ -323,9 +329,25 @@ fn tls(rows: Rows, s: &StartTlsReport) -> Rows {
         .opt(Text::CipherSuite, s.cipher_suite.as_deref())
         .opt(Text::KeyExchange, s.kx_group.as_deref())
         .opt(Text::HandshakeTime, s.handshake_ms.map(ms))
-        .opt(Text::Error, library_message_opt(s.error.as_deref(), lang))
+        .opt(Text::Error, tls_error(s, lang))
         .opt(Text::FailureKind, s.failure.map(|f| f.label(lang)))
         .flag(Text::PlaintextInjection, s.pipelined_plaintext)
+}
+
+/// The STARTTLS step's error: why it could not be tested or got no reply in mxray's words, a
+/// refusal as the server sent it, a handshake error in the library's words.
+fn tls_error(s: &StartTlsReport, lang: Lang) -> Option<String> {
+    let words = s.not_testable.as_ref().map(|n| n.text(lang)).or_else(|| s.no_reply.as_ref().map(|f| f.text(lang)));
+    match s.outcome {
+        // A refusal is the server's reply, shown as it came (an older report's other texts, labelled).
+        StartTlsOutcome::Rejected if words.is_none() && s.error.as_deref().is_some_and(is_reply) => s.error.clone(),
+        _ => with_detail(words, s.error.as_deref(), lang),
+    }
+}
+
+/// True for an SMTP reply line (three digits first).
+fn is_reply(text: &str) -> bool {
+    text.len() >= 3 && text.as_bytes()[..3].iter().all(u8::is_ascii_digit)
 }
 
 fn judgement(rows: Rows, c: &CertificateReport) -> Rows {
@@ -517,7 +539,7 @@ fn dane(rows: Rows, d: &crate::model::dane::AddressDane) -> Rows {
     rows.add(Text::DaneVerdict, d.outcome.label(lang))
         .opt(Text::MatchedRecord, d.matched.as_ref().map(crate::model::dane::TlsaRecord::presentation))
         .opt(Text::MatchedCertificate, depth)
-        .opt(Text::Detail, library_message_opt(d.detail.as_deref(), lang))
+        .opt(Text::Detail, d.why(lang))
 }
 
 /// What changed between the EHLO answers before STARTTLS and inside TLS.

@@ -343,3 +343,66 @@ fn the_word_check_tells_english_from_german_and_skips_what_is_quoted() {
     assert!(page.contains("Mail geht an 2 Hosts aus den MX-Einträgen der Domain."), "{page}");
     assert!(page.contains("STARTTLS nicht angeboten") && !page.contains("mxray.report.v1\",\""), "{page}");
 }
+
+/// What the engine once wrote in its own English into the report's free texts, now typed values with
+/// words in the catalogue: none of it may reach a German output as a library's message. (Free texts
+/// it still writes — the legacy TLS probe, the PTR lookup, blocklist answers — are not listed.)
+const FORMER_ENGINE_WORDS: &[&str] = &[
+    "no complete reply within",
+    "the server closed the connection",
+    "the server sent more than",
+    "not an SMTP reply line",
+    "is not a valid TLS server name",
+    "the server closed the session",
+    "the session ended",
+    "usable TLSA record",
+    "the TLSA lookup gave no usable answer",
+    "the TLSA answer failed DNSSEC validation",
+    "not DNSSEC-signed, so senders",
+    "no TLSA records are published",
+    "no TLSA record is usable",
+    "STARTTLS is not offered",
+    "STARTTLS was refused",
+    "no TLS session was established",
+    "STARTTLS was not tried",
+    "the server sent no certificate",
+    "does not chain up to it",
+    "cannot serve as a trust anchor",
+    "second connection",
+    "inside TLS",
+    "this machine has no route",
+];
+
+/// The texts a German output quotes as a library's message.
+fn library_quotes(text: &str) -> Vec<&str> {
+    let label = "Meldung der Bibliothek: „";
+    text.match_indices(label)
+        .filter_map(|(i, _)| {
+            let rest = &text[i + label.len()..];
+            rest.find('“').map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+#[test]
+fn the_engines_own_words_are_never_passed_off_as_a_library_message() {
+    let mut problems = Vec::new();
+    // Old reports (`v1-*.json`) keep their English texts; shown labelled, that is what they are.
+    let written_today = fixtures().into_iter().filter(|(name, _)| !["every-field", "required-fields"].contains(name));
+    for (name, report) in written_today {
+        for format in [Format::Text, Format::Markdown, Format::Html] {
+            let rendered = render(&report, format, Lang::De, false);
+            let rendered = if format == Format::Html { html_text(&rendered) } else { rendered };
+            for quoted in library_quotes(&rendered) {
+                if let Some(words) = FORMER_ENGINE_WORDS.iter().find(|w| quoted.contains(*w)) {
+                    problems.push(format!("{name}.de.{}: „{quoted}“ ({words:?})", format.extension()));
+                }
+            }
+        }
+    }
+    problems.dedup();
+    assert!(problems.is_empty(), "mxray's own words labelled as a library's:\n{}", problems.join("\n"));
+    // The check sees what it looks for.
+    let old = "Sitzung: Meldung der Bibliothek: „EHLO: no complete reply within 15 s“.";
+    assert_eq!(library_quotes(old), ["EHLO: no complete reply within 15 s"]);
+}

@@ -69,17 +69,17 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
                 )
             }
         }
-        FindingKind::Port25Timeout { ip, detail } => {
+        FindingKind::Port25Timeout { ip, detail, failure } => {
             if en {
                 (
                     "Port 25 did not answer (maybe this network)".to_owned(),
-                    format!("Connecting to {ip} port 25 timed out ({detail}). No address of the domain answered, so this may be the network mxray runs in rather than the server (see the domain finding).", detail = crate::texts::library_message(detail, Lang::En)),
+                    format!("Connecting to {ip} port 25 timed out{detail}. No address of the domain answered, so this may be the network mxray runs in rather than the server (see the domain finding).", detail = crate::texts::failures::paren(&crate::texts::failures::explain(failure.as_ref().map(|f| f.text(Lang::En)), detail, Lang::En))),
                     "Follow the domain finding to tell a dead server from a blocked network.".to_owned(),
                 )
             } else {
                 (
                     "Port 25 antwortete nicht (vielleicht dieses Netz)".to_owned(),
-                    format!("Die Verbindung zu {ip} Port 25 lief in eine Zeitüberschreitung ({detail}). Keine Adresse der Domain antwortete, das kann am Netz liegen, in dem mxray läuft, statt am Server (siehe den Befund zur Domain).", detail = crate::texts::library_message(detail, Lang::De)),
+                    format!("Die Verbindung zu {ip} Port 25 lief in eine Zeitüberschreitung{detail}. Keine Adresse der Domain antwortete, das kann am Netz liegen, in dem mxray läuft, statt am Server (siehe den Befund zur Domain).", detail = crate::texts::failures::paren(&crate::texts::failures::explain(failure.as_ref().map(|f| f.text(Lang::De)), detail, Lang::De))),
                     "Dem Befund zur Domain folgen, um einen toten Server von einem gesperrten Netz zu unterscheiden.".to_owned(),
                 )
             }

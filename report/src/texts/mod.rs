@@ -9,6 +9,7 @@ pub mod egress;
 pub mod ehlo;
 pub mod en;
 pub mod enums;
+pub mod failures;
 pub mod headline;
 pub mod input;
 pub mod policy;

@@ -4,11 +4,14 @@
 
 use super::*;
 use crate::model::bypass::{BypassAttempt, BypassForm};
+use crate::model::dane::{DaneReason, TaChainProblem};
 use crate::model::finding::Severity;
 use crate::model::policy::{
     FetchError, IgnoredReason, PolicyProblem, RecordProblem, StsMode, TargetProblem, TlsPolicyFailure,
 };
-use crate::model::report::RelayReason;
+use crate::model::report::{
+    ConnectFailure, NotTestable, ReadFailure, RelayReason, SessionCause, SessionFailure, SessionLeg,
+};
 
 /// The codes as published: the contract's `code` values. A renamed or removed kind fails
 /// [`codes_are_pinned`]; a new kind is added here in the same change.
@@ -36,6 +39,84 @@ macro_rules! every_kind {
             all
         }
     };
+}
+
+/// Every way a reply can fail to come, in mxray's terms.
+pub(crate) fn read_failures() -> Vec<ReadFailure> {
+    vec![
+        ReadFailure::Timeout { secs: 30 },
+        ReadFailure::Closed,
+        ReadFailure::TooMuchData { bytes: 262_144 },
+        ReadFailure::NotAReply { line: s("HTTP/1.1 400 Bad Request") },
+        ReadFailure::CodeOutOfRange { code: 999 },
+        ReadFailure::CodeChanged { first: 250, then: 220 },
+        ReadFailure::LineTooLong { bytes: 4096 },
+        ReadFailure::TooManyLines { lines: 128 },
+        ReadFailure::Unsolicited { after: s("greeting"), data: s("220 again") },
+        ReadFailure::Socket { detail: s("Connection reset by peer (os error 104)") },
+    ]
+}
+
+/// Sessions ending early in each place and each way.
+pub(crate) fn session_failures() -> Vec<SessionFailure> {
+    let failure = |step: &str, connection, cause| SessionFailure { step: s(step), connection, cause };
+    vec![
+        failure("EHLO", SessionLeg::First, SessionCause::NoReply { failure: ReadFailure::Timeout { secs: 15 } }),
+        failure("EHLO", SessionLeg::InsideTls, SessionCause::NoReply { failure: ReadFailure::Closed }),
+        failure("EHLO", SessionLeg::Second, SessionCause::Refused { reply: s("554 5.7.1 Go away") }),
+        failure("greeting", SessionLeg::Second, SessionCause::NoReply { failure: ReadFailure::Timeout { secs: 30 } }),
+        failure(
+            "connect",
+            SessionLeg::Second,
+            SessionCause::Connect { failure: Some(ConnectFailure::NoAnswer { secs: 15 }), detail: None },
+        ),
+        failure(
+            "connect",
+            SessionLeg::Second,
+            SessionCause::Connect { failure: None, detail: Some(s("Connection refused (os error 111)")) },
+        ),
+        failure(
+            "connect",
+            SessionLeg::Second,
+            SessionCause::Connect { failure: Some(ConnectFailure::NoRouteHere), detail: None },
+        ),
+        failure(
+            "connect",
+            SessionLeg::First,
+            SessionCause::Connect { failure: Some(ConnectFailure::NotPublic { range: s("private") }), detail: None },
+        ),
+    ]
+}
+
+/// Every reason a DANE verdict is not a match.
+pub(crate) fn dane_reasons() -> Vec<DaneReason> {
+    use crate::model::dane::DnssecReason;
+    vec![
+        DaneReason::TlsaBogus,
+        DaneReason::TlsaUnknown { why: None },
+        DaneReason::TlsaUnknown { why: Some(DnssecReason::Timeout { secs: 10 }) },
+        DaneReason::InsecureCname { cname: s("_25._tcp.mx.example.net") },
+        DaneReason::RecordsUnsigned,
+        DaneReason::ZoneUnsigned,
+        DaneReason::NoRecords,
+        DaneReason::NoUsableRecords,
+        DaneReason::AddressesUnsigned,
+        DaneReason::StarttlsRefused { reply: None, no_reply: Some(ReadFailure::Closed) },
+        DaneReason::StarttlsRefused { reply: None, no_reply: None },
+        DaneReason::StarttlsNotTestable { why: Some(NotTestable::InvalidServerName { name: s("mx_1.example.com") }) },
+        DaneReason::StarttlsNotTestable { why: None },
+        DaneReason::StarttlsNotTried,
+        DaneReason::SessionEnded { failure: None },
+        DaneReason::SessionEnded { failure: session_failures().into_iter().next() },
+        DaneReason::NoCertificate,
+        DaneReason::TaUnchained {
+            record: s("2 1 1 ab12"),
+            subject: s("CN=R3"),
+            problem: TaChainProblem::LeafUnreadable,
+        },
+        DaneReason::TaUnchained { record: s("2 1 1 ab12"), subject: s("CN=R3"), problem: TaChainProblem::NotAnAnchor },
+        DaneReason::TaProblems,
+    ]
 }
 
 pub(crate) fn s(text: &str) -> String {
@@ -180,9 +261,14 @@ every_kind! {
     AddressesCapped => [AddressesCapped { host: s(HOST), skipped: 2 }],
     NoIpv6 => [NoIpv6 { host: s(HOST) }],
     TargetBlocked => [TargetBlocked { ip: s("10.0.0.25"), range: s("private (RFC 1918)") }],
-    Port25Unreachable => [Port25Unreachable { ip: s(IP), outcome: s("refused"), detail: s("connection refused") }],
+    Port25Unreachable => [
+        Port25Unreachable { ip: s(IP), outcome: s("refused"), detail: s("connection refused"), failure: None },
+        Port25Unreachable { ip: s(IP), outcome: s("timeout"), detail: s(""), failure: Some(ConnectFailure::NoAnswer { secs: 15 }) },
+        Port25Unreachable { ip: s(IP), outcome: s("error"), detail: s(""), failure: None },
+    ],
     BannerNotReady => [BannerNotReady { ip: s(IP), reply: s("421 4.3.2 Service not available") }],
-    BannerMissing => [BannerMissing { ip: s(IP), reason: s("no complete reply within 30 s") }],
+    BannerMissing => std::iter::once(BannerMissing { ip: s(IP), reason: s("no complete reply within 30 s"), failure: None })
+        .chain(read_failures().into_iter().map(|f| BannerMissing { ip: s(IP), reason: s(""), failure: Some(f) })),
     BannerLeaksVersion => [BannerLeaksVersion { software: s("Postfix"), version: s("3.7.1") }],
     EhloRefused => [EhloRefused { ip: s(IP) }],
     SmtpInspection => [
@@ -192,7 +278,10 @@ every_kind! {
     ],
     HeloFailed => [HeloFailed { ip: s(IP), reply: s("504 5.5.2 Helo command rejected") }],
     StartTlsNotOffered => [StartTlsNotOffered { ip: s(IP) }],
-    StartTlsRejected => [StartTlsRejected { ip: s(IP), reply: s("454 4.7.0 TLS not available") }],
+    StartTlsRejected => [
+        StartTlsRejected { ip: s(IP), reply: s("454 4.7.0 TLS not available"), no_reply: None },
+        StartTlsRejected { ip: s(IP), reply: s(""), no_reply: Some(ReadFailure::Timeout { secs: 15 }) },
+    ],
     TlsHandshakeFailed => [TlsHandshakeFailed { ip: s(IP), error: s("received fatal alert: HandshakeFailure") }],
     StartTlsInjection => [StartTlsInjection { ip: s(IP) }],
     TlsOk => [TlsOk { version: s("TLSv1.3"), cipher: s("TLS13_AES_256_GCM_SHA384") }],
@@ -238,7 +327,11 @@ every_kind! {
     MxNotPublic => [MxNotPublic { host: s(HOST) }],
     NullMxWithOtherMx => [NullMxWithOtherMx],
     NoRouteFromHere => [NoRouteFromHere { ip: s("2001:db8::10"), detail: s("network unreachable") }],
-    TlsNotTestable => [TlsNotTestable { ip: s(IP), reason: s("the MX name is not a valid TLS server name") }],
+    TlsNotTestable => [
+        TlsNotTestable { ip: s(IP), reason: s("the MX name is not a valid TLS server name"), why: None },
+        TlsNotTestable { ip: s(IP), reason: s("invalid dns name"), why: Some(NotTestable::InvalidServerName { name: s("mx_1.example.com") }) },
+        TlsNotTestable { ip: s(IP), reason: s(""), why: Some(NotTestable::ServerClosing { reply: s("421 4.3.2 Shutting down") }) },
+    ],
     TlsLegacyOnly => [
         TlsLegacyOnly { ip: s(IP), error: s("received fatal alert: ProtocolVersion"), versions: vec![s("TLSv1.0")] },
         TlsLegacyOnly { ip: s(IP), error: s("received fatal alert: ProtocolVersion"), versions: vec![] },
@@ -257,7 +350,8 @@ every_kind! {
     }],
     DnsblNotTested => [DnsblNotTested { ip: s(IP), zone: s("zen.spamhaus.org"), reason: s("refused query") }],
     TlsNoSharedCipher => [TlsNoSharedCipher { ip: s(IP), error: s("received fatal alert: HandshakeFailure") }],
-    SessionAborted => [SessionAborted { ip: s(IP), reason: s("connection reset") }],
+    SessionAborted => std::iter::once(SessionAborted { ip: s(IP), reason: s("connection reset"), failure: None })
+        .chain(session_failures().into_iter().map(|f| SessionAborted { ip: s(IP), reason: s(""), failure: Some(f) })),
     DeadlineReached => [DeadlineReached { ip: s(IP) }],
     RelayBypassAccepted => [
         RelayBypassAccepted { ip: s(IP), forms: vec![bypass(true)] },
@@ -286,9 +380,20 @@ every_kind! {
     DaneTlsaInsecure => [DaneTlsaInsecure { host: s(HOST) }],
     DaneUnusableRecords => [DaneUnusableRecords { host: s(HOST), records: s("0 0 1 ab12") }],
     DaneMatched => [DaneMatched { ip: s(IP), record: s("3 1 1 ab12") }],
-    DaneNoMatch => [DaneNoMatch { ip: s(IP), detail: s("no record matches the certificate") }],
-    DaneNoTls => [DaneNoTls { ip: s(IP), detail: s("STARTTLS not offered") }],
-    DaneNotTested => [DaneNotTested { ip: s(IP), reason: s("the connection was refused") }],
+    DaneNoMatch => [
+        DaneNoMatch { ip: s(IP), detail: s("no record matches the certificate"), why: None },
+        DaneNoMatch { ip: s(IP), detail: s(""), why: Some(DaneReason::NoMatch { usable: 2, key_would_match: Some(s("ab12")) }) },
+        DaneNoMatch { ip: s(IP), detail: s(""), why: Some(DaneReason::NoMatch { usable: 1, key_would_match: None }) },
+        DaneNoMatch { ip: s(IP), detail: s("UnknownIssuer"), why: Some(DaneReason::TaUnchained { record: s("2 1 1 ab12"), subject: s("CN=R3"), problem: TaChainProblem::NoChain }) },
+    ],
+    DaneNoTls => [
+        DaneNoTls { ip: s(IP), detail: s("STARTTLS not offered"), why: None },
+        DaneNoTls { ip: s(IP), detail: s(""), why: Some(DaneReason::StarttlsNotOffered) },
+        DaneNoTls { ip: s(IP), detail: s(""), why: Some(DaneReason::StarttlsRefused { reply: Some(s("454 4.7.0 TLS not available")), no_reply: None }) },
+        DaneNoTls { ip: s(IP), detail: s("received fatal alert: HandshakeFailure"), why: Some(DaneReason::NoTlsSession) },
+    ],
+    DaneNotTested => std::iter::once(DaneNotTested { ip: s(IP), reason: s("the connection was refused"), why: None })
+        .chain(dane_reasons().into_iter().map(|r| DaneNotTested { ip: s(IP), reason: s(""), why: Some(r) })),
     CertificateDaneEe => [CertificateDaneEe { record: s("3 1 1 ab12") }],
     MtaStsMissing => [MtaStsMissing],
     PolicyLookupFailed => [PolicyLookupFailed { name: s("_mta-sts.example.com"), detail: s("SERVFAIL") }],
@@ -380,7 +485,10 @@ every_kind! {
     GreetingTimeout => [GreetingTimeout { ip: s(IP), waited_secs: 30 }],
     Port25NoAnswer => [json(r#"{"code":"port25_no_answer","addresses":2}"#)],
     EgressBlocked => [json(r#"{"code":"egress_blocked","target":"smtp.example.net:25","addresses":2}"#)],
-    Port25Timeout => [json(r#"{"code":"port25_timeout","ip":"192.0.2.10","detail":"no answer within 15 s"}"#)],
+    Port25Timeout => [
+        json(r#"{"code":"port25_timeout","ip":"192.0.2.10","detail":"no answer within 15 s"}"#),
+        json(r#"{"code":"port25_timeout","ip":"192.0.2.10","detail":"","failure":{"kind":"no_answer","secs":15}}"#),
+    ],
     DaneTaRejected => [
         json(r#"{"code":"dane_ta_rejected","ip":"192.0.2.10","record":"2 1 1 8f3a","problems":[{"kind":"name_mismatch","names":["other.example.org"],"expected":["mx1.example.com"]}]}"#),
         json(r#"{"code":"dane_ta_rejected","ip":"192.0.2.10","record":"2 1 1 8f3a","problems":[{"kind":"out_of_date","depth":0,"subject":"CN=mx1.example.com","not_before":"2024-01-01T00:00:00Z","not_after":"2024-04-01T00:00:00Z"}]}"#),
@@ -528,7 +636,7 @@ fn severities_follow_the_facts() {
     // A port's certificate hurts mail clients, not mail to the domain: at most a warning.
     let port = FindingKind::PortCertificate { ip: s(IP), port: 465, finding: Box::new(expired) };
     assert_eq!(severity(port), Severity::Warning);
-    assert!(FindingKind::Port25Unreachable { ip: s(IP), outcome: s("refused"), detail: s("x") }
+    assert!(FindingKind::Port25Unreachable { ip: s(IP), outcome: s("refused"), detail: s("x"), failure: None }
         .texts(Lang::En)
         .remedy
         .contains("firewall"));

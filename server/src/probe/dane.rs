@@ -1,7 +1,9 @@
 //! DANE for SMTP (RFC 7672): the chain an address presented in its STARTTLS handshake against the
 //! host's TLSA records. Pure: no lookups, no connections.
 
-use mxray_report::model::dane::{AddressDane, DaneOutcome, DnssecStatus, HostDane, NotInForce, TaProblem, TlsaRecord};
+use mxray_report::model::dane::{
+    AddressDane, DaneOutcome, DaneReason, DnssecStatus, HostDane, NotInForce, TaChainProblem, TaProblem, TlsaRecord,
+};
 use mxray_report::model::report::StartTlsOutcome;
 use mxray_report::StepResult;
 use rustls::client::{verify_server_cert_signed_by_trust_anchor, verify_server_name};
@@ -21,25 +23,30 @@ use super::clock::rfc3339;
 pub enum Presented {
     /// A TLS session was established with this chain (leaf first).
     Chain(Vec<CertificateDer<'static>>),
-    /// The server gave no TLS session (STARTTLS not offered, refused, or the handshake failed).
-    NoTls(String),
-    /// mxray did not get as far as TLS (no connection, no greeting, deadline…).
-    NotReached(String),
+    /// The server gave no TLS session (STARTTLS not offered, refused, or the handshake failed): why,
+    /// and the library's message beside it.
+    NoTls(DaneReason, Option<String>),
+    /// mxray did not get as far as TLS (no connection, no greeting, deadline…): why, and the
+    /// library's message beside it.
+    NotReached(DaneReason, Option<String>),
 }
 
 /// What a STARTTLS step tells DANE before any chain: no TLS, not tested, or (`None`) wait for the chain.
 pub fn step_presented(step: &StepResult) -> Option<Presented> {
     let StepResult::Starttls(s) = step else { return None };
-    let error = s.error.clone().unwrap_or_default();
     Some(match s.outcome {
         StartTlsOutcome::Ok if !s.pipelined_plaintext => return None,
-        StartTlsOutcome::NotOffered => Presented::NoTls("STARTTLS is not offered".into()),
-        StartTlsOutcome::Rejected => Presented::NoTls(format!("STARTTLS was refused: {error}")),
-        StartTlsOutcome::Ok | StartTlsOutcome::HandshakeFailed => {
-            Presented::NoTls(format!("no TLS session was established: {error}"))
+        StartTlsOutcome::NotOffered => Presented::NoTls(DaneReason::StarttlsNotOffered, None),
+        StartTlsOutcome::Rejected => {
+            Presented::NoTls(DaneReason::StarttlsRefused { reply: s.error.clone(), no_reply: s.no_reply.clone() }, None)
         }
-        StartTlsOutcome::NotTestable => Presented::NotReached(error),
-        StartTlsOutcome::Skipped => Presented::NotReached("STARTTLS was not tried".into()),
+        StartTlsOutcome::Ok | StartTlsOutcome::HandshakeFailed => {
+            Presented::NoTls(DaneReason::NoTlsSession, s.error.clone())
+        }
+        StartTlsOutcome::NotTestable => {
+            Presented::NotReached(DaneReason::StarttlsNotTestable { why: s.not_testable.clone() }, s.error.clone())
+        }
+        StartTlsOutcome::Skipped => Presented::NotReached(DaneReason::StarttlsNotTried, None),
     })
 }
 
@@ -66,56 +73,34 @@ pub fn verdict(
     provider: &CryptoProvider,
     now: i64,
 ) -> AddressDane {
+    let not_applicable = |reason| AddressDane::because(DaneOutcome::NotApplicable, reason, None);
     match host.tlsa.status {
-        DnssecStatus::Bogus => {
-            return AddressDane::without_match(
-                DaneOutcome::NotTested,
-                "the TLSA answer failed DNSSEC validation (bogus)",
-            );
-        }
+        DnssecStatus::Bogus => return AddressDane::because(DaneOutcome::NotTested, DaneReason::TlsaBogus, None),
         DnssecStatus::Unknown => {
-            let why = host.tlsa.detail.clone().unwrap_or_else(|| "no answer".into());
-            return AddressDane::without_match(
-                DaneOutcome::NotTested,
-                format!("the TLSA lookup gave no usable answer: {why}"),
-            );
+            let reason = DaneReason::TlsaUnknown { why: host.tlsa.reason.clone() };
+            return AddressDane::because(DaneOutcome::NotTested, reason, host.tlsa.detail.clone());
         }
         DnssecStatus::Insecure if !host.records.is_empty() => {
-            return AddressDane::without_match(
-                DaneOutcome::NotApplicable,
-                match &host.insecure_cname {
-                    Some(cname) => format!(
-                        "the TLSA records are reached through the CNAME {cname}, which is not DNSSEC-signed, so senders ignore them"
-                    ),
-                    None => "the TLSA records are not DNSSEC-signed, so senders ignore them".into(),
-                },
-            );
+            return not_applicable(match &host.insecure_cname {
+                Some(cname) => DaneReason::InsecureCname { cname: cname.clone() },
+                None => DaneReason::RecordsUnsigned,
+            });
         }
-        DnssecStatus::Insecure => {
-            return AddressDane::without_match(DaneOutcome::NotApplicable, "the zone is not DNSSEC-signed")
-        }
-        DnssecStatus::Secure if host.records.is_empty() => {
-            return AddressDane::without_match(DaneOutcome::NotApplicable, "no TLSA records are published");
-        }
+        DnssecStatus::Insecure => return not_applicable(DaneReason::ZoneUnsigned),
+        DnssecStatus::Secure if host.records.is_empty() => return not_applicable(DaneReason::NoRecords),
         DnssecStatus::Secure if !host.records.iter().any(TlsaRecord::usable) => {
-            return AddressDane::without_match(
-                DaneOutcome::NotApplicable,
-                "no TLSA record is usable for SMTP (only usages 0/1 or unknown types)",
-            );
+            return not_applicable(DaneReason::NoUsableRecords);
         }
         DnssecStatus::Secure => {}
     }
     // RFC 7672 §2.2.2: unsigned address records (or an unsigned CNAME to them) and senders do not
     // even look for TLSA records; signed ones then do not matter.
     if let Some(NotInForce::InsecureAddresses) = host.not_in_force() {
-        return AddressDane::without_match(
-            DaneOutcome::NotApplicable,
-            "the host's address records are not DNSSEC-signed, so senders do not use its TLSA records",
-        );
+        return not_applicable(DaneReason::AddressesUnsigned);
     }
     match presented {
-        Presented::NoTls(why) => AddressDane::without_match(DaneOutcome::NoTls, why.clone()),
-        Presented::NotReached(why) => AddressDane::without_match(DaneOutcome::NotTested, why.clone()),
+        Presented::NoTls(why, detail) => AddressDane::because(DaneOutcome::NoTls, why.clone(), detail.clone()),
+        Presented::NotReached(why, detail) => AddressDane::because(DaneOutcome::NotTested, why.clone(), detail.clone()),
         Presented::Chain(chain) => match_chain(&host.records, chain, names, provider, now),
     }
 }
@@ -132,7 +117,7 @@ fn match_chain(
     now: i64,
 ) -> AddressDane {
     let Some(leaf) = chain.first() else {
-        return AddressDane::without_match(DaneOutcome::NotTested, "the server sent no certificate");
+        return AddressDane::because(DaneOutcome::NotTested, DaneReason::NoCertificate, None);
     };
     let (mut unchained, mut rejected) = (None, None);
     for record in records.iter().filter(|r| r.usable()) {
@@ -146,37 +131,31 @@ fn match_chain(
             if !matches(record, ta) {
                 continue;
             }
-            if let Err(e) = chains_to(chain, depth, provider, now) {
-                unchained = Some(format!("{} matches {}, but {e}", record.presentation(), subject(ta)));
+            if let Err((problem, error)) = chains_to(chain, depth, provider, now) {
+                let reason = DaneReason::TaUnchained { record: record.presentation(), subject: subject(ta), problem };
+                unchained = Some((reason, error));
                 continue;
             }
             let problems = ta_problems(chain, depth, names, now);
             if problems.is_empty() {
                 return AddressDane::matched(record, depth);
             }
-            rejected.get_or_insert_with(|| {
-                let said: Vec<String> = problems.iter().map(|p| p.text(mxray_report::Lang::En)).collect();
-                AddressDane {
-                    outcome: DaneOutcome::TaRejected,
-                    detail: Some(said.join("; ")),
-                    ta_problems: problems,
-                    ..AddressDane::matched(record, depth)
-                }
+            rejected.get_or_insert_with(|| AddressDane {
+                outcome: DaneOutcome::TaRejected,
+                ta_problems: problems,
+                reason: Some(DaneReason::TaProblems),
+                ..AddressDane::matched(record, depth)
             });
         }
     }
     if let Some(rejected) = rejected {
         return rejected;
     }
-    let usable = records.iter().filter(|r| r.usable()).count();
-    let hint = association(leaf, 1, 1).map(|a| format!("; the server's key would match \"3 1 1 {}\"", hex(&a)));
-    let detail = match unchained {
-        Some(why) => why,
-        None => {
-            format!("none of the {usable} usable TLSA records matches the chain presented{}", hint.unwrap_or_default())
-        }
-    };
-    AddressDane::without_match(DaneOutcome::NoMatch, detail)
+    let (reason, detail) = unchained.unwrap_or_else(|| {
+        let usable = records.iter().filter(|r| r.usable()).count();
+        (DaneReason::NoMatch { usable, key_would_match: association(leaf, 1, 1).map(|a| hex(&a)) }, None)
+    });
+    AddressDane::because(DaneOutcome::NoMatch, reason, detail)
 }
 
 /// True when `record`'s association data equals the one computed from `cert`.
@@ -202,16 +181,17 @@ fn association(cert: &CertificateDer<'_>, selector: u8, matching: u8) -> Option<
 
 /// Checks that the leaf chains up to `chain[depth]` as its trust anchor (signatures, constraints,
 /// server use), at a moment every certificate is valid: dates are the certificate check's business.
+/// What failed and the library's message, when it does not.
 fn chains_to(
     chain: &[CertificateDer<'static>],
     depth: usize,
     provider: &CryptoProvider,
     now: i64,
-) -> Result<(), String> {
-    let leaf =
-        ParsedCertificate::try_from(&chain[0]).map_err(|e| format!("the server's certificate is unreadable ({e})"))?;
+) -> Result<(), (TaChainProblem, Option<String>)> {
+    let failed = |problem| move |e: rustls::Error| (problem, Some(e.to_string()));
+    let leaf = ParsedCertificate::try_from(&chain[0]).map_err(failed(TaChainProblem::LeafUnreadable))?;
     let mut anchor = RootCertStore::empty();
-    anchor.add(chain[depth].clone()).map_err(|e| format!("it cannot serve as a trust anchor ({e})"))?;
+    anchor.add(chain[depth].clone()).map_err(failed(TaChainProblem::NotAnAnchor))?;
     let leaf_window = X509Certificate::from_der(chain[0].as_ref())
         .map(|(_, c)| (c.validity().not_before.timestamp(), c.validity().not_after.timestamp()))
         .unwrap_or((now, now));
@@ -224,7 +204,7 @@ fn chains_to(
         at,
         provider.signature_verification_algorithms.all,
     )
-    .map_err(|e| format!("the server's certificate does not chain up to it ({e})"))
+    .map_err(failed(TaChainProblem::NoChain))
 }
 
 /// What DANE-TA senders still reject once the chain is anchored at `chain[depth]`: a server
@@ -356,8 +336,9 @@ mod tests {
         // The CA's key as DANE-EE does not match the server's own certificate.
         let v = judge(vec![record_for(&chain[1], 3, 1, 1).unwrap()], &chain);
         assert_eq!(v.outcome, DaneOutcome::NoMatch);
-        let expected = record_for(&chain[0], 3, 1, 1).unwrap().presentation();
-        assert!(v.detail.as_deref().unwrap().contains(&expected), "{v:?}");
+        let expected = record_for(&chain[0], 3, 1, 1).unwrap().data;
+        assert_eq!(v.reason, Some(DaneReason::NoMatch { usable: 1, key_would_match: Some(expected) }), "{v:?}");
+        assert_eq!(v.detail, None, "no library spoke");
     }
 
     #[test]
@@ -380,7 +361,8 @@ mod tests {
         let forged = vec![other[0].clone(), chain[2].clone()];
         let v = judge(vec![root], &forged);
         assert_eq!(v.outcome, DaneOutcome::NoMatch);
-        assert!(v.detail.as_deref().unwrap().contains("does not chain up"), "{v:?}");
+        let Some(DaneReason::TaUnchained { problem: TaChainProblem::NoChain, .. }) = &v.reason else { panic!("{v:?}") };
+        assert!(v.detail.is_some(), "rustls' reason beside it: {v:?}");
         // DANE-TA never matches the server's own certificate.
         assert_eq!(judge(vec![record_for(&chain[0], 2, 0, 1).unwrap()], &chain).outcome, DaneOutcome::NoMatch);
     }
@@ -409,8 +391,11 @@ mod tests {
         assert_eq!(outcome(&host(DnssecStatus::Secure, pkix), &presented), DaneOutcome::NotApplicable);
         // In force: no TLS is a failure for DANE senders, not reaching TLS is untested.
         let secure = host(DnssecStatus::Secure, vec![good]);
-        assert_eq!(outcome(&secure, &Presented::NoTls("STARTTLS not offered".into())), DaneOutcome::NoTls);
-        assert_eq!(outcome(&secure, &Presented::NotReached("connection refused".into())), DaneOutcome::NotTested);
+        assert_eq!(outcome(&secure, &Presented::NoTls(DaneReason::StarttlsNotOffered, None)), DaneOutcome::NoTls);
+        assert_eq!(
+            outcome(&secure, &Presented::NotReached(DaneReason::SessionEnded { failure: None }, None)),
+            DaneOutcome::NotTested
+        );
         assert_eq!(outcome(&secure, &Presented::Chain(vec![])), DaneOutcome::NotTested);
     }
 
@@ -424,7 +409,9 @@ mod tests {
         assert!(!v.ta_matched() && v.ta_anchored() && v.ta_rejected());
         let mismatch = TaProblem::NameMismatch { names: vec!["other.example".into()], expected: vec![HOST.to_owned()] };
         assert_eq!(v.ta_problems, [mismatch]);
-        assert_eq!(v.detail.as_deref(), Some("the certificate names other.example, not mx.example.test"));
+        assert_eq!((v.reason.as_ref(), v.detail.as_deref()), (Some(&DaneReason::TaProblems), None));
+        let said = v.why(mxray_report::Lang::En);
+        assert_eq!(said.as_deref(), Some("the certificate names other.example, not mx.example.test"));
 
         // Any reference identifier will do: a CNAME target or the signed mail domain.
         let secure = host(DnssecStatus::Secure, vec![anchor(&other)]);
@@ -468,7 +455,7 @@ mod tests {
         let v = judge(vec![record_for(&expired[1], 2, 1, 1).unwrap()], &expired);
         assert_eq!(v.outcome, DaneOutcome::TaRejected, "{v:?}");
         assert!(matches!(v.ta_problems.as_slice(), [TaProblem::OutOfDate { depth: 0, .. }]), "{v:?}");
-        assert!(v.detail.as_deref().unwrap().starts_with("the server's certificate is valid only from"));
+        assert!(v.why(mxray_report::Lang::En).unwrap().starts_with("the server's certificate is valid only from"));
 
         let intermediate = ca.intermediate("mxray old intermediate", at(-400), at(-5));
         let chain = intermediate.leaf(&[HOST], -30, 300).chain;
@@ -495,7 +482,7 @@ mod tests {
         assert!(!unsigned.in_force());
         let v = judge_host(&unsigned);
         assert_eq!(v.outcome, DaneOutcome::NotApplicable);
-        assert!(v.detail.as_deref().unwrap().contains("address records are not DNSSEC-signed"), "{v:?}");
+        assert_eq!(v.reason, Some(DaneReason::AddressesUnsigned), "{v:?}");
         // Signed addresses (or none known) leave the records in force.
         unsigned.addresses = Some(DnssecCheck { status: DnssecStatus::Secure, detail: None, reason: None });
         assert_eq!(judge_host(&unsigned).outcome, DaneOutcome::Matched);
@@ -504,7 +491,8 @@ mod tests {
         cname.insecure_cname = Some("_25._tcp.mx.example.test".into());
         let v = judge_host(&cname);
         assert_eq!(v.outcome, DaneOutcome::NotApplicable);
-        assert!(v.detail.as_deref().unwrap().contains("through the CNAME _25._tcp.mx.example.test"), "{v:?}");
+        let cname = DaneReason::InsecureCname { cname: "_25._tcp.mx.example.test".into() };
+        assert_eq!(v.reason, Some(cname), "{v:?}");
     }
 
     #[test]

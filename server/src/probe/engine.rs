@@ -418,7 +418,7 @@ async fn session<D, C: Connector>(
     let summary = AddressSummary {
         duration_ms: probe.transcript.elapsed_ms(),
         connections: probe.connections,
-        error: probe.error.take(),
+        failure: probe.failure.take(),
         protocol_error: probe.protocol_error.take(),
         server_closed: probe.server_closed.take(),
         deadline_hit,

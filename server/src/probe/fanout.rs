@@ -3,6 +3,7 @@
 //! replayed, so no host waits for a second session to the same server.
 
 use futures::future::{BoxFuture, Shared};
+use mxray_report::model::dane::DaneReason;
 use mxray_report::model::event::PortStep;
 use mxray_report::model::report::{ProtocolError, RelayReport, ServerClosed};
 use mxray_report::{CheckEvent, StepResult};
@@ -35,7 +36,7 @@ pub struct AddressSummary {
     /// TCP connections opened.
     pub connections: u8,
     /// Why the session ended early.
-    pub error: Option<String>,
+    pub failure: Option<mxray_report::model::report::SessionFailure>,
     /// The reply that broke the exchange.
     pub protocol_error: Option<ProtocolError>,
     /// A `421` that closed the session where no step report shows it.
@@ -99,7 +100,7 @@ impl Fanout {
     pub async fn presented(&self) -> Presented {
         let mut seen = self.presented.subscribe();
         let result = seen.wait_for(Option::is_some).await.map(|p| p.clone());
-        result.ok().flatten().unwrap_or_else(|| Presented::NotReached("the session ended".into()))
+        result.ok().flatten().unwrap_or(Presented::NotReached(DaneReason::SessionEnded { failure: None }, None))
     }
 
     /// Records what the address presented, unless something was already recorded.
@@ -209,8 +210,8 @@ impl Fanout {
 
     /// The address is done.
     pub async fn done(&self, summary: AddressSummary) {
-        let why = summary.error.clone().unwrap_or_else(|| "the session ended before STARTTLS".into());
-        self.present(Presented::NotReached(why));
+        let why = DaneReason::SessionEnded { failure: summary.failure.clone() };
+        self.present(Presented::NotReached(why, None));
         self.publish(Record::Done(summary)).await;
     }
 
@@ -240,7 +241,9 @@ impl Fanout {
                     transcript: if shared { Vec::new() } else { s.transcript.clone() },
                     deadline_hit: s.deadline_hit,
                     connections: if shared { 0 } else { s.connections },
-                    error: s.error.clone(),
+                    // Said in `failure`, in the report's terms.
+                    error: None,
+                    failure: s.failure.clone(),
                     protocol_error: s.protocol_error.clone(),
                     server_closed: s.server_closed.clone(),
                     queued_ms: s.queued_ms,

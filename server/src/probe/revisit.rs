@@ -27,18 +27,19 @@ impl<C: Connector> AddressProbe<'_, C> {
         let revisit = RelayRevisit { reason, reply, earlier: first.attempts.clone(), error: None };
         self.returning = Some(revisit.clone());
         // The return connection's failures belong to the revisit, not to the session that ran.
-        let kept = self.error.take();
+        let kept = self.failure.take();
         self.relay_on_fresh_connection().await;
-        let failure = std::mem::replace(&mut self.error, kept);
+        let failure = std::mem::replace(&mut self.failure, kept);
         if self.returning.take().is_none() {
             // The return connection's relay probe reported (and replaced the first verdict).
-            if self.error.is_none() {
-                self.error = failure;
+            if self.failure.is_none() {
+                self.failure = failure;
             }
             return;
         }
         // A 421 on the return connection is recorded as the server closing, not as an error.
         let closed = self.server_closed.as_ref().map(|c| format!("{}: {}", c.command, c.reply));
+        let failure = failure.map(|f| f.text(mxray_report::Lang::En));
         let error = failure.or(closed).unwrap_or_else(|| "the return connection ran no relay probe".to_owned());
         let mut report = first;
         report.revisit = Some(RelayRevisit { earlier: Vec::new(), error: Some(error), ..revisit });

@@ -13,9 +13,9 @@
 use mxray_report::model::event::PortStep;
 use mxray_report::model::ports::SUBMISSIONS;
 use mxray_report::model::report::{
-    BannerReport, EhloReport, NoAnswer, ProtocolError, RelayAttempt, RelayOutcome, RelayReason, RelayReport,
-    RelayRevisit, RevisitReason, ServerClosed, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure,
-    Unanswered,
+    BannerReport, ConnectFailure, EhloReport, NoAnswer, NotTestable, ProtocolError, ReadFailure, RelayAttempt,
+    RelayOutcome, RelayReason, RelayReport, RelayRevisit, RevisitReason, ServerClosed, SessionCause, SessionFailure,
+    SessionLeg, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure, Unanswered,
 };
 use mxray_report::StepResult;
 use rustls::pki_types::CertificateDer;
@@ -32,7 +32,7 @@ use super::net::{BlockedTarget, Connector, NoRouteHere};
 use super::relay::{classify, postscreen_like, refuses_the_tester, RelayStage};
 use super::tls::{usable_server_name, HandshakeError, TlsContext, TlsFacts};
 use super::transcript::Transcript;
-use super::wire::{detect_software, parse_ehlo, rcpt_line, Reply};
+use super::wire::{detect_software, parse_ehlo, rcpt_line, Reply, WireError, MAX_LINE, MAX_REPLY_LINES};
 
 /// What every session of an engine shares.
 #[derive(Debug)]
@@ -111,7 +111,9 @@ pub struct AddressProbe<'a, C: Connector> {
     /// Connections opened.
     pub connections: u8,
     /// Why the session ended early, when no step result says it.
-    pub error: Option<String>,
+    pub failure: Option<SessionFailure>,
+    /// Which connection the dialogue is on.
+    leg: SessionLeg,
     /// The reply that broke the exchange, when one did.
     pub protocol_error: Option<ProtocolError>,
     /// The `421` that closed the session where no step report shows it, when one did.
@@ -148,7 +150,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             sink,
             transcript,
             connections: 0,
-            error: None,
+            failure: None,
+            leg: SessionLeg::First,
             protocol_error: None,
             server_closed: None,
             client_ip: None,
@@ -196,7 +199,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     /// address's own error fields keep the MX port's.
     pub async fn run_port(&mut self, port: u16) {
         let (error, protocol_error, closed) =
-            (self.error.take(), self.protocol_error.take(), self.server_closed.take());
+            (self.failure.take(), self.protocol_error.take(), self.server_closed.take());
         self.port = Some(port);
         self.transcript.event(&format!("port {port}"));
         if port == SUBMISSIONS {
@@ -205,16 +208,14 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             self.run().await;
         }
         self.port = None;
-        (self.error, self.protocol_error, self.server_closed) = (error, protocol_error, closed);
+        (self.failure, self.protocol_error, self.server_closed) = (error, protocol_error, closed);
     }
 
     /// Port 465: TLS from the first byte (RFC 8314), then greeting and EHLO inside it.
     async fn run_implicit_tls(&mut self) {
         let Some(conn) = self.connect(true).await else { return };
-        if let Err(reason) = usable_server_name(self.target.host) {
-            self.transcript.event(&reason);
-            self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::NotTestable, Some(reason)))).await;
-            return;
+        if let Err(report) = self.server_name_unusable() {
+            return self.emit(StepResult::Starttls(*report)).await;
         }
         let (stream, _) = conn.into_stream();
         self.transcript.event(&format!("TLS handshake (SNI {}), implicit TLS", self.target.host));
@@ -225,6 +226,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             Err(error) => return self.report_handshake_failure(error, &chain).await,
         };
         self.report_tls(session.facts, &chain).await;
+        self.leg = SessionLeg::InsideTls;
         let mut conn = SmtpConnection::new(session.stream, self.target.config.step_timeout);
         if !self.greet(&mut conn, true).await {
             return;
@@ -262,18 +264,33 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         self.certificate(chain).await;
     }
 
-    fn fail(&mut self, what: &str, error: impl std::fmt::Display) {
-        let text = format!("{what}: {error}");
-        self.transcript.event(&text);
-        self.error.get_or_insert(text);
+    /// Records why the session ended at `step` (a command, `greeting` or `connect`) on the current
+    /// connection; the transcript notes it in its own words.
+    fn fail(&mut self, step: &str, cause: SessionCause, note: impl std::fmt::Display) {
+        let on = match self.leg {
+            SessionLeg::First => "",
+            SessionLeg::InsideTls => " inside TLS",
+            SessionLeg::Second => " on the second connection",
+        };
+        self.transcript.event(&format!("{step}{on}: {note}"));
+        self.failure.get_or_insert(SessionFailure { step: step.to_owned(), connection: self.leg, cause });
     }
 
     /// Records why `command` failed: an unrequested reply is a protocol error, the rest a broken session.
     pub(super) fn broke(&mut self, command: &str, error: SessionError) {
         match error {
             SessionError::Unsolicited { after, data } => self.violation(&after, data, true),
-            other => self.fail(command, other),
+            other => self.fail(command, SessionCause::NoReply { failure: read_failure(&other) }, other),
         }
+    }
+
+    /// Checks that the MX name can be sent as SNI; when not, the STARTTLS report that says so.
+    fn server_name_unusable(&mut self) -> Result<(), Box<StartTlsReport>> {
+        let Err(error) = usable_server_name(self.target.host) else { return Ok(()) };
+        self.transcript.event(&format!("the MX name {:?} is not a valid TLS server name ({error})", self.target.host));
+        let mut report = starttls(true, StartTlsOutcome::NotTestable, Some(error));
+        report.not_testable = Some(NotTestable::InvalidServerName { name: self.target.host.to_owned() });
+        Err(Box::new(report))
     }
 
     /// Records a `421` to `command` (or at the greeting): the server is closing the session, which it
@@ -311,9 +328,8 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             self.emit(StepResult::Starttls(starttls(false, StartTlsOutcome::NotOffered, None))).await;
             return self.relay_and_quit(conn, false, pipelining).await;
         }
-        if let Err(reason) = usable_server_name(self.target.host) {
-            self.transcript.event(&reason);
-            self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::NotTestable, Some(reason)))).await;
+        if let Err(report) = self.server_name_unusable() {
+            self.emit(StepResult::Starttls(*report)).await;
             return self.relay_and_quit(conn, false, pipelining).await;
         }
         if let Some(offered) = self.starttls_offered.take() {
@@ -322,15 +338,18 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         let reply = match conn.command("STARTTLS", &mut self.transcript).await {
             Ok(reply) => reply,
             Err(e) => {
-                self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::Rejected, Some(e.to_string())))).await;
+                let mut report = starttls(true, StartTlsOutcome::Rejected, None);
+                report.no_reply = Some(read_failure(&e));
+                self.emit(StepResult::Starttls(report)).await;
                 return self.broke("STARTTLS", e);
             }
         };
         match reply.code {
             220 => {}
             421 => {
-                let why = format!("the server closed the session: {}", reply.summary());
-                self.emit(StepResult::Starttls(starttls(true, StartTlsOutcome::NotTestable, Some(why)))).await;
+                let mut report = starttls(true, StartTlsOutcome::NotTestable, None);
+                report.not_testable = Some(NotTestable::ServerClosing { reply: reply.summary() });
+                self.emit(StepResult::Starttls(report)).await;
                 self.closing("STARTTLS", reply.summary());
                 return self.close(conn).await;
             }
@@ -369,6 +388,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
             }
             Ok(session) => {
                 // EHLO goes out the moment the handshake is done; the results are reported meanwhile.
+                self.leg = SessionLeg::InsideTls;
                 let mut conn =
                     SmtpConnection::new(session.stream, self.target.config.step_timeout).continued_after("STARTTLS");
                 let ehlo_sent = conn.send_group(&[&self.ehlo_line("EHLO")], &mut self.transcript).await;
@@ -404,29 +424,40 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         self.transcript.event(&format!("connecting to {addr}"));
         let started = Instant::now();
         let limit = self.target.config.step_timeout;
-        let (outcome, detail, stream) = match tokio::time::timeout(limit, self.target.connector.connect(addr)).await {
-            Ok(Ok(stream)) => (TcpOutcome::Connected, None, Some(stream)),
+        let (outcome, failure, detail, stream) = match tokio::time::timeout(limit, self.target.connector.connect(addr))
+            .await
+        {
+            Ok(Ok(stream)) => (TcpOutcome::Connected, None, None, Some(stream)),
             Ok(Err(e)) => {
-                let (outcome, detail) = connect_failure(&e);
-                (outcome, Some(detail), None)
+                let (outcome, failure, detail) = connect_failed(&e);
+                (outcome, failure, detail, None)
             }
-            Err(_) => (TcpOutcome::Timeout, Some(format!("no answer within {} s", limit.as_secs())), None),
+            Err(_) => (TcpOutcome::Timeout, Some(ConnectFailure::NoAnswer { secs: whole_seconds(limit) }), None, None),
         };
         if outcome != TcpOutcome::Blocked {
             self.connections += 1;
         }
+        self.leg = if first { SessionLeg::First } else { SessionLeg::Second };
         let connect_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.transcript.event(&match (&detail, outcome) {
-            (None, _) => format!("connected in {connect_ms} ms"),
-            (Some(range), TcpOutcome::Blocked) => format!("not connecting: {} is a {range} address", self.target.ip),
-            (Some(d), _) => format!("connect failed: {d}"),
+        let why = || match (&failure, &detail) {
+            (Some(ConnectFailure::NoAnswer { secs }), _) => format!("no answer within {secs} s"),
+            (Some(ConnectFailure::NotPublic { range }), _) => format!("{} is a {range} address", self.target.ip),
+            (Some(ConnectFailure::NoRouteHere), _) => format!("this machine has no route to {}", self.target.ip),
+            (None, Some(d)) => d.clone(),
+            (None, None) => String::new(),
+        };
+        self.transcript.event(&match outcome {
+            TcpOutcome::Connected => format!("connected in {connect_ms} ms"),
+            TcpOutcome::Blocked => format!("not connecting: {}", why()),
+            _ => format!("connect failed: {}", why()),
         });
         self.client_ip = stream.as_ref().and_then(|s| self.target.connector.local_addr(s)).map(|a| a.ip());
         if first {
             let connect_ms = stream.is_some().then_some(connect_ms);
-            self.emit(StepResult::Tcp(TcpReport { outcome, connect_ms, detail: detail.clone(), port })).await;
-        } else if let Some(d) = detail {
-            self.fail("second connection", d);
+            self.emit(StepResult::Tcp(TcpReport { outcome, connect_ms, detail, port, failure })).await;
+        } else if outcome != TcpOutcome::Connected {
+            let note = why();
+            self.fail("connect", SessionCause::Connect { failure, detail }, note);
         }
         Some(SmtpConnection::new(stream?, limit))
     }
@@ -448,28 +479,28 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
                     error: None,
                     refuses_tester: refuses_the_tester(r, self.client_ip),
                     greeting_timeout_secs: None,
+                    failure: None,
                 },
                 Err(e) => BannerReport {
                     code: None,
                     text: String::new(),
                     software: None,
                     elapsed_ms,
-                    error: Some(e.to_string()),
+                    error: None,
                     refuses_tester: None,
                     greeting_timeout_secs: match e {
                         SessionError::Timeout(waited) => Some(whole_seconds(*waited)),
                         _ => None,
                     },
+                    failure: Some(read_failure(e)),
                 },
             }))
             .await;
         } else if !ready {
             match &reply {
                 Ok(r) if r.code == 421 => self.closing("greeting", r.summary()),
-                _ => {
-                    let what = reply.as_ref().map(Reply::summary).unwrap_or_else(|e| e.to_string());
-                    self.fail("second connection greeting", what);
-                }
+                Ok(r) => self.fail("greeting", SessionCause::Refused { reply: r.summary() }, r.summary()),
+                Err(e) => self.fail("greeting", SessionCause::NoReply { failure: read_failure(e) }, e),
             }
         }
         if matches!(&reply, Ok(r) if !ready && r.code != 221) {
@@ -487,6 +518,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     ) -> Option<EhloReport> {
         // The first plaintext EHLO is a step of its own; a failure elsewhere only ends the session.
         let fresh_plaintext = !in_tls && self.connections > 1 && self.port.is_none();
+        // A protocol error names the connection in its command, as the report shows it.
         let command = match (in_tls, fresh_plaintext) {
             (true, _) => "EHLO inside TLS",
             (false, true) => "second connection EHLO",
@@ -495,7 +527,7 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         let report = match self.ehlo_report(conn, sent).await {
             Ok(report) => report,
             Err(e) => {
-                self.broke(command, e);
+                self.broke("EHLO", e);
                 return None;
             }
         };
@@ -511,7 +543,9 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         match report.code {
             // The first EHLO's own report shows a 421; elsewhere only this record does.
             Some(421) if fresh_plaintext || in_tls => self.closing(verb, reply),
-            Some(400..=599) if fresh_plaintext || in_tls => self.fail(command, reply),
+            Some(400..=599) if fresh_plaintext || in_tls => {
+                self.fail(verb, SessionCause::Refused { reply: reply.clone() }, reply)
+            }
             Some(400..=599) => {}
             _ => self.violation(if report.helo_fallback { "HELO" } else { command }, reply, false),
         }
@@ -866,6 +900,41 @@ fn no_answer(error: &SessionError) -> NoAnswer {
     }
 }
 
+/// What came instead of a reply, in the report's terms.
+pub(super) fn read_failure(error: &SessionError) -> ReadFailure {
+    let bytes = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    match error {
+        SessionError::Timeout(limit) => ReadFailure::Timeout { secs: whole_seconds(*limit) },
+        SessionError::Closed => ReadFailure::Closed,
+        SessionError::TooMuchData => ReadFailure::TooMuchData { bytes: bytes(super::connection::MAX_SESSION_BYTES) },
+        SessionError::Invalid(WireError::NotAReply { line }) => ReadFailure::NotAReply { line: line.clone() },
+        SessionError::Invalid(WireError::BadCode { code }) => ReadFailure::CodeOutOfRange { code: *code },
+        SessionError::Invalid(WireError::CodeChanged { first, then }) => {
+            ReadFailure::CodeChanged { first: *first, then: *then }
+        }
+        SessionError::Invalid(WireError::LineTooLong) => ReadFailure::LineTooLong { bytes: bytes(MAX_LINE) },
+        SessionError::Invalid(WireError::TooManyLines) => ReadFailure::TooManyLines { lines: bytes(MAX_REPLY_LINES) },
+        SessionError::Unsolicited { after, data } => {
+            ReadFailure::Unsolicited { after: after.clone(), data: data.clone() }
+        }
+        SessionError::Io(e) => ReadFailure::Socket { detail: e.to_string() },
+    }
+}
+
+/// A failed connect for the report: its outcome, why in mxray's terms when it can say it (the guard's
+/// refusal, no local route, a timeout), else the operating system's message.
+pub(super) fn connect_failed(error: &io::Error) -> (TcpOutcome, Option<ConnectFailure>, Option<String>) {
+    let inner = error.get_ref();
+    if let Some(blocked) = inner.and_then(|e| e.downcast_ref::<BlockedTarget>()) {
+        return (TcpOutcome::Blocked, Some(ConnectFailure::NotPublic { range: blocked.range.to_owned() }), None);
+    }
+    if inner.and_then(|e| e.downcast_ref::<NoRouteHere>()).is_some() {
+        return (TcpOutcome::NoRoute, Some(ConnectFailure::NoRouteHere), None);
+    }
+    let (outcome, detail) = connect_failure(error);
+    (outcome, None, Some(detail))
+}
+
 /// The outcome and detail of a failed connect; the guard's refusal and a missing local route are
 /// told apart from a failure at the other end.
 pub(super) fn connect_failure(error: &io::Error) -> (TcpOutcome, String) {
@@ -903,6 +972,8 @@ fn starttls(offered: bool, outcome: StartTlsOutcome, error: Option<String>) -> S
         error,
         pipelined_plaintext: false,
         failure: None::<TlsFailure>,
+        not_testable: None,
+        no_reply: None,
     }
 }
 
