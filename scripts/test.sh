@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib/toolchain.sh"
 ensure_leptos_tools
 ensure_browser
 ensure_netns_tools
+ensure_redis_server
 cd "$ROOT"
 
 log "cargo fmt --check"
@@ -30,8 +31,10 @@ export MXRAY_TEST_POSTFIX
 
 # --include-ignored: a test that needs what this script sets up (the Postfix/Exim peers) is
 # #[ignore]d with that reason, so a plain `cargo test` never counts it as passed; here it runs, and
-# fails without its peers.
-log "cargo test (report incl. its layering test, app, server, testkit), the ignored ones included"
+# fails without its peers. The shared-limits tests (server/tests/shared_limits.rs) start their own
+# private redis-server and fail without one (MXRAY_SKIP_REDIS is never set here).
+log "cargo test (report incl. its layering test, app, server, testkit, Redis-shared limits), the ignored ones included"
+unset MXRAY_SKIP_REDIS
 cargo test --workspace --exclude frontend -- --include-ignored
 bash scripts/postfix-peer.sh stop "$PEERS"
 

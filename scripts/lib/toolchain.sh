@@ -64,3 +64,10 @@ ensure_browser() {
 ensure_netns_tools() {
   apt_install iproute2 nftables
 }
+
+# The shared-limits tests (server/tests/shared_limits.rs) start a private redis-server of their own
+# (loopback port, temporary folder, no persistence). Debian's package also sets up a system service,
+# which the tests never use; on machines without systemd it does not start.
+ensure_redis_server() {
+  command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || apt_install redis-server
+}

@@ -1,5 +1,5 @@
 //! The web server in-process with a scripted engine: the NDJSON API, the page's streaming server
-//! function, limits (fair sharing, time bounds), headers, languages and cancellation.
+//! function, limits (fair sharing, time bounds), headers, languages, cancellation and `/metrics`.
 
 use app::engine::{Engine, SharedEngine};
 use axum::body::Body;
@@ -10,12 +10,14 @@ use axum::Router;
 use futures::stream::{self, BoxStream};
 use futures::StreamExt;
 use leptos::config::LeptosOptions;
-use mxray_report::model::report::Report;
+use mxray_report::checks::marks::{step_mark, Step};
+use mxray_report::model::report::{Mark, Report};
 use mxray_report::{CheckEvent, NormalizedInput};
 use mxray_testkit::Counter;
 use serde_json::Value;
 use server::web::limits::{Gate, LimitArgs};
 use server::web::{router, AppState};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -175,6 +177,49 @@ fn lines(body: &str) -> Vec<Value> {
     body.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"))).collect()
 }
 
+/// `/metrics` read and parsed: each sample (`name{labels}`) to its value; checks the media type,
+/// that it is not cached and that the exposition ends in `# EOF`.
+async fn scrape(app: &Router) -> BTreeMap<String, f64> {
+    let res = send(app, get("/metrics")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/openmetrics-text"));
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
+    let body = text(res).await;
+    assert!(body.ends_with("# EOF\n"), "{body}");
+    body.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let (sample, value) = l.rsplit_once(' ').unwrap_or_else(|| panic!("a sample line: {l}"));
+            (sample.to_owned(), value.parse().unwrap_or_else(|e| panic!("{l}: {e}")))
+        })
+        .collect()
+}
+
+/// One sample's value, 0 when it is not there (a label set never counted).
+fn sample(samples: &BTreeMap<String, f64>, name: &str) -> f64 {
+    samples.get(name).copied().unwrap_or(0.0)
+}
+
+/// Checks finished that ended so (`done`, `time_limit`, `cancelled`), whatever their verdict.
+fn finished(samples: &BTreeMap<String, f64>, ended: &str) -> f64 {
+    let label = format!(r#"ended="{ended}"}}"#);
+    samples
+        .iter()
+        .filter(|(k, _)| k.starts_with("mxray_checks_finished_total{") && k.ends_with(&label))
+        .map(|(_, v)| v)
+        .sum()
+}
+
+/// The page's streaming server function, as the browser posts it.
+fn page_check(input: &str) -> Request<Body> {
+    from_client(
+        Request::post("/api/check")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("input={input}")))
+            .unwrap(),
+    )
+}
+
 #[tokio::test]
 async fn the_api_streams_every_event_and_ends_with_the_report() {
     let lab = lab(Duration::ZERO, generous());
@@ -277,6 +322,7 @@ async fn running_checks_are_capped_until_their_stream_ends() {
     assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(busy.headers().contains_key(header::RETRY_AFTER));
     assert_eq!(serde_json::from_str::<Value>(&text(busy).await).unwrap()["code"], "busy");
+    assert_eq!(sample(&scrape(&lab.app).await, r#"mxray_refusals_total{status="503",reason="busy"}"#), 1.0);
     text(running).await;
     assert_eq!(send(&lab.app, get("/api/v1/check?domain=example.net")).await.status(), StatusCode::OK);
 }
@@ -332,6 +378,9 @@ async fn forty_checks_from_one_address_leave_room_for_another() {
     }
     let statuses: Vec<StatusCode> = v6.iter().map(Response::status).collect();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS], "an IPv6 /64 is one client");
+    let samples = scrape(&lab.app).await;
+    assert_eq!(sample(&samples, r#"mxray_refusals_total{status="429",reason="too_many_checks"}"#), 39.0);
+    assert_eq!(sample(&samples, "mxray_checks_in_flight"), 4.0, "two greedy, two IPv6 checks unread");
 
     // Wait until the two streaming tasks have seen their clients leave: each drops the engine's
     // stream and then, in the same step, the check's slots (on this one-thread runtime nothing runs
@@ -407,6 +456,9 @@ async fn a_check_ends_at_the_time_limit_with_an_error_line() {
     assert!(last.contains("\"code\":\"check_time_limit\""), "the page's stream is bounded too: {last}");
     assert!(events.lines().all(|l| serde_json::from_str::<CheckEvent>(l).is_ok()));
     assert!(serde_json::from_str::<CheckEvent>(last).is_err(), "the page skips the line and reports an early end");
+    let samples = scrape(&lab.app).await;
+    assert_eq!(finished(&samples, "time_limit"), 2.0, "{samples:?}");
+    assert_eq!(sample(&samples, "mxray_checks_in_flight"), 0.0);
 }
 
 #[tokio::test]
@@ -492,4 +544,79 @@ async fn unknown_pages_are_404_and_bodies_are_capped() {
             .unwrap(),
     );
     assert_eq!(send(&lab.app, big).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn metrics_count_checks_of_both_routes_their_steps_and_refusals() {
+    let limits = LimitArgs { rate_limit_per_minute: 1, rate_limit_burst: 3, trust_forwarded_for: true, ..generous() };
+    let lab = lab(Duration::ZERO, limits);
+    let before = scrape(&lab.app).await;
+    assert_eq!(sample(&before, "mxray_checks_started_total"), 0.0);
+    assert_eq!(sample(&before, "mxray_probe_connections_open"), 0.0, "registered at zero");
+    assert_eq!(sample(&before, "mxray_shared_limits_up"), 0.0, "no Redis configured");
+
+    let api = send(&lab.app, get("/api/v1/check?domain=example.org")).await;
+    assert_eq!(lines(&text(api).await).last().unwrap()["type"], "done");
+    let page = send(&lab.app, page_check("example.net")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    text(page).await;
+    let bad = send(&lab.app, get("/api/v1/check?domain=192.0.2.1")).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "admitted, refused by the handler: no check started");
+    let refused = send(&lab.app, get("/api/v1/check?domain=example.org")).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    for _ in 0..5 {
+        assert_eq!(send(&lab.app, get("/metrics")).await.status(), StatusCode::OK, "scrapes are not checks");
+    }
+
+    let samples = scrape(&lab.app).await;
+    assert_eq!(sample(&samples, "mxray_checks_started_total"), 2.0);
+    assert_eq!(sample(&samples, r#"mxray_checks_finished_total{verdict="critical",ended="done"}"#), 2.0);
+    assert_eq!(sample(&samples, "mxray_checks_in_flight"), 0.0);
+    assert_eq!(sample(&samples, "mxray_check_duration_seconds_count"), 2.0);
+    assert_eq!(sample(&samples, r#"mxray_check_duration_seconds_bucket{le="+Inf"}"#), 2.0);
+    assert_eq!(sample(&samples, r#"mxray_refusals_total{status="429",reason="rate_limited"}"#), 1.0);
+    assert_eq!(sample(&samples, r#"mxray_refusals_total{status="429",reason="too_many_checks"}"#), 0.0);
+    // The scripted address: connected, greeted, no EHLO step, STARTTLS not offered.
+    assert_eq!(sample(&samples, r#"mxray_probe_steps_total{step="tcp",mark="ok"}"#), 2.0);
+    assert_eq!(sample(&samples, r#"mxray_probe_steps_total{step="banner",mark="ok"}"#), 2.0);
+    assert_eq!(sample(&samples, r#"mxray_probe_steps_total{step="starttls",mark="critical"}"#), 2.0, "not offered");
+    let report = Report::from_events(&script(&mxray_report::normalize("example.org").unwrap()));
+    let address = &report.mx[0].addresses[0];
+    let steps: Vec<(&str, f64)> = samples
+        .iter()
+        .filter(|(k, _)| k.starts_with("mxray_probe_steps_total{"))
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    let mut expected: Vec<(String, f64)> = Step::ALL
+        .iter()
+        .filter(|&&step| step_mark(address, step) != Mark::Pending)
+        .map(|&step| {
+            let name = match step {
+                Step::Tcp => "tcp",
+                Step::Banner => "banner",
+                Step::Ehlo => "ehlo",
+                Step::StartTls => "starttls",
+                Step::Certificate => "certificate",
+                Step::OpenRelay => "open_relay",
+            };
+            let mark = serde_json::to_value(step_mark(address, step)).unwrap();
+            (format!(r#"mxray_probe_steps_total{{step="{name}",mark="{}"}}"#, mark.as_str().unwrap()), 2.0)
+        })
+        .collect();
+    expected.sort_by(|x, y| x.0.cmp(&y.0));
+    let expected: Vec<(&str, f64)> = expected.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(steps, expected, "one sample per step of the address, from the folded report, for each check");
+
+    // A client that leaves: the check ends as cancelled, with the verdict seen so far.
+    let res = send(&lab.app, forwarded("/api/v1/check?domain=example.org", "203.0.113.77")).await;
+    let mut body = res.into_body().into_data_stream();
+    body.next().await.unwrap().unwrap();
+    drop(body);
+    let mut cancelled = 0.0;
+    let until = tokio::time::Instant::now() + EVENT_BOUND;
+    while cancelled == 0.0 && tokio::time::Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        cancelled = finished(&scrape(&lab.app).await, "cancelled");
+    }
+    assert_eq!(cancelled, 1.0, "a check whose client left counts as cancelled");
 }

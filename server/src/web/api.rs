@@ -9,14 +9,16 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
-use futures::{future, Stream, StreamExt};
+use axum::Extension;
+use futures::{Stream, StreamExt};
 use leptos::server_fn::Bytes;
 use mxray_report::model::lang::Lang;
 use mxray_report::model::report::Report;
 use mxray_report::render::facts::verdict;
-use mxray_report::{fold, normalize, CheckEvent};
+use mxray_report::{normalize, CheckEvent};
 use serde::{Deserialize, Serialize};
 
+use super::metrics::CheckTally;
 use super::problem_response;
 
 /// Where the API lives.
@@ -46,8 +48,14 @@ struct FinalLine<'a> {
     report: &'a Report,
 }
 
-/// Validates the domain and streams the check; 400 with a JSON body for unusable input.
-pub async fn check(State(engine): State<SharedEngine>, query: Result<Query<CheckQuery>, QueryRejection>) -> Response {
+/// Validates the domain and streams the check; 400 with a JSON body for unusable input. The events
+/// are folded into the gate's [`CheckTally`] (a fresh one without the gate).
+pub async fn check(
+    State(engine): State<SharedEngine>,
+    tally: Option<Extension<CheckTally>>,
+    query: Result<Query<CheckQuery>, QueryRejection>,
+) -> Response {
+    let tally = tally.map(|Extension(t)| t).unwrap_or_default();
     let (domain, ports, lang) =
         query.ok().map(|Query(q)| (q.domain.unwrap_or_default(), q.ports, q.lang)).unwrap_or_default();
     let lang = lang.as_deref().and_then(Lang::from_tag).unwrap_or(Lang::En);
@@ -61,7 +69,7 @@ pub async fn check(State(engine): State<SharedEngine>, query: Result<Query<Check
             Err(reason) => return problem_response(Problem::InvalidPorts { reason }),
         }
     }
-    let lines = report_lines(with_heartbeat(engine.check(input), HEARTBEAT), lang);
+    let lines = report_lines(with_heartbeat(engine.check(input), HEARTBEAT), tally, lang);
     let mut response = Response::new(Body::from_stream(lines.map(Ok::<_, std::convert::Infallible>)));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(NDJSON));
@@ -69,17 +77,16 @@ pub async fn check(State(engine): State<SharedEngine>, query: Result<Query<Check
     response
 }
 
-/// Each event as a line, folding as it goes; the `done` event becomes the report line.
-fn report_lines(events: impl Stream<Item = CheckEvent>, lang: Lang) -> impl Stream<Item = Bytes> {
-    events.scan(Report::empty(), move |report, event| {
-        fold(report, &event);
-        let line = match event {
-            CheckEvent::Done { duration_ms } => {
+/// Each event as a line, folding into `tally` as it goes; the `done` event becomes the report line.
+fn report_lines(events: impl Stream<Item = CheckEvent>, tally: CheckTally, lang: Lang) -> impl Stream<Item = Bytes> {
+    events.map(move |event| {
+        tally.fold(&event);
+        match event {
+            CheckEvent::Done { duration_ms } => tally.with_report(|report: &Report| {
                 let headline = verdict(report, lang).1;
                 ndjson_line(&FinalLine { kind: "done", duration_ms, headline, report })
-            }
+            }),
             other => ndjson_line(&other),
-        };
-        future::ready(Some(line))
+        }
     })
 }

@@ -15,7 +15,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
+use super::metrics::{CheckTally, Ended, Metrics, RunningCheck};
 use super::problem_response;
+use super::shared_limits::{Decision, SharedLimits, Ticket};
 
 /// Seconds a client is asked to wait when every check slot is taken, or all of its own are.
 const BUSY_RETRY_SECS: u64 = 10;
@@ -55,6 +57,10 @@ pub struct LimitArgs {
     /// Take the client address from the last `X-Forwarded-For` entry (only behind a reverse proxy).
     #[arg(long, env = "MXRAY_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
     pub trust_forwarded_for: bool,
+    /// Share the per-client rate limit and running-check cap with other replicas through this
+    /// Redis (`redis://host:6379`); when it does not answer, each replica's own limits apply.
+    #[arg(long, env = "MXRAY_REDIS_URL")]
+    pub redis_url: Option<String>,
 }
 
 impl Default for LimitArgs {
@@ -68,6 +74,7 @@ impl Default for LimitArgs {
             check_time_limit_secs: DEFAULT_CHECK_TIME_LIMIT_SECS,
             stream_write_timeout_secs: DEFAULT_STREAM_WRITE_TIMEOUT_SECS,
             trust_forwarded_for: false,
+            redis_url: None,
         }
     }
 }
@@ -86,6 +93,10 @@ pub struct Gate {
     trust_forwarded_for: bool,
     check_time_limit: Duration,
     write_timeout: Duration,
+    metrics: Arc<Metrics>,
+    /// The per-client limits in Redis (`--redis-url`); the local ones above when it is `None` or
+    /// does not answer.
+    shared: Option<SharedLimits>,
 }
 
 /// Why a check was not admitted.
@@ -105,11 +116,22 @@ pub enum Refusal {
     },
 }
 
-/// An admitted check: its global slot and its client's slot, both freed when this drops.
+/// An admitted check: its global slot and its client's slot (and its slot in Redis when the
+/// limits are shared), all freed when this drops or is released.
 #[derive(Debug)]
 pub struct Admission {
     _slot: OwnedSemaphorePermit,
     _client: ClientSlot,
+    ticket: Option<Ticket>,
+}
+
+impl Admission {
+    /// Frees the slots, waiting until Redis has freed the shared one (or failed to).
+    pub async fn release(mut self) {
+        if let Some(ticket) = self.ticket.take() {
+            ticket.release().await;
+        }
+    }
 }
 
 /// One of a client's running checks; dropping it frees the slot.
@@ -166,7 +188,26 @@ impl Gate {
             trust_forwarded_for: args.trust_forwarded_for,
             check_time_limit: Duration::from_secs(args.check_time_limit_secs),
             write_timeout: Duration::from_secs(args.stream_write_timeout_secs),
+            metrics: Arc::new(Metrics::new()),
+            shared: None,
         }
+    }
+
+    /// Counts into `metrics` instead of the gate's own.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// Decides the per-client limits in Redis (the local ones stay the fallback).
+    pub fn with_shared_limits(mut self, shared: SharedLimits) -> Self {
+        self.shared = Some(shared);
+        self
+    }
+
+    /// The metrics the gate counts into (served at `/metrics`).
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
     }
 
     /// Admits one check for a client: one of its own slots, a slot of the server and a token, in
@@ -176,7 +217,31 @@ impl Gate {
         let client_slot = self.client_slot(key)?;
         let slot = self.slots.clone().try_acquire_owned().map_err(|_| Refusal::Busy)?;
         self.take_token(key, now)?;
-        Ok(Admission { _slot: slot, _client: client_slot })
+        Ok(Admission { _slot: slot, _client: client_slot, ticket: None })
+    }
+
+    /// Admits one check: by the shared limits when there are some and Redis answers (a slot of
+    /// this server first, then the client's slot and token in Redis), else by [`Gate::admit`].
+    /// A check admitted by Redis is also counted locally, so the local limits know it should Redis
+    /// go away.
+    pub async fn admit_anywhere(&self, client: IpAddr) -> Result<Admission, Refusal> {
+        let Some(shared) = &self.shared else { return self.admit(client, Instant::now()) };
+        let key = client_key(client);
+        let slot = self.slots.clone().try_acquire_owned().map_err(|_| Refusal::Busy)?;
+        match shared.admit(key).await {
+            Ok(Decision::Admitted(ticket)) => {
+                let client_slot = self.client_slot_counted(key);
+                // Best effort: the local bucket follows the shared one for a later outage.
+                let _ = self.take_token(key, Instant::now());
+                Ok(Admission { _slot: slot, _client: client_slot, ticket: Some(ticket) })
+            }
+            Ok(Decision::TooManyChecks { limit }) => Err(Refusal::TooManyChecks { limit }),
+            Ok(Decision::RateLimited { retry_after_secs }) => Err(Refusal::RateLimited { retry_after_secs }),
+            Err(_) => {
+                drop(slot);
+                self.admit(client, Instant::now())
+            }
+        }
     }
 
     fn client_slot(&self, key: IpAddr) -> Result<ClientSlot, Refusal> {
@@ -187,6 +252,12 @@ impl Gate {
         }
         *count += 1;
         Ok(ClientSlot { running: Arc::clone(&self.running), key })
+    }
+
+    /// A client slot taken whatever the local count (Redis admitted the check).
+    fn client_slot_counted(&self, key: IpAddr) -> ClientSlot {
+        *lock(&self.running).entry(key).or_insert(0) += 1;
+        ClientSlot { running: Arc::clone(&self.running), key }
     }
 
     fn take_token(&self, key: IpAddr, now: Instant) -> Result<(), Refusal> {
@@ -249,6 +320,17 @@ impl Bucket {
     }
 }
 
+impl Refusal {
+    /// The HTTP status and the `code` of the refusal, e.g. `(429, "rate_limited")`.
+    pub fn labels(&self) -> (u16, &'static str) {
+        match self {
+            Refusal::Busy => (503, "busy"),
+            Refusal::TooManyChecks { .. } => (429, "too_many_checks"),
+            Refusal::RateLimited { .. } => (429, "rate_limited"),
+        }
+    }
+}
+
 impl IntoResponse for Refusal {
     /// 503 `busy`, 429 `rate_limited` and 429 `too_many_checks` as the shared [`Problem`] bodies,
     /// e.g. `{"error":"…","code":"too_many_checks","limit":2,"retry_after_secs":10}`.
@@ -278,18 +360,27 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Middleware for the routes that start a check: refuses with 429/503, and otherwise streams the
 /// response through [`supervise`], which keeps the slots until the stream is finished, cut or
-/// dropped.
-pub async fn guard(State(gate): State<Arc<Gate>>, req: Request, next: Next) -> Response {
-    let admission = match gate.admit(gate.client(&req), Instant::now()) {
+/// dropped. The handler finds a [`CheckTally`] in the request's extensions to fold the check's
+/// events into; the metrics read it when the check ends.
+pub async fn guard(State(gate): State<Arc<Gate>>, mut req: Request, next: Next) -> Response {
+    let admission = match gate.admit_anywhere(gate.client(&req)).await {
         Ok(admission) => admission,
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => {
+            let (status, reason) = refusal.labels();
+            gate.metrics.refused(status, reason);
+            return refusal.into_response();
+        }
     };
+    let tally = CheckTally::default();
+    req.extensions_mut().insert(tally.clone());
     let (parts, body) = next.run(req).await.into_parts();
     if !parts.status.is_success() {
         // A refusal by the handler (e.g. 400): no check runs, the slots go now.
+        admission.release().await;
         return Response::from_parts(parts, body);
     }
-    let body = supervise(body.into_data_stream(), admission, gate.check_time_limit, gate.write_timeout);
+    let running = gate.metrics.start(tally);
+    let body = supervise(body.into_data_stream(), admission, running, gate.check_time_limit, gate.write_timeout);
     Response::from_parts(parts, body)
 }
 
@@ -303,16 +394,23 @@ pub async fn guard(State(gate): State<Arc<Gate>>, req: Request, next: Next) -> R
 /// that leaves drops the channel's receiver; the task sees that at once and drops everything.
 /// The slots are freed before the client sees the end of the stream, so a script may start its
 /// next check right after reading one to its end.
-fn supervise(mut body: BodyDataStream, admission: Admission, time_limit: Duration, write_timeout: Duration) -> Body {
+fn supervise(
+    mut body: BodyDataStream,
+    admission: Admission,
+    running: RunningCheck,
+    time_limit: Duration,
+    write_timeout: Duration,
+) -> Body {
     let (tx, rx) = mpsc::channel::<Result<Bytes, axum::Error>>(1);
     let clean = Arc::new(AtomicBool::new(false));
     let ended_cleanly = Arc::clone(&clean);
     tokio::spawn(async move {
         let deadline = tokio::time::Instant::now() + time_limit;
-        let outcome = pump(&mut body, &tx, deadline, time_limit, write_timeout).await;
+        let ended = pump(&mut body, &tx, deadline, time_limit, write_timeout).await;
         drop(body);
-        drop(admission);
-        ended_cleanly.store(outcome, Ordering::SeqCst);
+        running.finish(ended);
+        admission.release().await;
+        ended_cleanly.store(ended != Ended::Cancelled, Ordering::SeqCst);
         drop(tx);
     });
     let chunks = futures::stream::unfold((rx, Some(clean)), |(mut rx, clean)| async move {
@@ -330,29 +428,31 @@ fn supervise(mut body: BodyDataStream, admission: Admission, time_limit: Duratio
     Body::from_stream(chunks)
 }
 
-/// Moves chunks from `body` to `tx` until the body ends or the time limit is reached (true: the
-/// stream ends normally) or the client left, did not read in time or the body failed (false).
+/// Moves chunks from `body` to `tx` until the body ends ([`Ended::Done`]) or the time limit is
+/// reached ([`Ended::TimeLimit`]; both end the stream normally) or the client left, did not read in
+/// time or the body failed ([`Ended::Cancelled`]).
 async fn pump(
     body: &mut BodyDataStream,
     tx: &mpsc::Sender<Result<Bytes, axum::Error>>,
     deadline: tokio::time::Instant,
     time_limit: Duration,
     write_timeout: Duration,
-) -> bool {
+) -> Ended {
     let over = tokio::time::sleep_until(deadline);
     tokio::pin!(over);
     let mut at_line_start = true;
     loop {
         let chunk = tokio::select! {
             biased;
-            () = tx.closed() => return false,
+            () = tx.closed() => return Ended::Cancelled,
             () = &mut over => {
                 let line = time_limit_line(time_limit, at_line_start);
-                return matches!(tokio::time::timeout(write_timeout, tx.send(Ok(line))).await, Ok(Ok(())));
+                let sent = matches!(tokio::time::timeout(write_timeout, tx.send(Ok(line))).await, Ok(Ok(())));
+                return if sent { Ended::TimeLimit } else { Ended::Cancelled };
             }
             chunk = body.next() => chunk,
         };
-        let Some(chunk) = chunk else { return true };
+        let Some(chunk) = chunk else { return Ended::Done };
         let failed = chunk.is_err();
         if let Ok(bytes) = &chunk {
             if let Some(&last) = bytes.last() {
@@ -361,7 +461,7 @@ async fn pump(
         }
         match tokio::time::timeout(write_timeout, tx.send(chunk)).await {
             Ok(Ok(())) if !failed => {}
-            _ => return false,
+            _ => return Ended::Cancelled,
         }
     }
 }

@@ -4,11 +4,13 @@
 pub mod api;
 mod headers;
 pub mod limits;
+pub mod metrics;
+pub mod shared_limits;
 mod sw;
 
 use any_spawner::Executor;
 use app::api::{ApiError, CheckDomain, Problem};
-use app::engine::SharedEngine;
+use app::engine::{Engine, SharedEngine};
 use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
@@ -16,11 +18,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, on, MethodFilter};
 use axum::{Json, Router};
 use clap::Parser;
+use futures::stream::BoxStream;
+use futures::StreamExt;
 use leptos::config::{get_config_from_env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos::server_fn::axum::server_fn_paths;
 use leptos::server_fn::ServerFn;
 use leptos_axum::{handle_server_fns_with_context, render_app_to_stream_with_context};
+use mxray_report::{CheckEvent, NormalizedInput};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -28,6 +33,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::probe::ProbeOptions;
 use limits::{Gate, LimitArgs};
+use metrics::{CheckTally, Counted, Metrics};
+use shared_limits::SharedLimits;
 
 /// Largest request body accepted (a domain name fits many times over).
 const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -92,13 +99,27 @@ impl FromRef<AppState> for SharedEngine {
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> ExitCode {
     init_logging();
-    let engine = match crate::probe::build_engine(&args.probe) {
-        Ok(engine) => engine,
-        Err(e) => {
-            eprintln!("mxray: {e}");
-            return ExitCode::FAILURE;
+    let metrics = Arc::new(Metrics::new());
+    let engine: SharedEngine =
+        match crate::probe::build_prober(&args.probe, |guarded| Counted::new(guarded, metrics.open_connections())) {
+            Ok((engine, _)) => Arc::new(engine),
+            Err(e) => {
+                eprintln!("mxray: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+    let mut gate = Gate::new(&args.limits).with_metrics(Arc::clone(&metrics));
+    if let Some(url) = &args.limits.redis_url {
+        let l = &args.limits;
+        let up = metrics.shared_limits_up();
+        match SharedLimits::new(url, l.max_checks_per_client, l.rate_limit_per_minute, l.rate_limit_burst, up) {
+            Ok(shared) => gate = gate.with_shared_limits(shared),
+            Err(e) => {
+                eprintln!("mxray: {e}");
+                return ExitCode::FAILURE;
+            }
         }
-    };
+    }
     let leptos = match leptos_options(&args) {
         Ok(options) => options,
         Err(e) => {
@@ -114,7 +135,7 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     tracing::info!("serving http://{} from {}", args.addr, leptos.site_root);
-    let app = router(AppState { leptos, engine }, Gate::new(&args.limits));
+    let app = router(AppState { leptos, engine }, gate);
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
     match axum::serve(listener, service).with_graceful_shutdown(shutdown()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -137,7 +158,7 @@ fn leptos_options(args: &ServeArgs) -> Result<LeptosOptions, leptos::config::err
     Ok(options)
 }
 
-/// The whole application: pages, server function, API, static files, limits and headers.
+/// The whole application: pages, server function, API, metrics, static files, limits and headers.
 pub fn router(state: AppState, gate: Gate) -> Router {
     // Leptos spawns on tokio during rendering (fails harmlessly when already set up).
     let _ = Executor::init_tokio();
@@ -145,13 +166,24 @@ pub fn router(state: AppState, gate: Gate) -> Router {
     let context = move || provide_context(engine.clone());
     let options = state.leptos.clone();
     let page = render_app_to_stream_with_context(context.clone(), move || app::shell(options.clone()));
-    let mut router = Router::new().route(api::PATH, get(api::check)).route(sw::PATH, get(sw::script));
+    let scraped = Arc::clone(gate.metrics());
+    let mut router = Router::new()
+        .route(api::PATH, get(api::check))
+        .route(sw::PATH, get(sw::script))
+        .route(metrics::PATH, get(move || metrics::scrape(Arc::clone(&scraped))));
     for path in PAGES {
         router = router.route(path, get(page.clone()));
     }
     for (path, method) in server_fn_paths() {
-        let context = context.clone();
-        let handler = move |req: Request| handle_server_fns_with_context(context.clone(), req);
+        let engine = state.engine.clone();
+        let handler = move |req: Request| {
+            // The check's events are folded into the gate's tally on their way to the page.
+            let engine = match req.extensions().get::<CheckTally>() {
+                Some(tally) => Arc::new(Tallied { inner: engine.clone(), tally: tally.clone() }) as SharedEngine,
+                None => engine.clone(),
+            };
+            handle_server_fns_with_context(move || provide_context(engine.clone()), req)
+        };
         router = router.route(path, on(MethodFilter::try_from(method).unwrap_or(MethodFilter::POST), handler));
     }
     router
@@ -161,6 +193,19 @@ pub fn router(state: AppState, gate: Gate) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(headers::secure))
         .with_state(state)
+}
+
+/// An engine whose events are folded into a check's [`CheckTally`] as they pass.
+struct Tallied {
+    inner: SharedEngine,
+    tally: CheckTally,
+}
+
+impl Engine for Tallied {
+    fn check(&self, input: NormalizedInput) -> BoxStream<'static, CheckEvent> {
+        let tally = self.tally.clone();
+        self.inner.check(input).inspect(move |event| tally.fold(event)).boxed()
+    }
 }
 
 /// Sends the check routes through the [`Gate`]; everything else passes.
