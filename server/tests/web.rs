@@ -591,14 +591,7 @@ async fn metrics_count_checks_of_both_routes_their_steps_and_refusals() {
         .iter()
         .filter(|&&step| step_mark(address, step) != Mark::Pending)
         .map(|&step| {
-            let name = match step {
-                Step::Tcp => "tcp",
-                Step::Banner => "banner",
-                Step::Ehlo => "ehlo",
-                Step::StartTls => "starttls",
-                Step::Certificate => "certificate",
-                Step::OpenRelay => "open_relay",
-            };
+            let name = step.id();
             let mark = serde_json::to_value(step_mark(address, step)).unwrap();
             (format!(r#"mxray_probe_steps_total{{step="{name}",mark="{}"}}"#, mark.as_str().unwrap()), 2.0)
         })

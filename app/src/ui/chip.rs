@@ -21,14 +21,7 @@ pub fn mark_id(mark: Mark) -> &'static str {
 
 /// The stable name of a step (`tcp`, `starttls`, …).
 pub fn step_id(step: Step) -> &'static str {
-    match step {
-        Step::Tcp => "tcp",
-        Step::Banner => "banner",
-        Step::Ehlo => "ehlo",
-        Step::StartTls => "starttls",
-        Step::Certificate => "certificate",
-        Step::OpenRelay => "open_relay",
-    }
+    step.id()
 }
 
 /// One chip in a list.

@@ -32,6 +32,18 @@ impl Step {
     /// All steps in display order.
     pub const ALL: [Step; 6] =
         [Step::Tcp, Step::Banner, Step::Ehlo, Step::StartTls, Step::Certificate, Step::OpenRelay];
+
+    /// The step's stable name (`tcp`, `starttls`, …) for attributes, labels and columns.
+    pub fn id(self) -> &'static str {
+        match self {
+            Step::Tcp => "tcp",
+            Step::Banner => "banner",
+            Step::Ehlo => "ehlo",
+            Step::StartTls => "starttls",
+            Step::Certificate => "certificate",
+            Step::OpenRelay => "open_relay",
+        }
+    }
 }
 
 /// The mark of one step at one address.

@@ -6,15 +6,12 @@
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 use tokio::time::Instant;
 
-use crate::probe::net::Connector;
+use crate::probe::net::{Connector, Holding};
 
 /// One destination address: its turn (held while a connection is open) and when the last one closed.
 #[derive(Default)]
@@ -92,7 +89,7 @@ impl Drop for Leave {
 }
 
 /// The turn of one open connection; closing it starts the interval.
-struct Turn {
+pub struct Turn {
     guard: Option<OwnedMutexGuard<Option<Instant>>>,
     leave: Leave,
 }
@@ -125,54 +122,16 @@ impl<C> Polite<C> {
 }
 
 impl<C: Connector> Connector for Polite<C> {
-    type Stream = PoliteStream<C::Stream>;
+    type Stream = Holding<C::Stream, Turn>;
 
     async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Stream> {
         let turn = self.lanes.turn(addr.ip()).await;
         let stream = self.inner.connect(addr).await?;
-        Ok(PoliteStream { stream, _turn: turn })
+        Ok(Holding::new(stream, turn))
     }
 
     fn local_addr(&self, stream: &Self::Stream) -> Option<SocketAddr> {
-        self.inner.local_addr(&stream.stream)
-    }
-}
-
-/// A connection holding its address's turn until it is dropped.
-pub struct PoliteStream<S> {
-    stream: S,
-    _turn: Turn,
-}
-
-impl<S: AsyncRead + Unpin> AsyncRead for PoliteStream<S> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
-    }
-}
-
-impl<S: AsyncWrite + Unpin> AsyncWrite for PoliteStream<S> {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
+        self.inner.local_addr(stream.stream())
     }
 }
 

@@ -3,7 +3,9 @@
 use std::future::Future;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
-use tokio::io::{AsyncRead, AsyncWrite};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 use super::guard::non_public_range;
@@ -98,6 +100,58 @@ impl<C: Connector> Connector for Guarded<C> {
 
     fn local_addr(&self, stream: &Self::Stream) -> Option<SocketAddr> {
         self.inner.local_addr(stream)
+    }
+}
+
+/// A connection with something held as long as it is open (a politeness turn, a place in a count):
+/// what a wrapping connector hands out; reads and writes go straight through.
+#[derive(Debug)]
+pub struct Holding<S, T> {
+    stream: S,
+    _held: T,
+}
+
+impl<S, T> Holding<S, T> {
+    /// `stream`, holding `held` until it is dropped.
+    pub fn new(stream: S, held: T) -> Self {
+        Holding { stream, _held: held }
+    }
+
+    /// The connection itself.
+    pub fn stream(&self) -> &S {
+        &self.stream
+    }
+}
+
+impl<S: AsyncRead + Unpin, T: Unpin> AsyncRead for Holding<S, T> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin, T: Unpin> AsyncWrite for Holding<S, T> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
     }
 }
 

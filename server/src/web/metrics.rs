@@ -18,12 +18,9 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use crate::probe::net::Connector;
+use crate::probe::net::{Connector, Holding};
 
 /// Where the metrics are served.
 pub const PATH: &str = "/metrics";
@@ -189,21 +186,10 @@ impl Metrics {
         for address in report.mx.iter().flat_map(|host| &host.addresses) {
             for step in Step::ALL {
                 if let Some(mark) = mark_label(step_mark(address, step)) {
-                    self.steps.get_or_create(&StepLabels { step: step_label(step), mark }).inc();
+                    self.steps.get_or_create(&StepLabels { step: step.id(), mark }).inc();
                 }
             }
         }
-    }
-}
-
-fn step_label(step: Step) -> &'static str {
-    match step {
-        Step::Tcp => "tcp",
-        Step::Banner => "banner",
-        Step::Ehlo => "ehlo",
-        Step::StartTls => "starttls",
-        Step::Certificate => "certificate",
-        Step::OpenRelay => "open_relay",
     }
 }
 
@@ -307,62 +293,27 @@ impl<C> Counted<C> {
     }
 }
 
-/// A stream counted as open until it drops.
+/// One open connection's place in the gauge, given back when the connection drops.
 #[derive(Debug)]
-pub struct CountedStream<S> {
-    inner: S,
-    open: Gauge,
-}
+pub struct OpenConnection(Gauge);
 
-impl<S> Drop for CountedStream<S> {
+impl Drop for OpenConnection {
     fn drop(&mut self) {
-        self.open.dec();
+        self.0.dec();
     }
 }
 
 impl<C: Connector> Connector for Counted<C> {
-    type Stream = CountedStream<C::Stream>;
+    type Stream = Holding<C::Stream, OpenConnection>;
 
     async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Stream> {
         let inner = self.inner.connect(addr).await?;
         self.open.inc();
-        Ok(CountedStream { inner, open: self.open.clone() })
+        Ok(Holding::new(inner, OpenConnection(self.open.clone())))
     }
 
     fn local_addr(&self, stream: &Self::Stream) -> Option<SocketAddr> {
-        self.inner.local_addr(&stream.inner)
-    }
-}
-
-impl<S: AsyncRead + Unpin> AsyncRead for CountedStream<S> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
-    }
-}
-
-impl<S: AsyncWrite + Unpin> AsyncWrite for CountedStream<S> {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.inner.is_write_vectored()
+        self.inner.local_addr(stream.stream())
     }
 }
 
