@@ -56,7 +56,7 @@ enum Record {
 }
 
 /// Everything one address's probe found, in order: kept to answer later checks of the same address
-/// ([`super::reuse`]).
+/// (the reuse module).
 #[derive(Clone, Debug, Default)]
 pub struct History(Vec<Record>);
 
