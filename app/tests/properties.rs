@@ -251,6 +251,7 @@ fn starttls() -> BoxedStrategy<StartTlsReport> {
                 (handshake_ms, error, pipelined_plaintext, failure),
             )| {
                 StartTlsReport {
+                    handshake_problem: None,
                     no_reply: None,
                     not_testable: None,
                     offered,
@@ -365,7 +366,7 @@ fn relay() -> BoxedStrategy<RelayReport> {
         prop::collection::vec(attempt.clone(), 0..3),
         opt_text(),
     )
-        .prop_map(|(reason, reply, earlier, error)| RelayRevisit { reason, reply, earlier, error });
+        .prop_map(|(reason, reply, earlier, error)| RelayRevisit { reason, reply, earlier, error, failure: None });
     (
         (prop::sample::select(vec![Refused, Accepted, Inconclusive, Skipped]), opt_text(), opt_text(), text()),
         (text(), any::<bool>(), prop::option::of(relay_reason()), prop::collection::vec(attempt.clone(), 0..3)),

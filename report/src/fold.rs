@@ -260,6 +260,7 @@ mod tests {
                 refuses_tester: None,
             })),
             step(StepResult::Starttls(StartTlsReport {
+                handshake_problem: None,
                 no_reply: None,
                 not_testable: None,
                 offered: false,

@@ -101,7 +101,7 @@ async fn reverse_dns_matching_missing_and_not_confirmed() {
 
     // Not confirmed: the PTR name points elsewhere.
     let other = reverse(2);
-    assert_eq!(other.names[0].forward, Forward::Mismatch { detail: None });
+    assert_eq!(other.names[0].forward, Forward::Mismatch { detail: None, failure: None });
     assert_eq!(other.names[0].addresses, [ip("198.51.100.7")]);
     let unconfirmed = a(2).findings.iter().find(|f| f.code == "ptr_not_confirmed").expect("ptr_not_confirmed");
     assert_eq!(unconfirmed.severity, Severity::Warning);
@@ -311,7 +311,9 @@ async fn a_server_that_speaks_only_tls_1_0_is_named_so() {
     // Main session, the plaintext relay probe after the failed handshake, and the legacy probe.
     assert_eq!(a.connections, 3);
     assert!(
-        a.transcript.iter().any(|l| l.text.starts_with("legacy TLS probe: ServerHello TLSv1.0")),
+        a.transcript
+            .iter()
+            .any(|l| l.text.starts_with("legacy TLS probe: the server answered with a ServerHello for TLSv1.0")),
         "{:?}",
         a.transcript
     );
@@ -374,7 +376,9 @@ async fn answers_that_show_nothing_are_not_tested_never_refused_or_accepted() {
         let a = &report.mx[0].addresses[0];
         let legacy = a.tls_versions.as_ref().and_then(|v| v.legacy.clone()).expect("legacy probe ran");
         assert_eq!(legacy.outcome, LegacyOutcome::NotTested, "{why}: {legacy:?}");
-        assert!(legacy.detail.contains(why), "{why}: {}", legacy.detail);
+        let said = legacy.why(mxray_report::Lang::En);
+        assert!(legacy.answer.is_some() && legacy.detail.is_empty(), "{why}: typed, {legacy:?}");
+        assert!(said.contains(why), "{why}: {said}");
         assert_eq!(versions(a).0, Vec::<String>::new(), "{why}: nothing accepted");
         let finding = a.findings.iter().find(|f| f.code == "tls_legacy_not_tested").expect("not tested, with why");
         assert_eq!(finding.severity, Severity::Info);

@@ -328,6 +328,7 @@ async fn session(fanout: &Fanout, case: Case, chain: &[CertificateDer<'static>])
         .step(StepResult::Ehlo(EhloReport { code: Some(250), host: HOST.into(), extensions, ..Default::default() }))
         .await;
     let report = |outcome, error: Option<&str>| StartTlsReport {
+        handshake_problem: None,
         no_reply: None,
         not_testable: None,
         offered: !matches!(case, NotOffered),
@@ -349,10 +350,8 @@ async fn session(fanout: &Fanout, case: Case, chain: &[CertificateDer<'static>])
         },
         PipelinedPlaintext => StartTlsReport {
             pipelined_plaintext: true,
-            ..report(
-                StartTlsOutcome::HandshakeFailed,
-                Some("22 bytes arrived after the 220 to STARTTLS, before the handshake"),
-            )
+            handshake_problem: Some(mxray_report::model::report::HandshakeProblem::PlaintextAfterReply { bytes: 22 }),
+            ..report(StartTlsOutcome::HandshakeFailed, None)
         },
         NotTestable => report(StartTlsOutcome::NotTestable, Some("mx.example.123 is not a valid TLS server name")),
         Deadline => {

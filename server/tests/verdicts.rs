@@ -1094,7 +1094,11 @@ async fn a_return_connection_without_a_verdict_keeps_the_first_and_says_why() {
     assert_eq!(relay.attempts.len(), 2, "the first connection's attempts stay");
     let revisit = relay.revisit.as_ref().expect("came back");
     assert!(revisit.earlier.is_empty());
-    assert!(revisit.error.as_deref().is_some_and(|e| e.contains("All server ports are busy")), "{revisit:?}");
+    let closed = mxray_report::model::report::RevisitFailure::ServerClosed {
+        command: "greeting".into(),
+        reply: "421 4.3.2 All server ports are busy".into(),
+    };
+    assert_eq!((revisit.error.as_deref(), revisit.failure.as_ref()), (None, Some(&closed)), "{revisit:?}");
     assert_eq!(report.mx[0].status.open_relay, Mark::Inconclusive);
     let f = a.findings.iter().find(|f| f.code == "relay_revisited").unwrap();
     assert!(f.detail.contains("no relay verdict") && f.remedy.contains("again"), "{f:?}");

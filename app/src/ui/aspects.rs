@@ -234,7 +234,7 @@ mod tests {
         a.reverse_dns = Some(ReverseDns {
             names: vec![PtrName {
                 name: "mx.example".into(),
-                forward: Forward::Mismatch { detail: None },
+                forward: Forward::Mismatch { detail: None, failure: None },
                 addresses: vec![],
             }],
             error: None,
@@ -246,6 +246,7 @@ mod tests {
             codes: vec![],
             reason: vec![],
             detail: None,
+            problem: None,
         }];
         // The findings as the fold derives them.
         a.findings = mxray_report::checks::depth::findings(&a).into_iter().map(FindingKind::into_finding).collect();

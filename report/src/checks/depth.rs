@@ -31,6 +31,7 @@ mod tests {
 
     fn tls(outcome: StartTlsOutcome, version: Option<&str>, failure: Option<TlsFailure>) -> Option<StartTlsReport> {
         Some(StartTlsReport {
+            handshake_problem: None,
             no_reply: None,
             not_testable: None,
             offered: true,
@@ -46,7 +47,13 @@ mod tests {
     }
 
     fn legacy(outcome: LegacyOutcome, version: Option<&str>) -> Option<LegacyTlsProbe> {
-        Some(LegacyTlsProbe { outcome, version: version.map(str::to_owned), cipher: None, detail: "x".into() })
+        Some(LegacyTlsProbe {
+            outcome,
+            version: version.map(str::to_owned),
+            cipher: None,
+            detail: "x".into(),
+            answer: None,
+        })
     }
 
     fn lists(a: &AddressReport) -> (Vec<String>, Vec<String>, Vec<String>) {
@@ -108,13 +115,18 @@ mod tests {
         assert_eq!(f[0].code(), "name_not_ptr");
         a.reverse_dns = Some(ReverseDns { names: vec![ptr("mail.example.com", Forward::Confirmed)], error: None });
         assert!(findings(&a).is_empty());
-        a.reverse_dns =
-            Some(ReverseDns { names: vec![ptr("mail.example.com", Forward::Mismatch { detail: None })], error: None });
+        a.reverse_dns = Some(ReverseDns {
+            names: vec![ptr("mail.example.com", Forward::Mismatch { detail: None, failure: None })],
+            error: None,
+        });
         assert_eq!(findings(&a)[0].code(), "ptr_not_confirmed");
-        let failed = Forward::Failed { detail: "timeout".into() };
+        let failed = Forward::Failed { detail: "timeout".into(), failure: None };
         a.reverse_dns = Some(ReverseDns { names: vec![ptr("mail.example.com", failed)], error: None });
         assert_eq!(findings(&a)[0].code(), "reverse_dns_not_tested");
-        a.reverse_dns = Some(ReverseDns { names: vec![], error: Some(ReverseFailure::NoPtr { detail: "x".into() }) });
+        a.reverse_dns = Some(ReverseDns {
+            names: vec![],
+            error: Some(ReverseFailure::NoPtr { detail: "x".into(), failure: None }),
+        });
         assert_eq!(findings(&a)[0].code(), "ptr_missing");
     }
 }

@@ -20,6 +20,7 @@ pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
                 ip: ip.clone(),
                 zone: d.zone.clone(),
                 reason: d.detail.clone().unwrap_or_default(),
+                problem: d.problem.clone(),
             }),
             DnsblStatus::NotListed => {}
         }

@@ -74,7 +74,15 @@ mod tests {
         ];
         if let Some(outcome) = egress {
             let target = "smtp.example.net:25".into();
-            let egress = EgressReport { target, address: None, outcome, connect_ms: None, detail: None };
+            let egress = EgressReport {
+                target,
+                address: None,
+                outcome,
+                connect_ms: None,
+                detail: None,
+                failure: None,
+                lookup: None,
+            };
             events.push(CheckEvent::Egress { egress });
         }
         for (ip, outcome) in ips.iter().zip(outcomes) {

@@ -61,7 +61,11 @@ pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
         if !legacy.is_empty() && !legacy_only {
             out.push(FindingKind::TlsLegacyAccepted { ip: ip.clone(), versions: legacy });
         } else if let Some(p) = v.legacy.as_ref().filter(|p| p.outcome == LegacyOutcome::NotTested) {
-            out.push(FindingKind::TlsLegacyNotTested { ip: ip.clone(), reason: p.detail.clone() });
+            out.push(FindingKind::TlsLegacyNotTested {
+                ip: ip.clone(),
+                reason: p.detail.clone(),
+                why: p.answer.clone(),
+            });
         }
     }
     out

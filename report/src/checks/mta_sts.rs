@@ -275,6 +275,7 @@ mod tests {
     fn address(ip: &str, outcome: Option<StartTlsOutcome>, cert: Option<(bool, bool)>, done: bool) -> AddressReport {
         let mut a = AddressReport::pending(ip.parse().unwrap());
         a.starttls = outcome.map(|outcome| StartTlsReport {
+            handshake_problem: None,
             no_reply: None,
             not_testable: None,
             offered: true,

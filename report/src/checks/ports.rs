@@ -57,8 +57,13 @@ pub fn port_findings(ports: &[PortReport], ip: &str) -> Vec<FindingKind> {
         }
         match &p.starttls {
             Some(s) if s.outcome != StartTlsOutcome::Ok => {
-                let detail = s.error.clone().unwrap_or_else(|| format!("{:?}", s.outcome));
-                out.push(FindingKind::PortTlsFailed { ip: ip.clone(), port, detail });
+                let problem = s.handshake_problem.clone();
+                let detail = match (&s.error, &problem) {
+                    (Some(error), _) => error.clone(),
+                    (None, Some(_)) => String::new(),
+                    (None, None) => format!("{:?}", s.outcome),
+                };
+                out.push(FindingKind::PortTlsFailed { ip: ip.clone(), port, detail, problem });
             }
             Some(_) if p.ehlo_tls.as_ref().is_some_and(|e| crate::checks::ehlo::auth_mechanisms(e).is_none()) => {
                 out.push(FindingKind::SubmissionNoAuth { ip: ip.clone(), port });

@@ -19,22 +19,24 @@ pub fn announced_name(text: &str) -> Option<String> {
 /// name other than the PTR is only scored by some filters when the host sends (info).
 fn reverse_findings(a: &AddressReport, r: &ReverseDns, ip: &str) -> Vec<FindingKind> {
     match &r.error {
-        Some(ReverseFailure::NoPtr { detail }) => {
-            return vec![FindingKind::PtrMissing { ip: ip.to_owned(), detail: detail.clone() }];
+        Some(ReverseFailure::NoPtr { detail, failure }) => {
+            let (detail, failure) = (detail.clone(), failure.clone());
+            return vec![FindingKind::PtrMissing { ip: ip.to_owned(), detail, failure }];
         }
-        Some(ReverseFailure::Failed { detail }) => {
-            return vec![FindingKind::ReverseDnsNotTested { ip: ip.to_owned(), reason: detail.clone() }];
+        Some(ReverseFailure::Failed { detail, failure }) => {
+            let (reason, failure) = (detail.clone(), failure.clone());
+            return vec![FindingKind::ReverseDnsNotTested { ip: ip.to_owned(), reason, failure }];
         }
         None => {}
     }
     let names = r.names.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ");
     if !r.confirmed() {
         let failed = r.names.iter().find_map(|n| match &n.forward {
-            Forward::Failed { detail } => Some(detail.clone()),
+            Forward::Failed { detail, failure } => Some((detail.clone(), failure.clone())),
             _ => None,
         });
         return vec![match failed {
-            Some(reason) => FindingKind::ReverseDnsNotTested { ip: ip.to_owned(), reason },
+            Some((reason, failure)) => FindingKind::ReverseDnsNotTested { ip: ip.to_owned(), reason, failure },
             None => FindingKind::PtrNotConfirmed { ip: ip.to_owned(), names },
         }];
     }

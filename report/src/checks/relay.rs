@@ -17,6 +17,7 @@ pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
                 reason: revisit.reason,
                 reply: revisit.reply.clone(),
                 error: revisit.error.clone(),
+                failure: revisit.failure.clone(),
             });
         }
         let local = r.local_sender.as_ref().filter(|_| r.relays_for_local_sender());

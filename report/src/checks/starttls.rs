@@ -28,7 +28,7 @@ pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
                     versions: crate::checks::legacy_tls::legacy_accepted(a),
                 },
                 Some(TlsFailure::NoSharedCipher) => FindingKind::TlsNoSharedCipher { ip: ip.clone(), error },
-                _ => FindingKind::TlsHandshakeFailed { ip: ip.clone(), error },
+                _ => FindingKind::TlsHandshakeFailed { ip: ip.clone(), error, problem: s.handshake_problem.clone() },
             }),
             // A 421 to STARTTLS: the server-closed finding below says it.
             StartTlsOutcome::NotTestable if a.server_closed.as_ref().is_some_and(|c| c.command == "STARTTLS") => {}

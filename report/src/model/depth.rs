@@ -1,5 +1,6 @@
 //! Legacy TLS, reverse DNS and blocklist results of an address.
 
+use crate::model::session::{ConnectFailure, ReadFailure};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -29,8 +30,131 @@ pub struct LegacyTlsProbe {
     /// The cipher suite it chose (IANA name, or the hex code).
     #[serde(default)]
     pub cipher: Option<String>,
-    /// The answer in words: the ServerHello, the alert, or why nothing was learned.
+    /// A library's message beside `answer` (the operating system's); in older reports, the answer
+    /// in words.
+    #[serde(default)]
     pub detail: String,
+    /// The answer in mxray's own terms: the ServerHello, the alert, or why nothing was learned
+    /// (absent in older reports, which have `detail` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<LegacyAnswer>,
+}
+
+/// What the legacy probe's extra connection learned, in mxray's own terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LegacyAnswer {
+    /// A ServerHello for a version up to TLS 1.1 (outcome `accepted`).
+    ServerHello {
+        /// The version chosen, e.g. `TLSv1.0`.
+        version: String,
+        /// The cipher suite chosen (IANA name, or the hex code).
+        cipher: String,
+    },
+    /// A protocol_version, handshake_failure or insufficient_security alert (outcome `refused`).
+    Alert {
+        /// The alert's RFC name, e.g. `protocol_version`.
+        name: String,
+    },
+    /// Another fatal alert, which says nothing about the version.
+    OtherAlert {
+        /// The alert's RFC name.
+        name: String,
+    },
+    /// The extra connection could not be made; the operating system's message, if any, is in `detail`.
+    ConnectFailed {
+        /// Why, when mxray can say it (no answer in time, not public, no route here).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<ConnectFailure>,
+    },
+    /// A step of the extra connection was answered with something else than it needs.
+    Refused {
+        /// `greeting`, `EHLO` or `STARTTLS`.
+        step: String,
+        /// The reply's first line.
+        reply: String,
+    },
+    /// EHLO on the extra connection did not offer STARTTLS.
+    NoStarttls {
+        /// The EHLO reply's first line.
+        reply: String,
+    },
+    /// A step of the extra connection got no valid reply.
+    NoReply {
+        /// `greeting`, `EHLO` or `STARTTLS`.
+        step: String,
+        /// What came instead.
+        failure: ReadFailure,
+    },
+    /// Bytes arrived after the 220 to STARTTLS, before the ClientHello.
+    EarlyData {
+        /// How many.
+        bytes: u64,
+    },
+    /// No random bytes for the ClientHello.
+    NoRandom,
+    /// The ClientHello could not be built (a host name too long for it).
+    HelloNotBuilt,
+    /// Sending the ClientHello failed; the operating system's message is in `detail`.
+    SendFailed,
+    /// The ClientHello could not be sent within the wait.
+    SendTimeout {
+        /// The wait in whole seconds.
+        secs: u64,
+    },
+    /// The server closed the connection without answering.
+    Closed,
+    /// Reading the answer failed; the operating system's message is in `detail`.
+    ReadFailed,
+    /// The answer broke off inside a record; the operating system's message is in `detail`.
+    BrokeOff,
+    /// The answer is not a TLS record.
+    NotTls {
+        /// Its first bytes in hex.
+        bytes: String,
+    },
+    /// Neither a ServerHello nor a fatal alert in the first records.
+    NoVerdict {
+        /// How many records were read.
+        records: u64,
+    },
+    /// No answer to the ClientHello within the wait.
+    Timeout {
+        /// The wait in whole seconds.
+        secs: u64,
+    },
+    /// An alert that could not be read.
+    UnreadableAlert {
+        /// Its bytes in hex.
+        bytes: String,
+    },
+    /// A handshake message that could not be read.
+    UnreadableHandshake {
+        /// Its first bytes in hex.
+        bytes: String,
+    },
+    /// The first handshake message was not a ServerHello.
+    NotServerHello,
+    /// The server chose a version a ClientHello of at most TLS 1.1 does not allow.
+    VersionNotOffered {
+        /// The version chosen, e.g. `TLSv1.2`.
+        version: String,
+    },
+}
+
+/// Why a DNS lookup gave no answer, in mxray's own terms (a resolver's own message stays beside it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LookupFailure {
+    /// The name does not exist (NXDOMAIN).
+    NxDomain,
+    /// The name exists but holds no records of the type asked for.
+    NoRecords,
+    /// No answer within the wait.
+    Timeout {
+        /// The wait in whole seconds.
+        secs: u64,
+    },
 }
 
 /// What the server did with a ClientHello offering at most TLS 1.1.
@@ -82,13 +206,21 @@ impl ReverseDns {
 pub enum ReverseFailure {
     /// The reverse name does not exist or holds no PTR: a definite answer.
     NoPtr {
-        /// The resolver's answer.
+        /// The resolver's message (older reports: also mxray's words, now in `failure`).
+        #[serde(default)]
         detail: String,
+        /// The answer in mxray's own terms (absent in older reports).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<LookupFailure>,
     },
     /// The lookup failed (timeout, SERVFAIL): nothing learned.
     Failed {
-        /// The resolver's error.
+        /// The resolver's error (older reports: also mxray's words, now in `failure`).
+        #[serde(default)]
         detail: String,
+        /// Why, in mxray's own terms, when it can say it (absent in older reports).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<LookupFailure>,
     },
 }
 
@@ -112,14 +244,21 @@ pub enum Forward {
     Confirmed,
     /// The name resolves, but not to the address (or not at all: NXDOMAIN, no records).
     Mismatch {
-        /// What the lookup said when it found no address.
+        /// What the lookup said when it found no address (older reports; now in `failure`).
         #[serde(default)]
         detail: Option<String>,
+        /// What the lookup said when it found no address, in mxray's own terms.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<LookupFailure>,
     },
     /// The lookup failed: nothing learned.
     Failed {
-        /// The resolver's error.
+        /// The resolver's error (older reports: also mxray's words, now in `failure`).
+        #[serde(default)]
         detail: String,
+        /// Why, in mxray's own terms, when it can say it (absent in older reports).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<LookupFailure>,
     },
 }
 
@@ -138,9 +277,37 @@ pub struct DnsblResult {
     /// The TXT reason, when listed.
     #[serde(default)]
     pub reason: Vec<String>,
-    /// Why the answer is unknown, when it is.
+    /// A resolver's message when the lookup failed (older reports: also mxray's words for why the
+    /// answer is unknown, now in `problem`).
     #[serde(default)]
     pub detail: Option<String>,
+    /// Why the answer is unknown, in mxray's own terms (absent in older reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<DnsblProblem>,
+}
+
+/// Why a blocklist's answer is unknown, in mxray's own terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DnsblProblem {
+    /// No answer within the wait.
+    Timeout {
+        /// The wait in whole seconds.
+        secs: u64,
+    },
+    /// The lookup failed (SERVFAIL, a network error); the resolver's message is in `detail`.
+    LookupFailed,
+    /// The list answered one of its error codes (127.255.255.0/24), not a listing.
+    ErrorCode {
+        /// The code, e.g. `127.255.255.254`.
+        code: String,
+    },
+    /// The answer lies outside 127.0.0.0/8, so it is no blocklist code (a wrong zone, or a
+    /// resolver that rewrites NXDOMAIN).
+    NotACode {
+        /// The answer.
+        code: String,
+    },
 }
 
 /// What a blocklist said.

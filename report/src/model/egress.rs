@@ -35,7 +35,15 @@ pub struct EgressReport {
     /// Connect time in milliseconds, when reachable.
     #[serde(default)]
     pub connect_ms: Option<u64>,
-    /// The error text, when it failed.
+    /// The operating system's or the resolver's message, when it failed (older reports: also
+    /// mxray's own reason, now in `failure`).
     #[serde(default)]
     pub detail: Option<String>,
+    /// Why the connect failed, when mxray can say it in its own terms (absent in older reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<crate::model::session::ConnectFailure>,
+    /// Why the name did not resolve, in mxray's own terms (outcome `not_resolved`; absent in older
+    /// reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookup: Option<crate::model::depth::LookupFailure>,
 }

@@ -180,6 +180,9 @@ pub enum FindingKind {
         ip: String,
         /// The error.
         error: String,
+        /// Why, in mxray's own terms (then `error` is empty).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        problem: Option<crate::model::session::HandshakeProblem>,
     },
     /// Unrequested plaintext bytes followed the 220 to STARTTLS.
     #[serde(rename = "starttls_plaintext_injection")]
@@ -380,6 +383,9 @@ pub enum FindingKind {
         ip: String,
         /// Why.
         reason: String,
+        /// Why, in mxray's own terms (then `reason` is empty or the library's message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<crate::model::depth::LegacyAnswer>,
     },
     /// The address has no PTR record.
     PtrMissing {
@@ -387,6 +393,9 @@ pub enum FindingKind {
         ip: String,
         /// The resolver's answer.
         detail: String,
+        /// The answer in mxray's own terms (then `detail` is empty or the resolver's message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<crate::model::depth::LookupFailure>,
     },
     /// No PTR name of the address resolves back to it (no FCrDNS).
     PtrNotConfirmed {
@@ -401,6 +410,9 @@ pub enum FindingKind {
         ip: String,
         /// Why.
         reason: String,
+        /// Why, in mxray's own terms (then `reason` is empty or the resolver's message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<crate::model::depth::LookupFailure>,
     },
     /// The greeting or EHLO names another host than the PTR.
     NameNotPtr {
@@ -432,6 +444,9 @@ pub enum FindingKind {
         zone: String,
         /// Why.
         reason: String,
+        /// Why, in mxray's own terms (then `reason` is empty or the resolver's message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        problem: Option<crate::model::depth::DnsblProblem>,
     },
     /// The server accepts none of the offered cipher suites or groups.
     TlsNoSharedCipher {
@@ -492,9 +507,12 @@ pub enum FindingKind {
         reason: crate::model::session::RevisitReason,
         /// The temporary refusal of the first connection.
         reply: String,
-        /// Why the return connection gave no verdict, when it gave none.
+        /// Why the return connection gave no verdict, when it gave none (older reports).
         #[serde(default)]
         error: Option<String>,
+        /// Why the return connection gave no verdict, in mxray's own terms.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<crate::model::session::RevisitFailure>,
     },
     /// AUTH is offered before STARTTLS: passwords may cross the network in plaintext.
     AuthInPlaintext {
@@ -522,6 +540,9 @@ pub enum FindingKind {
         port: u16,
         /// What happened.
         detail: String,
+        /// Why the handshake did not happen or finish, in mxray's own terms (then `detail` is empty).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        problem: Option<crate::model::session::HandshakeProblem>,
     },
     /// A submission port offers no AUTH inside TLS: clients cannot log in to submit mail.
     SubmissionNoAuth {

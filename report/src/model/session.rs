@@ -331,6 +331,26 @@ pub struct StartTlsReport {
     /// What came instead of a reply to STARTTLS, when none came (outcome `rejected`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_reply: Option<ReadFailure>,
+    /// Why the handshake did not happen or finish, in mxray's own terms, when the library has no
+    /// words for it (absent in older reports, which have `error` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handshake_problem: Option<HandshakeProblem>,
+}
+
+/// Why a TLS handshake after STARTTLS did not happen or finish, in mxray's own terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HandshakeProblem {
+    /// No handshake within the step timeout.
+    Timeout {
+        /// The wait in whole seconds.
+        secs: u64,
+    },
+    /// Bytes arrived after the 220 to STARTTLS, before the handshake; mxray did not start it.
+    PlaintextAfterReply {
+        /// How many.
+        bytes: u64,
+    },
 }
 
 /// Why a TLS handshake failed, as far as the server's answer tells.
@@ -619,9 +639,32 @@ pub struct RelayRevisit {
     /// connection gave no verdict: the fields of the report are then still the first connection's).
     #[serde(default)]
     pub earlier: Vec<RelayAttempt>,
-    /// Why the return connection gave no verdict, when it gave none.
+    /// Why the return connection gave no verdict, in older reports (now in `failure`).
     #[serde(default)]
     pub error: Option<String>,
+    /// Why the return connection gave no verdict, when it gave none, in mxray's own terms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<RevisitFailure>,
+}
+
+/// Why the return connection of a relay revisit gave no verdict, in mxray's own terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RevisitFailure {
+    /// Its session ended before the relay probe finished.
+    SessionEnded {
+        /// Where and how.
+        failure: SessionFailure,
+    },
+    /// The server answered a command with `421` on it: it closed the session.
+    ServerClosed {
+        /// The command.
+        command: String,
+        /// The reply's first line.
+        reply: String,
+    },
+    /// It ran no relay probe.
+    NoRelayProbe,
 }
 
 /// Direction of a transcript line.

@@ -169,6 +169,7 @@ fn address_events(mx: usize, host: &str, a: &Addr) -> Vec<CheckEvent> {
         }),
         StepResult::Ehlo(ehlo.clone()),
         StepResult::Starttls(StartTlsReport {
+            handshake_problem: None,
             no_reply: None,
             not_testable: None,
             offered: offers_tls,
@@ -266,9 +267,10 @@ fn certificate(host: &str, t: &Tls) -> CertificateReport {
 
 /// What the engine (server/src/probe) writes where something went wrong, as it writes it: typed
 /// values for mxray's own reasons (a connect that timed out, a DANE verdict whose session ended on
-/// an EHLO that got no reply), free texts where it still writes them (the legacy TLS probe, a PTR
-/// lookup that timed out, a blocklist's error code). The renderers show the typed ones in the
-/// catalogue's words and the free ones labelled, in either language.
+/// an EHLO that got no reply, the legacy TLS probe's extra connection that got no answer, a PTR
+/// lookup that timed out, a blocklist's error code), a library's message only beside them. The
+/// renderers show the typed ones in the catalogue's words and a library's message labelled, in
+/// either language.
 pub fn server_words() -> Report {
     let hosts = [
         Host { name: "mx1.example.com", addrs: vec![good_addr("192.0.2.10")] },
@@ -277,7 +279,10 @@ pub fn server_words() -> Report {
     let mut events = events(&hosts);
     let step = |mx: usize, at: &str, step: StepResult| CheckEvent::Step { mx, ip: ip(at), step: Box::new(step) };
     use crate::model::dane::{AddressDane, DaneOutcome, DaneReason};
-    use crate::model::depth::{DnsblResult, DnsblStatus, LegacyOutcome, LegacyTlsProbe, ReverseDns, ReverseFailure};
+    use crate::model::depth::{
+        DnsblProblem, DnsblResult, DnsblStatus, LegacyAnswer, LegacyOutcome, LegacyTlsProbe, LookupFailure, ReverseDns,
+        ReverseFailure,
+    };
     use crate::model::report::{ConnectFailure, ReadFailure, SessionCause, SessionFailure, SessionLeg};
     let extra = vec![
         step(
@@ -287,7 +292,8 @@ pub fn server_words() -> Report {
                 outcome: LegacyOutcome::NotTested,
                 version: None,
                 cipher: None,
-                detail: "the extra connection got no answer within 10 s".into(),
+                detail: String::new(),
+                answer: Some(LegacyAnswer::ConnectFailed { failure: Some(ConnectFailure::NoAnswer { secs: 10 }) }),
             }),
         ),
         step(
@@ -310,7 +316,10 @@ pub fn server_words() -> Report {
             "192.0.2.10",
             StepResult::ReverseDns(ReverseDns {
                 names: vec![],
-                error: Some(ReverseFailure::Failed { detail: "no answer within 5 s".into() }),
+                error: Some(ReverseFailure::Failed {
+                    detail: String::new(),
+                    failure: Some(LookupFailure::Timeout { secs: 5 }),
+                }),
             }),
         ),
         step(
@@ -322,10 +331,8 @@ pub fn server_words() -> Report {
                 status: DnsblStatus::Unknown,
                 codes: vec!["127.255.255.254".into()],
                 reason: vec![],
-                detail: Some(
-                    "the list answered 127.255.255.254, an error code (query via a public resolver), not a listing"
-                        .into(),
-                ),
+                detail: None,
+                problem: Some(DnsblProblem::ErrorCode { code: "127.255.255.254".into() }),
             }]),
         ),
         step(

@@ -11,7 +11,7 @@ use crate::model::report::{
     AddressReport, BannerReport, CertificateInfo, CertificateReport, EhloReport, MxHost, RelayAttempt, RelayReport,
     Report, StartTlsOutcome, StartTlsReport, TcpReport,
 };
-use crate::texts::failures::with_detail;
+use crate::texts::failures::{lookup_why, with_detail};
 use crate::texts::policy::{problems_text, PolicyLabel};
 use crate::texts::ui::Text;
 use crate::texts::{count, library_message, library_message_opt, pick};
@@ -337,7 +337,12 @@ fn tls(rows: Rows, s: &StartTlsReport) -> Rows {
 /// The STARTTLS step's error: why it could not be tested or got no reply in mxray's words, a
 /// refusal as the server sent it, a handshake error in the library's words.
 fn tls_error(s: &StartTlsReport, lang: Lang) -> Option<String> {
-    let words = s.not_testable.as_ref().map(|n| n.text(lang)).or_else(|| s.no_reply.as_ref().map(|f| f.text(lang)));
+    let words = s
+        .not_testable
+        .as_ref()
+        .map(|n| n.text(lang))
+        .or_else(|| s.no_reply.as_ref().map(|f| f.text(lang)))
+        .or_else(|| s.handshake_problem.as_ref().map(|p| p.text(lang)));
     match s.outcome {
         // A refusal is the server's reply, shown as it came (an older report's other texts, labelled).
         StartTlsOutcome::Rejected if words.is_none() && s.error.as_deref().is_some_and(is_reply) => s.error.clone(),
@@ -410,7 +415,8 @@ fn relay(rows: Rows, r: &RelayReport) -> Rows {
     // Came back after a postscreen-like refusal: why, and what the first connection's attempts said.
     let rows = match &r.revisit {
         Some(v) => {
-            let error = v.error.as_ref().map(|e| format!(" — {}", library_message(e, lang))).unwrap_or_default();
+            let why = with_detail(v.failure.as_ref().map(|f| f.text(lang)), v.error.as_deref(), lang);
+            let error = why.map(|e| format!(" — {e}")).unwrap_or_default();
             let rows =
                 rows.raw(Text::CameBack.get(lang).to_owned(), format!("{}: {}{error}", v.reason.label(lang), v.reply));
             v.earlier.iter().enumerate().fold(rows, |rows, (i, a)| {
@@ -446,7 +452,7 @@ fn attempt(a: &RelayAttempt, lang: Lang) -> String {
 
 fn tls_versions(rows: Rows, v: &TlsVersions) -> Rows {
     let lang = rows.lang;
-    let legacy = v.legacy.as_ref().map(|p| format!("{}: {}", p.outcome.label(lang), library_message(&p.detail, lang)));
+    let legacy = v.legacy.as_ref().map(|p| format!("{}: {}", p.outcome.label(lang), p.why(lang)));
     let join = |list: &[String]| (!list.is_empty()).then(|| list.join(", "));
     rows.opt(Text::VersionsAccepted, join(&v.accepted))
         .opt(Text::VersionsRefused, join(&v.refused))
@@ -464,22 +470,23 @@ fn reverse_dns(rows: Rows, a: &AddressReport, d: &ReverseDns, mx: Option<&str>) 
     let lang = rows.lang;
     let ptr = Text::Ptr.get(lang).to_owned();
     let rows = match &d.error {
-        Some(ReverseFailure::NoPtr { detail }) => {
-            rows.raw(ptr.clone(), format!("{} ({})", Text::No.get(lang), library_message(detail, lang)))
+        Some(ReverseFailure::NoPtr { detail, failure }) => {
+            rows.raw(ptr.clone(), format!("{} ({})", Text::No.get(lang), lookup_why(failure.as_ref(), detail, lang)))
         }
-        Some(ReverseFailure::Failed { detail }) => {
-            rows.raw(ptr.clone(), format!("{} ({})", Text::VersionsNotTested.get(lang), library_message(detail, lang)))
-        }
+        Some(ReverseFailure::Failed { detail, failure }) => rows.raw(
+            ptr.clone(),
+            format!("{} ({})", Text::VersionsNotTested.get(lang), lookup_why(failure.as_ref(), detail, lang)),
+        ),
         None => d.names.iter().fold(rows, |rows, n| {
             let addresses = n.addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
             let back = match &n.forward {
                 Forward::Confirmed => Text::Yes.get(lang).to_owned(),
-                Forward::Mismatch { detail } => {
-                    let why = detail.as_deref().map_or(addresses, |d| library_message(d, lang));
-                    format!("{} ({why})", Text::No.get(lang))
+                Forward::Mismatch { detail, failure } => {
+                    let why = with_detail(failure.as_ref().map(|f| f.text(lang)), detail.as_deref(), lang);
+                    format!("{} ({})", Text::No.get(lang), why.unwrap_or(addresses))
                 }
-                Forward::Failed { detail } => {
-                    format!("{} ({})", Text::VersionsNotTested.get(lang), library_message(detail, lang))
+                Forward::Failed { detail, failure } => {
+                    format!("{} ({})", Text::VersionsNotTested.get(lang), lookup_why(failure.as_ref(), detail, lang))
                 }
             };
             rows.raw(ptr.clone(), format!("{} — {}: {back}", n.name, Text::ResolvesBack.get(lang)))
@@ -523,8 +530,8 @@ fn blocklists(rows: Rows, results: &[DnsblResult]) -> Rows {
         for reason in &d.reason {
             value.push_str(&format!(": \"{reason}\""));
         }
-        if let Some(detail) = &d.detail {
-            value.push_str(&format!(": {}", library_message(detail, lang)));
+        if let Some(why) = d.why(lang) {
+            value.push_str(&format!(": {why}"));
         }
         rows.raw(d.zone.clone(), value)
     })

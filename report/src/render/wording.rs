@@ -371,6 +371,31 @@ const FORMER_ENGINE_WORDS: &[&str] = &[
     "second connection",
     "inside TLS",
     "this machine has no route",
+    // The legacy TLS probe.
+    "the extra connection",
+    "on the extra connection",
+    "ClientHello",
+    "ServerHello",
+    "the server closed the connection without answering",
+    "reading the answer failed",
+    "the answer broke off",
+    "the answer is not a TLS record",
+    "unreadable alert",
+    "unreadable handshake message",
+    "which says nothing about the version",
+    "alert protocol_version",
+    // DNS lookups: reverse DNS and blocklists.
+    "no answer within",
+    "the name does not exist (NXDOMAIN)",
+    "no records of that type",
+    "the lookup failed",
+    "an error code (",
+    "lies outside 127.0.0.0/8",
+    // The STARTTLS handshake.
+    "no handshake within",
+    "bytes arrived after the 220 to STARTTLS",
+    // The relay revisit.
+    "the return connection ran no relay probe",
 ];
 
 /// The texts a German output quotes as a library's message.

@@ -9,8 +9,7 @@ impl EgressReport {
     /// One line for the report header, e.g. `smtp.example.net:25 (192.0.2.7:25): reachable in 12 ms`.
     pub fn describe(&self, lang: Lang) -> String {
         let at = self.address.as_ref().map(|a| format!(" ({a})")).unwrap_or_default();
-        let detail =
-            self.detail.as_ref().map(|d| format!(" ({})", crate::texts::library_message(d, lang))).unwrap_or_default();
+        let detail = self.why(lang).map(|why| format!(" ({why})")).unwrap_or_default();
         let outcome = match self.outcome {
             EgressOutcome::Reachable => {
                 let ms = self.connect_ms.map(|ms| format!(" {} {ms} ms", pick(lang, "in", "in"))).unwrap_or_default();

@@ -4,9 +4,14 @@
 //! operating system's, rustls', the resolver's) is quoted and labelled as such.
 
 use crate::model::dane::{AddressDane, DaneReason, TaChainProblem};
+use crate::model::depth::{DnsblProblem, DnsblResult, LegacyAnswer, LegacyTlsProbe, LookupFailure};
+use crate::model::egress::EgressReport;
 use crate::model::lang::Lang;
-use crate::model::session::{ConnectFailure, NotTestable, ReadFailure, SessionCause, SessionFailure, SessionLeg};
-use crate::texts::{library_message, pick};
+use crate::model::session::{
+    ConnectFailure, HandshakeProblem, NotTestable, ReadFailure, RevisitFailure, SessionCause, SessionFailure,
+    SessionLeg,
+};
+use crate::texts::{count, library_message, pick};
 
 /// mxray's words, then a library's message beside them when there is one; with no words of
 /// mxray's, the message alone (labelled), or nothing.
@@ -41,8 +46,8 @@ impl ConnectFailure {
             }
             ConnectFailure::NotPublic { range } => pick(
                 lang,
-                format!("not a public address ({range}), so mxray does not connect"),
-                format!("keine öffentliche Adresse ({range}), daher verbindet sich mxray nicht"),
+                format!("{}, not public, so mxray does not connect", range_address(range, lang)),
+                format!("{}, nicht öffentlich, daher verbindet sich mxray nicht", range_address(range, lang)),
             ),
             ConnectFailure::NoRouteHere => pick(
                 lang,
@@ -305,5 +310,296 @@ pub fn explain_outcome(outcome: &str, words: Option<String>, detail: &str, lang:
     match explain(words, detail, lang) {
         why if why.is_empty() => outcome.to_owned(),
         why => format!("{outcome}: {why}"),
+    }
+}
+
+/// A non-public range as the SSRF guard names it (`private`, `loopback`, …), as a noun phrase with
+/// its article: "a private address", „eine private Adresse“. A name the catalogue does not know is
+/// shown as it is.
+pub fn range_address(range: &str, lang: Lang) -> String {
+    let (en, de) = match range {
+        "unspecified" => ("an unspecified address", "eine unspezifizierte Adresse"),
+        "broadcast" => ("the broadcast address", "die Broadcast-Adresse"),
+        "this-network" => ("an address of \"this network\" (0.0.0.0/8)", "eine Adresse aus „diesem Netz“ (0.0.0.0/8)"),
+        "loopback" => ("a loopback address", "eine Loopback-Adresse"),
+        "private" => ("a private address", "eine private Adresse"),
+        "CGNAT" => ("a CGNAT address (shared address space)", "eine CGNAT-Adresse (gemeinsam genutzter Adressraum)"),
+        "link-local" => ("a link-local address", "eine link-lokale Adresse"),
+        "IETF protocol assignment" => (
+            "an address reserved for IETF protocol assignments",
+            "eine für IETF-Protokollzuweisungen reservierte Adresse",
+        ),
+        "documentation" => ("a documentation address", "eine Dokumentationsadresse"),
+        "benchmarking" => ("a benchmarking address", "eine Adresse für Benchmark-Tests"),
+        "6to4 relay anycast" => ("a 6to4 relay anycast address", "eine 6to4-Relay-Anycast-Adresse"),
+        "multicast" => ("a multicast address", "eine Multicast-Adresse"),
+        "reserved" => ("a reserved address", "eine reservierte Adresse"),
+        "IPv4-mapped" => ("an IPv4-mapped IPv6 address", "eine IPv4-gemappte IPv6-Adresse"),
+        "site-local" => ("a site-local address (deprecated)", "eine standortlokale Adresse (veraltet)"),
+        "unique local (private)" => ("a unique local (private) address", "eine eindeutige lokale (private) Adresse"),
+        "IETF special purpose" => ("an IETF special-purpose address", "eine IETF-Adresse für besondere Zwecke"),
+        "discard-only" => ("a discard-only address", "eine Adresse nur zum Verwerfen (discard-only)"),
+        "NAT64" => ("a NAT64 address", "eine NAT64-Adresse"),
+        "6to4" => ("a 6to4 address", "eine 6to4-Adresse"),
+        "IPv4-compatible (deprecated)" => {
+            ("an IPv4-compatible IPv6 address (deprecated)", "eine IPv4-kompatible IPv6-Adresse (veraltet)")
+        }
+        "IPv4-translated (SIIT)" => ("an IPv4-translated address (SIIT)", "eine IPv4-übersetzte Adresse (SIIT)"),
+        "not global unicast" => {
+            ("an address outside global unicast", "eine Adresse außerhalb des globalen Unicast-Bereichs")
+        }
+        other => {
+            return pick(lang, format!("a {other} address"), format!("eine Adresse im Bereich „{other}“"));
+        }
+    };
+    pick(lang, en, de).to_owned()
+}
+
+impl LegacyAnswer {
+    /// What the legacy probe's extra connection learned, in words.
+    pub fn text(&self, lang: Lang) -> String {
+        let words = |en: &str, de: &str| pick(lang, en, de).to_owned();
+        match self {
+            LegacyAnswer::ServerHello { version, cipher } => pick(
+                lang,
+                format!("the server answered with a ServerHello for {version} ({cipher})"),
+                format!("der Server antwortete mit einem ServerHello für {version} ({cipher})"),
+            ),
+            LegacyAnswer::Alert { name } => pick(
+                lang,
+                format!("the server refused with the alert {name}"),
+                format!("der Server lehnte mit dem TLS-Alert {name} ab"),
+            ),
+            LegacyAnswer::OtherAlert { name } => pick(
+                lang,
+                format!("the server answered with the alert {name}, which says nothing about the version"),
+                format!("der Server antwortete mit dem TLS-Alert {name}, der nichts über die Version aussagt"),
+            ),
+            LegacyAnswer::ConnectFailed { failure } => {
+                let head = words("the extra connection failed", "die zusätzliche Verbindung kam nicht zustande");
+                match failure {
+                    Some(f) => format!("{head}: {}", f.text(lang)),
+                    None => head,
+                }
+            }
+            LegacyAnswer::Refused { step, reply } if step == "greeting" => pick(
+                lang,
+                format!("the extra connection was greeted with \"{reply}\""),
+                format!("die zusätzliche Verbindung wurde mit „{reply}“ begrüßt"),
+            ),
+            LegacyAnswer::Refused { step, reply } => {
+                let step = step_name(step, lang);
+                pick(
+                    lang,
+                    format!("{step} on the extra connection was answered \"{reply}\""),
+                    format!("{step} wurde auf der zusätzlichen Verbindung mit „{reply}“ beantwortet"),
+                )
+            }
+            LegacyAnswer::NoStarttls { reply } => pick(
+                lang,
+                format!("EHLO on the extra connection did not offer STARTTLS (\"{reply}\")"),
+                format!("EHLO bot auf der zusätzlichen Verbindung kein STARTTLS an („{reply}“)"),
+            ),
+            LegacyAnswer::NoReply { step, failure } if step == "greeting" => pick(
+                lang,
+                format!("the extra connection got no greeting: {}", failure.text(lang)),
+                format!("die zusätzliche Verbindung erhielt keine Begrüßung: {}", failure.text(lang)),
+            ),
+            LegacyAnswer::NoReply { step, failure } => {
+                let step = step_name(step, lang);
+                pick(
+                    lang,
+                    format!("{step} on the extra connection got no valid reply: {}", failure.text(lang)),
+                    format!("auf {step} kam auf der zusätzlichen Verbindung keine gültige Antwort: {}", failure.text(lang)),
+                )
+            }
+            LegacyAnswer::EarlyData { bytes } => pick(
+                lang,
+                format!("{} arrived after the 220 to STARTTLS on the extra connection", count(*bytes, "byte", "bytes")),
+                format!(
+                    "nach der 220 auf STARTTLS kamen auf der zusätzlichen Verbindung {} an",
+                    count(*bytes, "Byte", "Bytes")
+                ),
+            ),
+            LegacyAnswer::NoRandom => words("no random bytes for the ClientHello", "keine Zufallsbytes für das ClientHello"),
+            LegacyAnswer::HelloNotBuilt => {
+                words("the ClientHello could not be built", "das ClientHello ließ sich nicht erstellen")
+            }
+            LegacyAnswer::SendFailed => words("sending the ClientHello failed", "das Senden des ClientHello schlug fehl"),
+            LegacyAnswer::SendTimeout { secs } => pick(
+                lang,
+                format!("the ClientHello could not be sent within {secs} s"),
+                format!("das ClientHello ließ sich nicht innerhalb von {secs} s senden"),
+            ),
+            LegacyAnswer::Closed => words(
+                "the server closed the connection without answering",
+                "der Server schloss die Verbindung, ohne zu antworten",
+            ),
+            LegacyAnswer::ReadFailed => words("reading the answer failed", "das Lesen der Antwort schlug fehl"),
+            LegacyAnswer::BrokeOff => words("the answer broke off", "die Antwort brach ab"),
+            LegacyAnswer::NotTls { bytes } => pick(
+                lang,
+                format!("the answer is not a TLS record (first bytes {bytes})"),
+                format!("die Antwort ist kein TLS-Record (erste Bytes {bytes})"),
+            ),
+            LegacyAnswer::NoVerdict { records } => pick(
+                lang,
+                format!("no ServerHello or fatal alert in the first {records} records"),
+                format!("weder ein ServerHello noch ein fataler TLS-Alert in den ersten {records} TLS-Datensätzen"),
+            ),
+            LegacyAnswer::Timeout { secs } => pick(
+                lang,
+                format!("no answer to the ClientHello within {secs} s"),
+                format!("keine Antwort auf das ClientHello innerhalb von {secs} s"),
+            ),
+            LegacyAnswer::UnreadableAlert { bytes } => {
+                pick(lang, format!("an unreadable alert ({bytes})"), format!("ein unlesbarer TLS-Alert ({bytes})"))
+            }
+            LegacyAnswer::UnreadableHandshake { bytes } => pick(
+                lang,
+                format!("an unreadable handshake message ({bytes})"),
+                format!("eine unlesbare Handshake-Nachricht ({bytes})"),
+            ),
+            LegacyAnswer::NotServerHello => words(
+                "the first handshake message was not a ServerHello",
+                "die erste Handshake-Nachricht war kein ServerHello",
+            ),
+            LegacyAnswer::VersionNotOffered { version } => pick(
+                lang,
+                format!("the server chose {version} in answer to a ClientHello of at most TLS 1.1, which TLS does not allow"),
+                format!("der Server wählte {version} als Antwort auf ein ClientHello mit höchstens TLS 1.1, was TLS nicht erlaubt"),
+            ),
+        }
+    }
+}
+
+impl LegacyTlsProbe {
+    /// What the extra connection learned: mxray's words with a library's message beside them, or
+    /// an older report's text, labelled.
+    pub fn why(&self, lang: Lang) -> String {
+        explain(self.answer.as_ref().map(|a| a.text(lang)), &self.detail, lang)
+    }
+}
+
+impl LookupFailure {
+    /// Why the lookup gave no answer, in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            LookupFailure::NxDomain => {
+                pick(lang, "the name does not exist (NXDOMAIN)", "der Name existiert nicht (NXDOMAIN)").to_owned()
+            }
+            LookupFailure::NoRecords => pick(lang, "no records of that type", "keine Einträge dieses Typs").to_owned(),
+            LookupFailure::Timeout { secs } => {
+                pick(lang, format!("no answer within {secs} s"), format!("keine Antwort innerhalb von {secs} s"))
+            }
+        }
+    }
+}
+
+/// A lookup's failure: mxray's words with the resolver's message beside them, or an older report's
+/// text, labelled.
+pub fn lookup_why(failure: Option<&LookupFailure>, detail: &str, lang: Lang) -> String {
+    explain(failure.map(|f| f.text(lang)), detail, lang)
+}
+
+impl DnsblProblem {
+    /// Why the blocklist's answer is unknown, in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            DnsblProblem::Timeout { secs } => pick(
+                lang,
+                format!("the lookup got no answer within {secs} s"),
+                format!("die Abfrage erhielt innerhalb von {secs} s keine Antwort"),
+            ),
+            DnsblProblem::LookupFailed => pick(lang, "the lookup failed", "die Abfrage schlug fehl").to_owned(),
+            DnsblProblem::ErrorCode { code } => {
+                let (en, de) = match code.rsplit('.').next() {
+                    Some("252") => ("the zone name is wrong (typing error)", "der Zonenname ist falsch (Tippfehler)"),
+                    Some("254") => (
+                        "queries through public or open resolvers are refused",
+                        "Abfragen über öffentliche oder offene Resolver werden abgewiesen",
+                    ),
+                    Some("255") => ("too many queries", "zu viele Abfragen"),
+                    _ => ("the query was refused", "die Abfrage wurde abgewiesen"),
+                };
+                pick(
+                    lang,
+                    format!("the list answered {code}, an error code ({en}), not a listing"),
+                    format!("die Liste antwortete {code}, einen Fehlercode ({de}), keinen Eintrag"),
+                )
+            }
+            DnsblProblem::NotACode { code } => pick(
+                lang,
+                format!("the answer {code} lies outside 127.0.0.0/8, so it is no blocklist code (a wrong zone, or a resolver that rewrites NXDOMAIN)"),
+                format!("die Antwort {code} liegt außerhalb von 127.0.0.0/8 und ist daher kein Code einer Blockliste (eine falsche Zone oder ein Resolver, der NXDOMAIN umschreibt)"),
+            ),
+        }
+    }
+}
+
+/// Why a blocklist's answer is unknown: mxray's words with the resolver's message beside them, or
+/// an older report's text, labelled.
+pub fn dnsbl_why(problem: Option<&DnsblProblem>, detail: &str, lang: Lang) -> String {
+    explain(problem.map(|p| p.text(lang)), detail, lang)
+}
+
+impl DnsblResult {
+    /// Why the answer is unknown, in words; none when there is nothing to say.
+    pub fn why(&self, lang: Lang) -> Option<String> {
+        with_detail(self.problem.as_ref().map(|p| p.text(lang)), self.detail.as_deref(), lang)
+    }
+}
+
+impl HandshakeProblem {
+    /// Why the handshake did not happen or finish, in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            HandshakeProblem::Timeout { secs } => {
+                pick(lang, format!("no handshake within {secs} s"), format!("kein Handshake innerhalb von {secs} s"))
+            }
+            HandshakeProblem::PlaintextAfterReply { bytes } => pick(
+                lang,
+                format!("{} arrived after the 220 to STARTTLS, before the handshake", count(*bytes, "byte", "bytes")),
+                format!("nach der 220 auf STARTTLS kamen vor dem Handshake {} an", count(*bytes, "Byte", "Bytes")),
+            ),
+        }
+    }
+}
+
+impl RevisitFailure {
+    /// Why the return connection gave no verdict, in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            RevisitFailure::SessionEnded { failure } => pick(
+                lang,
+                format!("the return connection ended early ({})", failure.text(lang)),
+                format!("die erneute Verbindung endete vorzeitig ({})", failure.text(lang)),
+            ),
+            RevisitFailure::ServerClosed { command, reply } if command == "greeting" => pick(
+                lang,
+                format!("the server closed the return connection in its greeting, \"{reply}\""),
+                format!("der Server beendete die erneute Verbindung schon mit der Begrüßung „{reply}“"),
+            ),
+            RevisitFailure::ServerClosed { command, reply } => pick(
+                lang,
+                format!("the server closed the return connection after {command} with \"{reply}\""),
+                format!("der Server beendete die erneute Verbindung nach {command} mit „{reply}“"),
+            ),
+            RevisitFailure::NoRelayProbe => pick(
+                lang,
+                "the return connection ran no relay probe",
+                "auf der erneuten Verbindung lief kein Relay-Test",
+            )
+            .to_owned(),
+        }
+    }
+}
+
+impl EgressReport {
+    /// Why the connect failed: mxray's words with a library's message beside them, or an older
+    /// report's text, labelled; none when there is nothing to say.
+    pub fn why(&self, lang: Lang) -> Option<String> {
+        let words = self.failure.as_ref().map(|f| f.text(lang)).or_else(|| self.lookup.as_ref().map(|l| l.text(lang)));
+        with_detail(words, self.detail.as_deref(), lang)
     }
 }

@@ -77,7 +77,9 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
             )
             .to_owned(),
         ),
-        FindingKind::RelayRevisited { ip, reason, reply, error } => {
+        FindingKind::RelayRevisited { ip, reason, reply, error, failure } => {
+            let error =
+                crate::texts::failures::with_detail(failure.as_ref().map(|f| f.text(lang)), error.as_deref(), lang);
             let why = match reason {
                 RevisitReason::PostscreenReply => pick(lang, "in postscreen's own wording", "in postscreens eigenem Wortlaut"),
                 RevisitReason::MultiLineGreeting => pick(
@@ -104,8 +106,8 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
                     ("Came back for the relay probe, without a verdict", "Für den Relay-Test wiedergekommen, ohne Urteil"),
                     pick(
                         lang,
-                        format!("{seen}, but that gave no relay verdict: {}. The verdict is the first connection's.", crate::texts::library_message(error, Lang::En)),
-                        format!("{seen}, die aber kein Relay-Urteil ergab: {}. Das Urteil ist das der ersten Verbindung.", crate::texts::library_message(error, Lang::De)),
+                        format!("{seen}, but that gave no relay verdict: {error}. The verdict is the first connection's."),
+                        format!("{seen}, die aber kein Relay-Urteil ergab: {error}. Das Urteil ist das der ersten Verbindung."),
                     ),
                     (
                         "Run the test again: postscreen remembers a client that passed its tests, so the next run talks to the real mail server.",
@@ -126,12 +128,12 @@ pub(crate) fn texts(kind: &FindingKind, lang: Lang) -> (String, String, String) 
                 "Wenn Nutzer hier einliefern, den Server auf dem Port lauschen lassen (Postfix: Dienst submission oder submissions in master.cf) und ihn in der Firewall öffnen.",
             ),
         ),
-        FindingKind::PortTlsFailed { ip, port, detail } => s(
+        FindingKind::PortTlsFailed { ip, port, detail, problem } => s(
             ("TLS fails on a submission port", "TLS scheitert auf einem Einlieferungsport"),
             pick(
                 lang,
-                format!("{ip} port {port}: {detail}. Mail clients need TLS there (RFC 8314) and will not log in without it.", detail = crate::texts::library_message(detail, Lang::En)),
-                format!("{ip} Port {port}: {detail}. Mailprogramme brauchen dort TLS (RFC 8314) und melden sich ohne es nicht an.", detail = crate::texts::library_message(detail, Lang::De)),
+                format!("{ip} port {port}: {detail}. Mail clients need TLS there (RFC 8314) and will not log in without it.", detail = crate::texts::failures::explain(problem.as_ref().map(|p| p.text(Lang::En)), detail, Lang::En)),
+                format!("{ip} Port {port}: {detail}. Mailprogramme brauchen dort TLS (RFC 8314) und melden sich ohne es nicht an.", detail = crate::texts::failures::explain(problem.as_ref().map(|p| p.text(Lang::De)), detail, Lang::De)),
             ),
             (
                 "Configure TLS with a certificate for the host name on this port (Postfix: smtpd_tls_security_level = encrypt on 587, smtpd_tls_wrappermode = yes on 465).",

@@ -5,12 +5,13 @@
 use super::*;
 use crate::model::bypass::{BypassAttempt, BypassForm};
 use crate::model::dane::{DaneReason, TaChainProblem};
+use crate::model::depth::{DnsblProblem, LegacyAnswer, LookupFailure};
 use crate::model::finding::Severity;
 use crate::model::policy::{
     FetchError, IgnoredReason, PolicyProblem, RecordProblem, StsMode, TargetProblem, TlsPolicyFailure,
 };
 use crate::model::report::{
-    ConnectFailure, NotTestable, ReadFailure, RelayReason, SessionCause, SessionFailure, SessionLeg,
+    ConnectFailure, HandshakeProblem, NotTestable, ReadFailure, RelayReason, SessionCause, SessionFailure, SessionLeg,
 };
 
 /// The codes as published: the contract's `code` values. A renamed or removed kind fails
@@ -40,6 +41,85 @@ macro_rules! every_kind {
         }
     };
 }
+
+/// Every answer of the legacy probe's extra connection, in mxray's terms.
+pub(crate) fn legacy_answers() -> Vec<LegacyAnswer> {
+    vec![
+        LegacyAnswer::ServerHello { version: s("TLSv1.0"), cipher: s("TLS_RSA_WITH_AES_128_CBC_SHA") },
+        LegacyAnswer::Alert { name: s("protocol_version") },
+        LegacyAnswer::OtherAlert { name: s("internal_error") },
+        LegacyAnswer::ConnectFailed { failure: Some(ConnectFailure::NoAnswer { secs: 10 }) },
+        LegacyAnswer::ConnectFailed { failure: None },
+        LegacyAnswer::Refused { step: s("greeting"), reply: s("554 5.7.1 No SMTP service here") },
+        LegacyAnswer::Refused { step: s("STARTTLS"), reply: s("454 4.7.0 TLS not available") },
+        LegacyAnswer::NoStarttls { reply: s("250 mx1.example.com") },
+        LegacyAnswer::NoReply { step: s("greeting"), failure: ReadFailure::Timeout { secs: 30 } },
+        LegacyAnswer::NoReply { step: s("EHLO"), failure: ReadFailure::Closed },
+        LegacyAnswer::EarlyData { bytes: 12 },
+        LegacyAnswer::EarlyData { bytes: 1 },
+        LegacyAnswer::NoRandom,
+        LegacyAnswer::HelloNotBuilt,
+        LegacyAnswer::SendFailed,
+        LegacyAnswer::SendTimeout { secs: 10 },
+        LegacyAnswer::Closed,
+        LegacyAnswer::ReadFailed,
+        LegacyAnswer::BrokeOff,
+        LegacyAnswer::NotTls { bytes: s("48 54 54 50 2f") },
+        LegacyAnswer::NoVerdict { records: 4 },
+        LegacyAnswer::Timeout { secs: 10 },
+        LegacyAnswer::UnreadableAlert { bytes: s("02") },
+        LegacyAnswer::UnreadableHandshake { bytes: s("02 00 00 26") },
+        LegacyAnswer::NotServerHello,
+        LegacyAnswer::VersionNotOffered { version: s("TLSv1.2") },
+    ]
+}
+
+/// Every way a DNS lookup can give no answer, in mxray's terms.
+pub(crate) fn lookup_failures() -> Vec<LookupFailure> {
+    vec![LookupFailure::NxDomain, LookupFailure::NoRecords, LookupFailure::Timeout { secs: 5 }]
+}
+
+/// Every reason a blocklist's answer is unknown, in mxray's terms.
+pub(crate) fn dnsbl_problems() -> Vec<DnsblProblem> {
+    let code = |c: &str| DnsblProblem::ErrorCode { code: s(c) };
+    vec![
+        DnsblProblem::Timeout { secs: 5 },
+        DnsblProblem::LookupFailed,
+        code("127.255.255.252"),
+        code("127.255.255.254"),
+        code("127.255.255.255"),
+        code("127.255.255.1"),
+        DnsblProblem::NotACode { code: s("198.51.100.7") },
+    ]
+}
+
+/// The guard's names of the non-public ranges (server/src/probe/guard.rs), and one it might add.
+pub(crate) const RANGES: &[&str] = &[
+    "unspecified",
+    "broadcast",
+    "this-network",
+    "loopback",
+    "private",
+    "CGNAT",
+    "link-local",
+    "IETF protocol assignment",
+    "documentation",
+    "benchmarking",
+    "6to4 relay anycast",
+    "multicast",
+    "reserved",
+    "IPv4-mapped",
+    "site-local",
+    "unique local (private)",
+    "IETF special purpose",
+    "discard-only",
+    "NAT64",
+    "6to4",
+    "IPv4-compatible (deprecated)",
+    "IPv4-translated (SIIT)",
+    "not global unicast",
+    "private (RFC 1918)",
+];
 
 /// Every way a reply can fail to come, in mxray's terms.
 pub(crate) fn read_failures() -> Vec<ReadFailure> {
@@ -260,7 +340,7 @@ every_kind! {
     MxHostNoAddress => [MxHostNoAddress { host: s(HOST), detail: s("NXDOMAIN") }],
     AddressesCapped => [AddressesCapped { host: s(HOST), skipped: 2 }],
     NoIpv6 => [NoIpv6 { host: s(HOST) }],
-    TargetBlocked => [TargetBlocked { ip: s("10.0.0.25"), range: s("private (RFC 1918)") }],
+    TargetBlocked => RANGES.iter().map(|r| TargetBlocked { ip: s("10.0.0.25"), range: s(r) }),
     Port25Unreachable => [
         Port25Unreachable { ip: s(IP), outcome: s("refused"), detail: s("connection refused"), failure: None },
         Port25Unreachable { ip: s(IP), outcome: s("timeout"), detail: s(""), failure: Some(ConnectFailure::NoAnswer { secs: 15 }) },
@@ -282,7 +362,11 @@ every_kind! {
         StartTlsRejected { ip: s(IP), reply: s("454 4.7.0 TLS not available"), no_reply: None },
         StartTlsRejected { ip: s(IP), reply: s(""), no_reply: Some(ReadFailure::Timeout { secs: 15 }) },
     ],
-    TlsHandshakeFailed => [TlsHandshakeFailed { ip: s(IP), error: s("received fatal alert: HandshakeFailure") }],
+    TlsHandshakeFailed => [
+        TlsHandshakeFailed { ip: s(IP), error: s("received fatal alert: HandshakeFailure"), problem: None },
+        TlsHandshakeFailed { ip: s(IP), error: s(""), problem: Some(HandshakeProblem::Timeout { secs: 15 }) },
+        TlsHandshakeFailed { ip: s(IP), error: s(""), problem: Some(HandshakeProblem::PlaintextAfterReply { bytes: 24 }) },
+    ],
     StartTlsInjection => [StartTlsInjection { ip: s(IP) }],
     TlsOk => [TlsOk { version: s("TLSv1.3"), cipher: s("TLS13_AES_256_GCM_SHA384") }],
     CertificateExpired => [CertificateExpired { not_after: s("2026-01-01T00:00:00Z") }],
@@ -337,10 +421,14 @@ every_kind! {
         TlsLegacyOnly { ip: s(IP), error: s("received fatal alert: ProtocolVersion"), versions: vec![] },
     ],
     TlsLegacyAccepted => [TlsLegacyAccepted { ip: s(IP), versions: vec![s("TLSv1.0"), s("TLSv1.1")] }],
-    TlsLegacyNotTested => [TlsLegacyNotTested { ip: s(IP), reason: s("the connection was closed") }],
-    PtrMissing => [PtrMissing { ip: s(IP), detail: s("NXDOMAIN") }],
+    TlsLegacyNotTested => std::iter::once(TlsLegacyNotTested { ip: s(IP), reason: s("the connection was closed"), why: None })
+        .chain(std::iter::once(TlsLegacyNotTested { ip: s(IP), reason: s("Connection refused (os error 111)"), why: Some(LegacyAnswer::ConnectFailed { failure: None }) }))
+        .chain(legacy_answers().into_iter().map(|a| TlsLegacyNotTested { ip: s(IP), reason: s(""), why: Some(a) })),
+    PtrMissing => std::iter::once(PtrMissing { ip: s(IP), detail: s("NXDOMAIN"), failure: None })
+        .chain(lookup_failures().into_iter().map(|f| PtrMissing { ip: s(IP), detail: s(""), failure: Some(f) })),
     PtrNotConfirmed => [PtrNotConfirmed { ip: s(IP), names: s("host.example.net") }],
-    ReverseDnsNotTested => [ReverseDnsNotTested { ip: s(IP), reason: s("SERVFAIL") }],
+    ReverseDnsNotTested => std::iter::once(ReverseDnsNotTested { ip: s(IP), reason: s("SERVFAIL"), failure: None })
+        .chain(lookup_failures().into_iter().map(|f| ReverseDnsNotTested { ip: s(IP), reason: s(""), failure: Some(f) })),
     NameNotPtr => [NameNotPtr { ip: s(IP), step: s("EHLO"), name: s("mail.example.com"), ptr: s(HOST) }],
     DnsblListed => [DnsblListed {
         ip: s(IP),
@@ -348,7 +436,9 @@ every_kind! {
         codes: s("127.0.0.2"),
         reason: s("Listed by SBL"),
     }],
-    DnsblNotTested => [DnsblNotTested { ip: s(IP), zone: s("zen.spamhaus.org"), reason: s("refused query") }],
+    DnsblNotTested => std::iter::once(DnsblNotTested { ip: s(IP), zone: s("zen.spamhaus.org"), reason: s("refused query"), problem: None })
+        .chain(std::iter::once(DnsblNotTested { ip: s(IP), zone: s("zen.spamhaus.org"), reason: s("SERVFAIL"), problem: Some(DnsblProblem::LookupFailed) }))
+        .chain(dnsbl_problems().into_iter().map(|p| DnsblNotTested { ip: s(IP), zone: s("zen.spamhaus.org"), reason: s(""), problem: Some(p) })),
     TlsNoSharedCipher => [TlsNoSharedCipher { ip: s(IP), error: s("received fatal alert: HandshakeFailure") }],
     SessionAborted => std::iter::once(SessionAborted { ip: s(IP), reason: s("connection reset"), failure: None })
         .chain(session_failures().into_iter().map(|f| SessionAborted { ip: s(IP), reason: s(""), failure: Some(f) })),
@@ -359,7 +449,10 @@ every_kind! {
     ],
     AuthInPlaintext => [AuthInPlaintext { ip: s(IP), port: 587, mechanisms: vec![s("PLAIN"), s("LOGIN")] }],
     PortNotServing => [PortNotServing { ip: s(IP), port: 465, detail: s("connection refused") }],
-    PortTlsFailed => [PortTlsFailed { ip: s(IP), port: 465, detail: s("received fatal alert: HandshakeFailure") }],
+    PortTlsFailed => [
+        PortTlsFailed { ip: s(IP), port: 465, detail: s("received fatal alert: HandshakeFailure"), problem: None },
+        PortTlsFailed { ip: s(IP), port: 465, detail: s(""), problem: Some(HandshakeProblem::Timeout { secs: 15 }) },
+    ],
     SubmissionNoAuth => [SubmissionNoAuth { ip: s(IP), port: 587 }],
     PortCertificate => [
         PortCertificate {
@@ -481,6 +574,9 @@ every_kind! {
     RelayRevisited => [
         json(r#"{"code":"relay_revisited","ip":"192.0.2.10","reason":"postscreen_reply","reply":"450 4.3.2 Service currently unavailable"}"#),
         json(r#"{"code":"relay_revisited","ip":"192.0.2.10","reason":"multi_line_greeting","reply":"450 4.3.2 Service currently unavailable","error":"greeting: 421 4.3.2 All server ports are busy"}"#),
+        json(r#"{"code":"relay_revisited","ip":"192.0.2.10","reason":"postscreen_reply","reply":"450 4.3.2 Service currently unavailable","failure":{"kind":"no_relay_probe"}}"#),
+        json(r#"{"code":"relay_revisited","ip":"192.0.2.10","reason":"postscreen_reply","reply":"450 4.3.2 Service currently unavailable","failure":{"kind":"server_closed","command":"greeting","reply":"421 4.3.2 All server ports are busy"}}"#),
+        json(r#"{"code":"relay_revisited","ip":"192.0.2.10","reason":"postscreen_reply","reply":"450 4.3.2 Service currently unavailable","failure":{"kind":"session_ended","failure":{"step":"connect","connection":"second","cause":{"kind":"connect","failure":{"kind":"no_answer","secs":15}}}}}"#),
     ],
     GreetingTimeout => [GreetingTimeout { ip: s(IP), waited_secs: 30 }],
     Port25NoAnswer => [json(r#"{"code":"port25_no_answer","addresses":2}"#)],

@@ -28,9 +28,25 @@ pub enum LookupError {
     /// NOERROR with no records of the type.
     #[error("no records of that type")]
     NoRecords,
-    /// Timeout, SERVFAIL, network error.
+    /// No answer within the wait (whole seconds).
+    #[error("no answer within {0} s")]
+    Timeout(u64),
+    /// SERVFAIL, network error: the resolver's message.
     #[error("{0}")]
     Failed(String),
+}
+
+impl LookupError {
+    /// The failure in the report's terms, and the resolver's message when it is one.
+    pub fn for_report(&self) -> (Option<mxray_report::model::depth::LookupFailure>, String) {
+        use mxray_report::model::depth::LookupFailure;
+        match self {
+            LookupError::NxDomain => (Some(LookupFailure::NxDomain), String::new()),
+            LookupError::NoRecords => (Some(LookupFailure::NoRecords), String::new()),
+            LookupError::Timeout(secs) => (Some(LookupFailure::Timeout { secs: *secs }), String::new()),
+            LookupError::Failed(detail) => (None, detail.clone()),
+        }
+    }
 }
 
 /// One MX record.
@@ -100,9 +116,9 @@ pub(crate) async fn bounded<T>(
     limit: Duration,
     lookup: impl Future<Output = Result<T, LookupError>>,
 ) -> Result<T, LookupError> {
-    tokio::time::timeout(limit, lookup)
-        .await
-        .unwrap_or_else(|_| Err(LookupError::Failed(format!("no answer within {} s", limit.as_secs()))))
+    tokio::time::timeout(limit, lookup).await.unwrap_or_else(|_| {
+        Err(LookupError::Timeout(u64::try_from(limit.as_millis().div_ceil(1000)).unwrap_or(u64::MAX)))
+    })
 }
 
 /// Looks up a domain's MX records (RFC 5321 §5.1, RFC 7505), each lookup bounded by `limit`. MX
@@ -111,6 +127,9 @@ pub async fn plan_mx<D: MailDns>(dns: &D, domain: &str, limit: Duration) -> MxPl
     let failed = |e: LookupError| match e {
         LookupError::NxDomain => MxPlan::without_hosts(MxSource::None, Some(DnsFailure::Nxdomain)),
         LookupError::NoRecords => MxPlan::without_hosts(MxSource::None, Some(DnsFailure::NoRecords)),
+        e @ LookupError::Timeout(_) => {
+            MxPlan::without_hosts(MxSource::None, Some(DnsFailure::Failed { detail: e.to_string() }))
+        }
         LookupError::Failed(detail) => MxPlan::without_hosts(MxSource::None, Some(DnsFailure::Failed { detail })),
     };
     match bounded(limit, dns.mx(domain)).await {

@@ -6,7 +6,7 @@
 //! listed". Off unless zones are configured.
 
 use futures::future::join_all;
-use mxray_report::model::depth::{DnsblResult, DnsblStatus};
+use mxray_report::model::depth::{DnsblProblem, DnsblResult, DnsblStatus};
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
@@ -74,19 +74,25 @@ async fn ask<D: MailDns>(dns: &D, ip: IpAddr, zone: &str, limit: Duration) -> Dn
         codes: Vec::new(),
         reason: Vec::new(),
         detail: None,
+        problem: None,
     };
     let codes: Vec<IpAddr> = match bounded(limit, dns.addresses(&query)).await {
         Ok(found) => found.ips,
         Err(LookupError::NxDomain | LookupError::NoRecords) => return result,
+        Err(LookupError::Timeout(secs)) => {
+            result.status = DnsblStatus::Unknown;
+            result.problem = Some(DnsblProblem::Timeout { secs });
+            return result;
+        }
         Err(LookupError::Failed(detail)) => {
             result.status = DnsblStatus::Unknown;
-            result.detail = Some(format!("the lookup failed ({detail})"));
+            (result.problem, result.detail) = (Some(DnsblProblem::LookupFailed), Some(detail));
             return result;
         }
     };
     result.codes = codes.iter().take(8).map(IpAddr::to_string).collect();
-    let (status, detail) = judge(&codes);
-    (result.status, result.detail) = (status, detail);
+    let (status, problem) = judge(&codes);
+    (result.status, result.problem) = (status, problem);
     if status == DnsblStatus::Listed {
         // The reason is a courtesy: a listing stands without it.
         if let Ok(texts) = bounded(limit, dns.txt(&query)).await {
@@ -98,7 +104,7 @@ async fn ask<D: MailDns>(dns: &D, ip: IpAddr, zone: &str, limit: Duration) -> Dn
 }
 
 /// The meaning of a list's A answers.
-pub fn judge(codes: &[IpAddr]) -> (DnsblStatus, Option<String>) {
+pub fn judge(codes: &[IpAddr]) -> (DnsblStatus, Option<DnsblProblem>) {
     let v4: Vec<Ipv4Addr> = codes
         .iter()
         .filter_map(|c| match c {
@@ -109,21 +115,13 @@ pub fn judge(codes: &[IpAddr]) -> (DnsblStatus, Option<String>) {
     if v4.is_empty() {
         return (DnsblStatus::NotListed, None);
     }
+    // The error codes' meanings (.252 typo, .254 open resolver, .255 too many queries) are in the
+    // catalogue's words.
     if let Some(code) = v4.iter().find(|c| c.octets()[..3] == [127, 255, 255]) {
-        let meaning = match code.octets()[3] {
-            252 => "the zone name is wrong (typing error)",
-            254 => "queries through public or open resolvers are refused",
-            255 => "too many queries",
-            _ => "the query was refused",
-        };
-        let detail = format!("the list answered {code}, an error code ({meaning}), not a listing");
-        return (DnsblStatus::Unknown, Some(detail));
+        return (DnsblStatus::Unknown, Some(DnsblProblem::ErrorCode { code: code.to_string() }));
     }
     if let Some(code) = v4.iter().find(|c| c.octets()[0] != 127) {
-        let detail = format!(
-            "the answer {code} lies outside 127.0.0.0/8, so it is no blocklist code (a wrong zone, or a resolver that rewrites NXDOMAIN)"
-        );
-        return (DnsblStatus::Unknown, Some(detail));
+        return (DnsblStatus::Unknown, Some(DnsblProblem::NotACode { code: code.to_string() }));
     }
     (DnsblStatus::Listed, None)
 }

@@ -3,14 +3,15 @@
 //! (so it costs no time) and tells, when every MX address timed out, whether port 25 leaves this
 //! network at all ([`mxray_report::checks::egress`] judges it).
 
+use mxray_report::model::depth::LookupFailure;
 use mxray_report::model::egress::{EgressOutcome, EgressReport};
-use mxray_report::model::report::TcpOutcome;
+use mxray_report::model::report::{ConnectFailure, TcpOutcome};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use super::dns::{bounded, MailDns};
 use super::net::Connector;
-use super::session::connect_failure;
+use super::session::connect_failed;
 
 /// The port checked when the target names none.
 pub const DEFAULT_PORT: u16 = 25;
@@ -72,13 +73,18 @@ pub async fn check<D: MailDns, C: Connector>(
         outcome: EgressOutcome::Failed,
         connect_ms: None,
         detail: None,
+        failure: None,
+        lookup: None,
     };
     let ip = match target.host.parse::<IpAddr>() {
         Ok(ip) => ip,
         Err(_) => match bounded(limit, dns.addresses(&target.host)).await.map(|found| found.ips.first().copied()) {
             Ok(Some(ip)) => ip,
-            Ok(None) => return not_resolved(report, "no A or AAAA record".into()),
-            Err(e) => return not_resolved(report, e.to_string()),
+            Ok(None) => return not_resolved(report, Some(LookupFailure::NoRecords), String::new()),
+            Err(e) => {
+                let (lookup, detail) = e.for_report();
+                return not_resolved(report, lookup, detail);
+            }
         },
     };
     let addr = SocketAddr::new(ip, target.port);
@@ -91,7 +97,7 @@ pub async fn check<D: MailDns, C: Connector>(
             report.connect_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
         }
         Ok(Err(e)) => {
-            let (outcome, detail) = connect_failure(&e);
+            let (outcome, failure, detail) = connect_failed(&e);
             report.outcome = match outcome {
                 TcpOutcome::Refused => EgressOutcome::Refused,
                 TcpOutcome::Timeout => EgressOutcome::TimedOut,
@@ -99,19 +105,21 @@ pub async fn check<D: MailDns, C: Connector>(
                 TcpOutcome::Blocked => EgressOutcome::Blocked,
                 TcpOutcome::Connected | TcpOutcome::Error => EgressOutcome::Failed,
             };
-            report.detail = Some(detail);
+            (report.failure, report.detail) = (failure, detail);
         }
         Err(_) => {
             report.outcome = EgressOutcome::TimedOut;
-            report.detail = Some(format!("no answer within {} s", limit.as_secs()));
+            let secs = u64::try_from(limit.as_millis().div_ceil(1000)).unwrap_or(u64::MAX);
+            report.failure = Some(ConnectFailure::NoAnswer { secs });
         }
     }
     report
 }
 
-fn not_resolved(mut report: EgressReport, detail: String) -> EgressReport {
+fn not_resolved(mut report: EgressReport, lookup: Option<LookupFailure>, detail: String) -> EgressReport {
     report.outcome = EgressOutcome::NotResolved;
-    report.detail = Some(detail);
+    report.lookup = lookup;
+    report.detail = Some(detail).filter(|d| !d.is_empty());
     report
 }
 

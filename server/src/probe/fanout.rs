@@ -48,11 +48,11 @@ pub struct AddressSummary {
 /// What happened at the address so far, kept for hosts that subscribe late.
 #[derive(Clone, Debug)]
 enum Record {
-    Step(StepResult),
+    Step(Box<StepResult>),
     Chain(Vec<CertificateDer<'static>>),
     /// The chain presented on a submission port (465, 587).
     PortChain(u16, Vec<CertificateDer<'static>>),
-    Done(AddressSummary),
+    Done(Box<AddressSummary>),
 }
 
 /// Everything one address's probe found, in order: kept to answer later checks of the same address
@@ -144,7 +144,7 @@ impl Fanout {
     pub async fn replay(&self, history: &History, note: &str) {
         for record in &history.0 {
             match record.clone() {
-                Record::Step(step) => self.step(step).await,
+                Record::Step(step) => self.step(*step).await,
                 Record::Chain(chain) => self.certificate(&chain).await,
                 Record::PortChain(port, chain) => self.port_certificate(port, &chain).await,
                 Record::Done(mut summary) => {
@@ -156,7 +156,7 @@ impl Fanout {
                         text: note.to_owned(),
                     };
                     summary.transcript.insert(0, line);
-                    self.done(summary).await;
+                    self.done(*summary).await;
                 }
             }
         }
@@ -167,7 +167,10 @@ impl Fanout {
     pub fn starttls(&self) -> Option<mxray_report::model::report::StartTlsReport> {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.history.iter().find_map(|r| match r {
-            Record::Step(StepResult::Starttls(s)) => Some(s.clone()),
+            Record::Step(step) => match &**step {
+                StepResult::Starttls(s) => Some(s.clone()),
+                _ => None,
+            },
             _ => None,
         })
     }
@@ -180,7 +183,7 @@ impl Fanout {
         if let Some(without_chain) = step_presented(&step) {
             self.present(without_chain);
         }
-        self.publish(Record::Step(step)).await;
+        self.publish(Record::Step(Box::new(step))).await;
     }
 
     /// A relay verdict is no relay test when the recipient's domain is served by this server (its
@@ -212,7 +215,7 @@ impl Fanout {
     pub async fn done(&self, summary: AddressSummary) {
         let why = DaneReason::SessionEnded { failure: summary.failure.clone() };
         self.present(Presented::NotReached(why, None));
-        self.publish(Record::Done(summary)).await;
+        self.publish(Record::Done(Box::new(summary))).await;
     }
 
     /// One record as the event for host `mx`. The chain is judged against that host's own name; the
@@ -220,7 +223,7 @@ impl Fanout {
     async fn send_to(&self, mx: usize, host: &str, probed_as: &str, record: &Record) {
         let ip = self.ip;
         let event = match record {
-            Record::Step(step) => CheckEvent::Step { mx, ip, step: Box::new(step.clone()) },
+            Record::Step(step) => CheckEvent::Step { mx, ip, step: step.clone() },
             Record::Chain(chain) => match certificate::judge(&self.tls, chain, host, now_unix()) {
                 Some(c) => CheckEvent::Step { mx, ip, step: Box::new(StepResult::Certificate(c)) },
                 None => return,

@@ -7,7 +7,8 @@
 //! One connection shows one version: a ServerHello names the highest legacy version the server
 //! accepts (the lower one stays "not tested" when it picked TLS 1.1).
 
-use mxray_report::model::depth::{LegacyOutcome, LegacyTlsProbe, SSL3, TLS10, TLS11};
+use mxray_report::model::depth::{LegacyAnswer, LegacyOutcome, LegacyTlsProbe, SSL3, TLS10, TLS11, TLS12, TLS13};
+use mxray_report::model::report::ConnectFailure;
 use mxray_report::model::report::StartTlsOutcome;
 use mxray_report::StepResult;
 use std::net::SocketAddr;
@@ -22,7 +23,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use super::connection::SmtpConnection;
 use super::fanout::Fanout;
 use super::net::Connector;
-use super::session::{AddressProbe, Target};
+use super::session::{connect_failed, read_failure, AddressProbe, Target};
 use super::transcript::Transcript;
 use super::wire::parse_ehlo;
 
@@ -76,8 +77,19 @@ fn reached_tls(sink: &Fanout) -> bool {
     })
 }
 
-fn not_tested(detail: String) -> LegacyTlsProbe {
-    LegacyTlsProbe { outcome: LegacyOutcome::NotTested, version: None, cipher: None, detail }
+/// Nothing learned, in mxray's terms.
+fn not_tested(answer: LegacyAnswer) -> LegacyTlsProbe {
+    not_tested_with(answer, String::new())
+}
+
+/// Nothing learned, with the operating system's message beside mxray's terms.
+fn not_tested_with(answer: LegacyAnswer, detail: String) -> LegacyTlsProbe {
+    LegacyTlsProbe { outcome: LegacyOutcome::NotTested, version: None, cipher: None, detail, answer: Some(answer) }
+}
+
+/// A wait in whole seconds, rounded up.
+fn secs(limit: Duration) -> u64 {
+    u64::try_from(limit.as_millis().div_ceil(1000)).unwrap_or(u64::MAX)
 }
 
 /// One short connection: connect, greeting, EHLO, STARTTLS, ClientHello, answer; its lines go
@@ -86,7 +98,7 @@ fn not_tested(detail: String) -> LegacyTlsProbe {
 pub async fn attempt<C: Connector>(target: &Target<'_, C>, t: &mut Transcript, connected: &mut bool) -> LegacyTlsProbe {
     t.event("legacy TLS probe: one extra connection, ClientHello of at most TLS 1.1");
     let result = dialogue(target, t, connected).await;
-    t.event(&format!("legacy TLS probe: {}; connection closed", result.detail));
+    t.event(&format!("legacy TLS probe: {}; connection closed", transcript_words(&result)));
     result
 }
 
@@ -96,28 +108,39 @@ async fn dialogue<C: Connector>(target: &Target<'_, C>, t: &mut Transcript, conn
     t.event(&format!("legacy TLS probe: connecting to {addr}"));
     let stream = match tokio::time::timeout(limit, target.connector.connect(addr)).await {
         Ok(Ok(stream)) => stream,
-        Ok(Err(e)) => return not_tested(format!("the extra connection failed: {e}")),
-        Err(_) => return not_tested(format!("the extra connection got no answer within {} s", limit.as_secs())),
+        Ok(Err(e)) => {
+            let (_, failure, detail) = connect_failed(&e);
+            return not_tested_with(LegacyAnswer::ConnectFailed { failure }, detail.unwrap_or_default());
+        }
+        Err(_) => {
+            let failure = Some(ConnectFailure::NoAnswer { secs: secs(limit) });
+            return not_tested(LegacyAnswer::ConnectFailed { failure });
+        }
     };
     *connected = true;
     let mut conn = SmtpConnection::new(stream, limit);
-    let refused =
-        |step: &str, reply: String| not_tested(format!("the extra connection's {step} was answered \"{reply}\""));
+    let refused = |step: &str, reply: String| not_tested(LegacyAnswer::Refused { step: step.to_owned(), reply });
+    let no_reply =
+        |step: &str, e| not_tested(LegacyAnswer::NoReply { step: step.to_owned(), failure: read_failure(&e) });
     match conn.read_reply_within(target.config.greeting_timeout, t).await {
         Ok(r) if r.code == 220 => {}
         Ok(r) => {
             let _ = conn.send("QUIT", t).await;
             return refused("greeting", r.summary());
         }
-        Err(e) => return not_tested(format!("the extra connection got no greeting: {e}")),
+        Err(e) => return no_reply("greeting", e),
     }
     match conn.command(&format!("EHLO {}", target.config.helo_name), t).await {
         Ok(r) if r.code == 250 && parse_ehlo(&r).1.iter().any(|e| e.keyword == "STARTTLS") => {}
+        Ok(r) if r.code == 250 => {
+            let _ = conn.send("QUIT", t).await;
+            return not_tested(LegacyAnswer::NoStarttls { reply: r.summary() });
+        }
         Ok(r) => {
             let _ = conn.send("QUIT", t).await;
-            return refused("EHLO (no STARTTLS)", r.summary());
+            return refused("EHLO", r.summary());
         }
-        Err(e) => return not_tested(format!("the extra connection's EHLO failed: {e}")),
+        Err(e) => return no_reply("EHLO", e),
     }
     match conn.command("STARTTLS", t).await {
         Ok(r) if r.code == 220 => {}
@@ -125,18 +148,18 @@ async fn dialogue<C: Connector>(target: &Target<'_, C>, t: &mut Transcript, conn
             let _ = conn.send("QUIT", t).await;
             return refused("STARTTLS", r.summary());
         }
-        Err(e) => return not_tested(format!("the extra connection's STARTTLS failed: {e}")),
+        Err(e) => return no_reply("STARTTLS", e),
     }
     let (mut stream, early) = conn.into_stream();
     if early > 0 {
-        return not_tested(format!("{early} bytes arrived after the 220 to STARTTLS on the extra connection"));
+        return not_tested(LegacyAnswer::EarlyData { bytes: u64::try_from(early).unwrap_or(u64::MAX) });
     }
     let mut random = [0u8; 32];
     if target.tls.provider.secure_random.fill(&mut random).is_err() {
-        return not_tested("no random bytes for the ClientHello".into());
+        return not_tested(LegacyAnswer::NoRandom);
     }
     let Some(hello) = client_hello(target.host, &random) else {
-        return not_tested("the ClientHello could not be built".into());
+        return not_tested(LegacyAnswer::HelloNotBuilt);
     };
     t.event(&format!(
         "legacy TLS probe: ClientHello sent (at most TLS 1.1, {} suites, SNI {})",
@@ -145,8 +168,8 @@ async fn dialogue<C: Connector>(target: &Target<'_, C>, t: &mut Transcript, conn
     ));
     match tokio::time::timeout(limit, stream.write_all(&hello)).await {
         Ok(Ok(())) => read_answer(&mut stream, limit).await,
-        Ok(Err(e)) => not_tested(format!("sending the ClientHello failed: {e}")),
-        Err(_) => not_tested(format!("the ClientHello could not be sent within {} s", limit.as_secs())),
+        Ok(Err(e)) => not_tested_with(LegacyAnswer::SendFailed, e.to_string()),
+        Err(_) => not_tested(LegacyAnswer::SendTimeout { secs: secs(limit) }),
     }
 }
 
@@ -196,36 +219,33 @@ async fn read_answer<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, limit: D
         for _ in 0..MAX_RECORDS {
             let mut header = [0u8; 5];
             if let Err(e) = stream.read_exact(&mut header).await {
-                let detail = match e.kind() {
-                    std::io::ErrorKind::UnexpectedEof => "the server closed the connection without answering".into(),
-                    _ => format!("reading the answer failed: {e}"),
+                return match e.kind() {
+                    std::io::ErrorKind::UnexpectedEof => not_tested(LegacyAnswer::Closed),
+                    _ => not_tested_with(LegacyAnswer::ReadFailed, e.to_string()),
                 };
-                return not_tested(detail);
             }
             let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
             if !matches!(header[0], 21 | 22) || header[1] != 3 || len > usize::from(MAX_RECORD_LEN) {
-                return not_tested(format!("the answer is not a TLS record (first bytes {})", hex(&header)));
+                return not_tested(LegacyAnswer::NotTls { bytes: hex(&header) });
             }
             let mut body = vec![0u8; len];
             if let Err(e) = stream.read_exact(&mut body).await {
-                return not_tested(format!("the answer broke off: {e}"));
+                return not_tested_with(LegacyAnswer::BrokeOff, e.to_string());
             }
             let step = if header[0] == 21 { alert(&body) } else { hello(&mut handshake, &body) };
             if let Some(answer) = step {
                 return answer;
             }
         }
-        not_tested(format!("no ServerHello or fatal alert in the first {MAX_RECORDS} records"))
+        not_tested(LegacyAnswer::NoVerdict { records: MAX_RECORDS as u64 })
     };
-    tokio::time::timeout(limit, work)
-        .await
-        .unwrap_or_else(|_| not_tested(format!("no answer to the ClientHello within {} s", limit.as_secs())))
+    tokio::time::timeout(limit, work).await.unwrap_or_else(|_| not_tested(LegacyAnswer::Timeout { secs: secs(limit) }))
 }
 
 /// An alert record: the answer, or `None` for a warning to read past.
 pub fn alert(body: &[u8]) -> Option<LegacyTlsProbe> {
     let Ok((_, TlsMessage::Alert(a))) = parse_tls_message_alert(body) else {
-        return Some(not_tested(format!("unreadable alert ({})", hex(body))));
+        return Some(not_tested(LegacyAnswer::UnreadableAlert { bytes: hex(body) }));
     };
     let name = alert_name(a.code);
     if a.severity == TlsAlertSeverity::Warning && a.code != TlsAlertDescription::CloseNotify {
@@ -238,9 +258,10 @@ pub fn alert(body: &[u8]) -> Option<LegacyTlsProbe> {
         TlsAlertDescription::InsufficientSecurity,
     ];
     Some(if refusal.contains(&a.code) {
-        LegacyTlsProbe { outcome: LegacyOutcome::Refused, version: None, cipher: None, detail: format!("alert {name}") }
+        let answer = Some(LegacyAnswer::Alert { name });
+        LegacyTlsProbe { outcome: LegacyOutcome::Refused, version: None, cipher: None, detail: String::new(), answer }
     } else {
-        not_tested(format!("the server answered with alert {name}, which says nothing about the version"))
+        not_tested(LegacyAnswer::OtherAlert { name })
     })
 }
 
@@ -250,24 +271,26 @@ pub fn hello(handshake: &mut Vec<u8>, body: &[u8]) -> Option<LegacyTlsProbe> {
     let message = match parse_tls_message_handshake(handshake) {
         Err(tls_parser::Err::Incomplete(_)) => return None,
         Err(_) => {
-            return Some(not_tested(format!(
-                "unreadable handshake message ({})",
-                hex(&handshake[..4.min(handshake.len())])
-            )))
+            return Some(not_tested(LegacyAnswer::UnreadableHandshake {
+                bytes: hex(&handshake[..4.min(handshake.len())]),
+            }))
         }
         Ok((_, message)) => message,
     };
     let TlsMessage::Handshake(TlsMessageHandshake::ServerHello(sh)) = message else {
-        return Some(not_tested("the first handshake message was not a ServerHello".into()));
+        return Some(not_tested(LegacyAnswer::NotServerHello));
     };
     let version = match sh.version {
         TlsVersion::Tls11 => TLS11,
         TlsVersion::Tls10 => TLS10,
         TlsVersion::Ssl30 => SSL3,
         other => {
-            return Some(not_tested(format!(
-                "the server chose {other:?} in answer to a ClientHello of at most TLS 1.1, which TLS does not allow"
-            )))
+            let version = match other {
+                TlsVersion::Tls12 => TLS12.to_owned(),
+                TlsVersion::Tls13 => TLS13.to_owned(),
+                TlsVersion(code) => format!("0x{code:04x}"),
+            };
+            return Some(not_tested(LegacyAnswer::VersionNotOffered { version }));
         }
     };
     let cipher =
@@ -275,7 +298,8 @@ pub fn hello(handshake: &mut Vec<u8>, body: &[u8]) -> Option<LegacyTlsProbe> {
     Some(LegacyTlsProbe {
         outcome: LegacyOutcome::Accepted,
         version: Some(version.to_owned()),
-        detail: format!("ServerHello {version} {cipher}"),
+        detail: String::new(),
+        answer: Some(LegacyAnswer::ServerHello { version: version.to_owned(), cipher: cipher.clone() }),
         cipher: Some(cipher),
     })
 }
@@ -290,6 +314,15 @@ fn alert_name(code: TlsAlertDescription) -> String {
         name.push(c.to_ascii_lowercase());
     }
     name
+}
+
+/// The result for the transcript, in English (the transcript is the engine's log).
+fn transcript_words(result: &LegacyTlsProbe) -> String {
+    let words = result.answer.as_ref().map(|a| a.text(mxray_report::Lang::En)).unwrap_or_default();
+    match result.detail.as_str() {
+        "" => words,
+        detail => format!("{words} ({detail})"),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -319,7 +352,8 @@ mod tests {
     #[test]
     fn answers_are_read_as_they_come() {
         assert_eq!(alert(&[2, 70]).unwrap().outcome, LegacyOutcome::Refused);
-        assert_eq!(alert(&[2, 70]).unwrap().detail, "alert protocol_version");
+        let name = "protocol_version".to_owned();
+        assert_eq!(alert(&[2, 70]).unwrap().answer, Some(LegacyAnswer::Alert { name }));
         assert_eq!(alert(&[2, 40]).unwrap().outcome, LegacyOutcome::Refused);
         assert_eq!(alert(&[2, 80]).unwrap().outcome, LegacyOutcome::NotTested, "internal_error says nothing");
         assert!(alert(&[1, 112]).is_none(), "a warning is read past");

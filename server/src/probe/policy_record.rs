@@ -28,6 +28,7 @@ pub fn select<T>(
     let records = match lookup {
         Ok(records) => records,
         Err(LookupError::NxDomain | LookupError::NoRecords) => return only(PolicyRecord::Absent),
+        Err(e @ LookupError::Timeout(_)) => return only(PolicyRecord::LookupFailed { detail: e.to_string() }),
         Err(LookupError::Failed(detail)) => return only(PolicyRecord::LookupFailed { detail }),
     };
     let (mut ours, others): (Vec<String>, Vec<String>) = records.into_iter().partition(|r| r.starts_with(version));

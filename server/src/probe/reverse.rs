@@ -23,12 +23,13 @@ pub async fn check<D: MailDns>(dns: &D, ip: IpAddr, limit: Duration) -> Option<R
     }
     let names = match bounded(limit, dns.ptr(ip)).await {
         Ok(names) => names,
-        Err(e @ (LookupError::NxDomain | LookupError::NoRecords)) => {
-            let error = Some(ReverseFailure::NoPtr { detail: e.to_string() });
-            return Some(ReverseDns { names: Vec::new(), error });
-        }
-        Err(LookupError::Failed(detail)) => {
-            return Some(ReverseDns { names: Vec::new(), error: Some(ReverseFailure::Failed { detail }) });
+        Err(e) => {
+            let (failure, detail) = e.for_report();
+            let error = match e {
+                LookupError::NxDomain | LookupError::NoRecords => ReverseFailure::NoPtr { detail, failure },
+                LookupError::Timeout(_) | LookupError::Failed(_) => ReverseFailure::Failed { detail, failure },
+            };
+            return Some(ReverseDns { names: Vec::new(), error: Some(error) });
         }
     };
     let mut unique: Vec<String> = Vec::new();
@@ -41,11 +42,15 @@ pub async fn check<D: MailDns>(dns: &D, ip: IpAddr, limit: Duration) -> Option<R
     let checks = unique.into_iter().map(|name| async move {
         let (forward, mut addresses) = match bounded(limit, dns.addresses(&name)).await {
             Ok(found) if found.ips.contains(&ip) => (Forward::Confirmed, found.ips),
-            Ok(found) => (Forward::Mismatch { detail: None }, found.ips),
-            Err(e @ (LookupError::NxDomain | LookupError::NoRecords)) => {
-                (Forward::Mismatch { detail: Some(e.to_string()) }, Vec::new())
+            Ok(found) => (Forward::Mismatch { detail: None, failure: None }, found.ips),
+            Err(e) => {
+                let (failure, detail) = e.for_report();
+                let forward = match e {
+                    LookupError::NxDomain | LookupError::NoRecords => Forward::Mismatch { detail: None, failure },
+                    LookupError::Timeout(_) | LookupError::Failed(_) => Forward::Failed { detail, failure },
+                };
+                (forward, Vec::new())
             }
-            Err(LookupError::Failed(detail)) => (Forward::Failed { detail }, Vec::new()),
         };
         addresses.truncate(MAX_FORWARD_ADDRESSES);
         PtrName { name, forward, addresses }

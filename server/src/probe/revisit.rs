@@ -3,7 +3,7 @@
 //! on its next connection. When the relay probe ended that way ([`super::relay::postscreen_like`]),
 //! one more connection, after the session and in its connection slot, runs the relay probe again.
 
-use mxray_report::model::report::{RelayReport, RelayRevisit, RevisitReason};
+use mxray_report::model::report::{RelayReport, RelayRevisit, RevisitFailure, RevisitReason};
 use mxray_report::StepResult;
 
 use super::net::Connector;
@@ -24,7 +24,7 @@ impl<C: Connector> AddressProbe<'_, C> {
             "coming back once: the relay probe ended on the temporary \"{reply}\" ({why}); postscreen passes a client \
              that passed its tests to the real server on its next connection"
         ));
-        let revisit = RelayRevisit { reason, reply, earlier: first.attempts.clone(), error: None };
+        let revisit = RelayRevisit { reason, reply, earlier: first.attempts.clone(), error: None, failure: None };
         self.returning = Some(revisit.clone());
         // The return connection's failures belong to the revisit, not to the session that ran.
         let kept = self.failure.take();
@@ -38,11 +38,14 @@ impl<C: Connector> AddressProbe<'_, C> {
             return;
         }
         // A 421 on the return connection is recorded as the server closing, not as an error.
-        let closed = self.server_closed.as_ref().map(|c| format!("{}: {}", c.command, c.reply));
-        let failure = failure.map(|f| f.text(mxray_report::Lang::En));
-        let error = failure.or(closed).unwrap_or_else(|| "the return connection ran no relay probe".to_owned());
+        let closed = self
+            .server_closed
+            .as_ref()
+            .map(|c| RevisitFailure::ServerClosed { command: c.command.clone(), reply: c.reply.clone() });
+        let failure = failure.map(|failure| RevisitFailure::SessionEnded { failure });
+        let failure = failure.or(closed).unwrap_or(RevisitFailure::NoRelayProbe);
         let mut report = first;
-        report.revisit = Some(RelayRevisit { earlier: Vec::new(), error: Some(error), ..revisit });
+        report.revisit = Some(RelayRevisit { earlier: Vec::new(), failure: Some(failure), ..revisit });
         self.emit(StepResult::OpenRelay(report)).await;
     }
 }

@@ -13,9 +13,9 @@
 use mxray_report::model::event::PortStep;
 use mxray_report::model::ports::SUBMISSIONS;
 use mxray_report::model::report::{
-    BannerReport, ConnectFailure, EhloReport, NoAnswer, NotTestable, ProtocolError, ReadFailure, RelayAttempt,
-    RelayOutcome, RelayReason, RelayReport, RelayRevisit, RevisitReason, ServerClosed, SessionCause, SessionFailure,
-    SessionLeg, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure, Unanswered,
+    BannerReport, ConnectFailure, EhloReport, HandshakeProblem, NoAnswer, NotTestable, ProtocolError, ReadFailure,
+    RelayAttempt, RelayOutcome, RelayReason, RelayReport, RelayRevisit, RevisitReason, ServerClosed, SessionCause,
+    SessionFailure, SessionLeg, StartTlsOutcome, StartTlsReport, TcpOutcome, TcpReport, TlsFailure, Unanswered,
 };
 use mxray_report::StepResult;
 use rustls::pki_types::CertificateDer;
@@ -240,8 +240,10 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
     /// Reports a failed handshake and the chain, when one came.
     async fn report_handshake_failure(&mut self, error: HandshakeError, chain: &[CertificateDer<'static>]) {
         self.transcript.event(&format!("TLS handshake failed: {error}"));
-        let mut report = starttls(true, StartTlsOutcome::HandshakeFailed, Some(error.message));
+        let message = Some(error.message).filter(|m| !m.is_empty());
+        let mut report = starttls(true, StartTlsOutcome::HandshakeFailed, message);
         report.failure = Some(error.kind);
+        report.handshake_problem = error.problem;
         self.emit(StepResult::Starttls(report)).await;
         if !chain.is_empty() {
             self.certificate(chain).await;
@@ -365,10 +367,12 @@ impl<'a, C: Connector> AddressProbe<'a, C> {
         }
         let (stream, early_bytes) = conn.into_stream();
         if early_bytes > 0 {
-            let error = format!("{early_bytes} bytes arrived after the 220 to STARTTLS, before the handshake");
-            self.transcript.event(&error);
-            let mut report = starttls(true, StartTlsOutcome::HandshakeFailed, Some(error));
+            let bytes = u64::try_from(early_bytes).unwrap_or(u64::MAX);
+            let problem = HandshakeProblem::PlaintextAfterReply { bytes };
+            self.transcript.event(&problem.text(mxray_report::Lang::En));
+            let mut report = starttls(true, StartTlsOutcome::HandshakeFailed, None);
             report.pipelined_plaintext = true;
+            report.handshake_problem = Some(problem);
             self.emit(StepResult::Starttls(report)).await;
             drop(stream);
             return self.relay_on_fresh_connection().await;
@@ -937,7 +941,7 @@ pub(super) fn connect_failed(error: &io::Error) -> (TcpOutcome, Option<ConnectFa
 
 /// The outcome and detail of a failed connect; the guard's refusal and a missing local route are
 /// told apart from a failure at the other end.
-pub(super) fn connect_failure(error: &io::Error) -> (TcpOutcome, String) {
+fn connect_failure(error: &io::Error) -> (TcpOutcome, String) {
     let inner = error.get_ref();
     if let Some(blocked) = inner.and_then(|e| e.downcast_ref::<BlockedTarget>()) {
         return (TcpOutcome::Blocked, blocked.range.to_owned());
@@ -974,6 +978,7 @@ fn starttls(offered: bool, outcome: StartTlsOutcome, error: Option<String>) -> S
         failure: None::<TlsFailure>,
         not_testable: None,
         no_reply: None,
+        handshake_problem: None,
     }
 }
 

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
-use mxray_report::model::report::TlsFailure;
+use mxray_report::model::report::{HandshakeProblem, TlsFailure};
 
 use super::ProbeError;
 
@@ -23,13 +23,18 @@ use super::ProbeError;
 pub struct HandshakeError {
     /// The kind, as far as the server's answer tells.
     pub kind: TlsFailure,
-    /// The error text.
+    /// The error text, as rustls or the socket put it (empty when `problem` says it).
     pub message: String,
+    /// Why, in mxray's own terms, when the library has no words for it (a timeout).
+    pub problem: Option<HandshakeProblem>,
 }
 
 impl std::fmt::Display for HandshakeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        match &self.problem {
+            Some(problem) => f.write_str(&problem.text(mxray_report::Lang::En)),
+            None => f.write_str(&self.message),
+        }
     }
 }
 
@@ -94,7 +99,7 @@ impl TlsContext {
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
-        let other = |message: String| HandshakeError { kind: TlsFailure::Other, message };
+        let other = |message: String| HandshakeError { kind: TlsFailure::Other, message, problem: None };
         let config = ClientConfig::builder_with_provider(self.provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|e| other(e.to_string()))?
@@ -106,10 +111,11 @@ impl TlsContext {
         let handshake = TlsConnector::from(Arc::new(config)).connect(name, stream);
         let stream = match tokio::time::timeout(limit, handshake).await {
             Err(_) => {
-                let message = format!("no handshake within {} s", limit.as_secs());
-                return Err(HandshakeError { kind: TlsFailure::Timeout, message });
+                let secs = u64::try_from(limit.as_millis().div_ceil(1000)).unwrap_or(u64::MAX);
+                let problem = Some(HandshakeProblem::Timeout { secs });
+                return Err(HandshakeError { kind: TlsFailure::Timeout, message: String::new(), problem });
             }
-            Ok(Err(e)) => return Err(HandshakeError { kind: failure_kind(&e), message: e.to_string() }),
+            Ok(Err(e)) => return Err(HandshakeError { kind: failure_kind(&e), message: e.to_string(), problem: None }),
             Ok(Ok(s)) => s,
         };
         let conn = stream.get_ref().1;
