@@ -112,7 +112,8 @@ pub fn count<N: PartialEq + From<u8> + std::fmt::Display + Copy>(n: N, one: &str
 
 /// A duration in milliseconds as seconds, with one decimal when it is not whole.
 pub(crate) fn seconds(ms: u64, lang: Lang) -> String {
-    let text = if ms.is_multiple_of(1000) { format!("{} s", ms / 1000) } else { format!("{:.1} s", ms as f64 / 1000.0) };
+    let text =
+        if ms.is_multiple_of(1000) { format!("{} s", ms / 1000) } else { format!("{:.1} s", ms as f64 / 1000.0) };
     if lang == Lang::De {
         text.replace('.', ",")
     } else {
