@@ -72,11 +72,6 @@ pub fn located(r: &Report) -> Vec<Located<'_>> {
     domain.chain(hosts).enumerate().map(|(index, (place, finding))| Located { index, place, finding }).collect()
 }
 
-/// The anchor of a finding of `r` (found by identity), for renderers that walk the report.
-pub fn anchor_of(r: &Report, finding: &Finding) -> Option<String> {
-    located(r).into_iter().find(|l| std::ptr::eq(l.finding, finding)).map(|l| l.anchor())
-}
-
 /// One part of the headline: plain words, or a named finding that links to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -161,7 +161,7 @@ pub async fn run<E: Engine, D: MailDns>(
                 None if !ready.is_empty()
                     && (ready.len() >= window || (pending.is_empty() && resolving.is_empty())) =>
                 {
-                    running.is_empty().then_some(0).or((running.len() < plan.concurrency / 2).then_some(0))
+                    (running.is_empty() || running.len() < plan.concurrency / 2).then_some(0)
                 }
                 None => None,
             };
