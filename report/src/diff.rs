@@ -55,7 +55,8 @@ pub struct Change {
 }
 
 /// Whether a change is good news.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Trend {
     /// Fixed or improved.
     Better,

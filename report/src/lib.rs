@@ -4,7 +4,7 @@
 //! and for wasm32 and is shared by the web page, the server, the CLI, the fuzz targets and the benches.
 //!
 //! The layers point one way, each folder importing only from the ones before it:
-//! [`model`] ← [`input`] ← [`checks`] ← [`texts`] ← [`fold`] ← [`render`] ← [`diff`]
+//! [`model`] ← [`input`] ← [`checks`] ← [`texts`] ← [`fold`] ← [`render`] ← [`diff`] ← [`watch`]
 //! (`tests/layers.rs` keeps it so).
 
 #![warn(missing_docs)]
@@ -16,6 +16,7 @@ pub mod input;
 pub mod model;
 pub mod render;
 pub mod texts;
+pub mod watch;
 
 pub use fold::fold;
 pub use input::{normalize, InputError, NormalizedInput};

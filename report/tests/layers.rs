@@ -1,5 +1,5 @@
 //! The direction of the code, read from the sources: the report crate's layers point one way
-//! (`model` ← `input` ← `checks` ← `texts` ← `fold` ← `render` ← `diff`), and no crate of the
+//! (`model` ← `input` ← `checks` ← `texts` ← `fold` ← `render` ← `diff` ← `watch`), and no crate of the
 //! workspace has an import circle between its modules. Reads the `crate::…`, `super::…` and
 //! `self::…` paths of each file's code (comments and `#[cfg(test)] mod tests` left out: tests may
 //! reach up to build what they check).
@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The report crate's layers, lowest first; a module may import its own layer and those before it.
-const LAYERS: [&str; 7] = ["model", "input", "checks", "texts", "fold", "render", "diff"];
+const LAYERS: [&str; 8] = ["model", "input", "checks", "texts", "fold", "render", "diff", "watch"];
 
 /// A crate's modules (by path, `""` for the root) and the modules each one's code names.
 type Graph = BTreeMap<String, BTreeSet<String>>;
