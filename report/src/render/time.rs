@@ -47,6 +47,11 @@ impl Utc {
         Some(Utc(days * DAY + hour * 3600 + minute * 60 + second - offset))
     }
 
+    /// Seconds since 1970-01-01T00:00:00Z (for placing times on an axis).
+    pub fn unix(self) -> i64 {
+        self.0
+    }
+
     /// `20261127T235900Z`: sortable and safe in file names.
     pub fn compact(self) -> String {
         let (y, mo, d, h, mi, s) = self.fields();

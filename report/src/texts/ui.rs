@@ -346,6 +346,59 @@ pub enum Text {
     Offline,
     /// Why a check cannot start offline (follows "The connection to the server failed:").
     BrowserOffline,
+    // Monitoring (app/src/ui/watch).
+    /// The monitoring view: its heading and the footer's link.
+    Monitoring,
+    /// Monitoring is off (followed by the command that turns it on).
+    MonitoringOff,
+    /// The watch list is empty.
+    NothingWatched,
+    /// A watched domain before its first check.
+    NotCheckedYet,
+    /// When the latest check ran.
+    LastChecked,
+    /// When the status last changed.
+    LastChanged,
+    /// When the next check runs.
+    NextCheck,
+    /// How many checks are stored.
+    StoredChecks,
+    /// Heading of the conditions open now.
+    OpenNow,
+    /// Before the time an open condition started.
+    Since,
+    /// No condition is open.
+    NothingOpen,
+    /// Heading of a domain's timeline.
+    Timeline,
+    /// Heading of the chart of checks by worst severity.
+    SeverityChart,
+    /// Heading of the chart of a certificate's days left.
+    CertificateChart,
+    /// No check saw a certificate.
+    NoCertificateSeen,
+    /// Summary of the folded table of all checks.
+    ChecksTable,
+    /// Column: the worst severity of a check.
+    WorstSeverity,
+    /// Column: days left of the certificate.
+    DaysLeft,
+    /// Column and heading: what a check changed.
+    Changes,
+    /// No check changed anything.
+    NoChangesYet,
+    /// A check that did not finish.
+    CutOff,
+    /// A domain that is not on the watch list.
+    NotWatched,
+    /// A stored check that is not (or no longer) there.
+    CheckNotStored,
+    /// Marks a report the watcher stored.
+    StoredCheck,
+    /// The monitoring store could not be read (followed by why).
+    WatchFailed,
+    /// While data is on its way.
+    Loading,
 }
 
 impl Text {
@@ -560,6 +613,35 @@ impl Text {
                 "the browser is offline, and a live check needs the network",
                 "der Browser ist offline, und eine Live-Prüfung braucht das Netz",
             ),
+            Monitoring => ("Monitoring", "Überwachung"),
+            MonitoringOff => (
+                "Monitoring is off on this server. It starts with",
+                "Die Überwachung ist auf diesem Server ausgeschaltet. Sie startet mit",
+            ),
+            NothingWatched => ("No domain is watched.", "Keine Domain wird überwacht."),
+            NotCheckedYet => ("Not checked yet", "Noch nicht geprüft"),
+            LastChecked => ("Last checked", "Zuletzt geprüft"),
+            LastChanged => ("Last changed", "Zuletzt geändert"),
+            NextCheck => ("Next check", "Nächste Prüfung"),
+            StoredChecks => ("Stored checks", "Gespeicherte Prüfungen"),
+            OpenNow => ("Open now", "Derzeit offen"),
+            Since => ("since", "seit"),
+            NothingOpen => ("Nothing open.", "Nichts offen."),
+            Timeline => ("Timeline", "Verlauf"),
+            SeverityChart => ("Checks by worst severity", "Prüfungen nach schwerstem Befund"),
+            CertificateChart => ("Certificate: days left", "Zertifikat: verbleibende Tage"),
+            NoCertificateSeen => ("No check saw a certificate.", "Keine Prüfung hat ein Zertifikat gesehen."),
+            ChecksTable => ("Every check as a table", "Alle Prüfungen als Tabelle"),
+            WorstSeverity => ("Worst severity", "Schwerster Befund"),
+            DaysLeft => ("Days left", "Verbleibende Tage"),
+            Changes => ("Changes", "Änderungen"),
+            NoChangesYet => ("No check has changed anything yet.", "Noch hat keine Prüfung etwas verändert."),
+            CutOff => ("cut off", "abgebrochen"),
+            NotWatched => ("This domain is not watched.", "Diese Domain wird nicht überwacht."),
+            CheckNotStored => ("No stored check has this number.", "Keine gespeicherte Prüfung hat diese Nummer."),
+            StoredCheck => ("Stored check", "Gespeicherte Prüfung"),
+            WatchFailed => ("The monitoring store could not be read", "Der Überwachungsspeicher konnte nicht gelesen werden"),
+            Loading => ("Loading …", "Wird geladen …"),
         }
     }
 }
