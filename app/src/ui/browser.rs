@@ -16,13 +16,21 @@ pub fn lang_cookie(lang: Lang) -> String {
 /// The language the server rendered the page in (`<html lang>`); the server knows it otherwise.
 #[cfg(not(feature = "ssr"))]
 pub fn document_lang() -> Option<Lang> {
+    Lang::from_tag(&root_attribute("lang")?)
+}
+
+/// An attribute the server wrote on `<html>` (how the page learns what only the server knows).
+#[cfg(not(feature = "ssr"))]
+pub fn root_attribute(name: &str) -> Option<String> {
     #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     {
-        let root = web_sys::window()?.document()?.document_element()?;
-        Lang::from_tag(&root.get_attribute("lang")?)
+        web_sys::window()?.document()?.document_element()?.get_attribute(name)
     }
     #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
-    None
+    {
+        let _ = name;
+        None
+    }
 }
 
 /// Marks the document with a language and remembers the choice for a year.

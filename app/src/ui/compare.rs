@@ -118,14 +118,18 @@ fn differences(d: &ReportDiff, lang: Lang) -> impl IntoView {
 }
 
 fn change(c: &Change, lang: Lang) -> impl IntoView {
-    let trend = c.kind.trend();
-    let at = c.location();
+    change_item(c.kind.trend(), c.location(), c.kind.describe(lang), lang)
+}
+
+/// One change as a list item: its trend by icon and word, where (unless empty), and what. The
+/// monitoring timeline shows its changes the same way.
+pub fn change_item(trend: Trend, at: String, what: String, lang: Lang) -> impl IntoView {
     view! {
         <li class="change" data-trend=trend_id(trend)>
             <span class="icon" aria-hidden="true">{trend_symbol(trend)}</span>
             <span class="trend">{trend.label(lang)}</span>
             {(!at.is_empty()).then(|| view! { <span class="where">{at}</span> })}
-            <span class="what">{c.kind.describe(lang)}</span>
+            <span class="what">{what}</span>
         </li>
     }
 }

@@ -1,15 +1,18 @@
-//! The one page: `/`, `/?domain=D` (the form without JavaScript) and `/check/{domain}`, which
-//! starts the check as soon as the page is interactive.
+//! The check page: `/`, `/?domain=D` (the form without JavaScript), `/check/{domain}`, which
+//! starts the check as soon as the page is interactive, and `/watch/{domain}/{id}`, which shows a
+//! stored check of the monitoring in the same report view.
 
 use leptos::prelude::*;
 
 use super::browser;
 use super::check::{CheckState, Phase};
 use super::form::{ports_argument, DomainForm};
-use super::lang::{tr, use_lang, LangSwitch};
+use super::frame::Frame;
+use super::lang::{tr, use_lang};
 use super::library::{LibraryStatus, LibraryTools};
 use super::results::Results;
 use super::tools::Library;
+use super::watch::{StoredAt, StoredCheck};
 use mxray_report::input::normalize;
 use mxray_report::texts::ui::Text;
 
@@ -20,6 +23,9 @@ pub fn CheckPage(
     initial: String,
     /// The page was opened as `/check/{domain}`: check at once.
     shared: bool,
+    /// The page was opened as `/watch/{domain}/{id}`: show that stored check.
+    #[prop(optional)]
+    stored: Option<StoredAt>,
 ) -> impl IntoView {
     let lang = use_lang();
     let value = RwSignal::new(initial.clone());
@@ -36,13 +42,7 @@ pub fn CheckPage(
         });
     }
     view! {
-        <header class="top">
-            <h1>
-                <a href="/" rel="external">"mxray"</a>
-            </h1>
-            <LangSwitch />
-        </header>
-        <main>
+        <Frame>
             <p class="tagline">{tr(Text::Tagline)}</p>
             <DomainForm
                 value
@@ -57,13 +57,11 @@ pub fn CheckPage(
             <noscript>
                 <p class="notice">{Text::NoScript.get(lang.get_untracked())}</p>
             </noscript>
+            {stored.map(|at| view! { <StoredCheck at library /> })}
             <LibraryStatus library />
             <Results state />
             <LibraryTools library />
-        </main>
-        <footer class="bottom">
-            <p>{tr(Text::Privacy)}</p>
-        </footer>
+        </Frame>
     }
 }
 

@@ -1,5 +1,6 @@
 //! The page's addresses, read without a router (leptos_router cost ~64 KB of gzipped WASM for
-//! two fixed paths): `/` (also `/?domain=D`, the form without JavaScript) and `/check/{domain}`.
+//! two fixed paths): `/` (also `/?domain=D`, the form without JavaScript), `/check/{domain}`, and
+//! the monitoring view's `/watch`, `/watch/{domain}` and `/watch/{domain}/{id}`.
 
 /// What the address bar asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,6 +15,20 @@ pub enum Route {
         /// The path segment, percent-decoded.
         domain: String,
     },
+    /// The watched domains.
+    Watch,
+    /// A watched domain's timeline.
+    WatchDomain {
+        /// The path segment, percent-decoded.
+        domain: String,
+    },
+    /// One stored check of a watched domain, in the report view.
+    WatchReport {
+        /// The path segment, percent-decoded.
+        domain: String,
+        /// The stored report's id.
+        id: i64,
+    },
     /// Any other path.
     NotFound,
 }
@@ -21,11 +36,28 @@ pub enum Route {
 impl Route {
     /// Reads a path and its query string.
     pub fn parse(path: &str, query: Option<&str>) -> Route {
+        if let Some(watch) = path.strip_prefix("/watch") {
+            return Route::watch(watch);
+        }
         match path.strip_prefix("/check/") {
             Some(domain) if !domain.is_empty() && !domain.contains('/') => {
                 Route::Check { domain: percent_decode(domain, false) }
             }
             _ if path == "/" => Route::Home { domain: query.and_then(|q| query_param(q, "domain")) },
+            _ => Route::NotFound,
+        }
+    }
+
+    /// The monitoring paths, given what follows `/watch`.
+    fn watch(rest: &str) -> Route {
+        let segments: Vec<&str> = rest.split('/').skip(1).collect();
+        match (rest, segments.as_slice()) {
+            ("" | "/", _) => Route::Watch,
+            (_, [domain]) if !domain.is_empty() => Route::WatchDomain { domain: percent_decode(domain, false) },
+            (_, [domain, id]) if !domain.is_empty() => match id.parse() {
+                Ok(id) => Route::WatchReport { domain: percent_decode(domain, false), id },
+                Err(_) => Route::NotFound,
+            },
             _ => Route::NotFound,
         }
     }
@@ -91,6 +123,24 @@ mod tests {
         assert_eq!(Route::parse("/check/", None), Route::NotFound);
         assert_eq!(Route::parse("/check/a/b", None), Route::NotFound);
         assert_eq!(Route::parse("/other", None), Route::NotFound);
+    }
+
+    #[test]
+    fn reads_the_monitoring_addresses() {
+        assert_eq!(Route::parse("/watch", Some("lang=de")), Route::Watch);
+        assert_eq!(Route::parse("/watch/", None), Route::Watch);
+        assert_eq!(
+            Route::parse("/watch/b%C3%BCcher.example", None),
+            Route::WatchDomain { domain: "bücher.example".into() }
+        );
+        assert_eq!(
+            Route::parse("/watch/a.example/42", None),
+            Route::WatchReport { domain: "a.example".into(), id: 42 }
+        );
+        assert_eq!(Route::parse("/watch/a.example/x", None), Route::NotFound);
+        assert_eq!(Route::parse("/watch/a.example/1/2", None), Route::NotFound);
+        assert_eq!(Route::parse("/watch//1", None), Route::NotFound);
+        assert_eq!(Route::parse("/watchers", None), Route::NotFound);
     }
 
     #[test]

@@ -138,7 +138,8 @@ pub fn OpenReport(
     .into_any()
 }
 
-/// "Saved report, checked at …" above a report that is not a live result.
+/// "Saved report, checked at …" (or "Stored check" of the monitoring) above a report that is not
+/// a live result.
 #[component]
 pub fn SavedMark(
     /// The page's library.
@@ -151,13 +152,14 @@ pub fn SavedMark(
         source().map(|source| {
             let lang = lang.get();
             let checked_at = state.report.with(|r| r.as_ref().map(|r| r.checked_at.clone()).unwrap_or_default());
-            let file = match source {
-                Source::File(name) => Some(view! { " · " <span class="file-name">{name}</span> }),
-                Source::Kept => None,
+            let (badge, file) = match source {
+                Source::File(name) => (Text::SavedReport, Some(view! { " · " <span class="file-name">{name}</span> })),
+                Source::Kept => (Text::SavedReport, None),
+                Source::Watched { .. } => (Text::StoredCheck, None),
             };
             view! {
                 <p class="saved-mark" role="status">
-                    <strong class="badge">{Text::SavedReport.get(lang)}</strong>
+                    <strong class="badge">{badge.get(lang)}</strong>
                     {format!(" · {} ", Text::CheckedAt.get(lang))}
                     <time datetime=checked_at.clone()>{timestamp(&checked_at)}</time>
                     {file}

@@ -12,6 +12,7 @@ use leptos_axum::ResponseOptions;
 
 use super::browser::lang_cookie;
 use super::lang::ssr::{from_request, query_lang};
+use super::watch::monitoring_on;
 use super::App;
 use mxray_report::texts::ui::Text;
 
@@ -29,7 +30,8 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
-/// The document: `<html lang>` from the request, title, stylesheet, and the app in the body.
+/// The document: `<html lang>` from the request (and `data-monitoring="on"` when the server
+/// watches domains), title, stylesheet, and the app in the body.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = from_request();
     if let Some(response) = use_context::<ResponseOptions>() {
@@ -45,7 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
-        <html lang=lang.tag()>
+        <html lang=lang.tag() data-monitoring=monitoring_on().then_some("on")>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

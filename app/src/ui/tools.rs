@@ -20,6 +20,30 @@ pub enum Source {
     File(String),
     /// The reports kept in this browser.
     Kept,
+    /// A check the server's monitoring stored (shown at `/watch/{domain}/{id}`).
+    Watched {
+        /// The watched domain.
+        domain: String,
+        /// The stored report's id.
+        id: i64,
+    },
+}
+
+impl Source {
+    /// The address that shows the report: its own for a stored check, the form for the others
+    /// (a file or a kept report has none).
+    fn path(&self) -> String {
+        match self {
+            Source::Watched { domain, id } => format!("/watch/{domain}/{id}"),
+            Source::File(_) | Source::Kept => "/".to_owned(),
+        }
+    }
+
+    /// Whether this browser should keep the report (not when it is kept already or stored on the
+    /// server).
+    fn keep_in_browser(&self) -> bool {
+        matches!(self, Source::File(_))
+    }
 }
 
 /// What the page itself knows of saved reports; made of signals, so it is `Copy`.
@@ -74,10 +98,10 @@ impl Library {
         if self.state.phase.get_untracked() == Phase::Running {
             return false;
         }
+        browser::show_path(&source.path());
         self.opened.set(Some(source));
         self.state.report.set(Some(report));
         self.state.phase.set(Phase::Done);
-        browser::show_path("/");
         true
     }
 }
@@ -149,9 +173,10 @@ impl Tools {
         }
     }
 
-    /// Keeps the shown report when it is a finished check or a file, and keeping is wanted.
+    /// Keeps the shown report when it is a finished live check or a file, and keeping is wanted.
     fn keep_shown(self) {
-        if !self.keep.get_untracked() || self.library.opened.with_untracked(|o| *o == Some(Source::Kept)) {
+        let opened_elsewhere = self.library.opened.with_untracked(|o| o.as_ref().is_some_and(|s| !s.keep_in_browser()));
+        if !self.keep.get_untracked() || opened_elsewhere {
             return;
         }
         let Some(shelf) = self.shelf() else { return };

@@ -1,0 +1,36 @@
+//! What every page has around its content: the header with the name and the language switch, and
+//! the footer with the privacy promise and, when the server watches domains, the way to them.
+
+use leptos::prelude::*;
+
+use super::lang::{tr, LangSwitch};
+use super::watch::monitoring_on;
+use mxray_report::texts::ui::Text;
+
+/// Header, the page's `<main>` holding `children`, footer.
+#[component]
+pub fn Frame(
+    /// The page's content.
+    children: Children,
+) -> impl IntoView {
+    let monitoring = monitoring_on().then(|| {
+        view! {
+            <p>
+                <a href="/watch" class="monitoring-link">{tr(Text::Monitoring)}</a>
+            </p>
+        }
+    });
+    view! {
+        <header class="top">
+            <h1>
+                <a href="/" rel="external">"mxray"</a>
+            </h1>
+            <LangSwitch />
+        </header>
+        <main>{children()}</main>
+        <footer class="bottom">
+            <p>{tr(Text::Privacy)}</p>
+            {monitoring}
+        </footer>
+    }
+}
