@@ -180,12 +180,20 @@ pub async fn run(args: WatchArgs) -> ExitCode {
     let count = domains.len();
     let concurrency = usize::try_from(args.concurrency).unwrap_or(8);
     let interval = Duration::from_secs_f64(args.per_ip_interval);
-    let running =
-        match start(domains, &args.settings, &args.probe, concurrency, interval, Arc::new(SystemClock), args.once).await
-        {
-            Ok(running) => running,
-            Err(e) => return usage(&e),
-        };
+    let running = match start(
+        domains,
+        &args.settings,
+        &args.probe,
+        concurrency,
+        interval,
+        Arc::new(SystemClock),
+        args.once,
+    )
+    .await
+    {
+        Ok(running) => running,
+        Err(e) => return usage(&e),
+    };
     tracing::info!("watching {count} domains every {}", humantime::format_duration(args.settings.every));
     let mut task = running.task;
     tokio::select! {

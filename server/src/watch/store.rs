@@ -251,7 +251,8 @@ impl Store {
 
     /// The latest check time of every stored domain.
     pub async fn last_checked(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT domain, MAX(checked_at) FROM checks GROUP BY domain").fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query("SELECT domain, MAX(checked_at) FROM checks GROUP BY domain").fetch_all(&self.pool).await?;
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
     }
 
@@ -278,8 +279,10 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let latest = stored_check(&row)?;
-        let checks: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM checks WHERE domain = $1").bind(domain).fetch_one(&self.pool).await?;
+        let checks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checks WHERE domain = $1")
+            .bind(domain)
+            .fetch_one(&self.pool)
+            .await?;
         // The first check after the last one with another worst severity.
         let other: Option<i64> =
             sqlx::query_scalar("SELECT MAX(checked_at) FROM checks WHERE domain = $1 AND worst <> $2 AND complete = 1")
@@ -287,11 +290,12 @@ impl Store {
                 .bind(severity_word(latest.worst))
                 .fetch_one(&self.pool)
                 .await?;
-        let since: Option<i64> = sqlx::query_scalar("SELECT MIN(checked_at) FROM checks WHERE domain = $1 AND checked_at > $2")
-            .bind(domain)
-            .bind(other.unwrap_or(i64::MIN))
-            .fetch_one(&self.pool)
-            .await?;
+        let since: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(checked_at) FROM checks WHERE domain = $1 AND checked_at > $2")
+                .bind(domain)
+                .bind(other.unwrap_or(i64::MIN))
+                .fetch_one(&self.pool)
+                .await?;
         Ok(Some(DomainState {
             domain: domain.to_owned(),
             checks,
@@ -324,7 +328,11 @@ async fn open_conditions(conn: &mut sqlx::AnyConnection, domain: &str) -> Result
     rows.iter()
         .map(|r| {
             let json: String = r.try_get(2)?;
-            Ok(OpenCondition { since: r.try_get(0)?, last_alerted: r.try_get(1)?, condition: serde_json::from_str(&json)? })
+            Ok(OpenCondition {
+                since: r.try_get(0)?,
+                last_alerted: r.try_get(1)?,
+                condition: serde_json::from_str(&json)?,
+            })
         })
         .collect()
 }
@@ -385,7 +393,13 @@ fn migrator(backend: Backend) -> Migrator {
         Backend::Postgres => include_str!("../../migrations/postgres/0001_watch.sql"),
     };
     Migrator {
-        migrations: Cow::Owned(vec![Migration::new(1, Cow::Borrowed("watch"), MigrationType::Simple, Cow::Borrowed(sql), false)]),
+        migrations: Cow::Owned(vec![Migration::new(
+            1,
+            Cow::Borrowed("watch"),
+            MigrationType::Simple,
+            Cow::Borrowed(sql),
+            false,
+        )]),
         ..Migrator::DEFAULT
     }
 }

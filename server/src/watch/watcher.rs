@@ -121,7 +121,10 @@ impl<E: Engine, K: WatchClock> Watcher<E, K> {
         match self.store.record(domain, now, report, self.settings.cert_days, |a| webhook::body(a, lang)).await {
             Ok(recorded) => {
                 if let Some(alert) = recorded.alert {
-                    tracing::info!("watch: {domain}: {}", alert.text(lang, crate::probe::clock::rfc3339).lines().next().unwrap_or(""));
+                    tracing::info!(
+                        "watch: {domain}: {}",
+                        alert.text(lang, crate::probe::clock::rfc3339).lines().next().unwrap_or("")
+                    );
                     self.wake.notify_one();
                 }
             }
@@ -168,7 +171,8 @@ mod tests {
     #[test]
     fn offsets_stay_within_a_tenth_and_differ_between_domains() {
         let every = 6 * 3600;
-        let offsets: Vec<i64> = ["a.example", "b.example", "c.example", "d.example"].iter().map(|d| offset(d, every)).collect();
+        let offsets: Vec<i64> =
+            ["a.example", "b.example", "c.example", "d.example"].iter().map(|d| offset(d, every)).collect();
         assert!(offsets.iter().all(|o| o.abs() <= every / 10), "{offsets:?}");
         assert!(offsets.windows(2).any(|w| w[0] != w[1]));
         assert_eq!(offset("a.example", every), offsets[0], "stable");

@@ -161,9 +161,14 @@ impl Webhook {
         self.send(tls, body).await
     }
 
-    async fn send<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(&self, stream: S, body: String) -> Result<(), WebhookError> {
+    async fn send<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
+        &self,
+        stream: S,
+        body: String,
+    ) -> Result<(), WebhookError> {
         let transport = |e: &dyn std::fmt::Display| WebhookError::Transport(e.to_string());
-        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| transport(&e))?;
+        let (mut sender, conn) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| transport(&e))?;
         tokio::spawn(conn);
         let path = self.uri.path_and_query().map_or("/", |p| p.as_str());
         let authority = self.uri.authority().map_or("", |a| a.as_str());
@@ -206,7 +211,10 @@ pub async fn deliver<K: WatchClock>(store: Store, webhook: Webhook, clock: Arc<K
                                 failing = false;
                             }
                             if let Err(e) = store.alert_sent(alert.id, clock.now()).await {
-                                tracing::error!("webhook: alert {} was delivered, but marking it failed: {e}", alert.id);
+                                tracing::error!(
+                                    "webhook: alert {} was delivered, but marking it failed: {e}",
+                                    alert.id
+                                );
                             }
                         }
                         Err(e) => {
@@ -226,7 +234,10 @@ pub async fn deliver<K: WatchClock>(store: Store, webhook: Webhook, clock: Arc<K
             Err(e) => tracing::error!("webhook: reading pending alerts failed: {e}"),
         }
         let next = match store.next_alert_due().await {
-            Ok(Some(at)) => at.max(clock.now() + 1),
+            // More came due meanwhile (or more than one batch was pending): go on at once. A
+            // failed one has its backoff ahead, so this does not spin.
+            Ok(Some(at)) if at <= clock.now() => continue,
+            Ok(Some(at)) => at,
             _ => clock.now() + 300,
         };
         tokio::select! {
