@@ -7,6 +7,7 @@ ensure_leptos_tools
 ensure_browser
 ensure_netns_tools
 ensure_redis_server
+ensure_postgresql
 cd "$ROOT"
 
 log "cargo fmt --check"

@@ -71,3 +71,9 @@ ensure_netns_tools() {
 ensure_redis_server() {
   command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || apt_install redis-server
 }
+
+# The monitoring store's PostgreSQL tests start a private cluster from Debian's binaries
+# (server/testkit/src/postgres.rs); the package's own cluster is never used.
+ensure_postgresql() {
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+}

@@ -4,4 +4,5 @@
 pub mod batch;
 pub mod cli;
 pub mod probe;
+pub mod watch;
 pub mod web;

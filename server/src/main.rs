@@ -23,6 +23,10 @@ enum Command {
     Check(server::cli::CheckArgs),
     /// Check many domains, one per line of a file, politely; one output line per domain.
     Batch(server::batch::BatchArgs),
+    /// Watch domains: re-check on a schedule, store every report, alert a webhook on changes.
+    Watch(server::watch::WatchArgs),
+    /// Print a watched domain's timeline from the monitoring store.
+    History(server::watch::history::HistoryArgs),
     /// Serve the web app and the HTTP API (the default).
     Serve(server::web::ServeArgs),
 }
@@ -43,6 +47,8 @@ async fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => server::cli::run(args).await,
         Some(Command::Batch(args)) => server::batch::run(args).await,
+        Some(Command::Watch(args)) => server::watch::run(args).await,
+        Some(Command::History(args)) => server::watch::history::run(args).await,
         Some(Command::Serve(args)) => server::web::serve(args).await,
         None => server::web::serve(server::web::ServeArgs::from_env()).await,
     }

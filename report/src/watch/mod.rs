@@ -169,7 +169,8 @@ pub fn conditions(report: &Report, previous: Option<&Report>, open: &[Condition]
             }
         }
     }
-    let present = |host: &str, ip: IpAddr| report.mx.iter().any(|h| h.host == host && h.addresses.iter().any(|a| a.ip == ip));
+    let present =
+        |host: &str, ip: IpAddr| report.mx.iter().any(|h| h.host == host && h.addresses.iter().any(|a| a.ip == ip));
     let mut lost: Vec<(String, IpAddr)> = Vec::new();
     if let Some(old) = previous.filter(|_| report.complete) {
         for h in &old.mx {
@@ -302,7 +303,9 @@ pub fn transition(
     for o in open.iter().filter(|o| !seen.iter().any(|c| c.key == o.condition.key)) {
         items.push(AlertItem { movement: Movement::Recovered, condition: o.condition.clone(), since: o.since });
     }
-    items.sort_by_key(|i| (i.movement != Movement::Started, i.movement == Movement::Recovered, std::cmp::Reverse(i.condition.severity)));
+    items.sort_by_key(|i| {
+        (i.movement != Movement::Started, i.movement == Movement::Recovered, std::cmp::Reverse(i.condition.severity))
+    });
     let alert = (!items.is_empty()).then(|| Alert {
         domain: report.domain.clone(),
         at: now,

@@ -229,12 +229,12 @@ pub(crate) fn problem_response(problem: Problem) -> Response {
 }
 
 /// Logs to stderr; `RUST_LOG` filters. Only start-up and failures are logged, never a check.
-fn init_logging() {
+pub(crate) fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
-async fn shutdown() {
+pub(crate) async fn shutdown() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

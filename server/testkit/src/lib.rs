@@ -8,6 +8,7 @@ pub mod counter;
 pub mod dns;
 pub mod hold;
 pub mod latency;
+pub mod postgres;
 pub mod redis;
 pub mod smtp;
 
@@ -16,5 +17,6 @@ pub use counter::Counter;
 pub use dns::{Zone, ZoneServer};
 pub use hold::Hold;
 pub use latency::LatencyProxy;
+pub use postgres::PostgresServer;
 pub use redis::RedisServer;
 pub use smtp::{Cut, FakeSmtp, Greeting, Pipes, Scenario, StartTls};
