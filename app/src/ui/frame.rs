@@ -13,6 +13,9 @@ pub fn Frame(
     /// The page's content.
     children: Children,
 ) -> impl IntoView {
+    // Effects run only in the browser: `data-ready` on `<main>` says the page is hydrated.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     let monitoring = monitoring_on().then(|| {
         view! {
             <p>
@@ -27,7 +30,7 @@ pub fn Frame(
             </h1>
             <LangSwitch />
         </header>
-        <main>{children()}</main>
+        <main data-ready=move || ready.get().then_some("true")>{children()}</main>
         <footer class="bottom">
             <p>{tr(Text::Privacy)}</p>
             {monitoring}

@@ -14,12 +14,13 @@ use mxray_report::texts::ui::Text;
 use mxray_report::texts::{count, pick};
 use mxray_report::watch::view::HistoryPoint;
 
-/// The drawing's width in SVG units; it is stretched to the page's width.
-const WIDTH: f64 = 600.0;
+/// The drawing's width in SVG units; it is stretched to the page's width. Whole units, fine
+/// enough for any screen: formatting floating-point numbers would add its code to the WASM.
+const WIDTH: i64 = 6000;
 /// The drawing's height in SVG units.
-const HEIGHT: f64 = 100.0;
+const HEIGHT: i64 = 1000;
 /// Room at either end of the time axis, so the first and last bars are whole.
-const PAD: f64 = 8.0;
+const PAD: i64 = 80;
 /// Severities from the top of the chart down.
 const WORST_FIRST: [Severity; 4] = [Severity::Critical, Severity::Warning, Severity::Info, Severity::Ok];
 
@@ -40,11 +41,11 @@ impl Axis {
     }
 
     /// The x of a time; a single moment sits in the middle.
-    fn x(self, at: i64) -> f64 {
+    fn x(self, at: i64) -> i64 {
         if self.span == 0 {
-            return WIDTH / 2.0;
+            return WIDTH / 2;
         }
-        PAD + (at - self.from) as f64 / self.span as f64 * (WIDTH - 2.0 * PAD)
+        PAD + (at - self.from) * (WIDTH - 2 * PAD) / self.span
     }
 }
 
@@ -54,17 +55,17 @@ fn at(point: &HistoryPoint) -> Option<i64> {
 }
 
 /// How high a severity stands: a quarter of the chart per step, critical at the top.
-fn level(severity: Severity) -> f64 {
-    let steps = WORST_FIRST.len() - WORST_FIRST.iter().position(|s| *s == severity).unwrap_or(3);
-    steps as f64 / WORST_FIRST.len() as f64 * HEIGHT
+fn level(severity: Severity) -> i64 {
+    let below = WORST_FIRST.iter().position(|s| *s == severity).unwrap_or(3) as i64;
+    (4 - below) * HEIGHT / 4
 }
 
 /// One bar of the severity chart.
 #[derive(Clone, Debug, PartialEq)]
 struct Bar {
-    x: f64,
-    width: f64,
-    height: f64,
+    x: i64,
+    width: i64,
+    height: i64,
     severity: Severity,
     complete: bool,
 }
@@ -72,11 +73,12 @@ struct Bar {
 /// A bar per check: centred on its time, as high as its worst severity, narrower when many.
 fn bars(points: &[HistoryPoint]) -> Vec<Bar> {
     let Some(axis) = Axis::of(points) else { return Vec::new() };
-    let width = (WIDTH / points.len() as f64 * 0.6).clamp(2.0, 14.0);
+    // Even, so that a bar's middle is its time.
+    let width = (WIDTH * 3 / 5 / points.len() as i64).clamp(20, 140) / 2 * 2;
     points
         .iter()
         .filter_map(|p| {
-            let x = axis.x(at(p)?) - width / 2.0;
+            let x = axis.x(at(p)?) - width / 2;
             Some(Bar { x, width, height: level(p.worst), severity: p.worst, complete: p.complete })
         })
         .collect()
@@ -91,12 +93,12 @@ fn cert_lines(points: &[HistoryPoint]) -> Option<(Vec<String>, (i64, i64))> {
     let (lo, hi) =
         days.fold(None, |range: Option<(i64, i64)>, d| Some(range.map_or((d, d), |(l, h)| (l.min(d), h.max(d)))))?;
     let (lo, hi) = (lo.min(0), hi.max(lo.min(0) + 1));
-    let y = |d: i64| HEIGHT - (d - lo) as f64 / (hi - lo) as f64 * HEIGHT;
+    let y = |d: i64| HEIGHT - (d - lo) * HEIGHT / (hi - lo);
     let mut lines = Vec::new();
     let mut current: Vec<String> = Vec::new();
     for p in points {
         match (at(p), p.cert_days) {
-            (Some(t), Some(d)) => current.push(format!("{:.1},{:.1}", axis.x(t), y(d))),
+            (Some(t), Some(d)) => current.push(format!("{},{}", axis.x(t), y(d))),
             _ => lines.extend(finish(std::mem::take(&mut current))),
         }
     }
@@ -173,7 +175,8 @@ fn cert_summary(points: &[HistoryPoint], lang: Lang) -> String {
 
 /// The chart of checks by worst severity, with its time axis and legend.
 pub fn severity_chart(points: &[HistoryPoint], lang: Lang) -> AnyView {
-    let grid = (1..WORST_FIRST.len()).map(|i| i as f64 / WORST_FIRST.len() as f64 * HEIGHT).map(|y| {
+    let grid = [1, 2, 3].map(|quarter| {
+        let y = quarter * HEIGHT / 4;
         view! { <line class="grid" x1="0" x2=WIDTH y1=y y2=y /> }
     });
     let drawn = bars(points)
@@ -184,10 +187,10 @@ pub fn severity_chart(points: &[HistoryPoint], lang: Lang) -> AnyView {
                     class="bar"
                     data-severity=severity_id(b.severity)
                     data-complete=b.complete.to_string()
-                    x=format!("{:.1}", b.x)
-                    y=format!("{:.1}", HEIGHT - b.height)
-                    width=format!("{:.1}", b.width)
-                    height=format!("{:.1}", b.height)
+                    x=b.x
+                    y=HEIGHT - b.height
+                    width=b.width
+                    height=b.height
                 />
             }
         })
@@ -213,7 +216,7 @@ pub fn severity_chart(points: &[HistoryPoint], lang: Lang) -> AnyView {
                 viewBox=format!("0 0 {WIDTH} {HEIGHT}")
                 preserveAspectRatio="none"
             >
-                {grid.collect_view()}
+                {grid.into_iter().collect_view()}
                 {drawn}
             </svg>
             {time_axis(points)}
@@ -227,7 +230,7 @@ pub fn severity_chart(points: &[HistoryPoint], lang: Lang) -> AnyView {
 /// no check saw a certificate).
 pub fn cert_chart(points: &[HistoryPoint], lang: Lang) -> AnyView {
     let drawing = cert_lines(points).map(|(lines, (lo, hi))| {
-        let zero = HEIGHT - (-lo) as f64 / (hi - lo) as f64 * HEIGHT;
+        let zero = HEIGHT - (-lo) * HEIGHT / (hi - lo);
         let lines = lines.into_iter().map(|points| view! { <polyline class="line" points=points /> }).collect_view();
         let days = |d: i64| pick(lang, count(d, "day", "days"), count(d, "Tag", "Tage"));
         view! {
@@ -293,13 +296,15 @@ mod tests {
     #[test]
     fn bars_sit_on_their_time_and_stand_as_high_as_their_severity() {
         let drawn = bars(&week());
-        let centres: Vec<f64> = drawn.iter().map(|b| b.x + b.width / 2.0).collect();
-        assert_eq!(centres, [PAD, WIDTH / 2.0, WIDTH - PAD]);
-        let heights: Vec<f64> = drawn.iter().map(|b| b.height).collect();
-        assert_eq!(heights, [HEIGHT / 4.0, HEIGHT, HEIGHT * 3.0 / 4.0]);
+        let centres: Vec<i64> = drawn.iter().map(|b| b.x + b.width / 2).collect();
+        assert_eq!(centres, [PAD, WIDTH / 2, WIDTH - PAD]);
+        let heights: Vec<i64> = drawn.iter().map(|b| b.height).collect();
+        assert_eq!(heights, [HEIGHT / 4, HEIGHT, HEIGHT * 3 / 4]);
         let one = bars(&week()[..1]);
-        assert_eq!(one[0].x + one[0].width / 2.0, WIDTH / 2.0, "a single check sits in the middle");
-        assert_eq!(one[0].width, 14.0);
+        assert_eq!(one[0].x + one[0].width / 2, WIDTH / 2, "a single check sits in the middle");
+        assert_eq!(one[0].width, 140);
+        let many = vec![week()[0].clone(); 1000];
+        assert_eq!(bars(&many)[0].width, 20, "never thinner than this");
         assert!(bars(&[point("yesterday", Severity::Ok, None)]).is_empty());
     }
 
@@ -307,12 +312,12 @@ mod tests {
     fn the_certificate_line_breaks_where_no_certificate_was_seen() {
         let (lines, range) = cert_lines(&week()).unwrap();
         assert_eq!(range, (0, 30));
-        assert_eq!(lines, ["8.0,0.0 8.0,0.0", "592.0,23.3 592.0,23.3"]);
+        assert_eq!(lines, ["80,0 80,0", "5920,234 5920,234"]);
         let mut expired = week();
         expired[1].cert_days = Some(-10);
         let (lines, range) = cert_lines(&expired).unwrap();
         assert_eq!(range, (-10, 30));
-        assert_eq!(lines, ["8.0,0.0 300.0,100.0 592.0,17.5"]);
+        assert_eq!(lines, ["80,0 3000,1000 5920,175"]);
         let none: Vec<HistoryPoint> = week().into_iter().map(|p| HistoryPoint { cert_days: None, ..p }).collect();
         assert_eq!(cert_lines(&none), None);
     }

@@ -18,11 +18,11 @@ use std::future::Future;
 
 use super::frame::Frame;
 use super::lang::{tr, use_lang};
-use crate::api::ApiError;
 use crate::watch::{failure, watch_history, watch_list, Watched};
 use mxray_report::model::lang::Lang;
 use mxray_report::render::facts::timestamp;
 use mxray_report::texts::ui::Text;
+use mxray_report::watch::view::{DomainHistory, WatchedDomain};
 
 pub use stored::{StoredAt, StoredCheck};
 
@@ -45,7 +45,7 @@ pub fn WatchListPage() -> impl IntoView {
     view! {
         <Frame>
             <h2 class="watch-title">{tr(Text::Monitoring)}</h2>
-            {answer(watch_list, Text::NothingWatched, list::domains)}
+            {answer(fetch_list, Text::NothingWatched, list::domains)}
         </Frame>
     }
 }
@@ -61,7 +61,7 @@ pub fn WatchDomainPage(
         <Frame>
             <Crumbs />
             <h2 class="watch-title">{domain}</h2>
-            {answer(move |lang| watch_history(asked.clone(), lang), Text::NotWatched, timeline::timeline)}
+            {answer(move |lang| fetch_history(asked.clone(), lang), Text::NotWatched, timeline::timeline)}
         </Frame>
     }
 }
@@ -81,9 +81,27 @@ fn Crumbs(
     }
 }
 
+/// An answer as a page holds it: the language it was asked in, and what came, a failure already
+/// in words (so the page's first WASM parses no error types).
+type Answer<T> = (Lang, Result<Watched<T>, String>);
+
+/// The list in `lang`. In the browser only the language switch asks again, so the request code is
+/// a lazily loaded chunk when the build splits the WASM (see [`super::later`]).
+#[cfg_attr(mxray_split, lazy)]
+async fn fetch_list(lang: Lang) -> Answer<Vec<WatchedDomain>> {
+    (lang, watch_list(lang).await.map_err(|e| failure(&e, lang)))
+}
+
+/// A domain's timeline in `lang` (lazily loaded like [`fetch_list`]).
+#[cfg_attr(mxray_split, lazy)]
+async fn fetch_history(domain: String, lang: Lang) -> Answer<DomainHistory> {
+    (lang, watch_history(domain, lang).await.map_err(|e| failure(&e, lang)))
+}
+
 /// Fetches what `fetch` asks the server in the page's language (again when it changes) and shows
 /// it with `found`, or the state instead: monitoring off, `missing`, or why it failed. The server
-/// waits for the answer and renders it; the page keeps the last answer until the next arrives.
+/// renders the answer into the page before sending it (a blocking resource: the page reads without
+/// JavaScript); the browser keeps the last answer until the next arrives.
 fn answer<T, Fut>(
     fetch: impl Fn(Lang) -> Fut + Send + Sync + 'static,
     missing: Text,
@@ -91,17 +109,11 @@ fn answer<T, Fut>(
 ) -> impl IntoView
 where
     T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
-    Fut: Future<Output = Result<Watched<T>, ApiError>> + Send + 'static,
+    Fut: Future<Output = Answer<T>> + Send + 'static,
 {
     let lang = use_lang();
     // The answer carries its language, so words and data always agree while the next loads.
-    let data = Resource::new(
-        move || lang.get(),
-        move |lang| {
-            let answer = fetch(lang);
-            async move { (lang, answer.await) }
-        },
-    );
+    let data = Resource::new_blocking(move || lang.get(), fetch);
     let loading = tr(Text::Loading);
     view! {
         <Transition fallback=move || view! { <p class="loading">{loading}</p> }>
@@ -109,7 +121,7 @@ where
                 Ok(Watched::Found(value)) => found(value, lang),
                 Ok(Watched::Missing) => view! { <p class="notice">{missing.get(lang)}</p> }.into_any(),
                 Ok(Watched::Off) => off(lang).into_any(),
-                Err(e) => problem(failure(&e, lang)).into_any(),
+                Err(words) => problem(words).into_any(),
             })}
         </Transition>
     }

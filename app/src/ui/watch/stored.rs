@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 
 use super::{monitoring_on, off, problem, Crumbs};
-use crate::api::ApiError;
 use crate::ui::lang::use_lang;
 use crate::ui::tools::{Library, Source};
 use crate::watch::{failure, watch_report, Watched};
@@ -28,7 +27,7 @@ pub struct StoredAt {
 enum NotShown {
     Off,
     Missing,
-    Failed(ApiError),
+    Failed(String),
 }
 
 impl NotShown {
@@ -36,7 +35,7 @@ impl NotShown {
         match self {
             NotShown::Off => off(lang).into_any(),
             NotShown::Missing => problem(Text::CheckNotStored.get(lang).to_owned()).into_any(),
-            NotShown::Failed(e) => problem(failure(e, lang)).into_any(),
+            NotShown::Failed(words) => problem(words.clone()).into_any(),
         }
     }
 }
@@ -60,13 +59,13 @@ pub fn StoredCheck(
             let at = at.clone();
             leptos::task::spawn_local(async move {
                 let source = Source::Watched { domain: at.domain.clone(), id: at.id };
-                match load(at.domain, at.id).await {
+                match load(at.domain, at.id, lang.get_untracked()).await {
                     Ok(Watched::Found(report)) => {
                         library.show(report, source);
                     }
                     Ok(Watched::Missing) => trouble.set(Some(NotShown::Missing)),
                     Ok(Watched::Off) => trouble.set(Some(NotShown::Off)),
-                    Err(e) => trouble.set(Some(NotShown::Failed(e))),
+                    Err(words) => trouble.set(Some(NotShown::Failed(words))),
                 }
             });
         });
@@ -81,9 +80,9 @@ pub fn StoredCheck(
     }
 }
 
-/// Fetches the stored report: a lazily loaded chunk when the build splits the WASM (see
-/// [`crate::ui::later`]), an ordinary function otherwise.
+/// Fetches the stored report (a failure in words of `lang`): a lazily loaded chunk when the build
+/// splits the WASM (see [`crate::ui::later`]), an ordinary function otherwise.
 #[cfg_attr(mxray_split, lazy)]
-async fn load(domain: String, id: i64) -> Result<Watched<Report>, ApiError> {
-    watch_report(domain, id).await
+async fn load(domain: String, id: i64, lang: Lang) -> Result<Watched<Report>, String> {
+    watch_report(domain, id).await.map_err(|e| failure(&e, lang))
 }
