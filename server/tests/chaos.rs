@@ -679,7 +679,7 @@ async fn a_client_leaving_the_http_api_closes_the_connection_and_opens_no_other(
     let (lab, accepted, mut eof, late) = cancellation_lab().await;
     let engine: app::engine::SharedEngine = Arc::new(lab.engine(PATIENT, true));
     let leptos = leptos::config::LeptosOptions::builder().output_name("mxray").site_root("target/site").build();
-    let app = router(AppState { leptos, engine }, Gate::new(&LimitArgs::default()));
+    let app = router(AppState { leptos, engine, watch: None }, Gate::new(&LimitArgs::default()));
     let mut req = Request::get(format!("/api/v1/check?domain={DOMAIN}")).body(Body::empty()).unwrap();
     req.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 5, 9], 40000))));
     let res = app.oneshot(req).await.unwrap();

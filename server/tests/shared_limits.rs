@@ -66,7 +66,7 @@ fn replica(url: &str, limits: &LimitArgs, slot_ttl: Duration) -> Router {
     let shared = SharedLimits::new(url, c, m, b, up).expect("a usable URL").with_slot_ttl(slot_ttl);
     let engine: SharedEngine = Arc::new(Quick);
     let leptos = LeptosOptions::builder().output_name("mxray").site_root("target/site").build();
-    router(AppState { leptos, engine }, gate.with_shared_limits(shared))
+    router(AppState { leptos, engine, watch: None }, gate.with_shared_limits(shared))
 }
 
 /// A check from `client` (behind a trusted proxy). The response is not read: the check keeps its

@@ -41,7 +41,7 @@ struct Swapped {
 }
 
 impl Connector for Swapped {
-    type Stream = tokio::net::TcpStream;
+    type Stream = <TcpConnector as Connector>::Stream;
     async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Stream> {
         if addr.ip().to_string() != MX_IP {
             return Err(io::Error::other(format!("test connector: {addr} is not mapped")));
@@ -301,4 +301,92 @@ async fn cycles_alert_exactly_once_per_change_on_sqlite() {
 async fn cycles_alert_exactly_once_per_change_on_postgresql() {
     let Some(pg) = PostgresServer::start() else { return };
     cycles_on(&pg.url()).await;
+}
+
+/// A database another process holds locked: the check's write fails after SQLite's busy wait, the
+/// log says so, and the loop goes on; once the lock is gone the next check is stored.
+#[tokio::test]
+async fn a_locked_database_is_logged_and_the_loop_goes_on() {
+    use sqlx::Connection;
+    let log = Log::default();
+    let _ = tracing_subscriber::fmt().with_writer(log.clone()).with_ansi(false).try_init();
+    let dir = std::env::temp_dir().join(format!("mxray-watch-locked-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("watch.db").display());
+    let ca = TestCa::new();
+    let ca_file = dir.join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let server = FakeSmtp::start("127.0.0.1", 0, Scenario::good(HOST, ca.valid(&[HOST]))).await.unwrap();
+    let mut dns = StaticDns::default();
+    dns.mx.insert(DOMAIN.into(), Ok(vec![MxRecord { preference: 10, exchange: HOST.into() }]));
+    dns.hosts.insert(HOST.into(), vec![MX_IP.parse().unwrap()]);
+    let engine = Prober::new(
+        dns,
+        Guarded::new(Swapped { target: Arc::new(Mutex::new(server.addr)) }, true),
+        TlsContext::new(Some(&ca_file)).unwrap(),
+        session_config(Duration::from_secs(3), 25),
+        8,
+        Duration::from_secs(15),
+    );
+    let store = Store::open(&url).await.unwrap();
+    let clock = Arc::new(ManualClock::new(1_800_000_000));
+    let watcher = Watcher {
+        engine,
+        store: store.clone(),
+        clock: Arc::clone(&clock),
+        settings: Settings {
+            every: Duration::from_secs(6 * HOUR),
+            cert_days: 14,
+            keep: None,
+            lang: Lang::En,
+            concurrency: 1,
+        },
+        wake: Arc::new(Notify::new()),
+        next: Default::default(),
+    };
+    let domains = vec![normalize(DOMAIN).unwrap()];
+    let looping = tokio::spawn(async move { watcher.run(&domains, None).await });
+    checks(&store, 1).await;
+
+    // Another writer holds the file: the second check cannot be stored.
+    let mut holder = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut holder).await.unwrap();
+    clock.advance(Duration::from_secs(7 * HOUR));
+    let due = clock.now() + 6 * 3600 - 3600; // the check after the failed one is due about 6 h later
+    tokio::time::sleep(Duration::from_secs(8)).await; // the check, then SQLite's 5 s busy wait
+    assert!(!looping.is_finished(), "the loop goes on after a failed write");
+    sqlx::query("ROLLBACK").execute(&mut holder).await.unwrap();
+    drop(holder);
+    assert_eq!(stored(&store).await, 1, "the check made under the lock was not stored");
+    let logged = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
+    assert!(
+        logged.contains(&format!("storing the check of {DOMAIN} failed: database error")) && logged.contains("locked"),
+        "the log names the domain and the lock: {logged}"
+    );
+    clock.advance(Duration::from_secs(u64::try_from(due + 2 * 3600 - clock.now()).unwrap()));
+    checks(&store, 2).await;
+    looping.abort();
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The log lines written during a test.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl io::Write for Log {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Log {
+    type Writer = Log;
+    fn make_writer(&'a self) -> Log {
+        self.clone()
+    }
 }

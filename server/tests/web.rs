@@ -128,7 +128,7 @@ fn lab(pause: Duration, limits: LimitArgs) -> Lab {
     let dropped = Arc::new(Counter::default());
     let engine: SharedEngine = Arc::new(Scripted { pause, dropped: dropped.clone() });
     let leptos = LeptosOptions::builder().output_name("mxray").site_root("target/site").build();
-    Lab { app: router(AppState { leptos, engine }, Gate::new(&limits)), dropped }
+    Lab { app: router(AppState { leptos, engine, watch: None }, Gate::new(&limits)), dropped }
 }
 
 fn generous() -> LimitArgs {

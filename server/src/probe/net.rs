@@ -43,20 +43,100 @@ pub trait Connector: Send + Sync + 'static {
 pub struct TcpConnector;
 
 impl Connector for TcpConnector {
-    type Stream = TcpStream;
+    type Stream = QuickAck<TcpStream>;
 
-    async fn connect(&self, addr: SocketAddr) -> io::Result<TcpStream> {
+    async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Stream> {
         let stream = match TcpStream::connect(addr).await {
             Ok(stream) => stream,
             Err(e) if no_local_route(&e, addr) => return Err(io::Error::new(e.kind(), NoRouteHere(addr.ip()))),
             Err(e) => return Err(e),
         };
         stream.set_nodelay(true)?;
-        Ok(stream)
+        Ok(QuickAck::new(stream))
     }
 
-    fn local_addr(&self, stream: &TcpStream) -> Option<SocketAddr> {
-        stream.local_addr().ok()
+    fn local_addr(&self, stream: &Self::Stream) -> Option<SocketAddr> {
+        stream.get_ref().local_addr().ok()
+    }
+}
+
+/// A socket that can be asked to acknowledge what it received at once instead of delaying the ACK.
+pub trait AckNow {
+    /// Sends a pending ACK now and leaves delayed-ACK mode where the platform can; else does nothing.
+    fn ack_now(&self) -> io::Result<()>;
+}
+
+impl AckNow for TcpStream {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn ack_now(&self) -> io::Result<()> {
+        socket2::SockRef::from(self).set_tcp_quickack(true)
+    }
+
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    fn ack_now(&self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A connection that acknowledges at once every read that brought bytes (`TCP_QUICKACK` on Linux).
+///
+/// Why: Postfix (Nagle on) answers mxray's TLS 1.3 Finished with session tickets, then holds its reply
+/// to the EHLO sent right behind the Finished until the tickets are acknowledged, and the kernel
+/// delays that ACK by 40 ms. The flag is not sticky (the kernel goes back to delaying once mxray
+/// sends), so it is set again after every read. It sits under TLS, at the socket, because the records
+/// that need the ACK (the tickets) are consumed by rustls and never reach the SMTP layer.
+#[derive(Debug)]
+pub struct QuickAck<S> {
+    stream: S,
+}
+
+impl<S> QuickAck<S> {
+    /// `stream`, acknowledging at once what it reads.
+    pub fn new(stream: S) -> Self {
+        QuickAck { stream }
+    }
+
+    /// The connection itself.
+    pub fn get_ref(&self) -> &S {
+        &self.stream
+    }
+}
+
+impl<S: AsyncRead + AckNow + Unpin> AsyncRead for QuickAck<S> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            // A refused hint costs only the delay it would have saved; the read itself succeeded.
+            let _ = self.stream.ack_now();
+        }
+        polled
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for QuickAck<S> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
     }
 }
 
@@ -159,6 +239,65 @@ impl<S: AsyncWrite + Unpin, T: Unpin> AsyncWrite for Holding<S, T> {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
+
+    /// A pipe that counts the ACK hints it is given.
+    struct Hinted {
+        inner: DuplexStream,
+        hints: Arc<AtomicUsize>,
+    }
+
+    impl AsyncRead for Hinted {
+        fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+            Pin::new(&mut self.inner).poll_read(cx, buf)
+        }
+    }
+
+    impl AckNow for Hinted {
+        fn ack_now(&self) -> io::Result<()> {
+            self.hints.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn every_read_that_brings_bytes_asks_for_an_immediate_ack() {
+        let (client, mut server) = tokio::io::duplex(64);
+        let hints = Arc::new(AtomicUsize::new(0));
+        let mut stream = QuickAck::new(Hinted { inner: client, hints: hints.clone() });
+        let mut buf = [0u8; 64];
+        for (round, reply) in [&b"220 ready\r\n"[..], b"250 ok\r\n"].into_iter().enumerate() {
+            server.write_all(reply).await.unwrap();
+            assert_eq!(stream.read(&mut buf).await.unwrap(), reply.len());
+            assert_eq!(hints.load(Ordering::SeqCst), round + 1);
+        }
+        drop(server);
+        assert_eq!(stream.read(&mut buf).await.unwrap(), 0);
+        assert_eq!(hints.load(Ordering::SeqCst), 2, "the end of the stream brings nothing to acknowledge");
+    }
+
+    /// The kernel's side of it, on a loopback socket: after a read, the connector's stream is out of
+    /// delayed-ACK ("pingpong") mode, which `TCP_QUICKACK` reads back as set. Without the hint the
+    /// socket stays in that mode until its delayed-ACK timer fires (40 ms), so this would fail
+    /// unless the machine stalled that long between the write and the check; no clock is read.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[tokio::test]
+    async fn the_tcp_connectors_stream_leaves_delayed_ack_mode_after_each_read() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpConnector.connect(listener.local_addr().unwrap()).await.unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        let quickack = |s: &QuickAck<TcpStream>| socket2::SockRef::from(s.get_ref()).tcp_quickack().unwrap();
+        let mut buf = [0u8; 64];
+        for reply in [&b"220 ready\r\n"[..], b"250 ok\r\n"] {
+            // What sending right after receiving does: the kernel delays ACKs, hoping to piggyback them.
+            socket2::SockRef::from(client.get_ref()).set_tcp_quickack(false).unwrap();
+            assert!(!quickack(&client));
+            server.write_all(reply).await.unwrap();
+            assert_eq!(client.read(&mut buf).await.unwrap(), reply.len());
+            assert!(quickack(&client), "still delaying ACKs after reading {reply:?}");
+        }
+    }
 
     #[derive(Default)]
     struct Counting(AtomicUsize);

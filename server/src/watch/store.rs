@@ -314,6 +314,14 @@ impl Store {
         Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
     }
 
+    /// SQLite's own consistency check (`ok` when the file is sound); PostgreSQL keeps its own.
+    pub async fn integrity_check(&self) -> Result<String, StoreError> {
+        match self.backend {
+            Backend::Sqlite => Ok(sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&self.pool).await?),
+            Backend::Postgres => Ok("ok".into()),
+        }
+    }
+
     /// Closes the pool (waits for connections in use).
     pub async fn close(&self) {
         self.pool.close().await;

@@ -69,7 +69,11 @@ impl<E: Engine, K: WatchClock> Watcher<E, K> {
         let now = self.clock.now();
         let mut due: Vec<(i64, u64)> = domains
             .iter()
-            .map(|d| (last.get(&d.domain).map_or(now, |t| t + every + offset(&d.domain, every)), 0))
+            // A bounded run (`--once`) checks now; a lasting one goes on from the stored schedule.
+            .map(|d| match last.get(&d.domain) {
+                Some(t) if cycles.is_none() => (t + every + offset(&d.domain, every), 0),
+                _ => (now, 0),
+            })
             .collect();
         self.publish(domains, &due);
         let mut running = FuturesUnordered::new();

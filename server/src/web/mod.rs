@@ -7,10 +7,11 @@ pub mod limits;
 pub mod metrics;
 pub mod shared_limits;
 mod sw;
+pub mod watch;
 
 use any_spawner::Executor;
 use app::api::{ApiError, CheckDomain, Problem};
-use app::engine::{Engine, SharedEngine};
+use app::engine::{Engine, SharedEngine, SharedWatch};
 use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
@@ -39,7 +40,7 @@ use shared_limits::SharedLimits;
 /// Largest request body accepted (a domain name fits many times over).
 const MAX_BODY_BYTES: usize = 16 * 1024;
 /// The paths of the page (the app itself tells them apart, and renders 404 for others).
-const PAGES: [&str; 2] = ["/", "/check/{domain}"];
+const PAGES: [&str; 5] = ["/", "/check/{domain}", "/watch", "/watch/{domain}", "/watch/{domain}/{id}"];
 /// The routes that start a check, and so pass the [`Gate`].
 const CHECK_PATHS: [&str; 2] = [api::PATH, <CheckDomain as ServerFn>::PATH];
 
@@ -55,6 +56,13 @@ pub struct ServeArgs {
     /// Limits of the public service.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Watch the domains of this file (one per line) beside the page, and show them at `/watch`
+    /// and in `/api/v1/watch` (monitoring stores reports; without it nothing is stored).
+    #[arg(long, env = "MXRAY_WATCH", value_name = "FILE")]
+    pub watch: Option<std::path::PathBuf>,
+    /// Monitoring settings (with `--watch`).
+    #[command(flatten)]
+    pub watch_settings: crate::watch::WatchSettings,
     /// Probe settings.
     #[command(flatten)]
     pub probe: ProbeOptions,
@@ -82,6 +90,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// The probe engine.
     pub engine: SharedEngine,
+    /// The monitoring store, when `--watch` runs.
+    pub watch: Option<SharedWatch>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -93,6 +103,12 @@ impl FromRef<AppState> for LeptosOptions {
 impl FromRef<AppState> for SharedEngine {
     fn from_ref(state: &AppState) -> Self {
         state.engine.clone()
+    }
+}
+
+impl FromRef<AppState> for Option<SharedWatch> {
+    fn from_ref(state: &AppState) -> Self {
+        state.watch.clone()
     }
 }
 
@@ -134,8 +150,18 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let watch = match &args.watch {
+        Some(list) => match start_watch(list, &args).await {
+            Ok(watch) => Some(watch),
+            Err(e) => {
+                eprintln!("mxray: {e}");
+                return ExitCode::from(64);
+            }
+        },
+        None => None,
+    };
     tracing::info!("serving http://{} from {}", args.addr, leptos.site_root);
-    let app = router(AppState { leptos, engine }, gate);
+    let app = router(AppState { leptos, engine, watch }, gate);
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
     match axum::serve(listener, service).with_graceful_shutdown(shutdown()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -144,6 +170,26 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Starts the watcher beside the page (politely: one connection at a time per mail server address,
+/// a second apart) and returns the store as the page reads it.
+async fn start_watch(list: &std::path::Path, args: &ServeArgs) -> Result<SharedWatch, String> {
+    use crate::watch::{clock::SystemClock, read_list, start};
+    let domains = read_list(list)?;
+    let count = domains.len();
+    let running = start(
+        domains,
+        &args.watch_settings,
+        &args.probe,
+        4,
+        std::time::Duration::from_secs(1),
+        Arc::new(SystemClock),
+        false,
+    )
+    .await?;
+    tracing::info!("watching {count} domains every {}", humantime::format_duration(args.watch_settings.every));
+    Ok(Arc::new(watch::WatchedStore { store: running.store, domains: Arc::new(running.domains), next: running.next }))
 }
 
 /// Leptos settings: the `LEPTOS_*` variables over embedded defaults, so the binary also runs
@@ -163,26 +209,45 @@ pub fn router(state: AppState, gate: Gate) -> Router {
     // Leptos spawns on tokio during rendering (fails harmlessly when already set up).
     let _ = Executor::init_tokio();
     let engine = state.engine.clone();
-    let context = move || provide_context(engine.clone());
+    let watched = state.watch.clone();
+    let context = move || {
+        provide_context(engine.clone());
+        if let Some(w) = &watched {
+            provide_context(w.clone());
+        }
+    };
     let options = state.leptos.clone();
     let page = render_app_to_stream_with_context(context.clone(), move || app::shell(options.clone()));
     let scraped = Arc::clone(gate.metrics());
     let mut router = Router::new()
         .route(api::PATH, get(api::check))
         .route(sw::PATH, get(sw::script))
+        .route(watch::LIST, get(watch::list))
+        .route(watch::HISTORY, get(watch::history))
+        .route(watch::REPORT, get(watch::report))
         .route(metrics::PATH, get(move || metrics::scrape(Arc::clone(&scraped))));
     for path in PAGES {
         router = router.route(path, get(page.clone()));
     }
     for (path, method) in server_fn_paths() {
         let engine = state.engine.clone();
+        let watched = state.watch.clone();
         let handler = move |req: Request| {
             // The check's events are folded into the gate's tally on their way to the page.
             let engine = match req.extensions().get::<CheckTally>() {
                 Some(tally) => Arc::new(Tallied { inner: engine.clone(), tally: tally.clone() }) as SharedEngine,
                 None => engine.clone(),
             };
-            handle_server_fns_with_context(move || provide_context(engine.clone()), req)
+            let watched = watched.clone();
+            handle_server_fns_with_context(
+                move || {
+                    provide_context(engine.clone());
+                    if let Some(w) = &watched {
+                        provide_context(w.clone());
+                    }
+                },
+                req,
+            )
         };
         router = router.route(path, on(MethodFilter::try_from(method).unwrap_or(MethodFilter::POST), handler));
     }

@@ -91,7 +91,7 @@ pub struct MappedConnector {
 }
 
 impl Connector for MappedConnector {
-    type Stream = tokio::net::TcpStream;
+    type Stream = <TcpConnector as Connector>::Stream;
     async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Stream> {
         let Some(target) = self.ports.get(&addr).or_else(|| self.map.get(&addr.ip())).copied() else {
             return Err(io::Error::other(format!("test connector: {addr} is not mapped to a loopback listener")));
