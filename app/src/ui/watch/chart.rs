@@ -92,7 +92,8 @@ fn cert_lines(points: &[HistoryPoint]) -> Option<(Vec<String>, (i64, i64))> {
     let days = points.iter().filter_map(|p| p.cert_days);
     let (lo, hi) =
         days.fold(None, |range: Option<(i64, i64)>, d| Some(range.map_or((d, d), |(l, h)| (l.min(d), h.max(d)))))?;
-    let (lo, hi) = (lo.min(0), hi.max(lo.min(0) + 1));
+    // Zero is always on the chart: expired certificates fall below it.
+    let (lo, hi) = (lo.min(0), hi.max(0).max(lo + 1));
     let y = |d: i64| HEIGHT - (d - lo) * HEIGHT / (hi - lo);
     let mut lines = Vec::new();
     let mut current: Vec<String> = Vec::new();
@@ -263,15 +264,15 @@ pub fn cert_chart(points: &[HistoryPoint], lang: Lang) -> AnyView {
     .into_any()
 }
 
-/// The first and last check's times under a chart (hidden from assistive technology: the chart's
-/// name says them).
+/// The first and last check's times under a chart, one when they are the same (hidden from
+/// assistive technology: the chart's name says them).
 fn time_axis(points: &[HistoryPoint]) -> AnyView {
     let first = points.first().map(|p| timestamp(&p.checked_at)).unwrap_or_default();
-    let last = points.last().map(|p| timestamp(&p.checked_at)).unwrap_or_default();
+    let last = points.last().map(|p| timestamp(&p.checked_at)).filter(|last| *last != first);
     view! {
         <p class="time-axis" aria-hidden="true">
             <span>{first}</span>
-            <span>{last}</span>
+            {last.map(|last| view! { <span>{last}</span> })}
         </p>
     }
     .into_any()
@@ -318,6 +319,9 @@ mod tests {
         let (lines, range) = cert_lines(&expired).unwrap();
         assert_eq!(range, (-10, 30));
         assert_eq!(lines, ["80,0 3000,1000 5920,175"]);
+        let all_expired: Vec<HistoryPoint> =
+            week().into_iter().map(|p| HistoryPoint { cert_days: Some(-10), ..p }).collect();
+        assert_eq!(cert_lines(&all_expired).unwrap().1, (-10, 0), "zero stays on the chart");
         let none: Vec<HistoryPoint> = week().into_iter().map(|p| HistoryPoint { cert_days: None, ..p }).collect();
         assert_eq!(cert_lines(&none), None);
     }
