@@ -3,8 +3,9 @@
 // list shows every watched domain with a state once the watcher's first cycle is stored; a domain's
 // timeline has both charts (named images) and the table of its checks; a check opens in the report
 // view; the language switch changes the view in place; the footer links to it; no English on the
-// German pages, nothing wider than a phone, and no axe-core violations. Then the same binary without
-// `--watch`: the "monitoring is off" state and no footer link.
+// German pages, nothing wider than a phone, and no axe-core violations; without JavaScript the list
+// and a timeline are in the page. Then the same binary without `--watch`: the "monitoring is off"
+// state and no footer link.
 import { test, expect, Browser, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { spawn, ChildProcess } from "node:child_process";
@@ -150,6 +151,18 @@ test("the language switch changes the view in place, and the check page links to
   await p.context().close();
 });
 
+test("without JavaScript the list and a timeline are in the page as the server sent it", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const p = await context.newPage();
+  await p.goto("/watch");
+  await expect(p.locator("article.watched")).toHaveCount(WATCHED.length);
+  await expect(p.locator(".loading")).toHaveCount(0);
+  await p.goto("/watch/openrelay.mxray.test");
+  await expect(p.locator('figure[data-chart="severity"] rect.bar')).not.toHaveCount(0);
+  await expect(p.locator("details.checks-table tbody tr a.check-link")).not.toHaveCount(0);
+  await context.close();
+});
+
 test.describe("a server without --watch", () => {
   const address = process.env.MXRAY_E2E_OFF_ADDR ?? "127.0.0.1:3002";
   let server: ChildProcess | undefined;
@@ -159,7 +172,9 @@ test.describe("a server without --watch", () => {
     test.skip(!bin, "MXRAY_E2E_BIN (set by end2end/run.sh) names the server binary");
     const env = { ...process.env, LEPTOS_SITE_ADDR: address };
     for (const name of ["MXRAY_WATCH", "MXRAY_DATABASE", "MXRAY_WATCH_EVERY", "MXRAY_CERT_DAYS", "MXRAY_KEEP"]) delete env[name];
-    server = spawn(bin!, [], { cwd: process.env.MXRAY_E2E_ROOT, env, stdio: "inherit" });
+    // Its log goes nowhere (the main server's fills the output already); a failed start is told by
+    // its exit code.
+    server = spawn(bin!, [], { cwd: process.env.MXRAY_E2E_ROOT, env, stdio: "ignore" });
     const deadline = Date.now() + 30_000;
     for (;;) {
       try {
