@@ -10,6 +10,7 @@ pub mod hold;
 pub mod latency;
 pub mod redis;
 pub mod smtp;
+pub mod tls_hello;
 
 pub use ca::TestCa;
 pub use counter::Counter;
