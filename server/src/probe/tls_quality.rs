@@ -59,8 +59,10 @@ pub const INSUFFICIENT: [u16; 22] = [
 /// The renegotiation SCSV (RFC 5746), always last: a server that knows it answers with the
 /// renegotiation_info extension.
 const SCSV: u16 = 0x00ff;
-/// Groups: the ECDHE curves senders offer, then RFC 7919 finite-field groups.
-const GROUPS: [u16; 6] = [0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101];
+/// Groups: the ECDHE curves senders offer. No RFC 7919 finite-field groups: a server that knows
+/// them would answer with ffdhe2048 and hide the DH parameters it gives every sender that does not
+/// name them (OpenSSL before 3.0, Exchange).
+const GROUPS: [u16; 4] = [0x001d, 0x0017, 0x0018, 0x0019];
 /// Signature schemes, SHA-1 last (so a server that picks it had better ones on offer).
 const SIGNATURES: [u16; 11] = [0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0203, 0x0201];
 /// Compression methods: DEFLATE first, so a server that compresses shows it.
