@@ -462,6 +462,40 @@ mod tests {
     }
 
     #[test]
+    fn dane_mta_sts_and_the_starttls_mark_follow_the_fallback() {
+        use crate::model::dane::{AddressDane, DaneOutcome, DaneReason};
+        use crate::model::policy::UntestedTls;
+        let mut a = address(None, hello(Offer::Ordinary, Some(CBC)), hello(Offer::InsufficientThenGood, None));
+        a.dane = Some(AddressDane::because(DaneOutcome::NoTls, DaneReason::NoTlsSession, None));
+        a.done = true;
+        let dane = crate::checks::dane::address_findings(&a, None);
+        let why = Some(DaneReason::OutdatedSuitesOnly { suite: CBC.into() });
+        assert_eq!(dane, [FindingKind::DaneNotTested { ip: "192.0.2.9".into(), reason: String::new(), why }]);
+        let starttls = crate::checks::starttls::findings(&a);
+        assert!(matches!(starttls[..], [FindingKind::TlsOutdatedSuitesOnly { .. }]), "{starttls:?}");
+        let mark = crate::checks::marks::step_mark(&a, crate::checks::marks::Step::StartTls);
+        assert_eq!(mark, crate::model::report::Mark::Warning);
+        let host = crate::model::report::MxHost {
+            host: "mx.example".into(),
+            preference: 10,
+            status: Default::default(),
+            findings: Vec::new(),
+            addresses: vec![a.clone()],
+            cname: None,
+            address_error: None,
+            addresses_skipped: 0,
+            resolving: false,
+            dane: None,
+        };
+        let untested = crate::checks::mta_sts::untested(&host);
+        assert_eq!(untested, UntestedTls::OutdatedSuitesOnly { ip: a.ip, suite: CBC.into() });
+        // Without the answered hello, all three stay "no TLS".
+        let mut failed = address(None, hello(Offer::Ordinary, None), hello(Offer::Weak, None));
+        failed.dane = a.dane.clone();
+        assert!(matches!(crate::checks::dane::address_findings(&failed, None)[..], [FindingKind::DaneNoTls { .. }]));
+    }
+
+    #[test]
     fn insufficient_suites_are_seen_on_the_weak_hello_and_on_the_legacy_one() {
         let mut a = address(
             Some(("TLSv1.3", "TLS13_AES_128_GCM_SHA256")),
