@@ -210,6 +210,7 @@ async fn a_421_on_the_extra_connections_is_not_tested_and_the_session_came_first
         "a 421 is no TLS result: {:?}",
         q.probe.ordinary
     );
+    assert_eq!(q.probe.ordinary.offer, mxray_report::model::quality::Offer::Ordinary);
     let weak = item(a, Aspect::WeakSuites);
     assert!(weak.class.is_none() && weak.untested.is_some(), "{weak:?}");
     let words = weak.evidence_text(mxray_report::Lang::En);

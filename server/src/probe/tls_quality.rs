@@ -137,12 +137,12 @@ pub async fn beside<C: Connector>(
     let [c_ordinary, c_weak] = connected;
     let (decided, decision) = tokio::sync::oneshot::channel();
     let ordinary = async {
-        let answer = one(target, t_ordinary, c_ordinary, async { Offer::Ordinary }).await;
+        let answer = one(target, t_ordinary, c_ordinary, Offer::Ordinary, async { Offer::Ordinary }).await;
         let _ = decided.send(weak_offer(&answer));
         answer
     };
     // When the ordinary hello's task ends without a decision, the plain weak list goes out.
-    let weak = one(target, t_weak, c_weak, async { decision.await.unwrap_or(Offer::Weak) });
+    let weak = one(target, t_weak, c_weak, Offer::Weak, async { decision.await.unwrap_or(Offer::Weak) });
     let (ordinary, weak) = tokio::join!(ordinary, weak);
     TlsQualityProbe { ordinary, weak }
 }
@@ -154,20 +154,22 @@ pub async fn in_turn<C: Connector>(
     connected: &mut [bool; 2],
 ) -> TlsQualityProbe {
     let [c_ordinary, c_weak] = connected;
-    let ordinary = one(target, t, c_ordinary, async { Offer::Ordinary }).await;
+    let ordinary = one(target, t, c_ordinary, Offer::Ordinary, async { Offer::Ordinary }).await;
     let offer = weak_offer(&ordinary);
-    let weak = one(target, t, c_weak, async move { offer }).await;
+    let weak = one(target, t, c_weak, offer, async move { offer }).await;
     TlsQualityProbe { ordinary, weak }
 }
 
-/// One extra connection: up to STARTTLS's 220, then the hello `offer` decides, then its answer.
+/// One extra connection: up to STARTTLS's 220, then the hello `offer` decides (`default` names
+/// it in an answer that ends before), then its answer.
 async fn one<C: Connector>(
     target: &Target<'_, C>,
     t: &mut Transcript,
     connected: &mut bool,
+    default: Offer,
     offer: impl Future<Output = Offer>,
 ) -> HelloAnswer {
-    let mut known = Offer::Weak;
+    let mut known = default;
     let result = dialogue(target, t, connected, offer, &mut known).await;
     let answer = result.unwrap_or_else(|n| untested(known, Untested::Answer { answer: n.answer }, n.detail));
     t.event(&format!("TLS quality probe ({}): {}; connection closed", offer_name(known), transcript_words(&answer)));
@@ -184,7 +186,7 @@ async fn dialogue<C: Connector>(
     t.event("TLS quality probe: one extra connection for a TLS 1.2 ClientHello");
     let mut stream = extra::starttls(target, t, connected, "TLS quality probe").await?;
     let limit = target.config.step_timeout;
-    *known = tokio::time::timeout(limit, offer).await.unwrap_or(Offer::Weak);
+    *known = tokio::time::timeout(limit, offer).await.unwrap_or(*known);
     let suites = suites(*known);
     let spec = HelloSpec {
         version: TlsVersion::Tls12,
