@@ -125,9 +125,6 @@ pub enum Untested {
     },
     /// The address's deadline ran out first.
     Deadline,
-    /// The extra connection was not made: STARTTLS did not reach a handshake, or the session ended
-    /// before a connection slot was free.
-    NotRun,
     /// No hand-built hello got a ServerHello, so there is nothing to read this from.
     NoServerHello,
     /// The answers do not decide it (e.g. whether the server takes a good TLS 1.2 suite at all).

@@ -99,12 +99,6 @@ impl Untested {
         match self {
             Untested::Answer { answer } => answer.text(lang),
             Untested::Deadline => pick(lang, "the address's deadline ran out first", "die Frist der Adresse lief vorher ab").into(),
-            Untested::NotRun => pick(
-                lang,
-                "the extra connection was not made (STARTTLS did not reach a handshake)",
-                "die zusätzliche Verbindung wurde nicht aufgebaut (STARTTLS erreichte keinen Handshake)",
-            )
-            .into(),
             Untested::NoServerHello => pick(
                 lang,
                 "no extra hello got a ServerHello to read it from",
