@@ -409,16 +409,14 @@ async fn session<D, C: Connector>(
                     Some(legacy_tls::attempt(&target, t_legacy, c_legacy).await)
                 };
                 let quality = async {
-                    let mut connected = [false; 2];
-                    let result = match quality_slots {
+                    let connected = [c_ordinary, c_weak];
+                    match quality_slots {
                         [Some(_a), Some(_b)] => {
-                            Some(tls_quality::beside(&target, [t_ordinary, t_weak], &mut connected).await)
+                            Some(tls_quality::beside(&target, [t_ordinary, t_weak], connected).await)
                         }
-                        [Some(_a), None] => Some(tls_quality::in_turn(&target, t_ordinary, &mut connected).await),
+                        [Some(_a), None] => Some(tls_quality::in_turn(&target, t_ordinary, connected).await),
                         _ => None,
-                    };
-                    (*c_ordinary, *c_weak) = (connected[0], connected[1]);
-                    result
+                    }
                 };
                 tokio::join!(legacy, quality)
             };

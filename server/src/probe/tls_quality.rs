@@ -99,7 +99,8 @@ pub async fn run<C: Connector>(probe: &mut AddressProbe<'_, C>) {
     }
     probe.settle().await;
     let mut connected = [false; 2];
-    let result = in_turn(&probe.target, &mut probe.transcript, &mut connected).await;
+    let [first, second] = &mut connected;
+    let result = in_turn(&probe.target, &mut probe.transcript, [first, second]).await;
     probe.connections = probe.connections.saturating_add(connected.iter().map(|c| u8::from(*c)).sum::<u8>());
     probe.sink.step(StepResult::TlsQuality(result)).await;
 }
@@ -131,7 +132,7 @@ pub async fn deadline<C: Connector>(probe: &mut AddressProbe<'_, C>) {
 pub async fn beside<C: Connector>(
     target: &Target<'_, C>,
     transcripts: [&mut Transcript; 2],
-    connected: &mut [bool; 2],
+    connected: [&mut bool; 2],
 ) -> TlsQualityProbe {
     let [t_ordinary, t_weak] = transcripts;
     let [c_ordinary, c_weak] = connected;
@@ -151,7 +152,7 @@ pub async fn beside<C: Connector>(
 pub async fn in_turn<C: Connector>(
     target: &Target<'_, C>,
     t: &mut Transcript,
-    connected: &mut [bool; 2],
+    connected: [&mut bool; 2],
 ) -> TlsQualityProbe {
     let [c_ordinary, c_weak] = connected;
     let ordinary = one(target, t, c_ordinary, Offer::Ordinary, async { Offer::Ordinary }).await;
