@@ -51,6 +51,11 @@ test("a good domain ends with a calm verdict and folded details", async ({ page 
   await expect(details).toContainText("SHA-256 fingerprint");
   await expect(details).toContainText("Reply to RCPT TO");
   await expect(details.locator("table.transcript tr[data-dir='C:']").first()).toContainText("EHLO");
+  // TLS quality as a table: a header row, then one row per aspect with its row header.
+  const quality = details.locator("table.quality");
+  await expect(quality.locator("thead th[scope='col']")).toHaveCount(3);
+  await expect(quality.locator("tbody tr th[scope='row']").first()).toBeVisible();
+  expect(await quality.locator("tbody tr").count()).toBeGreaterThan(2);
 });
 
 test("an open relay and an expired certificate are critical with a remedy", async ({ page }) => {

@@ -90,6 +90,9 @@ pub fn fold(report: &mut Report, event: &CheckEvent) {
                 StepResult::LegacyTls(p) => {
                     a.tls_versions = Some(crate::model::depth::TlsVersions { legacy: Some(p), ..Default::default() })
                 }
+                StepResult::TlsQuality(probe) => {
+                    a.tls_quality = Some(crate::model::quality::TlsQuality { items: Vec::new(), probe })
+                }
                 StepResult::ReverseDns(r) => a.reverse_dns = Some(r),
                 StepResult::Dnsbl(d) => a.dnsbl = d,
                 StepResult::Dane(d) => a.dane = Some(d),
@@ -180,6 +183,7 @@ fn with_address(report: &mut Report, mx: usize, ip: &std::net::IpAddr, update: i
     let Some(address) = host.addresses.iter_mut().find(|a| a.ip == *ip) else { return };
     update(address);
     crate::checks::legacy_tls::refresh_tls_versions(address);
+    crate::checks::tls_quality::refresh(address);
     address.findings = findings(assess::address_findings(address, &host.host, host.dane.as_ref()));
     refresh_host(host);
 }

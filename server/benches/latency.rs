@@ -1,8 +1,9 @@
 //! `cargo bench -p server --bench latency`: one MX with STARTTLS (TLS 1.3) and a refused relay probe,
 //! through a latency proxy on loopback (50 ms round trip, connect emulated), with PIPELINING and
-//! without, and with the depth checks `mxray check` runs (the legacy TLS probe's extra connection
-//! beside the session, reverse DNS); and the same domain on plain loopback. Prints wall times and
-//! the round trips the proxy counted; asserts nothing about time.
+//! without, with the legacy TLS probe alone beside the session, and with every depth check `mxray
+//! check` runs (the legacy probe and the TLS quality probe's two hellos beside the session, reverse
+//! DNS); and the same domain on plain loopback. Prints wall times, connections and the round trips
+//! the proxy counted; asserts nothing about time.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -23,9 +24,11 @@ const DOMAIN: &str = "latency.test";
 async fn main() {
     println!("mxray latency benchmark ({RUNS} runs each; one MX, STARTTLS, TLS 1.3, relay refused)\n");
     let depth = DepthChecks::all(Vec::new(), true);
+    let legacy_only = DepthChecks { tls_quality: false, ..depth.clone() };
     for (label, pipelining, depth) in [
         ("PIPELINING offered", true, DepthChecks::default()),
-        ("PIPELINING offered, depth checks of `mxray check`", true, depth),
+        ("PIPELINING offered, legacy TLS probe only (before the TLS quality probe)", true, legacy_only),
+        ("PIPELINING offered, depth checks of `mxray check` (legacy + TLS quality)", true, depth),
         ("no PIPELINING (lock-step)", false, DepthChecks::default()),
     ] {
         through_proxy(label, pipelining, depth).await;
@@ -48,9 +51,9 @@ async fn through_proxy(label: &str, pipelining: bool, depth: DepthChecks) {
     lab.mx(DOMAIN, 10, HOST, "192.0.2.25", s).await;
     let proxy = LatencyProxy::start("127.0.1.2:0".parse().unwrap(), lab.servers[0].addr, RTT).await.unwrap();
     lab.connector.map.insert("192.0.2.25".parse().unwrap(), proxy.addr);
-    let legacy = depth.legacy_tls;
+    let (legacy, quality) = (depth.legacy_tls, depth.tls_quality);
     let engine = lab.engine(common::Limits::default(), true).with_depth(depth);
-    let (mut done, mut verdict) = (Vec::new(), Vec::new());
+    let (mut done, mut verdict, mut connections) = (Vec::new(), Vec::new(), 0);
     for run in 0..RUNS {
         let started = Instant::now();
         let mut events = app::engine::Engine::check(&engine, mxray_report::normalize(DOMAIN).unwrap());
@@ -68,10 +71,13 @@ async fn through_proxy(label: &str, pipelining: bool, depth: DepthChecks) {
         assert_eq!(relay, Some(RelayOutcome::Refused), "{report:#?}");
         let versions = report.mx[0].addresses[0].tls_versions.as_ref();
         assert_eq!(versions.is_some_and(|v| v.legacy.is_some()), legacy, "{report:#?}");
+        assert_eq!(report.mx[0].addresses[0].tls_quality.is_some(), quality, "{report:#?}");
+        connections = report.mx[0].addresses[0].connections;
     }
     let trips = proxy.round_trips() as f64 / RUNS as f64;
-    let connections = if legacy { " (both connections together)" } else { "" };
-    println!("through a {} ms proxy, {label}: {trips:.1} round trips per check{connections}", RTT.as_millis());
+    let together = if legacy { " (all connections together)" } else { "" };
+    let ms = RTT.as_millis();
+    println!("through a {ms} ms proxy, {label}: {connections} connections, {trips:.1} round trips per check{together}");
     print_times("  whole check (until `done`)", &mut done);
     print_times("  relay verdict (event)     ", &mut verdict);
 }

@@ -4,6 +4,7 @@
 //! hickory-server zone. `openssl` must be installed (the test command installs it): a missing
 //! binary fails these tests, it never skips them.
 
+use common::openssl::{smtp_front, OpenSsl};
 use common::{MappedConnector, StaticDns};
 use mxray_report::model::depth::{DnsblStatus, Forward, LegacyOutcome, ReverseFailure, TLS10, TLS11, TLS12, TLS13};
 use mxray_report::model::report::{AddressReport, TlsFailure};
@@ -16,11 +17,7 @@ use server::probe::net::Guarded;
 use server::probe::tls::TlsContext;
 use server::probe::Prober;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
 
 mod common;
 
@@ -183,99 +180,9 @@ async fn blocklists_listed_unlisted_refused_and_ipv6_nibbles() {
     assert!(report.mx[0].addresses.iter().all(|a| a.dnsbl.is_empty()));
 }
 
-/// `openssl s_server` on `ip` with `versions` (its protocol flags), killed when dropped.
-struct OpenSsl {
-    child: Child,
-    addr: SocketAddr,
-    files: [PathBuf; 2],
-}
-
-impl OpenSsl {
-    fn start(listen: &str, host: &str, versions: &[&str]) -> OpenSsl {
-        let key = rcgen::generate_simple_self_signed(vec![host.to_owned()]).expect("certificate");
-        let stem = std::env::temp_dir().join(format!("mxray-legacy-{}-{listen}", std::process::id()));
-        let files = [stem.with_extension("crt"), stem.with_extension("key")];
-        std::fs::write(&files[0], key.cert.pem()).unwrap();
-        std::fs::write(&files[1], key.signing_key.serialize_pem()).unwrap();
-        let port = std::net::TcpListener::bind((listen, 0)).unwrap().local_addr().unwrap().port();
-        let addr = SocketAddr::new(ip(listen), port);
-        // SECLEVEL=0: OpenSSL 3 refuses TLS 1.0/1.1 at every higher level.
-        let child = Command::new("openssl")
-            .args(["s_server", "-accept", &addr.to_string(), "-quiet", "-rev", "-cipher", "DEFAULT@SECLEVEL=0"])
-            .arg("-cert")
-            .arg(&files[0])
-            .arg("-key")
-            .arg(&files[1])
-            .args(versions)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("openssl must be installed for the legacy TLS tests");
-        let server = OpenSsl { child, addr, files };
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(addr).is_ok() {
-                return server;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        panic!("openssl s_server did not listen on {addr}");
-    }
-}
-
-impl Drop for OpenSsl {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        for file in &self.files {
-            let _ = std::fs::remove_file(file);
-        }
-    }
-}
-
-/// A plaintext SMTP front on `listen` that offers STARTTLS and, after its 220, joins the client's
-/// socket to `tls` byte for byte (OpenSSL's s_server has no server-side STARTTLS).
-async fn smtp_front(listen: &str, tls: SocketAddr) -> SocketAddr {
-    let listener = TcpListener::bind((listen, 0)).await.expect("bind front");
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((client, _)) = listener.accept().await {
-            tokio::spawn(front_session(client, tls));
-        }
-    });
-    addr
-}
-
-async fn front_session(client: TcpStream, tls: SocketAddr) -> std::io::Result<()> {
-    let mut client = BufReader::new(client);
-    client.get_mut().write_all(b"220 mx.legacy.test ESMTP front\r\n").await?;
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if client.read_line(&mut line).await? == 0 {
-            return Ok(());
-        }
-        let reply: &[u8] = match line.split_whitespace().next().unwrap_or("").to_ascii_uppercase().as_str() {
-            "EHLO" => b"250-mx.legacy.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n",
-            "HELO" | "MAIL" | "RSET" => b"250 2.0.0 Ok\r\n",
-            "RCPT" => b"554 5.7.1 <relay-test@example.net>: Relay access denied\r\n",
-            "QUIT" => return client.get_mut().write_all(b"221 2.0.0 Bye\r\n").await,
-            "STARTTLS" => {
-                client.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\n").await?;
-                assert!(client.buffer().is_empty(), "the client sent bytes before the 220");
-                let mut upstream = TcpStream::connect(tls).await?;
-                let _ = tokio::io::copy_bidirectional(&mut client.into_inner(), &mut upstream).await;
-                return Ok(());
-            }
-            _ => b"502 5.5.2 Error: command not recognized\r\n",
-        };
-        client.get_mut().write_all(reply).await?;
-    }
-}
-
 /// One MX on `front` (which joins STARTTLS to an OpenSSL server), legacy TLS probe on.
 async fn legacy_check(front: &str, openssl: &OpenSsl) -> Report {
-    let addr = smtp_front(front, openssl.addr).await;
+    let addr = smtp_front(front, &openssl.addrs).await;
     let mut dns = StaticDns::default();
     dns.mx.insert("legacy.test".into(), Ok(vec![MxRecord { preference: 10, exchange: "mx.legacy.test".into() }]));
     dns.hosts.insert("mx.legacy.test".into(), vec![ip("192.0.2.30")]);
@@ -461,5 +368,11 @@ async fn the_engine_the_binary_builds_runs_the_depth_checks() {
     assert_eq!(legacy.outcome, LegacyOutcome::Refused, "rustls as a server refuses a TLS 1.1 hello: {legacy:?}");
     assert_eq!(a.dnsbl[0].status, DnsblStatus::Listed);
     assert!(a.reverse_dns.is_none(), "loopback addresses are not looked up in reverse");
-    assert_eq!((a.connections, server.connections()), (2, 2), "the session and one legacy probe");
+    let quality = a.tls_quality.as_ref().expect("the TLS quality probe ran");
+    assert_eq!(
+        quality.probe.weak.outcome,
+        mxray_report::model::quality::HelloOutcome::Refused,
+        "rustls takes no weak suite"
+    );
+    assert_eq!((a.connections, server.connections()), (4, 4), "the session, one legacy probe, two TLS quality hellos");
 }

@@ -1,6 +1,7 @@
-//! Property tests: SMTP reply framing and parsing under hostile input (`wire`, `connection`) and the
-//! relay probe's reading of replies (`relay::classify`). Any bytes, cut into any reads, never panic;
-//! a well-formed reply parses to the same `Reply` however it is cut; the caps hold.
+//! Property tests: SMTP reply framing and parsing under hostile input (`wire`, `connection`), the
+//! relay probe's reading of replies (`relay::classify`) and the TLS quality probe's flight reader
+//! (`tls_quality::Flight`). Any bytes, cut into any reads, never panic; a well-formed reply parses to
+//! the same `Reply` however it is cut; the caps hold.
 //!
 //! Case counts are modest so the whole file runs in a few seconds in a debug build; raise them for a
 //! longer hunt with `MXRAY_PROPTEST_SCALE=50 cargo test -p server --test properties`.
@@ -542,6 +543,51 @@ proptest! {
         }
         if let Some((class, subject, detail)) = enhanced_code(&reply) {
             prop_assert!(class == code / 100 && subject <= 7 && detail <= 999);
+        }
+    }
+}
+
+/// A TLS record body that is often a well-framed handshake message (ServerHello, Certificate,
+/// ServerKeyExchange, ServerHelloDone) with hostile contents, else any bytes.
+fn tls_body() -> impl Strategy<Value = Vec<u8>> {
+    let framed = (prop::sample::select(vec![2u8, 11, 12, 14, 13, 0]), prop::collection::vec(any::<u8>(), 0..300))
+        .prop_map(|(kind, body)| {
+            let len = u32::try_from(body.len()).unwrap().to_be_bytes();
+            [&[kind, len[1], len[2], len[3]][..], &body].concat()
+        });
+    prop_oneof![2 => framed, 1 => prop::collection::vec(any::<u8>(), 0..300)]
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// The TLS quality probe's flight reader takes any records, cut anywhere, without a panic, and
+    /// an answer it gives is a ServerHello's (chosen, with a suite) or a refusal (with an alert).
+    #[test]
+    fn the_flight_reader_reads_any_records(
+        records in prop::collection::vec((prop::sample::select(vec![21u8, 22]), tls_body()), 0..8),
+        cut in any::<Index>(),
+    ) {
+        use mxray_report::model::quality::{HelloOutcome, Offer};
+        use server::probe::tls_quality::Flight;
+        let mut flight = Flight { offer: Offer::Ordinary, buffer: Vec::new(), answer: None };
+        let all: Vec<u8> = records.iter().flat_map(|(_, b)| b.clone()).collect();
+        // The same handshake bytes once as the records came, once cut in two at any point.
+        let at = if all.is_empty() { 0 } else { cut.index(all.len()) };
+        let mut split = Flight { offer: Offer::Weak, buffer: Vec::new(), answer: None };
+        let _ = split.record(22, &all[..at]);
+        let _ = split.record(22, &all[at..]);
+        for (kind, body) in &records {
+            if let Some(answer) = flight.record(*kind, body) {
+                if let Ok(a) = answer {
+                    match a.outcome {
+                        HelloOutcome::Chosen => prop_assert!(a.suite.is_some()),
+                        HelloOutcome::Refused => prop_assert!(a.alert.is_some()),
+                        HelloOutcome::NotTested => prop_assert!(false, "an answer read is never not tested"),
+                    }
+                }
+                break;
+            }
         }
     }
 }

@@ -130,6 +130,7 @@ async fn a_watcher_killed_mid_write_loses_and_corrupts_nothing() {
     assert!(before >= DOMAINS, "the runs stored checks ({before})");
     // A last run to the end of one round: every domain has its checks, the history prints.
     let mut once = world.command(&["watch", &list, "--once", "--per-ip-interval", "0", "--concurrency", "12"]);
+    once.stdout(Stdio::null()).stderr(Stdio::null());
     let status = tokio::task::spawn_blocking(move || once.status().unwrap()).await.unwrap();
     assert!(status.success());
     assert!(sound(&world.database(), &domains()).await >= before + DOMAINS);

@@ -1,10 +1,12 @@
 //! An address's details, folded by default and filled in only while open: timing, every step's
 //! facts (EHLO extensions with a one-line explanation each, TLS, the certificate chain, the relay
-//! probe's replies) and the transcript with timings.
+//! probe's replies, the TLS quality table) and the transcript with timings.
 
 use leptos::prelude::*;
 
 use super::lang::{tr, use_lang};
+use super::quality::quality_section;
+use mxray_report::model::quality::TlsQuality;
 use mxray_report::model::report::{AddressReport, Direction, Report, TranscriptLine};
 use mxray_report::render::rows::{address_rows, address_sections, Row, Section};
 use mxray_report::texts::ehlo::extension_help;
@@ -20,7 +22,8 @@ pub fn AddressDetails(
 ) -> impl IntoView {
     let lang = use_lang();
     let open = RwSignal::new(false);
-    let sections: Memo<Option<(Vec<Row>, Vec<Section>)>> = Memo::new(move |_| {
+    type Open = (Vec<Row>, Vec<Section>, Option<TlsQuality>);
+    let sections: Memo<Option<Open>> = Memo::new(move |_| {
         if !open.get() {
             return None;
         }
@@ -28,7 +31,8 @@ pub fn AddressDetails(
         address.with(|a| {
             let a = a.as_ref()?;
             let sections = report.with(|r| r.as_ref().map(|r| address_sections(a, r, lang)));
-            Some((if a.done { address_rows(a, lang) } else { Vec::new() }, sections.unwrap_or_default()))
+            let rows = if a.done { address_rows(a, lang) } else { Vec::new() };
+            Some((rows, sections.unwrap_or_default(), a.tls_quality.clone()))
         })
     });
     let transcript = Memo::new(move |_| {
@@ -40,17 +44,23 @@ pub fn AddressDetails(
     });
     let body = move || {
         let lang = lang.get();
-        sections.get().map(|(rows, sections)| {
+        sections.get().map(|(rows, sections, quality)| {
+            // The TLS quality lines read best as a table (aspect, class, evidence), not as facts.
+            let quality_title = Text::TlsQualitySection.get(lang);
             view! {
                 <dl class="facts">{rows.into_iter().map(|row| fact(row, lang)).collect_view()}</dl>
                 {sections
                     .into_iter()
-                    .map(|s| {
-                        view! {
-                            <section class="detail">
-                                <h3>{s.title}</h3>
-                                <dl class="facts">{s.rows.into_iter().map(|row| fact(row, lang)).collect_view()}</dl>
-                            </section>
+                    .map(|s| match quality.as_ref().filter(|_| s.title == quality_title) {
+                        Some(q) => quality_section(s.title, q, lang).into_any(),
+                        None => {
+                            view! {
+                                <section class="detail">
+                                    <h3>{s.title}</h3>
+                                    <dl class="facts">{s.rows.into_iter().map(|row| fact(row, lang)).collect_view()}</dl>
+                                </section>
+                            }
+                                .into_any()
                         }
                     })
                     .collect_view()}

@@ -22,6 +22,7 @@ mod lines;
 mod offline;
 mod page;
 mod policy;
+mod quality;
 mod recent;
 mod results;
 mod route;

@@ -1,6 +1,6 @@
 //! The DANE check (RFC 7672): DNSSEC of the MX and address answers, TLSA records and their match.
 
-use crate::model::dane::{DaneOutcome, DnssecReason, DnssecStatus, HostDane, NotInForce, TlsaRecord};
+use crate::model::dane::{DaneOutcome, DaneReason, DnssecReason, DnssecStatus, HostDane, NotInForce, TlsaRecord};
 use crate::model::finding::FindingKind;
 use crate::model::report::{AddressReport, MxHost, Report};
 
@@ -71,7 +71,16 @@ pub fn address_findings(a: &AddressReport, host: Option<&HostDane>) -> Vec<Findi
             .into_iter()
             .collect(),
         DaneOutcome::NoMatch => vec![FindingKind::DaneNoMatch { ip, detail, why: d.reason.clone() }],
-        DaneOutcome::NoTls => vec![FindingKind::DaneNoTls { ip, detail, why: d.reason.clone() }],
+        // DANE senders (OpenSSL-based) complete the handshake with the outdated suite; mxray's
+        // library cannot, so the chain was not matched: not tested, not "no TLS".
+        DaneOutcome::NoTls => match crate::checks::tls_quality::ordinary_fallback(a) {
+            Some(o) => vec![FindingKind::DaneNotTested {
+                ip,
+                reason: String::new(),
+                why: Some(DaneReason::OutdatedSuitesOnly { suite: o.suite.clone().unwrap_or_default() }),
+            }],
+            None => vec![FindingKind::DaneNoTls { ip, detail, why: d.reason.clone() }],
+        },
         DaneOutcome::TaRejected => vec![FindingKind::DaneTaRejected {
             ip,
             record: d.matched.as_ref().map(|r| format!("\"{}\"", r.presentation())).unwrap_or_default(),

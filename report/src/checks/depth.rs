@@ -1,4 +1,5 @@
-//! The depth probes of an address together: legacy TLS, reverse DNS and blocklists, in that order.
+//! The depth probes of an address together: legacy TLS, TLS quality, reverse DNS and blocklists, in
+//! that order.
 
 use crate::model::finding::FindingKind;
 use crate::model::report::AddressReport;
@@ -7,6 +8,7 @@ use crate::model::report::AddressReport;
 pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
     let mut out = Vec::new();
     out.extend(crate::checks::legacy_tls::findings(a));
+    out.extend(crate::checks::tls_quality::findings(a));
     out.extend(crate::checks::ptr::findings(a));
     out.extend(crate::checks::dnsbl::findings(a));
     out

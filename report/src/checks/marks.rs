@@ -85,6 +85,10 @@ pub fn step_mark(a: &AddressReport, step: Step) -> Mark {
                 StartTlsOutcome::Ok => Mark::Ok,
                 StartTlsOutcome::Skipped => Mark::NotApplicable,
                 StartTlsOutcome::NotTestable => Mark::Inconclusive,
+                // Ordinary senders encrypt, only with outdated suites.
+                StartTlsOutcome::HandshakeFailed if crate::checks::tls_quality::ordinary_fallback(a).is_some() => {
+                    Mark::Warning
+                }
                 _ => Mark::Critical,
             },
         },

@@ -20,4 +20,5 @@ pub mod relay;
 pub mod severity;
 pub mod starttls;
 pub mod tcp;
+pub mod tls_quality;
 pub mod tls_rpt;

@@ -73,6 +73,10 @@ fn address_tls(a: &AddressReport) -> AddressTls {
         return if a.done { AddressTls::NotTested } else { AddressTls::Pending };
     };
     match s.outcome {
+        // Senders complete the handshake with the outdated suite; only the chain is unknown.
+        StartTlsOutcome::HandshakeFailed if crate::checks::tls_quality::ordinary_fallback(a).is_some() => {
+            return AddressTls::NotTested
+        }
         StartTlsOutcome::NotOffered | StartTlsOutcome::Rejected | StartTlsOutcome::HandshakeFailed => {
             return AddressTls::Failed(TlsPolicyFailure::NoTls)
         }
@@ -108,6 +112,9 @@ pub(crate) fn untested(h: &MxHost) -> UntestedTls {
     let ip = a.ip;
     if let Some(t) = a.tcp.as_ref().filter(|t| t.outcome != TcpOutcome::Connected) {
         return UntestedTls::NoConnection { ip, outcome: t.outcome, detail: t.detail.clone() };
+    }
+    if let Some(o) = crate::checks::tls_quality::ordinary_fallback(a) {
+        return UntestedTls::OutdatedSuitesOnly { ip, suite: o.suite.clone().unwrap_or_default() };
     }
     if let Some(s) = a.starttls.as_ref().filter(|s| s.outcome == StartTlsOutcome::NotTestable) {
         return UntestedTls::NotTestable { ip, detail: s.error.clone().unwrap_or_default() };

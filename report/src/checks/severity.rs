@@ -21,6 +21,10 @@ impl FindingKind {
             CertificateIntermediateUnused { .. } | DaneNotInForce { .. } => Severity::Info,
             DaneTaRejected { .. } => Severity::Critical,
             MtaStsProtected { .. } => Severity::Ok,
+            // NCSC insufficient is a fail; phase-out suites beside good ones are what Postfix and
+            // Exim accept by default for senders that know nothing better: worth knowing.
+            TlsWeakSuites { class: crate::model::quality::Class::Insufficient, .. } => Severity::Critical,
+            TlsWeakSuites { .. } => Severity::Info,
             // Beside a record senders read, a discarded one is only clutter.
             MtaStsRecordIgnored { counted: Some(_), .. } | TlsRptRecordIgnored { counted: Some(_), .. } => Severity::Info,
             // Without STARTTLS mail crosses the Internet in plaintext; a masked greeting alone is harmless.
@@ -77,6 +81,8 @@ impl FindingKind {
             | NoRouteFromHere { .. }
             | TlsNotTestable { .. }
             | TlsLegacyNotTested { .. }
+            // Every sender offers good suites first; the order only matters for a client that does not.
+            | TlsClientOrder { .. }
             | ReverseDnsNotTested { .. }
             | NameNotPtr { .. }
             | DnsblNotTested { .. } => Severity::Info,
@@ -100,6 +106,10 @@ impl FindingKind {
             | AuthInPlaintext { .. }
             | PortTlsFailed { .. }
             | TlsLegacyAccepted { .. }
+            // Ordinary senders encrypt; only modern clients that dropped these suites cannot.
+            | TlsOutdatedSuitesOnly { .. }
+            | TlsSha1Signature { .. }
+            | TlsNoSecureRenegotiation { .. }
             | PtrMissing { .. }
             | PtrNotConfirmed { .. }
             // A listing hurts the mail this host sends; mail to it still arrives: not critical.
@@ -128,6 +138,9 @@ impl FindingKind {
             | MxNotPublic { .. }
             | TlsLegacyOnly { .. }
             | TlsNoSharedCipher { .. }
+            | TlsWeakDh { .. }
+            | TlsWeakRsaKey { .. }
+            | TlsCompression { .. }
             | OpenRelayLocalSender { .. }
             | OpenRelay { .. } => Severity::Critical,
         }

@@ -27,7 +27,16 @@ pub fn findings(a: &AddressReport) -> Vec<FindingKind> {
                     error,
                     versions: crate::checks::legacy_tls::legacy_accepted(a),
                 },
-                Some(TlsFailure::NoSharedCipher) => FindingKind::TlsNoSharedCipher { ip: ip.clone(), error },
+                // Ordinary (OpenSSL-based) senders still encrypt: a warning with the suite, not "no TLS".
+                Some(TlsFailure::NoSharedCipher) => match crate::checks::tls_quality::ordinary_fallback(a) {
+                    Some(o) => FindingKind::TlsOutdatedSuitesOnly {
+                        ip: ip.clone(),
+                        suite: o.suite.clone().unwrap_or_default(),
+                        version: o.version.clone().unwrap_or_default(),
+                        error,
+                    },
+                    None => FindingKind::TlsNoSharedCipher { ip: ip.clone(), error },
+                },
                 _ => FindingKind::TlsHandshakeFailed { ip: ip.clone(), error, problem: s.handshake_problem.clone() },
             }),
             // A 421 to STARTTLS: the server-closed finding below says it.

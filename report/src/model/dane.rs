@@ -268,6 +268,12 @@ pub enum DaneReason {
     },
     /// No TLS session was established (the handshake error is in `detail`).
     NoTlsSession,
+    /// TLS works only with suites mxray's library refuses (an OpenSSL-like hello got this one), so
+    /// the chain was not matched.
+    OutdatedSuitesOnly {
+        /// The suite the server chose.
+        suite: String,
+    },
     /// STARTTLS is offered but could not be tested.
     StarttlsNotTestable {
         /// Why, when known.

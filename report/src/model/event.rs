@@ -162,6 +162,8 @@ pub enum StepResult {
     Port(PortStep),
     /// The extra connection with a ClientHello of at most TLS 1.1.
     LegacyTls(crate::model::depth::LegacyTlsProbe),
+    /// The two extra connections with hand-built TLS 1.2 ClientHellos (ordinary and weak).
+    TlsQuality(crate::model::quality::TlsQualityProbe),
     /// PTR names and their forward confirmation.
     ReverseDns(crate::model::depth::ReverseDns),
     /// Blocklist answers, one per configured zone.

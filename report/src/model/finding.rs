@@ -387,6 +387,72 @@ pub enum FindingKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         why: Option<crate::model::depth::LegacyAnswer>,
     },
+    /// rustls found no suite in common, but an OpenSSL-like TLS 1.2 hello got a ServerHello:
+    /// ordinary senders encrypt, only with outdated suites.
+    TlsOutdatedSuitesOnly {
+        /// Address.
+        ip: String,
+        /// The suite the server chose (IANA name).
+        suite: String,
+        /// The version it chose it with.
+        version: String,
+        /// What rustls's handshake ended in.
+        error: String,
+    },
+    /// The server accepts insufficient or phase-out cipher suites (NCSC classes).
+    TlsWeakSuites {
+        /// Address.
+        ip: String,
+        /// The worst class seen accepted.
+        class: crate::model::quality::Class,
+        /// A suite of that class the server chose.
+        suite: String,
+        /// The version it chose it with.
+        version: String,
+    },
+    /// The server follows the client's order (chose a phase-out suite offered first) although it
+    /// takes a good one.
+    TlsClientOrder {
+        /// Address.
+        ip: String,
+        /// The suite it chose.
+        chosen: String,
+        /// A good suite it also takes.
+        good: String,
+    },
+    /// Finite-field Diffie-Hellman with a prime under 2048 bits.
+    TlsWeakDh {
+        /// Address.
+        ip: String,
+        /// The prime's size in bits.
+        bits: u32,
+    },
+    /// The certificate's RSA key, which signs or carries the key exchange, is under 2048 bits.
+    TlsWeakRsaKey {
+        /// Address.
+        ip: String,
+        /// The key's size in bits.
+        bits: u32,
+    },
+    /// The key exchange is signed with SHA-1.
+    TlsSha1Signature {
+        /// Address.
+        ip: String,
+        /// The signature scheme, e.g. `rsa_pkcs1_sha1`.
+        scheme: String,
+    },
+    /// The ServerHello lacks the renegotiation_info extension (RFC 5746).
+    TlsNoSecureRenegotiation {
+        /// Address.
+        ip: String,
+    },
+    /// The server chose TLS compression (CRIME).
+    TlsCompression {
+        /// Address.
+        ip: String,
+        /// The method chosen (1 is DEFLATE).
+        method: u8,
+    },
     /// The address has no PTR record.
     PtrMissing {
         /// Address.
@@ -901,6 +967,14 @@ impl FindingKind {
             TlsLegacyOnly { .. } => "tls_legacy_only",
             TlsLegacyAccepted { .. } => "tls_legacy_accepted",
             TlsLegacyNotTested { .. } => "tls_legacy_not_tested",
+            TlsOutdatedSuitesOnly { .. } => "tls_outdated_suites_only",
+            TlsWeakSuites { .. } => "tls_weak_suites",
+            TlsClientOrder { .. } => "tls_client_order",
+            TlsWeakDh { .. } => "tls_weak_dh",
+            TlsWeakRsaKey { .. } => "tls_weak_rsa_key",
+            TlsSha1Signature { .. } => "tls_sha1_signature",
+            TlsNoSecureRenegotiation { .. } => "tls_no_secure_renegotiation",
+            TlsCompression { .. } => "tls_compression",
             PtrMissing { .. } => "ptr_missing",
             PtrNotConfirmed { .. } => "ptr_not_confirmed",
             ReverseDnsNotTested { .. } => "reverse_dns_not_tested",

@@ -10,5 +10,6 @@ pub mod finding;
 pub mod lang;
 pub mod policy;
 pub mod ports;
+pub mod quality;
 pub mod report;
 pub mod session;

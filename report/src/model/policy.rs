@@ -423,6 +423,14 @@ pub enum UntestedTls {
         /// What ended it.
         detail: String,
     },
+    /// TLS works only with suites mxray's library refuses (an OpenSSL-like hello got this one), so
+    /// the certificate was not judged.
+    OutdatedSuitesOnly {
+        /// The address.
+        ip: IpAddr,
+        /// The suite the server chose.
+        suite: String,
+    },
     /// STARTTLS is offered, but mxray could not test it (e.g. the host name cannot be used for SNI).
     NotTestable {
         /// The address.

@@ -240,6 +240,10 @@ pub struct AddressReport {
     /// TLS versions accepted, refused and not tested (main handshake plus one legacy probe).
     #[serde(default)]
     pub tls_versions: Option<crate::model::depth::TlsVersions>,
+    /// TLS quality graded after the NCSC guidelines (suites, order, key exchange, renegotiation,
+    /// compression), from the handshakes and two extra hand-built hellos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_quality: Option<crate::model::quality::TlsQuality>,
     /// PTR names of the address and their forward confirmation.
     #[serde(default)]
     pub reverse_dns: Option<crate::model::depth::ReverseDns>,
@@ -285,6 +289,7 @@ impl AddressReport {
             protocol_error: None,
             server_closed: None,
             tls_versions: None,
+            tls_quality: None,
             reverse_dns: None,
             dnsbl: Vec::new(),
             dane: None,

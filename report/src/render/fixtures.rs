@@ -358,3 +358,76 @@ pub fn server_words() -> Report {
     }
     Report::from_events(&events)
 }
+
+/// One hand-built hello's answer: `suite` chosen (with a clean ServerHello), or refused.
+fn hello(offer: crate::model::quality::Offer, suite: Option<&str>) -> crate::model::quality::HelloAnswer {
+    use crate::model::quality::{HelloAnswer, HelloOutcome};
+    HelloAnswer {
+        offer,
+        outcome: if suite.is_some() { HelloOutcome::Chosen } else { HelloOutcome::Refused },
+        version: suite.map(|_| "TLSv1.2".into()),
+        suite: suite.map(str::to_owned),
+        compression: suite.map(|_| 0),
+        secure_renegotiation: suite.map(|_| true),
+        key_exchange: None,
+        signature: None,
+        certificate_key: None,
+        alert: suite.is_none().then(|| "handshake_failure".into()),
+        untested: None,
+        detail: String::new(),
+    }
+}
+
+/// The TLS quality section: mx1 follows the client's order, takes 3DES and uses 1024-bit DH with
+/// SHA-1 signatures; mx2 fails rustls's handshake but answers an OpenSSL-like hello with a CBC
+/// suite (outdated suites only), and its weak hello's extra connection was refused with a 421.
+pub fn tls_quality() -> Report {
+    use crate::model::depth::LegacyAnswer;
+    use crate::model::quality::{CertificateKey, KeyExchange, Offer, TlsQualityProbe, Untested};
+    let hosts = [
+        Host { name: "mx1.example.com", addrs: vec![good_addr("192.0.2.10")] },
+        Host { name: "mx2.example.com", addrs: vec![good_addr("192.0.2.20")] },
+    ];
+    let mut events = events(&hosts);
+    let step = |mx: usize, at: &str, step: StepResult| CheckEvent::Step { mx, ip: ip(at), step: Box::new(step) };
+    let mut ordinary = hello(Offer::Ordinary, Some("TLS_DHE_RSA_WITH_AES_128_CBC_SHA"));
+    ordinary.key_exchange = Some(KeyExchange::Dhe { bits: 1024 });
+    ordinary.signature = Some("rsa_pkcs1_sha1".into());
+    ordinary.certificate_key = Some(CertificateKey { algorithm: "RSA".into(), bits: Some(2048) });
+    let mut weak = hello(Offer::InsufficientThenGood, Some("TLS_RSA_WITH_3DES_EDE_CBC_SHA"));
+    weak.key_exchange = Some(KeyExchange::Rsa);
+    let mut fallback = hello(Offer::Ordinary, Some("TLS_RSA_WITH_AES_128_CBC_SHA"));
+    fallback.key_exchange = Some(KeyExchange::Rsa);
+    fallback.certificate_key = Some(CertificateKey { algorithm: "RSA".into(), bits: Some(2048) });
+    let mut refused = hello(Offer::InsufficientThenGood, None);
+    refused.outcome = crate::model::quality::HelloOutcome::NotTested;
+    refused.alert = None;
+    let reply = "421 4.7.0 Too many connections from your host".to_owned();
+    refused.untested = Some(Untested::Answer { answer: LegacyAnswer::Refused { step: "greeting".into(), reply } });
+    let failed = StartTlsReport {
+        offered: true,
+        outcome: StartTlsOutcome::HandshakeFailed,
+        tls_version: None,
+        cipher_suite: None,
+        kx_group: None,
+        handshake_ms: None,
+        error: Some("received fatal alert: HandshakeFailure".into()),
+        pipelined_plaintext: false,
+        failure: Some(TlsFailure::NoSharedCipher),
+        not_testable: None,
+        no_reply: None,
+        handshake_problem: None,
+    };
+    let extra = vec![
+        step(0, "192.0.2.10", StepResult::TlsQuality(TlsQualityProbe { ordinary, weak })),
+        step(1, "192.0.2.20", StepResult::Starttls(failed)),
+        step(1, "192.0.2.20", StepResult::TlsQuality(TlsQualityProbe { ordinary: fallback, weak: refused })),
+    ];
+    // mx2's handshake failed: no certificate, no EHLO inside TLS.
+    events.retain(|e| {
+        !matches!(e, CheckEvent::Step { mx: 1, step, .. } if matches!(**step, StepResult::Certificate(_) | StepResult::EhloTls(_)))
+    });
+    let done = events.iter().position(|e| matches!(e, CheckEvent::Done { .. })).expect("the check finishes");
+    events.splice(done..done, extra);
+    Report::from_events(&events)
+}

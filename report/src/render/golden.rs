@@ -46,6 +46,7 @@ pub(super) fn fixtures() -> Vec<(&'static str, Report)> {
         ("no-records", dns_only(MxSource::None, Some(DnsFailure::NoRecords))),
         ("dns-failed", dns_only(MxSource::None, Some(DnsFailure::Failed { detail: "SERVFAIL".into() }))),
         ("server-words", server_words()),
+        ("tls-quality", super::fixtures::tls_quality()),
         ("every-field", import(EVERY_FIELD).expect("the every-field report reads")),
         ("required-fields", import(REQUIRED_FIELDS).expect("the required-fields report reads")),
     ]

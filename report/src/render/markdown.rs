@@ -69,6 +69,10 @@ fn depth_lines(out: &mut String, host: &MxHost, lang: Lang) {
             }
             parts.push(part);
         }
+        if let Some(q) = &a.tls_quality {
+            let graded = q.items.iter().map(|l| format!("{} {}", l.aspect.label(lang), l.class_text(lang)));
+            parts.push(format!("{}: {}", Text::TlsQualitySection.get(lang), graded.collect::<Vec<_>>().join(", ")));
+        }
         if let Some(r) = &a.reverse_dns {
             let names: Vec<String> = r
                 .names

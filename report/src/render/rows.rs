@@ -7,6 +7,7 @@ use crate::checks::ptr::announced_name;
 use crate::model::depth::{DnsblResult, Forward, ReverseDns, ReverseFailure, TlsVersions};
 use crate::model::lang::Lang;
 use crate::model::policy::{MxPolicyMatch, MxTls, PolicyRecord};
+use crate::model::quality::TlsQuality;
 use crate::model::report::{
     AddressReport, BannerReport, CertificateInfo, CertificateReport, EhloReport, MxHost, RelayAttempt, RelayReport,
     Report, StartTlsOutcome, StartTlsReport, TcpReport,
@@ -162,6 +163,7 @@ pub fn address_sections(a: &AddressReport, r: &Report, lang: Lang) -> Vec<Sectio
         (Text::RelayProbe, a.open_relay.as_ref().map(|r| relay(rows(), r))),
         (Text::DaneCheck, a.dane.as_ref().map(|d| dane(rows(), d))),
         (Text::TlsVersions, a.tls_versions.as_ref().map(|v| tls_versions(rows(), v))),
+        (Text::TlsQualitySection, a.tls_quality.as_ref().map(|q| tls_quality(rows(), q))),
         (Text::ReverseDnsSection, a.reverse_dns.as_ref().map(|d| reverse_dns(rows(), a, d, mx_name(r, a)))),
         (Text::Blocklists, (!a.dnsbl.is_empty()).then(|| blocklists(rows(), &a.dnsbl))),
     ];
@@ -458,6 +460,12 @@ fn tls_versions(rows: Rows, v: &TlsVersions) -> Rows {
         .opt(Text::VersionsRefused, join(&v.refused))
         .opt(Text::VersionsNotTested, join(&v.not_tested))
         .opt(Text::LegacyProbe, legacy)
+}
+
+/// One row per graded line: the aspect, then `class: evidence` or "not tested, because …".
+fn tls_quality(rows: Rows, q: &TlsQuality) -> Rows {
+    let lang = rows.lang;
+    q.items.iter().fold(rows, |rows, l| rows.raw(l.aspect.label(lang).to_owned(), l.text(lang)))
 }
 
 /// The MX host an address was listed under (the first, when several list it).

@@ -134,6 +134,14 @@ impl FindingKind {
             | NameNotPtr { .. }
             | DnsblListed { .. }
             | DnsblNotTested { .. }) => crate::texts::depth::german(k),
+            k @ (TlsOutdatedSuitesOnly { .. }
+            | TlsWeakSuites { .. }
+            | TlsClientOrder { .. }
+            | TlsWeakDh { .. }
+            | TlsWeakRsaKey { .. }
+            | TlsSha1Signature { .. }
+            | TlsNoSecureRenegotiation { .. }
+            | TlsCompression { .. }) => crate::texts::quality::german(k),
             TlsNoSharedCipher { ip, error } => s("Keine gemeinsame TLS-Cipher", format!("{ip} akzeptiert keine der angebotenen modernen Cipher-Suites oder Schlüsselaustausch-Gruppen ({error}).", error = crate::texts::library_message(error, Lang::De)), "Die ECDHE-AEAD-Cipher-Suites (AES-GCM, ChaCha20-Poly1305) und die Gruppen X25519/P-256 am Mailserver aktivieren."),
             SessionAborted { ip, reason, failure } => s("Die SMTP-Sitzung brach ab", format!("Die Sitzung mit {ip} endete vorzeitig: {reason}.", reason = crate::texts::failures::explain(failure.as_ref().map(|f| f.text(Lang::De)), reason, Lang::De)), "Die Logs des Servers zu dieser Sitzung prüfen; ein Server sollte jedes Kommando gültig beantworten."),
             DeadlineReached { ip } => s("Der Server war zu langsam", format!("{ip} beendete die Sitzung nicht innerhalb der Frist."), "Auf Tarpitting, Überlast oder langsame DNS-Abfragen am Mailserver prüfen."),

@@ -133,6 +133,14 @@ impl FindingKind {
             | NameNotPtr { .. }
             | DnsblListed { .. }
             | DnsblNotTested { .. }) => crate::texts::depth::english(k),
+            k @ (TlsOutdatedSuitesOnly { .. }
+            | TlsWeakSuites { .. }
+            | TlsClientOrder { .. }
+            | TlsWeakDh { .. }
+            | TlsWeakRsaKey { .. }
+            | TlsSha1Signature { .. }
+            | TlsNoSecureRenegotiation { .. }
+            | TlsCompression { .. }) => crate::texts::quality::english(k),
             TlsNoSharedCipher { ip, error } => s("No TLS cipher in common", format!("{ip} accepts none of the modern cipher suites or key exchange groups offered ({error}).", error = crate::texts::library_message(error, Lang::En)), "Enable the ECDHE AEAD cipher suites (AES-GCM, ChaCha20-Poly1305) and the X25519/P-256 groups on the mail server."),
             SessionAborted { ip, reason, failure } => s("The SMTP session broke off", format!("The session with {ip} ended early: {reason}.", reason = crate::texts::failures::explain(failure.as_ref().map(|f| f.text(Lang::En)), reason, Lang::En)), "Check the server's logs for the session; a server should answer every command with a valid reply."),
             DeadlineReached { ip } => s("The server was too slow", format!("{ip} did not finish the session within the deadline."), "Check for tarpitting, overload or slow DNS lookups on the mail server."),

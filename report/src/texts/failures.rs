@@ -224,6 +224,11 @@ impl DaneReason {
                 (None, None) => words("STARTTLS was refused", "STARTTLS wurde abgelehnt"),
             },
             DaneReason::NoTlsSession => words("no TLS session was established", "es kam keine TLS-Sitzung zustande"),
+            DaneReason::OutdatedSuitesOnly { suite } => pick(
+                lang,
+                format!("TLS works only with outdated suites ({suite}) that mxray's TLS library refuses, so the chain was not matched"),
+                format!("TLS gelingt nur mit veralteten Suites ({suite}), die die TLS-Bibliothek von mxray ablehnt, daher wurde die Kette nicht abgeglichen"),
+            ),
             DaneReason::StarttlsNotTestable { why } => {
                 let head = words("STARTTLS could not be tested", "STARTTLS ließ sich nicht testen");
                 match why {

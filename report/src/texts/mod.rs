@@ -14,6 +14,7 @@ pub mod headline;
 pub mod input;
 pub mod policy;
 pub mod ports;
+pub mod quality;
 pub mod session;
 #[cfg(test)]
 pub(crate) mod tests;

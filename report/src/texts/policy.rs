@@ -389,6 +389,11 @@ impl UntestedTls {
                     detail = crate::texts::library_message(detail, Lang::De)
                 ),
             ),
+            UntestedTls::OutdatedSuitesOnly { ip, suite } => pick(
+                lang,
+                format!("{ip}: TLS works only with outdated suites ({suite}) that mxray's TLS library refuses, so the certificate was not judged"),
+                format!("{ip}: TLS gelingt nur mit veralteten Suites ({suite}), die die TLS-Bibliothek von mxray ablehnt, daher wurde das Zertifikat nicht beurteilt"),
+            ),
             UntestedTls::NotTestable { ip, detail } => pick(
                 lang,
                 format!(

@@ -185,6 +185,7 @@ pub(crate) fn dane_reasons() -> Vec<DaneReason> {
         DaneReason::StarttlsRefused { reply: None, no_reply: None },
         DaneReason::StarttlsNotTestable { why: Some(NotTestable::InvalidServerName { name: s("mx_1.example.com") }) },
         DaneReason::StarttlsNotTestable { why: None },
+        DaneReason::OutdatedSuitesOnly { suite: s("TLS_RSA_WITH_AES_128_CBC_SHA") },
         DaneReason::StarttlsNotTried,
         DaneReason::SessionEnded { failure: None },
         DaneReason::SessionEnded { failure: session_failures().into_iter().next() },
@@ -440,6 +441,17 @@ every_kind! {
         .chain(std::iter::once(DnsblNotTested { ip: s(IP), zone: s("zen.spamhaus.org"), reason: s("SERVFAIL"), problem: Some(DnsblProblem::LookupFailed) }))
         .chain(dnsbl_problems().into_iter().map(|p| DnsblNotTested { ip: s(IP), zone: s("zen.spamhaus.org"), reason: s(""), problem: Some(p) })),
     TlsNoSharedCipher => [TlsNoSharedCipher { ip: s(IP), error: s("received fatal alert: HandshakeFailure") }],
+    TlsOutdatedSuitesOnly => [TlsOutdatedSuitesOnly { ip: s(IP), suite: s("TLS_RSA_WITH_AES_128_CBC_SHA"), version: s("TLSv1.2"), error: s("received fatal alert: HandshakeFailure") }],
+    TlsWeakSuites => [
+        TlsWeakSuites { ip: s(IP), class: crate::model::quality::Class::Insufficient, suite: s("TLS_RSA_WITH_3DES_EDE_CBC_SHA"), version: s("TLSv1.2") },
+        TlsWeakSuites { ip: s(IP), class: crate::model::quality::Class::PhaseOut, suite: s("TLS_RSA_WITH_AES_128_CBC_SHA"), version: s("TLSv1.2") },
+    ],
+    TlsClientOrder => [TlsClientOrder { ip: s(IP), chosen: s("TLS_RSA_WITH_AES_128_CBC_SHA"), good: s("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256") }],
+    TlsWeakDh => [TlsWeakDh { ip: s(IP), bits: 1024 }],
+    TlsWeakRsaKey => [TlsWeakRsaKey { ip: s(IP), bits: 1024 }],
+    TlsSha1Signature => [TlsSha1Signature { ip: s(IP), scheme: s("rsa_pkcs1_sha1") }],
+    TlsNoSecureRenegotiation => [TlsNoSecureRenegotiation { ip: s(IP) }],
+    TlsCompression => [TlsCompression { ip: s(IP), method: 1 }],
     SessionAborted => std::iter::once(SessionAborted { ip: s(IP), reason: s("connection reset"), failure: None })
         .chain(session_failures().into_iter().map(|f| SessionAborted { ip: s(IP), reason: s(""), failure: Some(f) })),
     DeadlineReached => [DeadlineReached { ip: s(IP) }],
@@ -597,6 +609,7 @@ every_kind! {
     MtaStsMxNotTested => [
         json(r#"{"code":"mta_sts_mx_not_tested","host":"mx1.example.com","reason":{"kind":"no_address"},"mode":"enforce"}"#),
         json(r#"{"code":"mta_sts_mx_not_tested","host":"mx1.example.com","reason":{"kind":"no_address"},"mode":"testing"}"#),
+        json(r#"{"code":"mta_sts_mx_not_tested","host":"mx1.example.com","reason":{"kind":"outdated_suites_only","ip":"192.0.2.1","suite":"TLS_RSA_WITH_AES_128_CBC_SHA"},"mode":"enforce"}"#),
     ],
 }
 

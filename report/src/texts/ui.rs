@@ -210,6 +210,14 @@ pub enum Text {
     ProtocolErrorRow,
     /// The TLS versions section.
     TlsVersions,
+    /// The TLS quality section's title.
+    TlsQualitySection,
+    /// The TLS quality table's column of aspects.
+    QualityAspect,
+    /// The TLS quality table's column of classes.
+    QualityClass,
+    /// The TLS quality table's column of evidence.
+    QualityEvidence,
     /// Versions accepted.
     VersionsAccepted,
     /// Versions refused.
@@ -516,6 +524,10 @@ impl Text {
             SameServerAs => ("Same server as (probed once)", "Derselbe Server wie (einmal getestet)"),
             ProtocolErrorRow => ("Protocol error", "Protokollfehler"),
             TlsVersions => ("TLS versions", "TLS-Versionen"),
+            TlsQualitySection => ("TLS quality (NCSC classes)", "TLS-Qualität (NCSC-Klassen)"),
+            QualityAspect => ("Aspect", "Aspekt"),
+            QualityClass => ("Class", "Klasse"),
+            QualityEvidence => ("Evidence", "Beleg"),
             VersionsAccepted => ("Accepted", "Angenommen"),
             VersionsRefused => ("Refused", "Abgelehnt"),
             VersionsNotTested => ("Not tested", "Nicht getestet"),

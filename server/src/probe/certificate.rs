@@ -222,6 +222,12 @@ fn describe(der: &CertificateDer<'_>, now: i64) -> Option<CertificateInfo> {
     })
 }
 
+/// The key algorithm and size of a certificate (DER), named as the chain report names them.
+pub fn key_of(der: &[u8]) -> Option<(String, Option<u32>)> {
+    let (_, c) = X509Certificate::from_der(der).ok()?;
+    Some(key_facts(&c, oid_registry()))
+}
+
 fn key_facts(c: &X509Certificate<'_>, registry: &OidRegistry<'_>) -> (String, Option<u32>) {
     let spki = c.public_key();
     match spki.parsed() {

@@ -11,12 +11,15 @@ use super::guard::non_public_range;
 use super::{dnsbl, reverse};
 
 /// Which depth checks an engine runs. `Default` runs none (the bare session, as the lab tests
-/// expect); [`super::build_engine`] turns on legacy TLS and reverse DNS, and blocklists when zones
+/// expect); [`super::build_engine`] turns on legacy TLS, TLS quality and reverse DNS, and blocklists when zones
 /// are configured.
 #[derive(Clone, Debug, Default)]
 pub struct DepthChecks {
     /// One extra connection per STARTTLS address with a ClientHello of at most TLS 1.1.
     pub legacy_tls: bool,
+    /// Two extra connections per STARTTLS address with hand-built TLS 1.2 ClientHellos (an
+    /// ordinary and a weak one) for the TLS quality grades.
+    pub tls_quality: bool,
     /// PTR and forward confirmation of every address.
     pub reverse_dns: bool,
     /// Blocklist zones to ask about every address (none: no blocklist lookups).
@@ -30,7 +33,7 @@ pub struct DepthChecks {
 impl DepthChecks {
     /// Every depth check, asking these blocklist zones; non-public addresses only when allowed.
     pub fn all(dnsbl: Vec<String>, private_addresses: bool) -> Self {
-        DepthChecks { legacy_tls: true, reverse_dns: true, dnsbl, private_addresses }
+        DepthChecks { legacy_tls: true, tls_quality: true, reverse_dns: true, dnsbl, private_addresses }
     }
 
     /// Reverse DNS and blocklists of `ip`, at once; each result goes out as soon as it is in.

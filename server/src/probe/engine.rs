@@ -30,6 +30,7 @@ use super::provider;
 use super::reuse::{AddressCache, Turn};
 use super::session::{AddressProbe, SessionConfig, Target};
 use super::tls::TlsContext;
+use super::tls_quality;
 use super::transcript::{Transcript, TranscriptBudget};
 
 /// Events buffered between the engine and a slow reader; probes wait beyond that.
@@ -357,8 +358,9 @@ async fn probe_address<D: MailDns, C: Connector>(
 }
 
 /// Waits for a connection slot (not counted against the deadline), then runs the session within
-/// the deadline. The legacy TLS probe starts beside it as soon as the session's EHLO offered
-/// STARTTLS, when a second slot is free at once (else it runs after the session, in its slot).
+/// the deadline. The legacy TLS probe and the TLS quality probe's two hellos start beside it as
+/// soon as the session's EHLO offered STARTTLS, each when a slot is free at once (else after the
+/// session, in its slot): three extra connections at most (see `tls_quality`).
 /// Connections still closing in the background after their goodbye keep the slot until they are
 /// gone (they are still open), without holding up the address's result.
 async fn session<D, C: Connector>(
@@ -375,32 +377,65 @@ async fn session<D, C: Connector>(
     if queued >= QUEUED_NOTE {
         transcript.event(&format!("queued {} ms for a free connection slot", millis(queued)));
     }
-    // The legacy probe's transcript and whether it connected, kept outside the deadline.
-    let (mut beside, mut beside_connected) = (transcript.beside(), false);
+    // The extra connections' transcripts and whether each connected, kept outside the deadline:
+    // the legacy probe's, then the TLS quality probe's two.
+    let mut beside: [Transcript; 3] = [transcript.beside(), transcript.beside(), transcript.beside()];
+    let mut beside_connected = [false; 3];
     let target = Target { host: &host, ip, config: &shared.session, tls: &shared.tls, connector: &shared.connector };
     let mut probe = AddressProbe::new(target, fanout, transcript);
     probe.recipient = check.recipient.clone();
     probe.domain = check.domain.clone();
+    let (legacy_on, quality_on) = (shared.depth.legacy_tls, shared.depth.tls_quality);
+    let mut quality_reported = false;
     let run = async {
-        if shared.depth.legacy_tls {
+        if legacy_on || quality_on {
             let (offered, on_offer) = tokio::sync::oneshot::channel();
             probe.starttls_offered = Some(offered);
             let main = async {
                 probe.run().await;
                 probe.starttls_offered = None;
             };
+            let [t_legacy, t_ordinary, t_weak] = &mut beside;
+            let [c_legacy, c_ordinary, c_weak] = &mut beside_connected;
             let aside = async {
-                on_offer.await.ok()?;
-                let _second = check.slot_now()?;
-                Some(legacy_tls::attempt(&target, &mut beside, &mut beside_connected).await)
+                if on_offer.await.is_err() {
+                    return (None, None);
+                }
+                // Slots are taken at once or not at all: the session never waits for the extra ones.
+                let legacy_slot = legacy_on.then(|| check.slot_now()).flatten();
+                let quality_slots = if quality_on { [check.slot_now(), check.slot_now()] } else { [None, None] };
+                let legacy = async {
+                    let _slot = legacy_slot?;
+                    Some(legacy_tls::attempt(&target, t_legacy, c_legacy).await)
+                };
+                let quality = async {
+                    let connected = [c_ordinary, c_weak];
+                    match quality_slots {
+                        [Some(_a), Some(_b)] => {
+                            Some(tls_quality::beside(&target, [t_ordinary, t_weak], connected).await)
+                        }
+                        [Some(_a), None] => Some(tls_quality::in_turn(&target, t_ordinary, connected).await),
+                        _ => None,
+                    }
+                };
+                tokio::join!(legacy, quality)
             };
-            let legacy = tokio::join!(main, aside).1;
-            probe.transcript.absorb(std::mem::take(&mut beside));
-            probe.connections = probe.connections.saturating_add(u8::from(std::mem::take(&mut beside_connected)));
+            let (legacy, quality) = tokio::join!(main, aside).1;
+            for (t, connected) in beside.iter_mut().zip(beside_connected.iter_mut()) {
+                probe.transcript.absorb(std::mem::take(t));
+                probe.connections = probe.connections.saturating_add(u8::from(std::mem::take(connected)));
+            }
             match legacy {
                 Some(result) => legacy_tls::report(&mut probe, result).await,
-                None => legacy_tls::run(&mut probe).await,
+                None if legacy_on => legacy_tls::run(&mut probe).await,
+                None => {}
             }
+            match quality {
+                Some(result) => tls_quality::report(&mut probe, result).await,
+                None if quality_on => tls_quality::run(&mut probe).await,
+                None => {}
+            }
+            quality_reported = true;
         } else {
             probe.run().await;
         }
@@ -409,11 +444,16 @@ async fn session<D, C: Connector>(
         }
     };
     let deadline_hit = tokio::time::timeout(shared.deadline, run).await.is_err();
-    // What the legacy probe said (and opened) before the deadline cut it short.
-    probe.transcript.absorb(beside);
-    probe.connections = probe.connections.saturating_add(u8::from(beside_connected));
+    // What the extra connections said (and opened) before the deadline cut them short.
+    for (t, connected) in beside.into_iter().zip(beside_connected) {
+        probe.transcript.absorb(t);
+        probe.connections = probe.connections.saturating_add(u8::from(connected));
+    }
     if deadline_hit {
         probe.transcript.event(&format!("deadline of {} s reached", shared.deadline.as_secs()));
+        if quality_on && !quality_reported {
+            tls_quality::deadline(&mut probe).await;
+        }
     }
     let summary = AddressSummary {
         duration_ms: probe.transcript.elapsed_ms(),

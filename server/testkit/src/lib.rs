@@ -11,6 +11,7 @@ pub mod latency;
 pub mod postgres;
 pub mod redis;
 pub mod smtp;
+pub mod tls_hello;
 
 pub use ca::TestCa;
 pub use counter::Counter;

@@ -46,6 +46,11 @@ pub enum StartTls {
     Inject(Identity),
     /// Offered, `220`, then these bytes in answer to the ClientHello (a TLS alert, an old ServerHello).
     Raw(Vec<u8>),
+    /// Offered, `220`, then a server that speaks only these suites (its order): a ServerHello for
+    /// the first one the ClientHello offers (at the client's version, TLS 1.2 at most, with
+    /// renegotiation_info) and ServerHelloDone, else a handshake_failure alert. Stands for suites
+    /// Debian's OpenSSL no longer has (RC4, 3DES).
+    Suites(Vec<u16>),
 }
 
 /// What the server does instead of answering a command (see [`Scenario::cuts`]).
@@ -376,6 +381,15 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
             }
             return;
         }
+        StartTls::Suites(suites) => {
+            let mut hello = vec![0u8; 16 * 1024];
+            if let Ok(n) = tokio::io::AsyncReadExt::read(&mut plain, &mut hello).await {
+                let _ = plain.write_all(&crate::tls_hello::answer(&hello[..n], suites)).await;
+                let mut rest = [0u8; 512];
+                let _ = tokio::io::AsyncReadExt::read(&mut plain, &mut rest).await;
+            }
+            return;
+        }
         _ => return,
     };
     if let Some(mut tls) = accept(plain, identity).await {
@@ -501,7 +515,7 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
                     let _ = reader.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\n250 injected\r\n").await;
                     return Some(reader.into_inner());
                 }
-                StartTls::Tls(_) | StartTls::Raw(_) => {
+                StartTls::Tls(_) | StartTls::Raw(_) | StartTls::Suites(_) => {
                     reader.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\n").await.ok()?;
                     return Some(reader.into_inner());
                 }

@@ -2,6 +2,8 @@
 //! that sends each planned address to the fake server standing in for it.
 #![allow(dead_code)] // each test binary uses a different part of the lab
 
+pub mod openssl;
+
 use app::engine::Engine;
 use futures::StreamExt;
 use mxray_report::{normalize, CheckEvent, Report};
