@@ -25,7 +25,7 @@ use leptos::config::{get_config_from_env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos::server_fn::axum::server_fn_paths;
 use leptos::server_fn::ServerFn;
-use leptos_axum::{handle_server_fns_with_context, render_app_to_stream_with_context_and_replace_blocks};
+use leptos_axum::{handle_server_fns_with_context, render_app_to_stream_in_order_with_context};
 use mxray_report::{CheckEvent, NormalizedInput};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -217,13 +217,10 @@ pub fn router(state: AppState, gate: Gate) -> Router {
         }
     };
     let options = state.leptos.clone();
-    // Blocking resources (the monitoring view's data) are rendered in place, so those pages read
-    // without JavaScript; everything else still streams out of order.
-    let page = render_app_to_stream_with_context_and_replace_blocks(
-        context.clone(),
-        move || app::shell(options.clone()),
-        true,
-    );
+    // In order: a `<Suspense>` (only the monitoring view has one) is sent in place once its data is
+    // there, so those pages read without JavaScript (leptos_axum 0.8 ignores `replace_blocks`, and out
+    // of order sends the fallback with the data in a template that only a script moves in).
+    let page = render_app_to_stream_in_order_with_context(context.clone(), move || app::shell(options.clone()));
     let scraped = Arc::clone(gate.metrics());
     let mut router = Router::new()
         .route(api::PATH, get(api::check))
