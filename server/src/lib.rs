@@ -4,5 +4,6 @@
 pub mod batch;
 pub mod cli;
 pub mod probe;
+pub mod process;
 pub mod watch;
 pub mod web;

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use super::lang::{tr, LangSwitch};
-use super::watch::monitoring_on;
 use mxray_report::texts::ui::Text;
 
 /// Header, the page's `<main>` holding `children`, footer.
@@ -35,5 +34,18 @@ pub fn Frame(
             <p>{tr(Text::Privacy)}</p>
             {monitoring}
         </footer>
+    }
+}
+
+/// Whether this server watches domains: on the server from its context, in the browser from the
+/// `data-monitoring` mark the server put on `<html>` (so both render the same).
+pub fn monitoring_on() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::engine::SharedWatch>().is_some()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        super::browser::root_attribute("data-monitoring").is_some()
     }
 }

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
 use super::browser::lang_cookie;
+use super::frame::monitoring_on;
 use super::lang::ssr::{from_request, query_lang};
-use super::watch::monitoring_on;
 use super::App;
 use mxray_report::texts::ui::Text;
 

@@ -169,7 +169,7 @@ pub async fn start<K: WatchClock>(
 
 /// Runs `mxray watch` until Ctrl-C or SIGTERM (or after one round with `--once`).
 pub async fn run(args: WatchArgs) -> ExitCode {
-    crate::web::init_logging();
+    crate::process::init_logging();
     let domains = match read_list(&args.list) {
         Ok(domains) => domains,
         Err(e) => return usage(&e),
@@ -204,7 +204,7 @@ pub async fn run(args: WatchArgs) -> ExitCode {
                 drain(&running.store).await;
             }
         }
-        () = crate::web::shutdown() => tracing::info!("watch: stopping"),
+        () = crate::process::shutdown() => tracing::info!("watch: stopping"),
     }
     running.store.close().await;
     ExitCode::SUCCESS

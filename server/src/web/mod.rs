@@ -114,7 +114,7 @@ impl FromRef<AppState> for Option<SharedWatch> {
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> ExitCode {
-    init_logging();
+    crate::process::init_logging();
     let metrics = Arc::new(Metrics::new());
     let engine: SharedEngine =
         match crate::probe::build_prober(&args.probe, |guarded| Counted::new(guarded, metrics.open_connections())) {
@@ -163,7 +163,7 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
     tracing::info!("serving http://{} from {}", args.addr, leptos.site_root);
     let app = router(AppState { leptos, engine, watch }, gate);
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
-    match axum::serve(listener, service).with_graceful_shutdown(shutdown()).await {
+    match axum::serve(listener, service).with_graceful_shutdown(crate::process::shutdown()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mxray: {e}");
@@ -294,31 +294,4 @@ pub(crate) fn problem_response(problem: Problem) -> Response {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     response
-}
-
-/// Logs to stderr; `RUST_LOG` filters. Only start-up and failures are logged, never a check.
-pub(crate) fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-}
-
-pub(crate) async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
 }

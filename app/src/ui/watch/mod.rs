@@ -26,19 +26,6 @@ use mxray_report::watch::view::{DomainHistory, WatchedDomain};
 
 pub use stored::{StoredAt, StoredCheck};
 
-/// Whether this server watches domains: on the server from its context, in the browser from the
-/// `data-monitoring` mark the server put on `<html>` (so both render the same).
-pub fn monitoring_on() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<crate::engine::SharedWatch>().is_some()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        super::browser::root_attribute("data-monitoring").is_some()
-    }
-}
-
 /// `/watch`: every watched domain with its state.
 #[component]
 pub fn WatchListPage() -> impl IntoView {

@@ -5,7 +5,8 @@
 
 use leptos::prelude::*;
 
-use super::{monitoring_on, off, problem, Crumbs};
+use super::{off, problem, Crumbs};
+use crate::ui::frame::monitoring_on;
 use crate::ui::lang::use_lang;
 use crate::ui::tools::{Library, Source};
 use crate::watch::{failure, watch_report, Watched};
