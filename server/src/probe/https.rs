@@ -9,7 +9,6 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use mxray_report::model::policy::FetchError;
 use rustls::pki_types::ServerName;
-use rustls::ClientConfig;
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::TlsConnector;
@@ -38,11 +37,7 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let failed = |detail: String| FetchError::Tls { detail };
-    let mut config = ClientConfig::builder_with_provider(tls.provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| failed(e.to_string()))?
-        .with_root_certificates(tls.roots.clone())
-        .with_no_client_auth();
+    let mut config = tls.verifying_client_config().map_err(|e| failed(e.to_string()))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     let name = ServerName::try_from(host.to_owned()).map_err(|e| failed(e.to_string()))?;
     let stream = TlsConnector::from(Arc::new(config)).connect(name, stream).await.map_err(|e| tls_error(&e))?;

@@ -55,6 +55,15 @@ pub struct TlsContext {
 }
 
 impl TlsContext {
+    /// A client configuration that verifies servers against these roots (PKIX), for the HTTPS
+    /// the engine and the watcher speak (the MTA-STS policy, the webhook).
+    pub fn verifying_client_config(&self) -> Result<ClientConfig, rustls::Error> {
+        Ok(ClientConfig::builder_with_provider(self.provider.clone())
+            .with_safe_default_protocol_versions()?
+            .with_root_certificates(self.roots.clone())
+            .with_no_client_auth())
+    }
+
     /// Loads webpki-roots and the optional extra PEM roots.
     pub fn new(extra_roots: Option<&Path>) -> Result<Self, ProbeError> {
         let mut roots = RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };

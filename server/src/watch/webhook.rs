@@ -11,7 +11,6 @@ use hyper_util::rt::TokioIo;
 use mxray_report::watch::{Alert, Movement};
 use mxray_report::Lang;
 use rustls::pki_types::ServerName;
-use rustls::ClientConfig;
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -151,11 +150,7 @@ impl Webhook {
         if !https {
             return self.send(tcp, body).await;
         }
-        let config = ClientConfig::builder_with_provider(self.tls.provider.clone())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| transport(&e))?
-            .with_root_certificates(self.tls.roots.clone())
-            .with_no_client_auth();
+        let config = self.tls.verifying_client_config().map_err(|e| transport(&e))?;
         let name = ServerName::try_from(host).map_err(|e| transport(&e))?;
         let tls = TlsConnector::from(Arc::new(config)).connect(name, tcp).await.map_err(|e| transport(&e))?;
         self.send(tls, body).await
