@@ -351,22 +351,8 @@ mod tests {
         assert_eq!(dh_class(4096), Class::Sufficient);
     }
 
-    fn hello(offer: Offer, suite: Option<&str>) -> HelloAnswer {
-        HelloAnswer {
-            offer,
-            outcome: if suite.is_some() { HelloOutcome::Chosen } else { HelloOutcome::Refused },
-            version: suite.map(|_| "TLSv1.2".into()),
-            suite: suite.map(str::to_owned),
-            compression: suite.map(|_| 0),
-            secure_renegotiation: suite.map(|_| true),
-            key_exchange: None,
-            signature: None,
-            certificate_key: None,
-            alert: suite.is_none().then(|| "handshake_failure".into()),
-            untested: None,
-            detail: String::new(),
-        }
-    }
+    // The fixtures' answer of one hello (tests may reach up to build what they check).
+    use crate::render::fixtures::hello;
 
     fn address(main: Option<(&str, &str)>, ordinary: HelloAnswer, weak: HelloAnswer) -> AddressReport {
         let mut a = AddressReport::pending("192.0.2.9".parse().unwrap());

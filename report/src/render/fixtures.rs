@@ -360,7 +360,7 @@ pub fn server_words() -> Report {
 }
 
 /// One hand-built hello's answer: `suite` chosen (with a clean ServerHello), or refused.
-fn hello(offer: crate::model::quality::Offer, suite: Option<&str>) -> crate::model::quality::HelloAnswer {
+pub fn hello(offer: crate::model::quality::Offer, suite: Option<&str>) -> crate::model::quality::HelloAnswer {
     use crate::model::quality::{HelloAnswer, HelloOutcome};
     HelloAnswer {
         offer,
