@@ -113,6 +113,21 @@ async fn servers(ca: &TestCa) -> Servers {
     }
 }
 
+/// The engine over one MX host whose address goes to whichever server `target` names.
+fn engine(target: &Arc<Mutex<SocketAddr>>, ca_file: &std::path::Path) -> Prober<StaticDns, Guarded<Swapped>> {
+    let mut dns = StaticDns::default();
+    dns.mx.insert(DOMAIN.into(), Ok(vec![MxRecord { preference: 10, exchange: HOST.into() }]));
+    dns.hosts.insert(HOST.into(), vec![MX_IP.parse().unwrap()]);
+    Prober::new(
+        dns,
+        Guarded::new(Swapped { target: Arc::clone(target) }, true),
+        TlsContext::new(Some(ca_file)).unwrap(),
+        session_config(Duration::from_secs(3), 25),
+        8,
+        Duration::from_secs(15),
+    )
+}
+
 /// Waits (10 s at most per step, a bound against hanging) until `done` holds.
 async fn until(what: &str, mut done: impl FnMut() -> bool) {
     for _ in 0..400 {
@@ -149,18 +164,7 @@ async fn cycles_on(database: &str) {
     std::fs::write(&ca_file, ca.pem()).unwrap();
     let s = servers(&ca).await;
     let target = Arc::new(Mutex::new(s.good.addr));
-    let mut dns = StaticDns::default();
-    dns.mx.insert(DOMAIN.into(), Ok(vec![MxRecord { preference: 10, exchange: HOST.into() }]));
-    dns.hosts.insert(HOST.into(), vec![MX_IP.parse().unwrap()]);
-    let tls = TlsContext::new(Some(&ca_file)).unwrap();
-    let engine = Prober::new(
-        dns,
-        Guarded::new(Swapped { target: Arc::clone(&target) }, true),
-        tls,
-        session_config(Duration::from_secs(3), 25),
-        8,
-        Duration::from_secs(15),
-    );
+    let engine = engine(&target, &ca_file);
     let store = Store::open(database).await.unwrap();
     let start = 1_800_000_000;
     let clock = Arc::new(ManualClock::new(start));
@@ -317,17 +321,7 @@ async fn a_locked_database_is_logged_and_the_loop_goes_on() {
     let ca_file = dir.join("ca.pem");
     std::fs::write(&ca_file, ca.pem()).unwrap();
     let server = FakeSmtp::start("127.0.0.1", 0, Scenario::good(HOST, ca.valid(&[HOST]))).await.unwrap();
-    let mut dns = StaticDns::default();
-    dns.mx.insert(DOMAIN.into(), Ok(vec![MxRecord { preference: 10, exchange: HOST.into() }]));
-    dns.hosts.insert(HOST.into(), vec![MX_IP.parse().unwrap()]);
-    let engine = Prober::new(
-        dns,
-        Guarded::new(Swapped { target: Arc::new(Mutex::new(server.addr)) }, true),
-        TlsContext::new(Some(&ca_file)).unwrap(),
-        session_config(Duration::from_secs(3), 25),
-        8,
-        Duration::from_secs(15),
-    );
+    let engine = engine(&Arc::new(Mutex::new(server.addr)), &ca_file);
     let store = Store::open(&url).await.unwrap();
     let clock = Arc::new(ManualClock::new(1_800_000_000));
     let watcher = Watcher {
